@@ -1,0 +1,1 @@
+"""The runtime: settings, database, channels, dispatcher, outbox, web server, CLI."""

@@ -1,0 +1,43 @@
+"""The contract between the outbox worker and a channel's sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import OutgoingMessage
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row handed to a sender."""
+
+    outbox_id: int
+    address: str
+    message: OutgoingMessage
+    document_bytes: bytes | None = None  # loaded by the worker when message.document is set
+    window_open: bool = True  # WhatsApp: within 24 hours of the person's last message
+
+
+class RetryLater(Exception):
+    """A temporary failure (429, 5xx, network, WhatsApp 130429/131056): try again after `after` s."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Unreachable(Exception):
+    """The person cannot be reached on this address (Telegram 403 blocked): stop sending there."""
+
+
+class PermanentFailure(Exception):
+    """The platform refused this message for good (bad request): dead-letter it."""
+
+
+class ChannelSender(Protocol):
+    """Sends one delivery and returns the platform's message id; raises the exceptions above."""
+
+    channel: str
+
+    async def send(self, delivery: Delivery) -> str: ...

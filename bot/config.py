@@ -1,0 +1,64 @@
+"""Settings from the environment and `.env`, prefix PEMANGKU_."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'pemangku.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn; secrets are SecretStr and never logged."""
+
+    model_config = SettingsConfigDict(env_prefix="PEMANGKU_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default_factory=_default_database_url)
+    timezone: str = "Asia/Jakarta"
+    village_word: str = "pekon"
+
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_rate_per_second: float = 30.0
+    telegram_chat_interval_seconds: float = 1.0
+    public_url: str | None = None
+
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_base_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_rate_per_second: float = 80.0
+    whatsapp_template_language: str = "id"
+    whatsapp_reminder_template: str = "pengingat_laporan"
+    whatsapp_notice_template: str = "pemberitahuan_rekap"
+
+    http_host: str = "0.0.0.0"
+    http_port: int = 8080
+
+    deadline_day: int = Field(default=5, ge=1, le=28)
+    reminder_offsets_days: list[int] = Field(default_factory=lambda: [-3, -1, 0, 1, 3])
+    escalate_staff_after_days: int = 1
+    escalate_camat_after_days: int = 3
+    close_after_deadline_days: int = 7
+    quiet_hours_start: int = Field(default=21, ge=0, le=23)
+    quiet_hours_end: int = Field(default=7, ge=0, le=23)
+    draft_ttl_hours: int = 48
+    invite_ttl_days: int = 14
+    outbox_max_attempts: int = 8
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,106 @@
+"""The channel-neutral message types: what every adapter produces and every sender renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from models.person import Channel
+
+__all__ = ["Channel", "Choice", "DocumentRef", "IncomingMessage", "OutgoingMessage", "TemplateRef"]
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One thing a person sent, whatever the platform.
+
+    `text` for typed text (commands included, e.g. "/start KODE"), `choice_id` for a pressed
+    button or list row, `contact_phone` for a shared contact (E.164; `contact_is_own` is false when
+    the contact is somebody else's), `unsupported` names what cannot be read (sticker, photo,
+    voice, location, ...). `external_id` is the platform's id, used to drop redeliveries.
+    """
+
+    channel: Channel
+    sender_id: str
+    external_id: str
+    received_at: datetime
+    text: str | None = None
+    choice_id: str | None = None
+    contact_phone: str | None = None
+    contact_is_own: bool = True
+    unsupported: str | None = None
+    sender_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An answer offered as a button; it can always be typed too (its number or its label)."""
+
+    id: str
+    label: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A stored file (models.outbox.StoredDocument) to send with an optional caption."""
+
+    document_id: int
+    filename: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class TemplateRef:
+    """A pre-approved WhatsApp template to use when free-form text is not allowed (24-hour window)."""
+
+    name: str
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to one person: text, optional choices, optional document, optional template."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    document: DocumentRef | None = None
+    template: TemplateRef | None = None
+    request_contact: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-ready dict for the outbox."""
+        payload: dict[str, Any] = {"text": self.text}
+        if self.choices:
+            payload["choices"] = [
+                {"id": c.id, "label": c.label, "description": c.description} for c in self.choices
+            ]
+        if self.document:
+            payload["document"] = {
+                "document_id": self.document.document_id,
+                "filename": self.document.filename,
+                "caption": self.document.caption,
+            }
+        if self.template:
+            payload["template"] = {"name": self.template.name, "params": list(self.template.params)}
+        if self.request_contact:
+            payload["request_contact"] = True
+        if self.extra:
+            payload["extra"] = self.extra
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> OutgoingMessage:
+        """The inverse of `to_payload`."""
+        doc = payload.get("document")
+        tpl = payload.get("template")
+        return cls(
+            text=payload["text"],
+            choices=tuple(Choice(**c) for c in payload.get("choices", [])),
+            document=DocumentRef(**doc) if doc else None,
+            template=TemplateRef(tpl["name"], tuple(tpl["params"])) if tpl else None,
+            request_contact=bool(payload.get("request_contact")),
+            extra=payload.get("extra", {}),
+        )

@@ -1,0 +1,1 @@
+"""The conversations, channel-neutral: one module per thing a person wants to do."""

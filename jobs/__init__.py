@@ -1,0 +1,1 @@
+"""The scheduled passes and the recap documents they produce."""

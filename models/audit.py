@@ -1,0 +1,51 @@
+"""The audit trail: who did what, when, through which channel, with the value before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, CreatedAt
+
+
+class AuditEntry(CreatedAt, Base):
+    """One recorded action; also every view of a named list (UU 27/2022)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+
+def record_audit(
+    session: AsyncSession,
+    *,
+    actor_member_id: int | None,
+    channel: str,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the session (committed with the change it describes)."""
+    entry = AuditEntry(
+        actor_member_id=actor_member_id,
+        channel=channel,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=before,
+        after=after,
+    )
+    session.add(entry)
+    return entry

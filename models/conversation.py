@@ -1,0 +1,27 @@
+"""Conversation state per channel and sender, in the database so a restart loses nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class Conversation(Base):
+    """Where a sender is in a flow, and the draft collected so far."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    flow: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=0)  # optimistic lock against concurrent turns

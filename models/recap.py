@@ -1,0 +1,265 @@
+"""Book B.3 arithmetic: one SELECT computes every unit's row for a month.
+
+The same statement answers a live recap (open month) and, as INSERT ... SELECT, freezes a month
+into `unit_snapshot` when it closes, so there is exactly one code path for every number. A closed
+month is read back from its snapshots, never recomputed.
+
+Opening (awal) of a unit = its anchor (the closing of the pekon's latest closed month, or the
+imported baseline) plus the signed movements between the anchor and this month. Closing (akhir) =
+awal + lahir + datang - meninggal - pindah per citizenship and sex; KK and anggota move with the
+head-of-family flag of each person line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from models.event import Event, EventKind, EventPerson
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport, UnitSnapshot
+from models.region import Unit
+
+GROUPS = ("wna_l", "wna_p", "wni_l", "wni_p")
+HOUSEHOLD = ("kk", "anggota")
+KINDS = (EventKind.LAHIR, EventKind.DATANG, EventKind.MENINGGAL, EventKind.PINDAH)
+AWAL = tuple(f"awal_{g}" for g in GROUPS + HOUSEHOLD)
+MOVES = tuple(f"{k}_{g}" for k in KINDS for g in GROUPS)
+AKHIR = tuple(f"akhir_{g}" for g in GROUPS + HOUSEHOLD)
+FIGURES = AWAL + MOVES + AKHIR  # the 28 stored numbers of a row, in B.3 order
+
+
+@dataclass(frozen=True)
+class B3Row:
+    """One row of B.3: a unit, or the total. `keterangan` holds codes (see KETERANGAN_CODES)."""
+
+    no: int | None
+    unit_kode: str | None
+    nama: str
+    figures: dict[str, int]
+    keterangan: tuple[str, ...] = ()
+
+    @property
+    def awal_jiwa(self) -> int:
+        """Column 9."""
+        return self.figures["awal_kk"] + self.figures["awal_anggota"]
+
+    @property
+    def akhir_jiwa(self) -> int:
+        """Column 32."""
+        return self.figures["akhir_kk"] + self.figures["akhir_anggota"]
+
+    def columns(self) -> list[Any]:
+        """The 33 columns in the regulation's order (keterangan as codes)."""
+        f = self.figures
+        return [
+            self.no,
+            self.nama,
+            *(f[c] for c in AWAL),
+            self.awal_jiwa,
+            *(f[c] for c in MOVES),
+            *(f[c] for c in AKHIR),
+            self.akhir_jiwa,
+            ",".join(self.keterangan),
+        ]
+
+
+@dataclass(frozen=True)
+class B3Table:
+    """B.3 of one pekon for one month."""
+
+    pekon_kode: str
+    period: date
+    closed: bool
+    revision: int
+    rows: list[B3Row] = field(default_factory=list)
+
+    @property
+    def total(self) -> B3Row:
+        """The total row: the sum of the unit rows."""
+        sums = {c: sum(r.figures[c] for r in self.rows) for c in FIGURES}
+        return B3Row(no=None, unit_kode=None, nama="JUMLAH", figures=sums)
+
+
+def _group(col_cit: Any, col_sex: Any, group: str) -> ColumnElement[bool]:
+    cit, sex = group.split("_")
+    return and_(col_cit == cit.upper(), col_sex == sex.upper())
+
+
+def _direction(kind: Any) -> ColumnElement[int]:
+    return case((kind.in_([EventKind.LAHIR, EventKind.DATANG]), 1), else_=-1)
+
+
+def _signed_sums(ep: Any) -> list[ColumnElement[Any]]:
+    """Net change per group, KK and anggota of the person lines in scope."""
+    delta = ep.sign * _direction(ep.kind)
+    sums: list[ColumnElement[Any]] = [
+        func.sum(case((_group(ep.citizenship, ep.sex, g), delta), else_=0)).label(f"d_{g}") for g in GROUPS
+    ]
+    sums.append(func.sum(case((ep.is_head.is_(True), delta), else_=0)).label("d_kk"))
+    sums.append(func.sum(case((ep.is_head.is_(True), 0), else_=delta)).label("d_anggota"))
+    return sums
+
+
+def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[Any]:
+    """The statement that yields unit rows: unit_id, pekon_kode, period, FIGURES..., keterangan."""
+    unit_scope = select(Unit.id, Unit.pekon_kode)
+    if pekon_kodes is not None:
+        unit_scope = unit_scope.where(Unit.pekon_kode.in_(pekon_kodes))
+    units = unit_scope.cte("units")
+
+    latest = (
+        select(PekonMonth.pekon_kode, func.max(PekonMonth.period).label("period"))
+        .where(PekonMonth.status == MonthStatus.CLOSED, PekonMonth.period < period)
+        .group_by(PekonMonth.pekon_kode)
+        .subquery("latest")
+    )
+    pm = PekonMonth.__table__.alias("pm")
+    snap = UnitSnapshot.__table__.alias("snap")
+    base = Baseline.__table__.alias("base")
+    anchor = (
+        select(
+            units.c.id.label("unit_id"),
+            units.c.pekon_kode,
+            snap.c.period.label("snap_period"),
+            base.c.period.label("base_period"),
+            *(func.coalesce(snap.c[f"akhir_{g}"], base.c[g], 0).label(f"a_{g}") for g in GROUPS + HOUSEHOLD),
+        )
+        .select_from(units)
+        .outerjoin(latest, latest.c.pekon_kode == units.c.pekon_kode)
+        .outerjoin(pm, and_(pm.c.pekon_kode == latest.c.pekon_kode, pm.c.period == latest.c.period))
+        .outerjoin(
+            snap,
+            and_(
+                snap.c.unit_id == units.c.id, snap.c.period == pm.c.period, snap.c.revision == pm.c.revision
+            ),
+        )
+        .outerjoin(base, base.c.unit_id == units.c.id)
+        # a unit whose baseline starts after this month did not exist yet
+        .where(or_(snap.c.id.is_not(None), base.c.period.is_(None), base.c.period <= period))
+        .cte("anchor")
+    )
+
+    ep = EventPerson.__table__.c
+    prior = (
+        select(anchor.c.unit_id, *_signed_sums(ep))
+        .select_from(anchor.join(EventPerson.__table__, EventPerson.unit_id == anchor.c.unit_id))
+        .where(
+            ep.period < period,
+            or_(
+                and_(anchor.c.snap_period.is_not(None), ep.period > anchor.c.snap_period),
+                and_(anchor.c.snap_period.is_(None), ep.period >= anchor.c.base_period),
+            ),
+        )
+        .group_by(anchor.c.unit_id)
+        .subquery("prior")
+    )
+
+    move_cols = [
+        func.sum(case((and_(ep.kind == k, _group(ep.citizenship, ep.sex, g)), ep.sign), else_=0)).label(
+            f"m_{k}_{g}"
+        )
+        for k in KINDS
+        for g in GROUPS
+    ]
+    moves = (
+        select(ep.unit_id, *move_cols, *_signed_sums(ep))
+        .where(ep.period == period, ep.unit_id.in_(select(anchor.c.unit_id)))
+        .group_by(ep.unit_id)
+        .subquery("moves")
+    )
+
+    flags = (
+        select(
+            Event.unit_id,
+            func.sum(case((Event.susulan.is_(True), 1), else_=0)).label("n_susulan"),
+            func.sum(case((Event.action != "report", 1), else_=0)).label("n_koreksi"),
+        )
+        .where(Event.period == period)
+        .group_by(Event.unit_id)
+        .subquery("flags")
+    )
+    report = UnitReport.__table__.alias("report")
+
+    def num(col: Any) -> ColumnElement[int]:
+        return cast(func.coalesce(col, 0), Integer)
+
+    awal = {g: anchor.c[f"a_{g}"] + num(prior.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
+    akhir = {g: awal[g] + num(moves.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
+    keterangan = (
+        func.coalesce(report.c.status, literal("missing", String))
+        + case((report.c.late.is_(True), ",late"), else_="")
+        + case((num(flags.c.n_susulan) > 0, ",susulan"), else_="")
+        + case((num(flags.c.n_koreksi) > 0, ",koreksi"), else_="")
+    )
+    return (
+        select(
+            anchor.c.unit_id,
+            anchor.c.pekon_kode,
+            literal(period).label("period"),
+            *(awal[g].label(f"awal_{g}") for g in GROUPS + HOUSEHOLD),
+            *(num(moves.c[f"m_{k}_{g}"]).label(f"{k}_{g}") for k in KINDS for g in GROUPS),
+            *(akhir[g].label(f"akhir_{g}") for g in GROUPS + HOUSEHOLD),
+            keterangan.label("keterangan"),
+        )
+        .select_from(anchor)
+        .outerjoin(prior, prior.c.unit_id == anchor.c.unit_id)
+        .outerjoin(moves, moves.c.unit_id == anchor.c.unit_id)
+        .outerjoin(flags, flags.c.unit_id == anchor.c.unit_id)
+        .outerjoin(report, and_(report.c.unit_id == anchor.c.unit_id, report.c.period == period))
+    )
+
+
+async def month_state(session: AsyncSession, pekon_kode: str, period: date) -> PekonMonth | None:
+    """The pekon's month row, if anything happened in that month."""
+    month: PekonMonth | None = await session.scalar(
+        select(PekonMonth).where(PekonMonth.pekon_kode == pekon_kode, PekonMonth.period == period)
+    )
+    return month
+
+
+async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3Table:
+    """B.3 of a pekon for a month: frozen snapshots when closed, the live statement when open."""
+    state = await month_state(session, pekon_kode, period)
+    units = {u.id: u for u in await session.scalars(select(Unit).where(Unit.pekon_kode == pekon_kode))}
+    if state is not None and state.status == MonthStatus.CLOSED:
+        snaps = await session.scalars(
+            select(UnitSnapshot).where(
+                UnitSnapshot.pekon_kode == pekon_kode,
+                UnitSnapshot.period == period,
+                UnitSnapshot.revision == state.revision,
+            )
+        )
+        found = [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan) for s in snaps]
+    else:
+        result = await session.execute(b3_select(period, [pekon_kode]))
+        found = [(r.unit_id, {c: int(getattr(r, c)) for c in FIGURES}, r.keterangan) for r in result]
+    found.sort(key=lambda item: units[item[0]].seq)
+    rows = [
+        B3Row(
+            no=i,
+            unit_kode=units[uid].kode,
+            nama=units[uid].nama,
+            figures=figs,
+            keterangan=tuple(k for k in ket.split(",") if k),
+        )
+        for i, (uid, figs, ket) in enumerate(found, start=1)
+    ]
+    closed = state is not None and state.status == MonthStatus.CLOSED
+    return B3Table(pekon_kode, period, closed, state.revision if state else 0, rows)

@@ -1,0 +1,51 @@
+"""The dependency rule of the four rooms, checked on the source (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLATFORM_LIBS = {"telegram", "httpx", "starlette", "uvicorn", "fastapi", "tornado", "aiohttp"}
+FORBIDDEN = {
+    "models": PLATFORM_LIBS | {"bot", "handlers", "jobs"},
+    "handlers": PLATFORM_LIBS | {"jobs"},
+    "jobs": PLATFORM_LIBS | {"handlers"},
+}
+ALLOWED_BOT_MODULES = {"bot.messages"}  # the message types are shared by every room but models
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, absolute names."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def violations(room: str) -> list[str]:
+    """Imports in `room` that break the rule."""
+    found = []
+    for path in sorted((ROOT / room).rglob("*.py")):
+        for name in imported_modules(path):
+            top = name.split(".")[0]
+            shared_types = room != "models" and name in ALLOWED_BOT_MODULES
+            if (top in FORBIDDEN[room] or top == "bot") and not shared_types:
+                found.append(f"{path.relative_to(ROOT)} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("room", sorted(FORBIDDEN))
+def test_room_keeps_the_dependency_rule(room: str) -> None:
+    assert violations(room) == []
+
+
+def test_the_check_sees_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import telegram\nfrom bot.dispatcher import Dispatcher\n")
+    assert imported_modules(bad) == {"telegram", "bot.dispatcher"}
