@@ -1,0 +1,28 @@
+"""The `pemangku` command line (also `python -m bot`). Each command group lives in bot/commands/."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import typer
+
+app = typer.Typer(help="pemangku-bot: laporan kependudukan bulanan pemangku.", no_args_is_help=True)
+
+# Each module exposes `register(app)`; add a line here when you add a command module.
+COMMAND_MODULES = [
+    "bot.commands.database",
+]
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Bot API URLs carry the token
+    _register_all()
+    app()
