@@ -1,0 +1,114 @@
+"""The B.3 of a pekon as a short Indonesian text for chat and terminal (one message, at most 4096 chars)."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from handlers import texts
+from models.recap import GROUPS, KINDS, B3Row, B3Table
+
+MAX_CHARS = 4096  # Telegram's message limit; WhatsApp allows more
+MAX_NAMES = 20  # missing units named in full; the rest are counted
+
+
+def month_name(table: B3Table) -> str:
+    """The table's month in Indonesian, e.g. "November 2026"."""
+    return str(format_date(table.period, "MMMM y", locale="id"))
+
+
+def moved(row: B3Row, kind: str) -> int:
+    """Persons of one kind of event in a row, all citizenships and sexes together."""
+    return sum(row.figures[f"{kind}_{g}"] for g in GROUPS)
+
+
+def status_words(row: B3Row) -> str:
+    """The keterangan codes of a row in words, e.g. "sudah kirim, terlambat"."""
+    return ", ".join(texts.RECAP_STATUS.get(code, code) for code in row.keterangan)
+
+
+def _numbers(row: B3Row) -> dict[str, object]:
+    figures = {str(kind): moved(row, kind) for kind in KINDS}
+    return {
+        "no": row.no,
+        "nama": row.nama,
+        "status": status_words(row),
+        "awal": row.awal_jiwa,
+        "awal_kk": row.figures["awal_kk"],
+        "akhir": row.akhir_jiwa,
+        "akhir_kk": row.figures["akhir_kk"],
+        **figures,
+    }
+
+
+def _full(row: B3Row) -> list[str]:
+    values = _numbers(row)
+    return [
+        texts.RECAP_UNIT_LINE.format(**values),
+        texts.RECAP_FIGURES.format(**values),
+        texts.RECAP_MOVES.format(**values),
+    ]
+
+
+def _compact(row: B3Row) -> list[str]:
+    return [texts.RECAP_COMPACT_LINE.format(**_numbers(row))]
+
+
+def _header(table: B3Table, pekon_nama: str, village_word: str) -> list[str]:
+    title = texts.RECAP_TITLE.format(
+        village=village_word.capitalize(), nama=pekon_nama or table.pekon_kode, kode=table.pekon_kode
+    )
+    state = texts.RECAP_MONTH_CLOSED if table.closed else texts.RECAP_MONTH_OPEN
+    return [title, state.format(bulan=month_name(table), revision=table.revision), ""]
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return texts.RECAP_MISSING_MORE.format(names=", ".join(names[:MAX_NAMES]), count=len(names) - MAX_NAMES)
+
+
+def _footer(table: B3Table) -> list[str]:
+    total = table.total
+    values = _numbers(total)
+    f = total.figures
+    lines = [
+        texts.RECAP_TOTAL,
+        texts.RECAP_FIGURES.format(**values),
+        texts.RECAP_MOVES.format(**values),
+        texts.RECAP_TOTAL_SEX.format(
+            l=f["akhir_wna_l"] + f["akhir_wni_l"],
+            p=f["akhir_wna_p"] + f["akhir_wni_p"],
+            wna=f["akhir_wna_l"] + f["akhir_wna_p"],
+        ),
+        "",
+    ]
+    missing = [r.nama for r in table.rows if "missing" in r.keterangan]
+    if missing:
+        lines.append(texts.RECAP_MISSING.format(count=len(missing), names=_names(missing)))
+    elif table.rows:
+        lines.append(texts.RECAP_ALL_REPORTED)
+    return lines
+
+
+def _assemble(head: list[str], body: list[str], foot: list[str]) -> str:
+    return "\n".join([*head, *body, "", *foot]).strip()
+
+
+def render_b3_text(table: B3Table, *, pekon_nama: str = "", village_word: str = "pekon") -> str:
+    """B.3 as a readable message: one block per unit, the total, and who has not reported."""
+    head, foot = _header(table, pekon_nama, village_word), _footer(table)
+    if not table.rows:
+        return _assemble(head, [texts.RECAP_NO_UNITS], foot)
+    full = [line for row in table.rows for line in _full(row)]
+    text = _assemble(head, full, foot)
+    if len(text) <= MAX_CHARS:
+        return text
+    compact = [line for row in table.rows for line in _compact(row)]
+    shown = len(compact)
+    while shown > 0:
+        more = [texts.RECAP_MORE.format(count=len(compact) - shown)] if shown < len(compact) else []
+        text = _assemble(head, compact[:shown] + more, foot)
+        if len(text) <= MAX_CHARS:
+            return text
+        shown -= 1
+    return text[:MAX_CHARS]
