@@ -1,0 +1,212 @@
+"""The dispatcher: one incoming message in, one transaction, the replies out (via the outbox).
+
+Per message: claim its external id (a redelivery is dropped), lock the sender's conversation row
+(two messages of one person are handled one after the other), call the handler, then save the
+facts, the new state, the processed-message row, the identity's last inbound time and the replies
+as outbox rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.messages import IncomingMessage, OutgoingMessage
+from handlers import texts
+from handlers.core import HandlerConfig, State, Turn
+from handlers.router import handle
+from models.base import utcnow
+from models.conversation import Conversation
+from models.inbound import ProcessedMessage
+from models.outbox import enqueue
+from models.person import Identity
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+class _StaleState(Exception):
+    """The conversation changed under us; the turn is retried from the start."""
+
+
+class _Duplicate(Exception):
+    """The message was processed before."""
+
+
+def handler_config(settings: Settings) -> HandlerConfig:
+    """The part of the settings the conversations use."""
+    return HandlerConfig(
+        deadline_day=settings.deadline_day,
+        draft_ttl_hours=settings.draft_ttl_hours,
+        invite_ttl_days=settings.invite_ttl_days,
+        village_word=settings.village_word,
+    )
+
+
+class Dispatcher:
+    """Turns incoming messages into handler calls and their replies into outbox rows."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._config = handler_config(settings)
+        self._clock = clock
+        self._on_queued = on_queued
+
+    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        """Handle one message exactly once; returns the replies (already queued in the outbox)."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                replies = await self._turn(message)
+            except _Duplicate:
+                return []
+            except _StaleState:
+                continue
+            except DBAPIError as exc:
+                if _transient(exc) and attempt < MAX_ATTEMPTS:
+                    continue
+                return await self._failed(message, exc)
+            except Exception as exc:  # a handler bug must not lose the message silently
+                return await self._failed(message, exc)
+            self._queued(replies)
+            return replies
+        return await self._failed(message, RuntimeError("too many concurrent turns"))
+
+    async def _turn(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        async with self._sessionmaker() as session, session.begin():
+            conv = await _lock_conversation(session, message)
+            if not await _claim(session, message):
+                raise _Duplicate
+            identity = await session.scalar(
+                select(Identity).where(
+                    Identity.channel == message.channel, Identity.address == message.sender_id
+                )
+            )
+            state = State(conv.flow, conv.step, dict(conv.data or {}))
+            turn = Turn(session, message, identity, state, self._clock(), self._config, conv.updated_at)
+            replies = await handle(turn)
+            await _save_state(session, conv, state, turn.now)
+            identity = turn.identity  # registration binds the sender during the turn
+            if identity is not None:
+                identity.last_inbound_at = message.received_at
+            member_id = identity.member_id if identity is not None else None
+            for out in replies:
+                enqueue(
+                    session,
+                    channel=message.channel,
+                    address=message.sender_id,
+                    payload=out.to_payload(),
+                    member_id=member_id,
+                )
+        return replies
+
+    async def _failed(self, message: IncomingMessage, exc: BaseException) -> list[OutgoingMessage]:
+        """Log without personal data (type and frames only), mark processed, say sorry."""
+        logger.error(
+            "turn failed on %s message %s: %s at %s",
+            message.channel,
+            message.external_id,
+            type(exc).__name__,
+            _frames(exc),
+        )
+        replies = [OutgoingMessage(text=texts.INTERNAL_ERROR)]
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                if not await _claim(session, message):
+                    return []
+                for out in replies:
+                    enqueue(
+                        session, channel=message.channel, address=message.sender_id, payload=out.to_payload()
+                    )
+        except Exception as second:
+            logger.error("could not record the failed turn: %s", type(second).__name__)
+            return replies
+        self._queued(replies)
+        return replies
+
+    def _queued(self, replies: list[OutgoingMessage]) -> None:
+        if replies and self._on_queued is not None:
+            self._on_queued()
+
+
+def _frames(exc: BaseException) -> str:
+    """Where it failed: file, line and function, never the source text or values."""
+    return " <- ".join(
+        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+        for frame in reversed(traceback.extract_tb(exc.__traceback__))
+    )
+
+
+def _insert(session: AsyncSession) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _transient(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig)
+
+
+async def _lock_conversation(session: AsyncSession, message: IncomingMessage) -> Conversation:
+    """The sender's conversation row, created if needed, locked for this transaction."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.channel == message.channel, Conversation.address == message.sender_id)
+        .with_for_update()
+    )
+    conv = await session.scalar(stmt)
+    if conv is None:
+        await session.execute(
+            _insert(session)(Conversation)
+            .values(
+                channel=message.channel, address=message.sender_id, data={}, updated_at=utcnow(), version=0
+            )
+            .on_conflict_do_nothing(index_elements=["channel", "address"])
+        )
+        conv = await session.scalar(stmt)
+    assert conv is not None
+    return conv
+
+
+async def _claim(session: AsyncSession, message: IncomingMessage) -> bool:
+    """Record the message id; false when it was already there (a redelivery)."""
+    result = await session.execute(
+        _insert(session)(ProcessedMessage)
+        .values(channel=message.channel, external_id=message.external_id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(ProcessedMessage.id)
+    )
+    return result.first() is not None
+
+
+async def _save_state(session: AsyncSession, conv: Conversation, state: State, now: datetime) -> None:
+    """Write the new state if nobody else did since we read it (version check)."""
+    result = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conv.id, Conversation.version == conv.version)
+        .values(
+            flow=state.flow,
+            step=state.step,
+            data=state.data,
+            updated_at=now,
+            version=Conversation.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise _StaleState

@@ -1,0 +1,55 @@
+"""The menu of each role, and reading a choice that was tapped or typed (number or label)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.messages import Choice, OutgoingMessage
+from handlers import texts
+from handlers.core import Turn
+from models.person import Member, Role
+
+
+def menu_items(member: Member) -> dict[str, str]:
+    """The menu entries (id -> label) of a member's role."""
+    if member.role == Role.PEMANGKU:
+        return texts.MENU_PEMANGKU
+    if member.role == Role.CAMAT:
+        return texts.MENU_CAMAT
+    return texts.MENU_STAFF
+
+
+def choices(items: Mapping[str, str]) -> tuple[Choice, ...]:
+    """Choices from an id -> label mapping, in order."""
+    return tuple(Choice(id=key, label=label) for key, label in items.items())
+
+
+def menu(member: Member, text: str = texts.MENU_PROMPT) -> OutgoingMessage:
+    """The member's menu with a lead text."""
+    return OutgoingMessage(text=text, choices=choices(menu_items(member)))
+
+
+def normalise(text: str) -> str:
+    """Lower case, single spaces, without trailing punctuation."""
+    return " ".join(text.lower().split()).strip(" .!?")
+
+
+def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
+    """The id of the offered choice the sender tapped, or typed by number, label or id."""
+    ids = {c.id for c in offered}
+    if turn.message.choice_id is not None:
+        return turn.message.choice_id if turn.message.choice_id in ids else None
+    typed = normalise(turn.text)
+    if typed.isdigit() and 1 <= int(typed) <= len(offered):
+        return offered[int(typed) - 1].id
+    for choice in offered:
+        if typed in (normalise(choice.label), choice.id.lower()):
+            return choice.id
+    return None
+
+
+def said(turn: Turn, words: Sequence[str]) -> bool:
+    """Whether the sender typed one of these words (or tapped a choice with that id)."""
+    if turn.message.choice_id is not None:
+        return turn.message.choice_id in words
+    return normalise(turn.text) in words

@@ -1,0 +1,62 @@
+"""Registration: `/start KODE` (Telegram deep link) or `DAFTAR KODE` binds a sender to an invite."""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import OutgoingMessage
+from handlers import texts
+from handlers.core import Turn
+from handlers.menu import menu
+from models.invites import InviteError, redeem_invite
+from models.person import Member, Role
+from models.region import Kecamatan, Pekon
+
+COMMAND = re.compile(r"^\s*(?:/start|daftar)\b[\s:]*(?P<code>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def registration_code(text: str) -> str | None:
+    """The code of a registration command ("" when the command came without one), else None."""
+    found = COMMAND.match(text)
+    return found.group("code").strip() if found else None
+
+
+async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
+    """Redeem the code and greet the new member with their menu."""
+    village = turn.config.village_word
+    if not code:
+        return [OutgoingMessage(text=texts.REGISTER_NEED_CODE)]
+    try:
+        redeemed = await redeem_invite(
+            turn.session,
+            code,
+            channel=turn.message.channel,
+            address=turn.message.sender_id,
+            display_name=turn.message.sender_name,
+            now=turn.now,
+        )
+    except InviteError as exc:
+        return [OutgoingMessage(text=texts.REGISTER_REFUSED[exc.code].format(village=village))]
+    turn.identity = redeemed.identity
+    turn.state.clear()
+    member = redeemed.member
+    return [menu(member, await welcome(turn, member))]
+
+
+async def welcome(turn: Turn, member: Member) -> str:
+    """The greeting naming the member's role and scope."""
+    village = turn.config.village_word
+    if member.role == Role.PEMANGKU and member.unit is not None:
+        unit = member.unit
+        return texts.WELCOME_PEMANGKU.format(
+            name=member.name, unit=unit.nama, village=village, pekon=unit.pekon.nama
+        )
+    if member.role == Role.STAFF and member.pekon_kode:
+        pekon = await turn.session.get(Pekon, member.pekon_kode)
+        return texts.WELCOME_STAFF.format(
+            name=member.name, village=village, pekon=pekon.nama if pekon else ""
+        )
+    if member.role == Role.CAMAT and member.kecamatan_kode:
+        kec = await turn.session.get(Kecamatan, member.kecamatan_kode)
+        return texts.WELCOME_CAMAT.format(name=member.name, kecamatan=kec.nama if kec else "")
+    return texts.WELCOME_ADMIN.format(name=member.name)
