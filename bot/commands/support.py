@@ -1,0 +1,121 @@
+"""What the operator commands share: running database work, progress bars, and import errors in words.
+
+Operator messages of the CLI are in Bahasa Indonesia, like the rest of the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import get_settings
+from bot.db import make_engine, make_sessionmaker
+from models.baseline_import import parse_month
+from models.csvfile import ImportRejected, Problem
+
+T = TypeVar("T")
+err = Console(stderr=True, soft_wrap=True)
+
+PROBLEM_WORDS = {
+    "empty_file": "berkas kosong",
+    "no_rows": "berkas hanya berisi judul kolom, tidak ada data",
+    "not_utf8": "berkas bukan UTF-8 (simpan ulang sebagai 'CSV UTF-8')",
+    "missing_column": "kolom '{column}' tidak ada di baris judul",
+    "unknown_column": "kolom '{column}' tidak dikenal",
+    "duplicate_column": "kolom '{column}' muncul dua kali",
+    "extra_values": "isian lebih banyak dari {expected} kolom (ada koma di dalam nama? beri tanda kutip)",
+    "missing_value": "kolom '{column}' kosong",
+    "bad_pattern": "kode '{kode}' tidak berpola PP.KK.CC atau PP.KK.CC.DDDD",
+    "unknown_code": "kode '{kode}' tidak ada di tabel resmi Kemendagri",
+    "name_mismatch": "nama '{given}' tidak cocok dengan nama resmi '{official}' untuk {kode}",
+    "tingkat_mismatch": "tingkat '{given}' salah untuk {kode}; resminya '{official}'",
+    "duplicate": "kode {kode} sudah ada di baris {first}",
+    "kecamatan_missing": "kecamatan {kecamatan} dari {kode} tidak ada di berkas maupun di basis data",
+    "unknown_pekon": "pekon {kode} belum terdaftar (jalankan dulu 'pemangku regions import')",
+    "name_too_long": "nama lebih dari {max} huruf",
+    "unit_exists": "pemangku '{nama}' sudah ada di pekon ini ({kode})",
+    "duplicate_unit": "pemangku '{nama}' sudah ada di baris {first}",
+    "unknown_unit": "unit pemangku '{kode}' tidak dikenal",
+    "bad_month": "bulan '{value}' tidak berbentuk YYYY-MM",
+    "not_a_count": "kolom '{column}' harus bilangan bulat 0 atau lebih, bukan '{value}'",
+    "totals_disagree": "jumlah WNA+WNI ({persons}) tidak sama dengan KK+anggota ({households})",
+    "members_without_head": "ada anggota keluarga tetapi jumlah KK 0",
+    "baseline_in_use": "unit {kode} sudah punya peristiwa atau bulan tertutup; angka awal tak bisa diganti",
+    "month_closed": "bulan untuk {kode} sudah ditutup sampai {bulan}; pilih bulan sesudahnya",
+}
+
+
+def describe(problem: Problem) -> str:
+    """One problem as an operator-readable line, naming the file line."""
+    words = PROBLEM_WORDS.get(problem.code, problem.code).format(**problem.detail)
+    return f"baris {problem.line}: {words}" if problem.line else words
+
+
+def refuse(source: str, rejected: ImportRejected) -> NoReturn:
+    """Print why a file was refused and exit non-zero; the database was left unchanged."""
+    err.print(f"[bold red]Ditolak[/]: {source} tidak diimpor, basis data tidak berubah.", highlight=False)
+    for problem in rejected.problems:
+        err.print(f"  {describe(problem)}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+def fail(message: str) -> NoReturn:
+    """Print an error and exit non-zero."""
+    err.print(f"[bold red]Gagal[/]: {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a clear exit when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"berkas {path} tidak bisa dibaca ({exc.strerror})")
+
+
+def month_option(text: str) -> date:
+    """A --month value YYYY-MM as the first day of the month."""
+    period = parse_month(text)
+    if period is None:
+        raise typer.BadParameter(f"'{text}' bukan bulan YYYY-MM")
+    return period
+
+
+async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]], url: str | None = None) -> T:
+    """Run work in one transaction on the configured database; committed only if it succeeds."""
+    engine = make_engine(url or get_settings().database_url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+def run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """in_transaction from synchronous command code."""
+    return asyncio.run(in_transaction(work))
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr; yields the function that advances it."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
