@@ -1,0 +1,238 @@
+"""The webhook over real HTTP: verification, signatures, store-then-process, dedup, statuses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.whatsapp_payload import sign
+from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from bot.messages import OutgoingMessage, TemplateRef
+from handlers import texts
+from models.inbound import InboundPayload, ProcessedMessage
+from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.person import Channel, Identity, Role
+from tests.bot.whatsapp.harness import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    WhatsAppWorld,
+    fixture,
+    whatsapp_world,
+)
+from tests.factories import add_member, seed_pekon
+
+WA_ID = "6281234567890"
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[WhatsAppWorld]:
+    async with whatsapp_world(sessionmaker) as w:
+        yield w
+
+
+async def register_member(session: AsyncSession, wa_id: str = WA_ID) -> None:
+    units = await seed_pekon(session)
+    await add_member(
+        session, "Sutrisno", Role.PEMANGKU, unit=units[0], channel=Channel.WHATSAPP, address=wa_id
+    )
+
+
+async def count(sessionmaker: async_sessionmaker[AsyncSession], model: type[object]) -> int:
+    async with sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_verification_echoes_the_challenge_only_for_the_right_token(world: WhatsAppWorld) -> None:
+    url = f"{world.url}/whatsapp/webhook"
+    good = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"}
+    answer = await world.http.get(url, params=good)
+    assert (answer.status_code, answer.text) == (200, "1158201444")
+    for bad in ({**good, "hub.verify_token": "guess"}, {**good, "hub.mode": "unsubscribe"}, {}):
+        assert (await world.http.get(url, params=bad)).status_code == 403
+
+
+async def test_bad_signatures_get_403_and_store_nothing(world: WhatsAppWorld) -> None:
+    raw = json.dumps(fixture("text")).encode()
+    good = sign(APP_SECRET.encode(), raw)
+    changed = raw.replace(b"DAFTAR", b"DAFTAX")  # one byte changed, old signature replayed
+    tries = [
+        (raw, None),
+        (raw, "sha256=" + "0" * 64),
+        (raw, good.removeprefix("sha256=")),
+        (raw, sign(b"another-secret", raw)),
+        (changed, good),
+    ]
+    for body, signature in tries:
+        assert (await world.post(body, signature=signature)).status_code == 403
+    await world.settle()
+    for model in (InboundPayload, ProcessedMessage, OutboxMessage):
+        assert await count(world.sessionmaker, model) == 0
+    assert world.graph.messages == []
+
+
+async def test_the_same_body_three_times_is_processed_once(world: WhatsAppWorld) -> None:
+    body = world.phone().body("text", text={"body": "halo"})
+    for _ in range(3):
+        assert (await world.post(body)).status_code == 200
+    await world.settle()
+    assert await count(world.sessionmaker, InboundPayload) == 3  # each delivery stored ...
+    assert await count(world.sessionmaker, ProcessedMessage) == 1  # ... handled once
+    assert await count(world.sessionmaker, OutboxMessage) == 1
+    sent = world.graph.sent_to(WA_ID)
+    assert [m["text"]["body"] for m in sent] == [texts.UNREGISTERED.format(village="pekon")]
+    assert world.graph.read == [body["entry"][0]["changes"][0]["value"]["messages"][0]["id"]]
+
+
+async def test_every_entry_change_and_message_of_one_body_is_handled(world: WhatsAppWorld) -> None:
+    async with world.sessionmaker() as session:
+        await register_member(session)
+    await world.post(fixture("multi"))
+    await world.settle()
+    to_first = [m for m in world.graph.sent_to(WA_ID)]
+    to_second = world.graph.sent_to("6285712345678")
+    assert len(to_second) == 1 and "belum terdaftar" in to_second[0]["text"]["body"]
+    assert len(to_first) == 2  # "halo" and "menu": the menu, twice
+    assert all(m["interactive"]["type"] == "list" for m in to_first)
+    assert await count(world.sessionmaker, ProcessedMessage) == 3
+
+
+@pytest.mark.parametrize("kind", ["image", "audio", "sticker", "location", "reaction", "unsupported"])
+async def test_what_cannot_be_read_gets_a_short_helpful_answer(world: WhatsAppWorld, kind: str) -> None:
+    async with world.sessionmaker() as session:
+        await register_member(session)
+    phone = world.phone()
+    answers = await phone.post(phone.body(kind))
+    assert answers[0] == texts.UNSUPPORTED
+    assert texts.MENU_PROMPT in answers[1]
+
+
+async def test_a_shared_contact_of_ones_own_number_is_recognised(world: WhatsAppWorld) -> None:
+    from bot.channels.whatsapp_payload import parse_body
+
+    [message] = parse_body(fixture("contacts")).messages
+    assert (message.contact_phone, message.contact_is_own) == ("+6281234567890", True)
+    body = fixture("contacts")
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["contacts"][0]["phones"][0] = {
+        "phone": "0857-1234-5678"
+    }
+    [other] = parse_body(body).messages
+    assert (other.contact_phone, other.contact_is_own) == ("+6285712345678", False)
+
+
+async def _sent_row(world: WhatsAppWorld, wamid: str, template: bool = False) -> int:
+    message = OutgoingMessage(
+        text="Pengingat",
+        template=TemplateRef("pengingat_laporan", ("Sutrisno", "Pemangku 1", "November 2026"))
+        if template
+        else None,
+    )
+    async with world.sessionmaker() as session, session.begin():
+        row = enqueue(session, channel="whatsapp", address=WA_ID, payload=message.to_payload())
+        row.status, row.platform_message_id = OutboxStatus.SENT, wamid
+        await session.flush()
+        return row.id
+
+
+def _status_body(name: str, wamid: str) -> dict[str, Any]:
+    body = fixture(name)
+    body["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = wamid
+    return body
+
+
+async def _row(world: WhatsAppWorld, row_id: int) -> OutboxMessage:
+    async with world.sessionmaker() as session:
+        return await session.get_one(OutboxMessage, row_id)
+
+
+async def test_statuses_move_the_outbox_row_forward_never_back(world: WhatsAppWorld) -> None:
+    row_id = await _sent_row(world, "wamid.A")
+    for name, expected in [
+        ("status_delivered", "delivered"),
+        ("status_read", "read"),
+        ("status_delivered", "read"),
+        ("status_sent", "read"),
+    ]:
+        await world.post(_status_body(name, "wamid.A"))
+        await world.settle()
+        assert (await _row(world, row_id)).status == expected
+    failed_id = await _sent_row(world, "wamid.B")
+    await world.post(_status_body("status_failed", "wamid.B"))
+    await world.settle()
+    failed = await _row(world, failed_id)
+    assert failed.status == "failed" and "131026" in (failed.last_error or "")
+
+
+async def test_a_131047_failure_status_resends_the_row_as_its_template(world: WhatsAppWorld) -> None:
+    async with world.sessionmaker() as session:
+        await register_member(session)
+    with_template = await _sent_row(world, "wamid.T", template=True)
+    without = await _sent_row(world, "wamid.F")
+    for wamid in ("wamid.T", "wamid.F"):
+        await world.post(_status_body("status_failed_131047", wamid))
+    await world.settle()
+    assert (await _row(world, with_template)).status == "sent"
+    [template] = world.graph.sent_to(WA_ID)
+    assert template["type"] == "template" and template["template"]["name"] == "pengingat_laporan"
+    held = await _row(world, without)
+    assert held.status == "dead" and "held until the person writes again" in (held.last_error or "")
+
+
+async def test_a_body_stored_before_a_crash_is_processed_at_the_next_start(
+    world: WhatsAppWorld, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    body = world.phone().body("text", text={"body": "halo"})
+    async with sessionmaker() as session, session.begin():
+        session.add(InboundPayload(channel="whatsapp", body=body))  # stored, 200 sent, then the crash
+    restarted = WhatsAppWebhook(
+        sessionmaker, world.webhook._sink, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN
+    )
+    assert await restarted.recover() == 1
+    assert await restarted.recover() == 0
+    await world.settle()
+    assert len(world.graph.sent_to(WA_ID)) == 1
+    async with sessionmaker() as session:
+        assert await session.scalar(select(InboundPayload.processed_at)) is not None
+
+
+async def test_a_message_opens_the_window_and_releases_held_messages(world: WhatsAppWorld) -> None:
+    async with world.sessionmaker() as session:
+        await register_member(session)
+    async with world.sessionmaker() as session, session.begin():
+        identity = await session.scalar(select(Identity))
+        assert identity is not None
+        identity.last_inbound_at = datetime.now(UTC) - timedelta(days=2)
+        enqueue(
+            session,
+            channel="whatsapp",
+            address=WA_ID,
+            payload=OutgoingMessage(text="Rekap siap").to_payload(),
+        )
+    await world.settle()
+    assert world.graph.sent_to(WA_ID) == []  # outside the window, no template: held
+    async with world.sessionmaker() as session:
+        held = await session.scalar(select(OutboxMessage))
+        assert held is not None and held.status == "dead"
+    phone = world.phone()
+    answers = await phone.say("menu")
+    assert answers.startswith("Rekap siap")
+
+
+async def test_unknown_json_shapes_are_accepted_and_ignored(world: WhatsAppWorld) -> None:
+    for body in (
+        {"object": "page", "entry": []},
+        {
+            "object": "whatsapp_business_account",
+            "entry": [{"changes": [{"field": "account_update", "value": {}}]}],
+        },
+    ):
+        assert (await world.post(body)).status_code == 200
+    assert (await world.post(b"not json")).status_code == 400
+    await world.settle()
+    assert await count(world.sessionmaker, InboundPayload) == 2
+    assert world.graph.messages == []
