@@ -12,9 +12,14 @@ app = typer.Typer(help="pemangku-bot: laporan kependudukan bulanan pemangku.", n
 # Each module exposes `register(app)`; add a line here when you add a command module.
 COMMAND_MODULES = [
     "bot.commands.database",
+    "bot.commands.run",
+    "bot.commands.outbox",
     "bot.commands.regions",
     "bot.commands.units",
     "bot.commands.baseline",
+    "bot.commands.recap",
+    "bot.commands.export",
+    "bot.commands.demo",
 ]
 
 

@@ -1,0 +1,91 @@
+"""`pemangku demo`: a fresh demo database with Pekon Trimulyo and a month of reports, then its B.3."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import typer
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands.recap import load_recap, render_text
+from bot.commands.support import fail, in_transaction
+from bot.config import get_settings
+from bot.db import make_engine, make_sessionmaker, normalise_url
+from bot.demo import DEMO_PEKON, DemoWorld, build_demo
+from models.base import utcnow, wib_date
+from models.migrate import upgrade
+from models.region import Pekon
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
+
+
+def _only_demo_data(path: Path) -> bool:
+    """True when the SQLite file holds no pekon but the demo one (or no schema yet)."""
+    with sqlite3.connect(path) as conn:
+        try:
+            kodes = {row[0] for row in conn.execute("SELECT kode FROM pekon")}
+        except sqlite3.OperationalError:  # no schema: nothing to lose
+            return True
+    return kodes <= {DEMO_PEKON}
+
+
+def reset_sqlite(path: Path) -> str:
+    """Delete an earlier demo database file so the demo starts fresh; refuses a file with other data."""
+    if not path.exists():
+        return f"Basis data demo baru: {path}"
+    if not _only_demo_data(path):
+        fail(f"{path} berisi data selain demo; jalankan demo dengan PEMANGKU_DATABASE_URL lain")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"Basis data demo dibuat ulang dari awal (berkas lama dihapus): {path}"
+
+
+async def _has_pekon(url: str) -> bool:
+    async def count(session: AsyncSession) -> int:
+        return int(await session.scalar(select(func.count()).select_from(Pekon)) or 0)
+
+    return await in_transaction(count, url) > 0
+
+
+async def seed_and_recap(url: str) -> tuple[DemoWorld, str]:
+    """Build the demo world in the database at `url` and render the sample month's B.3."""
+    engine = make_engine(url)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        world = await build_demo(sessionmaker, wib_date(utcnow()), get_settings().deadline_day)
+        async with sessionmaker() as session:
+            recap = await load_recap(session, DEMO_PEKON, world.period)
+        assert recap is not None
+        return world, render_text(recap)
+    finally:
+        await engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `demo` command."""
+
+    @app.command("demo")
+    def demo() -> None:
+        """Create the demo (Pekon Trimulyo, four pemangku, a month of events) and print its B.3."""
+        url = normalise_url(get_settings().database_url)
+        path = _sqlite_path(url)
+        note = reset_sqlite(path) if path else f"Basis data demo: {make_url(url).render_as_string()}"
+        upgrade(url)
+        if path is None and asyncio.run(_has_pekon(url)):
+            fail("basis data ini sudah berisi wilayah; demo hanya dijalankan di basis data kosong")
+        world, text = asyncio.run(seed_and_recap(url))
+        typer.echo(note)
+        typer.echo(
+            f"Pekon Trimulyo ({DEMO_PEKON}): {len(world.units)} unit pemangku, "
+            f"bulan contoh {world.period:%Y-%m}."
+        )
+        typer.echo("Akun konsol: " + ", ".join(f"{a} ({m.role})" for a, m in world.members.items()))
+        typer.echo("")
+        typer.echo(text)

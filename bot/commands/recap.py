@@ -1,0 +1,124 @@
+"""`pemangku recap --pekon KODE --month YYYY-MM --format text|json [--out FILE]`.
+
+Every format is one entry of RENDERERS: a function from the loaded recap to text or bytes, all fed by
+models.recap.compute_b3, the one B.3 computation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands.support import fail, month_option, run
+from bot.config import get_settings
+from handlers.recap_text import render_b3_text
+from models.recap import AKHIR, AWAL, MOVES, B3Row, B3Table, compute_b3
+from models.region import Pekon
+
+# The 33 columns of B.3 in the regulation's order, as stable JSON keys.
+COLUMN_KEYS = ("no", "nama", *AWAL, "awal_jiwa", *MOVES, *AKHIR, "akhir_jiwa", "keterangan")
+
+
+class RecapFormat(StrEnum):
+    """Output formats of the recap command."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Recap:
+    """A pekon's B.3 for a month with the pekon it belongs to."""
+
+    pekon: Pekon
+    table: B3Table
+
+
+async def load_recap(session: AsyncSession, pekon_kode: str, period: date) -> Recap | None:
+    """The recap of a pekon and month, or None when the pekon is not registered."""
+    pekon = await session.get(Pekon, pekon_kode)
+    if pekon is None:
+        return None
+    return Recap(pekon, await compute_b3(session, pekon_kode, period))
+
+
+def row_json(row: B3Row) -> dict[str, Any]:
+    """A B.3 row as a dict of its 33 named columns plus the unit code."""
+    values = dict(zip(COLUMN_KEYS, row.columns(), strict=True))
+    values["keterangan"] = list(row.keterangan)
+    return {"unit_kode": row.unit_kode, **values}
+
+
+def recap_json(recap: Recap) -> dict[str, Any]:
+    """The recap as a JSON-ready dict: pekon, month, state, revision, unit rows and the total row."""
+    table, pekon = recap.table, recap.pekon
+    return {
+        "pekon": {
+            "kode": pekon.kode,
+            "nama": pekon.nama,
+            "tingkat": pekon.tingkat,
+            "kecamatan": {"kode": pekon.kecamatan.kode, "nama": pekon.kecamatan.nama},
+            "kabupaten": pekon.kecamatan.kabupaten_nama,
+        },
+        "bulan": f"{table.period:%Y-%m}",
+        "status": "closed" if table.closed else "open",
+        "revision": table.revision,
+        "columns": list(COLUMN_KEYS),
+        "rows": [row_json(r) for r in table.rows],
+        "total": row_json(table.total),
+    }
+
+
+def render_text(recap: Recap) -> str:
+    """The short Indonesian text also used in chat."""
+    return render_b3_text(recap.table, pekon_nama=recap.pekon.nama, village_word=get_settings().village_word)
+
+
+def render_json(recap: Recap) -> str:
+    """Indented JSON with stable keys."""
+    return json.dumps(recap_json(recap), ensure_ascii=False, indent=2)
+
+
+RENDERERS: dict[RecapFormat, Callable[[Recap], str | bytes]] = {
+    RecapFormat.TEXT: render_text,
+    RecapFormat.JSON: render_json,
+}
+
+
+def _emit(output: str | bytes, out: Path | None) -> None:
+    if out is None:
+        if isinstance(output, bytes):
+            fail("format ini berupa berkas; tambahkan --out NAMA_BERKAS")
+        typer.echo(output)
+        return
+    out.write_bytes(output.encode() if isinstance(output, str) else output)
+    typer.echo(f"Rekap ditulis ke {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `recap` command."""
+
+    @app.command("recap")
+    def recap(
+        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004")],
+        month: Annotated[date, typer.Option("--month", parser=month_option, metavar="YYYY-MM")],
+        fmt: Annotated[RecapFormat, typer.Option("--format")] = RecapFormat.TEXT,
+        out: Annotated[Path | None, typer.Option("--out", help="Tulis ke berkas ini")] = None,
+    ) -> None:
+        """Print or write the B.3 recap of a pekon for a month."""
+
+        async def work(session: AsyncSession) -> Recap | None:
+            return await load_recap(session, pekon.strip(), month)
+
+        loaded = run(work)
+        if loaded is None:
+            fail(f"pekon {pekon} belum terdaftar")
+        _emit(RENDERERS[fmt](loaded), out)
