@@ -119,6 +119,11 @@ WHATSAPP_LIST_BUTTON = "Pilih"  # the button that opens a list: at most 20 chara
 WHATSAPP_CHOICES_HINT = "Balas dengan nomor atau kata pilihan."
 WHATSAPP_CONTACT_HINT = "Kirim kontak Anda: ketuk 📎 lalu Kontak."
 
+# WhatsApp (bot/channels/whatsapp*.py)
+WHATSAPP_LIST_BUTTON = "Pilih"  # the button that opens a list: at most 20 characters
+WHATSAPP_CHOICES_HINT = "Balas dengan nomor atau kata pilihan."
+WHATSAPP_CONTACT_HINT = "Kirim kontak Anda: ketuk 📎 lalu Kontak."
+
 # operator messages of `pemangku run` and `pemangku outbox`
 RUN_NO_CHANNEL = (
     "Tidak ada kanal yang dikonfigurasi. Isi PEMANGKU_TELEGRAM_TOKEN untuk Telegram, atau "
