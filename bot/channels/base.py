@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.messages import OutgoingMessage
+from bot.messages import IncomingMessage, OutgoingMessage
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,9 @@ class ChannelSender(Protocol):
     channel: str
 
     async def send(self, delivery: Delivery) -> str: ...
+
+
+class MessageSink(Protocol):
+    """Where adapters hand incoming messages: the dispatcher (returns the replies it queued)."""
+
+    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]: ...

@@ -1,0 +1,211 @@
+"""Telegram intake: the PTB Application (polling or webhook) turning updates into IncomingMessages.
+
+Conversation state lives in the database (PLATFORMS.md), so PTB only receives updates and hands
+each to the dispatcher; replies travel through the outbox and `TelegramSender`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.channels.base import MessageSink
+from bot.channels.telegram import TelegramSender
+from bot.config import Settings
+from bot.messages import IncomingMessage
+from handlers import texts
+from models.base import utcnow
+from models.person import Channel
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+COMMAND = re.compile(r"^/(?P<word>[A-Za-z0-9_]+)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
+ATTACHMENTS = (
+    "photo", "sticker", "voice", "audio", "video", "video_note", "animation", "document",
+    "location", "venue", "poll", "dice", "game", "story",
+)  # fmt: skip
+
+
+class ConfigurationError(Exception):
+    """A setting the channel needs is missing or malformed (the message names it)."""
+
+
+def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
+    """The IncomingMessage of an update, or None for what the bot ignores (groups, edits)."""
+    if update.callback_query is not None:
+        return _from_callback(update.callback_query, now)
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != "private":
+        return None
+    user = message.from_user
+    base = IncomingMessage(
+        channel=Channel.TELEGRAM,
+        sender_id=str(user.id),
+        external_id=f"msg:{message.chat.id}:{message.message_id}",
+        received_at=message.date,
+        sender_name=user.full_name,
+    )
+    return _with_content(base, message)
+
+
+def _with_content(base: IncomingMessage, message: Message) -> IncomingMessage:
+    if message.contact is not None:
+        own = message.contact.user_id is not None and str(message.contact.user_id) == base.sender_id
+        return replace(base, contact_phone=e164(message.contact.phone_number), contact_is_own=own)
+    if message.text is not None:
+        return replace(base, text=command_as_word(message.text))
+    kind = next((name for name in ATTACHMENTS if getattr(message, name, None)), "other")
+    return replace(base, unsupported=kind)
+
+
+def _from_callback(query: CallbackQuery, now: datetime) -> IncomingMessage | None:
+    # One press per keyboard: the id is the keyboard's message, so a second press of the same
+    # keyboard (a double tap, or an old keyboard whose removal failed) is a duplicate.
+    if query.data is None:
+        return None
+    keyboard = query.message
+    external = f"kb:{keyboard.chat.id}:{keyboard.message_id}" if keyboard else f"cb:{query.id}"
+    return IncomingMessage(
+        channel=Channel.TELEGRAM,
+        sender_id=str(query.from_user.id),
+        external_id=external,
+        received_at=now,
+        choice_id=query.data,
+        sender_name=query.from_user.full_name,
+    )
+
+
+def command_as_word(text: str) -> str:
+    """`/lahir` reads like typing `lahir`; `/start KODE` (the deep link) is kept as it is."""
+    found = COMMAND.match(text.strip())
+    if found is None or found.group("word").lower() == "start":
+        return text
+    return found.group("word") + found.group("rest")
+
+
+def e164(phone: str) -> str:
+    """Telegram gives contact numbers with or without the plus sign."""
+    return "+" + re.sub(r"\D", "", phone)
+
+
+class TelegramChannel:
+    """The Telegram runtime: the PTB application, its sender, and the webhook route."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        settings: Settings,
+        sink: MessageSink,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        poll_timeout: int = 10,
+    ) -> None:
+        if settings.telegram_token is None:
+            raise ConfigurationError("PEMANGKU_TELEGRAM_TOKEN")
+        self._settings = settings
+        self._sink = sink
+        self._clock = clock
+        self._poll_timeout = poll_timeout
+        self._webhook = settings.telegram_mode == "webhook"
+        self._secret = _webhook_secret(settings) if self._webhook else ""
+        builder = (
+            Application.builder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_base_url)
+            .base_file_url(settings.telegram_base_file_url)
+        )
+        if self._webhook:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.sender = TelegramSender(self.application.bot)
+        self.routes: list[BaseRoute] = (
+            [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []
+        )
+
+    @property
+    def needs_web(self) -> bool:
+        """Whether the HTTP server must run for this channel."""
+        return self._webhook
+
+    async def start(self) -> None:
+        """Connect (getMe), set the command menu, then poll or register the webhook."""
+        app = self.application
+        await app.initialize()
+        await app.bot.set_my_commands([BotCommand(cmd, about) for cmd, about in texts.TELEGRAM_COMMANDS])
+        if self._webhook:
+            url = (self._settings.public_url or "").rstrip("/") + WEBHOOK_PATH
+            await app.bot.set_webhook(url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
+        else:
+            assert app.updater is not None
+            await app.updater.start_polling(timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        logger.info("telegram started (%s) as @%s", self._settings.telegram_mode, app.bot.username)
+
+    async def stop(self) -> None:
+        """Stop polling and the application; a webhook stays registered (Telegram queues for us)."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update, self._clock())
+        replies = await self._sink.dispatch(incoming) if incoming is not None else []
+        if update.callback_query is not None:
+            await _settle_button(update.callback_query, fresh=bool(replies))
+
+    async def _webhook_endpoint(self, request: Request) -> Response:
+        """Telegram's POST: checked secret, then the update is handled before answering 200, so
+        a failure makes Telegram deliver it again (and the dedup makes that harmless)."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self._secret.encode()):
+            return Response(status_code=403)
+        try:
+            update = Update.de_json(json.loads(await request.body()), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return Response(status_code=400)
+        await self.application.process_update(update)
+        return Response()
+
+
+async def _settle_button(query: CallbackQuery, fresh: bool) -> None:
+    """Stop the button's spinner and take the keyboard away so it cannot be pressed again."""
+    try:
+        await query.answer(None if fresh else texts.TELEGRAM_BUTTON_STALE)
+    except TelegramError as exc:  # too old to answer, or answered already: nothing to do
+        logger.info("callback answer failed: %s", exc.message)
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:  # removed already ("message is not modified")
+            logger.info("keyboard removal failed: %s", exc.message)
+
+
+def _webhook_secret(settings: Settings) -> str:
+    secret = settings.telegram_webhook_secret
+    if not settings.public_url or secret is None:
+        raise ConfigurationError(texts.RUN_WEBHOOK_MISSING)
+    value = secret.get_secret_value()
+    if not SECRET_FORMAT.match(value):
+        raise ConfigurationError(texts.RUN_WEBHOOK_MISSING)
+    return value

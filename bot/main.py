@@ -1,0 +1,150 @@
+"""`pemangku run`: wires settings, database, dispatcher, outbox worker, channels and web server.
+
+Channels are pluggable: `configured_channels` returns a runtime per configured platform; each
+brings its outbox sender, its HTTP routes, and start/stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.routing import BaseRoute
+
+from bot.channels.base import ChannelSender, MessageSink
+from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
+from bot.config import Settings
+from bot.db import make_engine, make_sessionmaker, normalise_url
+from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxWorker
+from bot.web import WebServer, build_web_app
+from handlers import texts
+from models.migrate import alembic_config
+
+logger = logging.getLogger(__name__)
+
+Stop = Callable[[], Awaitable[None]]
+
+
+class ChannelRuntime(Protocol):
+    """What a channel brings to `pemangku run`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sender(self) -> ChannelSender: ...
+
+    @property
+    def routes(self) -> list[BaseRoute]: ...
+
+    @property
+    def needs_web(self) -> bool: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class SchemaMissing(Exception):
+    """The database has no schema, or an older one."""
+
+
+def configured_channels(settings: Settings, sink: MessageSink) -> list[ChannelRuntime]:
+    """A runtime for every channel whose settings are present."""
+    channels: list[ChannelRuntime] = []
+    if settings.telegram_token is not None:
+        channels.append(TelegramChannel(settings, sink))
+    # WhatsApp: append its runtime here when its settings are present.
+    return channels
+
+
+async def _start_jobs(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, worker: OutboxWorker
+) -> Stop | None:
+    """Start the scheduled jobs; returns how to stop them. (The jobs issue fills this in.)"""
+    return None
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Refuse to run on a database that `pemangku db upgrade` has not brought to the head."""
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    try:
+        async with engine.connect() as conn:
+            current = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError as exc:
+        raise SchemaMissing from exc
+    if current != head:
+        raise SchemaMissing
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Run every configured part until `stop` is set; stops them in reverse order."""
+    engine = make_engine(normalise_url(settings.database_url))
+    try:
+        await check_schema(engine)
+        sessionmaker = make_sessionmaker(engine)
+        worker = OutboxWorker(sessionmaker, settings)
+        dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
+        channels = configured_channels(settings, dispatcher)
+        if not channels:
+            raise ConfigurationError(texts.RUN_NO_CHANNEL)
+        async with contextlib.AsyncExitStack() as stack:
+            await _start_all(stack, settings, sessionmaker, worker, channels)
+            logger.info(texts.RUN_STARTED.format(channels=", ".join(c.name for c in channels)))
+            await stop.wait()
+    finally:
+        await engine.dispose()
+
+
+async def _start_all(
+    stack: contextlib.AsyncExitStack,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    worker: OutboxWorker,
+    channels: list[ChannelRuntime],
+) -> None:
+    """Web server first (webhooks must answer once registered), then channels, worker, jobs."""
+    if any(c.needs_web for c in channels):
+        routes = [route for c in channels for route in c.routes]
+        web = WebServer(build_web_app(routes), settings.http_host, settings.http_port)
+        await web.start()
+        stack.push_async_callback(web.stop)
+    for channel in channels:
+        worker.add_sender(channel.sender)
+    task = asyncio.create_task(worker.run())
+    stack.push_async_callback(_stop_worker, worker, task)
+    for channel in channels:
+        await channel.start()
+        stack.push_async_callback(channel.stop)
+    stop_jobs = await _start_jobs(sessionmaker, settings, worker)
+    if stop_jobs is not None:
+        stack.push_async_callback(stop_jobs)
+
+
+async def _stop_worker(worker: OutboxWorker, task: asyncio.Task[None]) -> None:
+    await worker.stop()
+    await task
+
+
+def run(settings: Settings) -> None:
+    """The `pemangku run` process: serve until SIGINT or SIGTERM.
+
+    Raises SchemaMissing or ConfigurationError (its message says what to set)."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(main())

@@ -1,0 +1,271 @@
+"""The outbox worker's database steps: claim a row under a lease, record the outcome.
+
+Every step is its own short transaction, so a crash between two steps leaves a row either
+pending (sent again later) or sent (never again). The lease is `next_attempt_at` pushed into
+the future by the claim: another worker, or this one after a restart, sees the row as not due
+until the lease runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Delivery
+from bot.messages import OutgoingMessage
+from handlers import texts
+from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
+from models.person import Identity, Member, Role
+
+logger = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """A pending row as the scheduler sees it (no payload)."""
+
+    id: int
+    channel: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed row ready to hand to a sender."""
+
+    delivery: Delivery
+    attempts: int
+    identity_unreachable: bool
+
+
+def _rowcount(result: Any) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
+async def due_rows(session: AsyncSession, channels: list[str], now: datetime, limit: int) -> list[DueRow]:
+    """Due pending rows in id order, minus those queued behind an earlier row of the same chat that
+    is not due yet (being retried or leased): a chat's messages go out in the order they were queued."""
+    rows = (
+        await session.execute(
+            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.channel.in_(channels),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return []
+    waiting = await _first_waiting(session, {(r.channel, r.address) for r in rows}, now)
+    return [
+        DueRow(r.id, r.channel, r.address)
+        for r in rows
+        if r.id < waiting.get((r.channel, r.address), r.id + 1)
+    ]
+
+
+async def _first_waiting(
+    session: AsyncSession, chats: set[tuple[str, str]], now: datetime
+) -> dict[tuple[str, str], int]:
+    """Per chat, the smallest id of a pending row that is not due yet."""
+    result = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id))
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.address.in_({address for _, address in chats}),
+        )
+        .group_by(OutboxMessage.channel, OutboxMessage.address)
+    )
+    return {(channel, address): first for channel, address, first in result.all()}
+
+
+async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime | None:
+    """When the next pending row becomes due."""
+    earliest: datetime | None = await session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels)
+        )
+    )
+    return earliest
+
+
+async def claim(session: AsyncSession, row_id: int, now: datetime, lease: timedelta) -> Claimed | None:
+    """Take a due row for one send attempt (None when another worker has it or it is done)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(result) != 1:
+        return None
+    row = await session.get_one(OutboxMessage, row_id, populate_existing=True)
+    message = OutgoingMessage.from_payload(row.payload)
+    document = None
+    if message.document is not None:
+        stored = await session.get(StoredDocument, message.document.document_id)
+        document = stored.content if stored is not None else None
+    identity = await _identity(session, row.channel, row.address)
+    delivery = Delivery(
+        outbox_id=row.id,
+        address=row.address,
+        message=message,
+        document_bytes=document,
+        window_open=_window_open(identity, now),
+    )
+    return Claimed(delivery, row.attempts, identity is not None and not identity.reachable)
+
+
+def _window_open(identity: Identity | None, now: datetime) -> bool:
+    # No identity means an unregistered sender: the bot only ever answers them, right after
+    # their own message, so the window is open.
+    if identity is None:
+        return True
+    return identity.last_inbound_at is not None and now - identity.last_inbound_at < WINDOW
+
+
+async def _identity(session: AsyncSession, channel: str, address: str) -> Identity | None:
+    found: Identity | None = await session.scalar(
+        select(Identity).where(Identity.channel == channel, Identity.address == address)
+    )
+    return found
+
+
+async def mark_sent(
+    session: AsyncSession, row_id: int, platform_id: str, now: datetime, revive: tuple[str, str] | None
+) -> None:
+    """The platform confirmed the message; `revive` marks the identity reachable again."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(status=OutboxStatus.SENT, platform_message_id=platform_id, sent_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    if revive is not None:
+        await session.execute(
+            update(Identity)
+            .where(Identity.channel == revive[0], Identity.address == revive[1])
+            .values(reachable=True)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def mark_retry(
+    session: AsyncSession, row_id: int, error: str, at: datetime, attempts: int, max_attempts: int
+) -> bool:
+    """Schedule another attempt, or dead-letter the row after the last one; true when dead."""
+    dead = attempts >= max_attempts
+    values: dict[str, Any] = {"last_error": error[:500]}
+    values.update({"status": OutboxStatus.DEAD} if dead else {"next_attempt_at": at})
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return dead
+
+
+async def mark_dead(session: AsyncSession, row_id: int, error: str) -> None:
+    """Give up on a row for good (the platform refused it)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DEAD, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_unreachable(session: AsyncSession, channel: str, address: str, error: str) -> bool:
+    """Dead-letter every pending row to the address and mark its identity unreachable.
+
+    Returns true when the staff were told (only on the change from reachable to unreachable,
+    so a second worker or a second failed row tells nobody twice)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.address == address,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.DEAD, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+    changed = await session.execute(
+        update(Identity)
+        .where(Identity.channel == channel, Identity.address == address, Identity.reachable.is_(True))
+        .values(reachable=False)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(changed) != 1:
+        return False
+    identity = await _identity(session, channel, address)
+    return identity is not None and await _tell_staff(session, identity)
+
+
+async def _tell_staff(session: AsyncSession, identity: Identity) -> bool:
+    """Queue the unreachable notice to the staff of the person's pekon."""
+    member = identity.member
+    pekon = member.unit.pekon_kode if member.unit is not None else member.pekon_kode
+    if pekon is None:
+        return False
+    staff = await session.scalars(
+        select(Member.id).where(
+            and_(
+                Member.role == Role.STAFF,
+                Member.pekon_kode == pekon,
+                Member.active.is_(True),
+                Member.id != member.id,
+            )
+        )
+    )
+    unit = texts.CHANNEL_UNREACHABLE_UNIT.format(unit=member.unit.nama) if member.unit is not None else ""
+    text = texts.CHANNEL_UNREACHABLE_NOTICE.format(
+        name=member.name, unit=unit, channel=texts.CHANNEL_NAMES.get(identity.channel, identity.channel)
+    )
+    payload = OutgoingMessage(text=text).to_payload()
+    queued = [await enqueue_for_member(session, sid, payload) for sid in staff]
+    return any(queued)
+
+
+async def problem_rows(session: AsyncSession, limit: int = 100) -> list[OutboxMessage]:
+    """Dead and pending rows, newest first, for the operator."""
+    return list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status.in_([OutboxStatus.DEAD, OutboxStatus.PENDING]))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def requeue(session: AsyncSession, now: datetime, row_id: int | None = None) -> int:
+    """Make a dead row (or, without an id, every dead row) due now with fresh attempts.
+
+    Pending rows are left alone: one may be in flight under its lease right now."""
+    condition = OutboxMessage.status == OutboxStatus.DEAD
+    if row_id is not None:
+        condition = and_(condition, OutboxMessage.id == row_id)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(condition)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result)

@@ -1,0 +1,109 @@
+"""The real PTB application, dispatcher and outbox worker against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram_bot import TelegramChannel
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxWorker
+from models.invites import create_invite
+from models.person import Role
+from models.region import Unit
+from tests.factories import TRIMULYO, seed_pekon
+from tests.fakes.telegram_api import FakeTelegram
+from tests.handlers.transcript import Clock
+
+PEMANGKU = 5001  # Telegram user ids of the people in these tests
+STAFF = 5002
+
+
+def telegram_settings(fake: FakeTelegram, **overrides: Any) -> Settings:
+    """Settings pointing the bot at the fake server, with fast limits for tests."""
+    values: dict[str, Any] = {
+        "database_url": "sqlite://",
+        "telegram_token": fake.token,
+        "telegram_base_url": fake.base_url,
+        "telegram_base_file_url": fake.base_url.replace("/bot", "/file/bot"),
+        "telegram_rate_per_second": 500.0,
+        "telegram_chat_interval_seconds": 0.0,
+    }
+    return Settings(**(values | overrides))
+
+
+@dataclass
+class Running:
+    """One running bot process: channel, dispatcher, outbox worker."""
+
+    channel: TelegramChannel
+    dispatcher: Dispatcher
+    worker: OutboxWorker
+    task: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        """A clean shutdown (what SIGTERM does)."""
+        await self.channel.stop()
+        await self.worker.stop()
+        await self.task
+
+
+async def start_bot(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    fake: FakeTelegram,
+    clock: Clock | None = None,
+    lease_seconds: float = 30.0,
+    **overrides: Any,
+) -> Running:
+    """Wire and start what `pemangku run` starts, on the test database and the fake server."""
+    settings = telegram_settings(fake, **overrides)
+    worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.1, lease_seconds=lease_seconds)
+    dispatcher = Dispatcher(sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake)
+    channel = TelegramChannel(settings, dispatcher, poll_timeout=1)
+    worker.add_sender(channel.sender)
+    task = asyncio.create_task(worker.run())
+    await channel.start()
+    return Running(channel, dispatcher, worker, task)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server."""
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def units(sessionmaker: async_sessionmaker[AsyncSession]) -> list[Unit]:
+    """Pekon Trimulyo with four units."""
+    async with sessionmaker() as session:
+        return await seed_pekon(session)
+
+
+async def invite_code(
+    sessionmaker: async_sessionmaker[AsyncSession], role: Role = Role.PEMANGKU, unit: Unit | None = None
+) -> str:
+    """A fresh invite code (pemangku of `unit`, or staff of Trimulyo)."""
+    async with sessionmaker() as session, session.begin():
+        if role == Role.PEMANGKU:
+            assert unit is not None
+            invite = await create_invite(session, role, unit_id=unit.id, name="Budi")
+        else:
+            invite = await create_invite(session, role, pekon_kode=TRIMULYO, name="Sari")
+        return invite.code
+
+
+@pytest.fixture
+async def bot(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, units: list[Unit]
+) -> AsyncIterator[Running]:
+    """The bot running in polling mode."""
+    running = await start_bot(sessionmaker, tg)
+    yield running
+    await running.stop()
