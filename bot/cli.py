@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "bot.commands.recap",
     "bot.commands.export",
     "bot.commands.demo",
+    "bot.commands.invite",
+    "bot.commands.jobs",
 ]
 
 

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_bot_username: str | None = None  # for invite deep links t.me/<name>?start=<code>
     telegram_webhook_secret: SecretStr | None = None
     telegram_rate_per_second: float = 30.0
     telegram_chat_interval_seconds: float = 1.0
