@@ -12,6 +12,7 @@ import asyncio
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -21,8 +22,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED, WhatsAppClient
+from bot.channels.whatsapp import (
+    FORCE_TEMPLATE,
+    OUTSIDE_WINDOW,
+    WINDOW_CLOSED,
+    WhatsAppClient,
+    WhatsAppSender,
+)
 from bot.channels.whatsapp_payload import StatusUpdate, parse_body, signature_ok
+from bot.config import Settings
 from bot.messages import Channel, IncomingMessage, OutgoingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
@@ -235,3 +243,57 @@ def _after_window_failure(row: OutboxMessage) -> None:
         row.platform_message_id = None
         return
     row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
+
+
+REQUIRED_SETTINGS = (
+    "whatsapp_token",
+    "whatsapp_phone_number_id",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
+
+
+def whatsapp_missing(settings: Settings) -> list[str]:
+    """The environment variables WhatsApp still needs (empty: it can run)."""
+    return [f"PEMANGKU_{name.upper()}" for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+
+
+@dataclass
+class WhatsAppChannel:
+    """The WhatsApp pieces `pemangku run` wires: a sender for the outbox worker, routes for the server."""
+
+    sender: WhatsAppSender
+    webhook: WhatsAppWebhook
+    client: WhatsAppClient
+
+    def routes(self) -> list[Route]:
+        """GET and POST /whatsapp/webhook."""
+        return self.webhook.routes()
+
+    async def start(self) -> int:
+        """Process the bodies a previous run stored but did not finish; returns how many."""
+        return await self.webhook.recover()
+
+    async def aclose(self) -> None:
+        """Finish the bodies in hand, then close the connection pool."""
+        await self.webhook.wait_idle()
+        await self.client.aclose()
+
+
+def build_whatsapp(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], sink: MessageSink
+) -> WhatsAppChannel:
+    """The channel from the settings; call only when `whatsapp_missing(settings)` is empty."""
+    if whatsapp_missing(settings):
+        raise ValueError("missing WhatsApp settings: " + ", ".join(whatsapp_missing(settings)))
+    assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
+    client = WhatsAppClient.from_settings(settings)
+    webhook = WhatsAppWebhook(
+        sessionmaker,
+        sink,
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=settings.whatsapp_verify_token.get_secret_value(),
+        client=client,
+    )
+    sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
+    return WhatsAppChannel(sender, webhook, client)

@@ -22,9 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_payload import sign
-from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
@@ -116,22 +115,19 @@ async def whatsapp_world(
     graph = FakeGraphApi(templates=dict(TEMPLATES))
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
-        client = WhatsAppClient.from_settings(settings)
-        sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
-        worker = OutboxWorker(sessionmaker, settings, [sender], poll_seconds=0.05)
+        worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
         dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
-        webhook = WhatsAppWebhook(
-            sessionmaker, dispatcher, app_secret=APP_SECRET, verify_token=VERIFY_TOKEN, client=client
-        )
+        channel = build_whatsapp(settings, sessionmaker, dispatcher)
+        worker.add_sender(channel.sender)
+        await channel.start()
         running = asyncio.create_task(worker.run())
-        async with serve(Starlette(routes=webhook.routes())) as url, httpx.AsyncClient() as http:
+        async with serve(Starlette(routes=channel.routes())) as url, httpx.AsyncClient() as http:
             try:
-                yield WhatsAppWorld(url, http, graph, webhook, worker, sessionmaker, settings)
+                yield WhatsAppWorld(url, http, graph, channel.webhook, worker, sessionmaker, settings)
             finally:
-                await webhook.wait_idle()
                 await worker.stop()
                 await running
-                await client.aclose()
+                await channel.aclose()
 
 
 @dataclass
