@@ -1,0 +1,111 @@
+"""Everything a pekon's monthly documents show, loaded once from the ledger (B.3 from compute_b3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import wib_date
+from models.mutasi import (
+    MutasiLine,
+    Note,
+    PekonCompleteness,
+    UnitStatus,
+    b2_lines,
+    birth_lines,
+    month_notes,
+    mutasi_lines,
+    pekon_completeness,
+    unit_statuses,
+)
+from models.recap import B3Table, compute_b3, month_state
+from models.region import Kecamatan, Pekon
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a document is about, named for its heading."""
+
+    village_word: str
+    pekon: str
+    kecamatan: str
+    kabupaten: str
+
+
+@dataclass(frozen=True)
+class RecapData:
+    """A pekon's month: B.3, B.2 rows, births, completeness and notes, and when it was closed."""
+
+    place: Place
+    table: B3Table
+    closed_at: datetime | None
+    b2: list[MutasiLine]
+    births: list[MutasiLine]
+    statuses: list[UnitStatus]
+    notes: list[Note]
+    signed_on: date
+
+    @property
+    def period(self) -> date:
+        """The month (first day)."""
+        return self.table.period
+
+
+@dataclass(frozen=True)
+class RollupData:
+    """Every pekon of a kecamatan in one table: completeness and the B.3 totals."""
+
+    place: Place
+    period: date
+    pekons: list[PekonCompleteness]
+    totals: list[B3Table]
+    signed_on: date
+
+
+async def _place(session: AsyncSession, kecamatan_kode: str, pekon: str, village_word: str) -> Place:
+    kecamatan = await session.get(Kecamatan, kecamatan_kode)
+    assert kecamatan is not None
+    return Place(village_word, pekon, kecamatan.nama, kecamatan.kabupaten_nama)
+
+
+async def load_recap(
+    session: AsyncSession, pekon_kode: str, period: date, *, today: date, village_word: str = "pekon"
+) -> RecapData:
+    """The documents' data; a closed month is signed on its closing day, an open one on `today`."""
+    pekon = await session.get(Pekon, pekon_kode)
+    if pekon is None:
+        raise LookupError(pekon_kode)
+    table = await compute_b3(session, pekon_kode, period)
+    state = await month_state(session, pekon_kode, period)
+    closed_at = state.closed_at if table.closed and state is not None else None
+    lines = await mutasi_lines(session, pekon_kode, period)
+    return RecapData(
+        place=await _place(session, pekon.kecamatan_kode, pekon.nama, village_word),
+        table=table,
+        closed_at=closed_at,
+        b2=b2_lines(lines),
+        births=birth_lines(lines),
+        statuses=await unit_statuses(session, pekon_kode, period),
+        notes=await month_notes(session, pekon_kode, period),
+        signed_on=wib_date(closed_at) if closed_at else today,
+    )
+
+
+async def load_rollup(
+    session: AsyncSession, kecamatan_kode: str, period: date, *, today: date, village_word: str = "pekon"
+) -> RollupData:
+    """Every pekon of the kecamatan; signed on the latest closing day when all are closed."""
+    pekons = await pekon_completeness(session, period, kecamatan_kode)
+    tables = [await compute_b3(session, p.pekon_kode, period) for p in pekons]
+    closings = [s.closed_at for p in pekons if (s := await month_state(session, p.pekon_kode, period))]
+    all_closed = bool(pekons) and all(p.closed for p in pekons)
+    signed = max(wib_date(c) for c in closings if c) if all_closed and any(closings) else today
+    return RollupData(
+        place=await _place(session, kecamatan_kode, "", village_word),
+        period=period,
+        pekons=pekons,
+        totals=tables,
+        signed_on=signed,
+    )

@@ -1,0 +1,175 @@
+"""The documents as PDF (reportlab): landscape A4, repeated table headers, page numbers.
+
+`invariant=1` fixes the creation date and document id, so a closed month's PDF is byte-identical
+when generated again.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import BaseDocTemplate
+
+from handlers import texts
+from jobs.documents.data import RecapData, RollupData
+from jobs.documents.layout import (
+    Grid,
+    b2_grid,
+    b3_grid,
+    births_grid,
+    completeness_grid,
+    heading,
+    notes_grid,
+    revision_line,
+    rollup_grid,
+    signature,
+)
+
+PAGE = landscape(A4)
+MARGIN = 10 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+POINTS_PER_CHAR = 5.5  # narrow tables keep their natural width instead of stretching
+HEADER_BG = colors.HexColor("#DDE4EE")
+TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=12, alignment=TA_CENTER, leading=15)
+SUBTITLE = ParagraphStyle("subtitle", fontName="Helvetica-Bold", fontSize=10, alignment=TA_CENTER, leading=13)
+PLAIN = ParagraphStyle("plain", fontName="Helvetica", fontSize=9, alignment=TA_LEFT, leading=11)
+SECTION = ParagraphStyle("section", fontName="Helvetica-Bold", fontSize=10, leading=13, spaceBefore=6)
+SIGN = ParagraphStyle("sign", fontName="Helvetica", fontSize=9, alignment=TA_CENTER, leading=11)
+
+
+def _cell_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    head = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=size - 1, leading=size)
+    head.alignment = TA_CENTER
+    body = ParagraphStyle("b", fontName="Helvetica", fontSize=size, leading=size + 1.5)
+    bold = ParagraphStyle("t", parent=body, fontName="Helvetica-Bold")
+    return head, body, bold
+
+
+def _matrix(grid: Grid, size: float) -> list[list[Any]]:
+    head, body, bold = _cell_styles(size)
+    columns = len(grid.widths)
+    matrix: list[list[Any]] = [[""] * columns for _ in range(grid.header_rows)]
+    for c in grid.header:
+        matrix[c.row - 1][c.col - 1] = Paragraph(escape(c.text), head)
+    for index, values in enumerate(grid.rows):
+        style = bold if index >= len(grid.rows) - grid.total_rows else body
+        matrix.append([v if isinstance(v, int) or v is None else Paragraph(escape(v), style) for v in values])
+    return matrix
+
+
+def grid_table(grid: Grid, size: float = 7) -> Table:
+    """A grid as a reportlab table spanning the page width, header repeated on every page."""
+    scale = min(WIDTH / sum(grid.widths), POINTS_PER_CHAR)
+    widths = [w * scale for w in grid.widths]
+    table = Table(_matrix(grid, size), colWidths=widths, repeatRows=grid.header_rows)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, grid.header_rows - 1), HEADER_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, grid.header_rows), (-1, -1), "CENTER"),
+        ("FONT", (0, grid.header_rows), (-1, -1), "Helvetica", size),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    commands += [
+        ("SPAN", (c.col - 1, c.row - 1), (c.last_col - 1, c.last_row - 1))
+        for c in grid.header
+        if (c.row, c.col) != (c.last_row, c.last_col)
+    ]
+    if grid.total_rows:
+        commands.append(("FONT", (0, -grid.total_rows), (-1, -1), "Helvetica-Bold", size))
+    table.setStyle(TableStyle(commands))
+    table.hAlign = "LEFT"
+    return table
+
+
+def _grid_flowables(grid: Grid, title: str | None = None, size: float = 7) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(escape(title), SECTION)] if title else []
+    if not grid.rows and grid.empty:
+        return [*out, Paragraph(escape(grid.empty), PLAIN)]
+    out.append(grid_table(grid, size))
+    return out + [Paragraph(escape(line), PLAIN) for line in grid.summary]
+
+
+def _heading(lines: Sequence[str]) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(escape(lines[0]), TITLE), Paragraph(escape(lines[1]), SUBTITLE)]
+    out += [Paragraph(escape(line), PLAIN) for line in lines[2:]]
+    return [*out, Spacer(1, 4 * mm)]
+
+
+def _signature(lines: list[str]) -> Flowable:
+    block = Table([[Paragraph(escape(line) or "&nbsp;", SIGN)] for line in lines], colWidths=[70 * mm])
+    block.hAlign = "RIGHT"
+    return KeepTogether([Spacer(1, 6 * mm), block])
+
+
+def _footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 7)
+    canvas.drawRightString(PAGE[0] - MARGIN, 6 * mm, texts.DOC_PAGE.format(page=doc.page))
+    canvas.drawString(MARGIN, 6 * mm, doc.title)
+    canvas.restoreState()
+
+
+def _build(story: list[Flowable], title: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=12 * mm,
+        title=title,
+        author="pemangku-bot",
+        creator="pemangku-bot",
+        invariant=1,
+    )
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _book(data: RecapData, grid: Grid, size: float) -> list[Flowable]:
+    lines = heading(data.place, data.period, grid.title)
+    return [*_heading([*lines, revision_line(data)]), *_grid_flowables(grid, size=size)]
+
+
+def recap_pdf(data: RecapData) -> bytes:
+    """B.3 (with completeness and notes), then B.2 and the births, of a pekon's month."""
+    sign = signature(data.place, data.signed_on)
+    story: list[Flowable] = _book(data, b3_grid(data), 6.5)
+    story += [CondPageBreak(40 * mm), *_grid_flowables(completeness_grid(data), texts.DOC_COMPLETENESS_TITLE)]
+    story += [*_grid_flowables(notes_grid(data), texts.DOC_NOTES_TITLE), _signature(sign), PageBreak()]
+    story += _book(data, b2_grid(data), 7)
+    story += [*_grid_flowables(births_grid(data), texts.DOC_BIRTHS_TITLE), _signature(sign)]
+    title = f"B.2 & B.3 {data.place.pekon} {data.period:%Y-%m}"
+    return _build(story, title)
+
+
+def rollup_pdf(data: RollupData) -> bytes:
+    """The kecamatan roll-up as one table."""
+    grid = rollup_grid(data)
+    story = [*_heading(heading(data.place, data.period, grid.title)), *_grid_flowables(grid, size=8)]
+    return _build(story, f"{grid.title} {data.place.kecamatan} {data.period:%Y-%m}")

@@ -1,0 +1,168 @@
+"""The documents as XLSX (openpyxl): print-ready landscape sheets, merged header groups, frozen header.
+
+Files of a closed month are byte-identical when written again: the workbook's created/modified
+properties are the closing day and every zip entry carries a fixed timestamp.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from handlers import texts
+from jobs.documents.data import RecapData, RollupData
+from jobs.documents.layout import (
+    Grid,
+    b2_grid,
+    b3_grid,
+    births_grid,
+    completeness_grid,
+    generated_at,
+    heading,
+    notes_grid,
+    revision_line,
+    rollup_grid,
+    signature,
+)
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries all carry the same timestamp, so equal content gives equal bytes."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_EPOCH)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+
+def _save(workbook: Workbook, stamp: datetime) -> bytes:
+    workbook.properties.created = workbook.properties.modified = stamp
+    workbook.properties.creator = "pemangku-bot"
+    buffer = io.BytesIO()
+    with _StableZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    return buffer.getvalue()
+
+
+def _print_setup(ws: Worksheet, grid: Grid, header_top: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    last = header_top + grid.header_rows - 1
+    ws.print_title_rows = f"{header_top}:{last}"
+    ws.freeze_panes = ws.cell(row=last + 1, column=3 if len(grid.widths) > 20 else 1)
+    for col, width in enumerate(grid.widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _lines(ws: Worksheet, lines: list[str], top: int, span: int, *, bold: bool = False) -> int:
+    for i, text in enumerate(lines):
+        ws.merge_cells(start_row=top + i, start_column=1, end_row=top + i, end_column=span)
+        cell = ws.cell(row=top + i, column=1, value=text)
+        cell.font = Font(bold=bold)
+    return top + len(lines)
+
+
+def _heading(ws: Worksheet, lines: list[str], span: int) -> int:
+    for i, text in enumerate(lines):
+        ws.merge_cells(start_row=1 + i, start_column=1, end_row=1 + i, end_column=span)
+        cell = ws.cell(row=1 + i, column=1, value=text)
+        cell.font = Font(bold=i < 2, size=13 if i == 0 else 11)
+        cell.alignment = Alignment(horizontal="center" if i < 2 else "left")
+    return len(lines) + 2
+
+
+def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
+    """Draw a grid from row `top`: merged, boxed header cells, body rows, bold totals; the next free row."""
+    for c in grid.header:
+        r0, r1 = top + c.row - 1, top + c.last_row - 1
+        for row in range(r0, r1 + 1):
+            for col in range(c.col, c.last_col + 1):
+                ws.cell(row=row, column=col).border = BOX
+        if (r0, c.col) != (r1, c.last_col):
+            ws.merge_cells(start_row=r0, start_column=c.col, end_row=r1, end_column=c.last_col)
+        cell = ws.cell(row=r0, column=c.col, value=c.text)
+        cell.font, cell.alignment, cell.fill = Font(bold=True, size=9), CENTER, HEADER_FILL
+    row = top + grid.header_rows
+    if not grid.rows and grid.empty:
+        return _lines(ws, [grid.empty], row, len(grid.widths)) + 1
+    for index, values in enumerate(grid.rows):
+        is_total = index >= len(grid.rows) - grid.total_rows
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = BOX
+            cell.font = Font(bold=is_total, size=9)
+            if isinstance(value, int) or col == 1:
+                cell.alignment = Alignment(horizontal="center")
+        row += 1
+    return _lines(ws, grid.summary, row, len(grid.widths)) + 1
+
+
+def _signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> None:
+    col = max(1, span - 8)
+    for i, text in enumerate(data_lines):
+        ws.merge_cells(start_row=top + i, start_column=col, end_row=top + i, end_column=span)
+        cell = ws.cell(row=top + i, column=col, value=text)
+        cell.alignment = Alignment(horizontal="center")
+        cell.font = Font(bold=i == 1)
+
+
+def _book_sheet(ws: Worksheet, data: RecapData, grid: Grid, title: str) -> int:
+    span = len(grid.widths)
+    top = _heading(ws, [*heading(data.place, data.period, title), revision_line(data)], span)
+    _print_setup(ws, grid, top)
+    return write_grid(ws, grid, top)
+
+
+def recap_xlsx(data: RecapData) -> bytes:
+    """B.3 and B.2 of a pekon's month, the births, the completeness and the notes, in one workbook."""
+    workbook = Workbook()
+    b3 = workbook.active
+    b3.title = texts.DOC_SHEET_B3
+    grid = b3_grid(data)
+    _signature(b3, signature(data.place, data.signed_on), _book_sheet(b3, data, grid, grid.title) + 1, 33)
+    b2 = workbook.create_sheet(texts.DOC_SHEET_B2)
+    grid = b2_grid(data)
+    _signature(b2, signature(data.place, data.signed_on), _book_sheet(b2, data, grid, grid.title) + 1, 13)
+    births = workbook.create_sheet(texts.DOC_SHEET_BIRTHS)
+    _book_sheet(births, data, births_grid(data), texts.DOC_BIRTHS_TITLE)
+    notes = workbook.create_sheet(texts.DOC_SHEET_NOTES)
+    completeness, notes_table = completeness_grid(data), notes_grid(data)
+    top = _book_sheet(notes, data, completeness, texts.DOC_COMPLETENESS_TITLE)
+    _lines(notes, [notes_table.title], top, len(notes_table.widths), bold=True)
+    write_grid(notes, notes_table, top + 1)
+    for col, width in enumerate(notes_table.widths, start=1):
+        letter = get_column_letter(col)
+        notes.column_dimensions[letter].width = max(notes.column_dimensions[letter].width or 0, width)
+    return _save(workbook, generated_at(data))
+
+
+def rollup_xlsx(data: RollupData) -> bytes:
+    """The kecamatan roll-up: every pekon in one table and the total."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = texts.DOC_SHEET_ROLLUP
+    grid = rollup_grid(data)
+    top = _heading(ws, heading(data.place, data.period, grid.title), len(grid.widths))
+    _print_setup(ws, grid, top)
+    write_grid(ws, grid, top)
+    return _save(workbook, generated_at(data))

@@ -1,0 +1,288 @@
+"""The month's registers, pure data: B.2 person lines, births, susulan and correction notes,
+each unit's report state, who is still missing, and each pekon's completeness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.event import Action, Event, EventKind, EventPerson
+from models.period import Baseline, MonthStatus, PekonMonth, ReportStatus, UnitReport
+from models.person import Member, Role
+from models.region import Pekon, Unit
+
+
+@dataclass(frozen=True)
+class MutasiLine:
+    """One person line of a month, with the event it belongs to (a B.2 row, or a birth)."""
+
+    unit_nama: str
+    kind: str
+    sign: int
+    name: str
+    sex: str
+    citizenship: str
+    is_head: bool
+    birth_place: str | None
+    birth_date: date | None
+    father_name: str | None
+    mother_name: str | None
+    origin: str | None
+    destination: str | None
+    death_place: str | None
+    event_date: date
+    receipt: str
+    action: str
+    susulan: bool
+
+
+@dataclass(frozen=True)
+class Note:
+    """A susulan report or a correction counted in the month."""
+
+    unit_nama: str
+    receipt: str
+    kind: str
+    action: str
+    event_date: date
+    reported_at: datetime
+    susulan: bool
+    reason: str | None
+    corrects: str | None
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """A unit's monthly report: status None means missing."""
+
+    unit_id: int
+    seq: int
+    nama: str
+    status: str | None
+    late: bool
+    submitted_at: datetime | None
+    pemangku: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MissingTarget:
+    """A pemangku whose unit has not reported a month that is still open."""
+
+    member_id: int
+    member_name: str
+    unit_id: int
+    unit_nama: str
+    pekon_kode: str
+    pekon_nama: str
+
+
+@dataclass(frozen=True)
+class PekonCompleteness:
+    """How many units of a pekon submitted, reported NIHIL, or are missing; and the month's state."""
+
+    pekon_kode: str
+    pekon_nama: str
+    kecamatan_kode: str
+    units: int
+    submitted: int
+    nihil: int
+    late: int
+    closed: bool
+    revision: int
+
+    @property
+    def missing(self) -> int:
+        """Units with no report at all."""
+        return self.units - self.submitted - self.nihil
+
+
+def _existed(period: date) -> Any:
+    """Units that existed in `period`: no baseline, or a baseline that starts by then."""
+    starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
+    return or_(starts.is_(None), starts <= period)
+
+
+async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> list[MutasiLine]:
+    """Every person line counted in the pekon's month, in unit order, then event date."""
+    ep = EventPerson
+    stmt = (
+        select(Unit.nama, ep, Event.event_date, Event.receipt, Event.action, Event.susulan)
+        .join(Event, Event.id == ep.event_id)
+        .join(Unit, Unit.id == ep.unit_id)
+        .where(ep.pekon_kode == pekon_kode, ep.period == period)
+        .order_by(Unit.seq, Event.event_date, ep.id)
+    )
+    return [
+        MutasiLine(
+            unit_nama=nama,
+            kind=line.kind,
+            sign=line.sign,
+            name=line.name,
+            sex=line.sex,
+            citizenship=line.citizenship,
+            is_head=line.is_head,
+            birth_place=line.birth_place,
+            birth_date=line.birth_date,
+            father_name=line.father_name,
+            mother_name=line.mother_name,
+            origin=line.origin,
+            destination=line.destination,
+            death_place=line.death_place,
+            event_date=event_date,
+            receipt=receipt,
+            action=action,
+            susulan=susulan,
+        )
+        for nama, line, event_date, receipt, action, susulan in await session.execute(stmt)
+    ]
+
+
+def b2_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
+    """The rows of B.2: persons who came, left or died (births are listed apart)."""
+    return [line for line in lines if line.kind != EventKind.LAHIR]
+
+
+def birth_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
+    """The births of the month."""
+    return [line for line in lines if line.kind == EventKind.LAHIR]
+
+
+async def month_notes(session: AsyncSession, pekon_kode: str, period: date) -> list[Note]:
+    """Susulan reports and corrections counted in the pekon's month, oldest first."""
+    original = Event.__table__.alias("original")
+    stmt = (
+        select(Unit.nama, Event, original.c.receipt)
+        .join(Unit, Unit.id == Event.unit_id)
+        .outerjoin(original, original.c.id == Event.correction_of_id)
+        .where(
+            Event.pekon_kode == pekon_kode,
+            Event.period == period,
+            or_(Event.susulan.is_(True), Event.action != Action.REPORT),
+        )
+        .order_by(Event.reported_at, Event.id)
+    )
+    return [
+        Note(
+            unit_nama=nama,
+            receipt=event.receipt,
+            kind=event.kind,
+            action=event.action,
+            event_date=event.event_date,
+            reported_at=event.reported_at,
+            susulan=event.susulan,
+            reason=event.reason,
+            corrects=corrects,
+        )
+        for nama, event, corrects in await session.execute(stmt)
+    ]
+
+
+async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) -> list[UnitStatus]:
+    """Each unit's report for the month, with its pemangku's names, in unit order."""
+    stmt = (
+        select(Unit.id, Unit.seq, Unit.nama, UnitReport.status, UnitReport.late, UnitReport.submitted_at)
+        .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
+        .where(Unit.pekon_kode == pekon_kode, _existed(period))
+        .order_by(Unit.seq)
+    )
+    names: dict[int, list[str]] = {}
+    pemangku = (
+        select(Member.unit_id, Member.name)
+        .join(Unit, Unit.id == Member.unit_id)
+        .where(Member.role == Role.PEMANGKU, Member.active.is_(True), Unit.pekon_kode == pekon_kode)
+    )
+    for unit_id, name in await session.execute(pemangku.order_by(Member.id)):
+        names.setdefault(unit_id, []).append(name)
+    return [
+        UnitStatus(r.id, r.seq, r.nama, r.status, bool(r.late), r.submitted_at, tuple(names.get(r.id, [])))
+        for r in await session.execute(stmt)
+    ]
+
+
+async def missing_targets(session: AsyncSession, period: date) -> list[MissingTarget]:
+    """Active pemangku whose unit has no report for `period` while their pekon's month is open."""
+    reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id, UnitReport.period == period)
+    closed = select(PekonMonth.id).where(
+        PekonMonth.pekon_kode == Unit.pekon_kode,
+        PekonMonth.period == period,
+        PekonMonth.status == MonthStatus.CLOSED,
+    )
+    stmt = (
+        select(Member.id, Member.name, Unit.id, Unit.nama, Pekon.kode, Pekon.nama)
+        .join(Unit, Unit.id == Member.unit_id)
+        .join(Pekon, Pekon.kode == Unit.pekon_kode)
+        .where(
+            Member.role == Role.PEMANGKU,
+            Member.active.is_(True),
+            ~reported.exists(),
+            ~closed.exists(),
+            _existed(period),
+        )
+        .order_by(Pekon.kode, Unit.seq, Member.id)
+    )
+    return [MissingTarget(*row) for row in await session.execute(stmt)]
+
+
+def _completeness_select(period: date) -> Select[Any]:
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    month = PekonMonth.__table__.alias("month")
+    return (
+        select(
+            Pekon.kode,
+            Pekon.nama,
+            Pekon.kecamatan_kode,
+            func.count(Unit.id),
+            count(UnitReport.status == ReportStatus.SUBMITTED),
+            count(UnitReport.status == ReportStatus.NIHIL),
+            count(UnitReport.late.is_(True)),
+            func.max(case((month.c.status == MonthStatus.CLOSED, 1), else_=0)),
+            func.coalesce(func.max(month.c.revision), 0),
+        )
+        .select_from(Pekon)
+        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, _existed(period)))
+        .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
+        .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
+        .group_by(Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)
+        .order_by(Pekon.kode)
+    )
+
+
+async def pekon_completeness(
+    session: AsyncSession, period: date, kecamatan_kode: str | None = None
+) -> list[PekonCompleteness]:
+    """Completeness of every pekon (of one kecamatan, or all), in code order."""
+    stmt = _completeness_select(period)
+    if kecamatan_kode is not None:
+        stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
+    return [
+        PekonCompleteness(
+            pekon_kode=r[0],
+            pekon_nama=r[1],
+            kecamatan_kode=r[2],
+            units=int(r[3] or 0),
+            submitted=int(r[4] or 0),
+            nihil=int(r[5] or 0),
+            late=int(r[6] or 0),
+            closed=bool(r[7]),
+            revision=int(r[8] or 0),
+        )
+        for r in await session.execute(stmt)
+    ]
+
+
+async def members_with_role(
+    session: AsyncSession, role: Role, *, pekon_kode: str | None = None, kecamatan_kode: str | None = None
+) -> list[Member]:
+    """Active members of a role in a pekon or a kecamatan."""
+    stmt = select(Member).where(Member.role == role, Member.active.is_(True))
+    if pekon_kode is not None:
+        stmt = stmt.where(Member.pekon_kode == pekon_kode)
+    if kecamatan_kode is not None:
+        stmt = stmt.where(Member.kecamatan_kode == kecamatan_kode)
+    return list(await session.scalars(stmt.order_by(Member.id)))
