@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute
 
 from bot.channels.base import ChannelSender, MessageSink
 from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
+from bot.channels.whatsapp_webhook import REQUIRED_SETTINGS, build_whatsapp, whatsapp_missing
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
@@ -58,12 +59,18 @@ class SchemaMissing(Exception):
     """The database has no schema, or an older one."""
 
 
-def configured_channels(settings: Settings, sink: MessageSink) -> list[ChannelRuntime]:
+def configured_channels(
+    settings: Settings, sink: MessageSink, sessionmaker: async_sessionmaker[AsyncSession]
+) -> list[ChannelRuntime]:
     """A runtime for every channel whose settings are present."""
     channels: list[ChannelRuntime] = []
     if settings.telegram_token is not None:
         channels.append(TelegramChannel(settings, sink))
-    # WhatsApp: append its runtime here when its settings are present.
+    missing = whatsapp_missing(settings)
+    if not missing:
+        channels.append(build_whatsapp(settings, sessionmaker, sink))
+    elif len(missing) < len(REQUIRED_SETTINGS):  # partly configured: say what is left
+        logger.warning("WhatsApp not started, missing: %s", ", ".join(missing))
     return channels
 
 
@@ -94,7 +101,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         sessionmaker = make_sessionmaker(engine)
         worker = OutboxWorker(sessionmaker, settings)
         dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
-        channels = configured_channels(settings, dispatcher)
+        channels = configured_channels(settings, dispatcher, sessionmaker)
         if not channels:
             raise ConfigurationError(texts.RUN_NO_CHANNEL)
         async with contextlib.AsyncExitStack() as stack:

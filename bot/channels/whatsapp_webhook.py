@@ -14,14 +14,15 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from bot.channels.base import MessageSink
 from bot.channels.whatsapp import (
     FORCE_TEMPLATE,
     OUTSIDE_WINDOW,
@@ -31,7 +32,7 @@ from bot.channels.whatsapp import (
 )
 from bot.channels.whatsapp_payload import StatusUpdate, parse_body, signature_ok
 from bot.config import Settings
-from bot.messages import Channel, IncomingMessage, OutgoingMessage
+from bot.messages import Channel, IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
 from models.outbox import OutboxMessage, OutboxStatus
@@ -42,12 +43,6 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000  # Meta's bodies are a few kB; refuse to buffer anything absurd
 HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
-
-
-class MessageSink(Protocol):
-    """What the webhook hands messages to: bot.dispatcher.Dispatcher."""
-
-    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]: ...
 
 
 class WhatsAppWebhook:
@@ -260,21 +255,26 @@ def whatsapp_missing(settings: Settings) -> list[str]:
 
 @dataclass
 class WhatsAppChannel:
-    """The WhatsApp pieces `pemangku run` wires: a sender for the outbox worker, routes for the server."""
+    """What `pemangku run` wires (bot.main.ChannelRuntime): the outbox sender and the webhook routes."""
 
     sender: WhatsAppSender
     webhook: WhatsAppWebhook
     client: WhatsAppClient
+    name: str = "whatsapp"
+    needs_web: bool = True
 
-    def routes(self) -> list[Route]:
+    @property
+    def routes(self) -> list[BaseRoute]:
         """GET and POST /whatsapp/webhook."""
-        return self.webhook.routes()
+        return list(self.webhook.routes())
 
-    async def start(self) -> int:
-        """Process the bodies a previous run stored but did not finish; returns how many."""
-        return await self.webhook.recover()
+    async def start(self) -> None:
+        """Process the bodies a previous run stored but did not finish."""
+        recovered = await self.webhook.recover()
+        if recovered:
+            logger.info("whatsapp: processed %s webhook bodies left by the previous run", recovered)
 
-    async def aclose(self) -> None:
+    async def stop(self) -> None:
         """Finish the bodies in hand, then close the connection pool."""
         await self.webhook.wait_idle()
         await self.client.aclose()

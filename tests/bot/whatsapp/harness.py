@@ -121,13 +121,13 @@ async def whatsapp_world(
         worker.add_sender(channel.sender)
         await channel.start()
         running = asyncio.create_task(worker.run())
-        async with serve(Starlette(routes=channel.routes())) as url, httpx.AsyncClient() as http:
+        async with serve(Starlette(routes=channel.routes)) as url, httpx.AsyncClient() as http:
             try:
                 yield WhatsAppWorld(url, http, graph, channel.webhook, worker, sessionmaker, settings)
             finally:
                 await worker.stop()
                 await running
-                await channel.aclose()
+                await channel.stop()
 
 
 @dataclass
