@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,3 +68,6 @@ class Turn:
 def reply(text: str, *choices: Any) -> OutgoingMessage:
     """A text reply with optional choices."""
     return OutgoingMessage(text=text, choices=tuple(choices))
+
+
+Step = Callable[[Turn], Awaitable[list[OutgoingMessage]]]  # what a menu action or a flow does

@@ -9,6 +9,8 @@ from handlers import texts
 from handlers.core import Turn
 from models.person import Member, Role
 
+MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too ambiguous
+
 
 def menu_items(member: Member) -> dict[str, str]:
     """The menu entries (id -> label) of a member's role."""
@@ -45,7 +47,8 @@ def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
     for choice in offered:
         if typed in (normalise(choice.label), choice.id.lower()):
             return choice.id
-    return None
+    starts = [c.id for c in offered if len(typed) >= MIN_PREFIX and normalise(c.label).startswith(typed)]
+    return starts[0] if len(starts) == 1 else None
 
 
 def said(turn: Turn, words: Sequence[str]) -> bool:

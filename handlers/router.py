@@ -2,21 +2,74 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import texts
-from handlers.core import Turn
+from handlers import monthly, texts
+from handlers.core import Step, Turn
+from handlers.express import parse_express
 from handlers.menu import choices, menu, menu_items, pick, said
+from handlers.mine import pemangku_status, start_mine, turn_in_mine
+from handlers.mine import prompt as mine_prompt
 from handlers.registration import register, registration_code
-from models.person import Member
+from handlers.report_flow import prompt as report_prompt
+from handlers.report_flow import start as start_report
+from handlers.report_flow import turn_in_report
+from handlers.staff import staff_list, staff_recap, staff_status
+from handlers.staff_month import (
+    camat_status,
+    close_prompt,
+    invite_prompt,
+    reopen,
+    reopen_reason,
+    start_close,
+    start_invite,
+    turn_in_close,
+    turn_in_invite,
+)
+from models.event import EventKind
+from models.person import Member, Role
 
 MAX_TEXT = 1000  # longer messages are not answers to any question of ours
 
-Step = Callable[[Turn], Awaitable[list[OutgoingMessage]]]
-FLOWS: dict[str, Step] = {}  # flow name -> the function that handles a turn inside it
-ACTIONS: dict[str, Step] = {}  # menu id -> the function that starts it
+Prompt = Callable[[Turn], list[OutgoingMessage]]
+
+FLOWS: dict[str, tuple[Step, Prompt]] = {
+    "report": (turn_in_report, report_prompt),
+    "monthly": (monthly.turn_in_monthly, monthly.prompt),
+    "mine": (turn_in_mine, mine_prompt),
+    "invite": (turn_in_invite, invite_prompt),
+    "close": (turn_in_close, close_prompt),
+}
+
+
+async def _help(turn: Turn) -> list[OutgoingMessage]:
+    assert turn.member is not None
+    helps = {Role.PEMANGKU.value: texts.HELP_PEMANGKU, Role.CAMAT.value: texts.HELP_CAMAT}
+    text = helps.get(turn.member.role, texts.HELP_STAFF)
+    return [menu(turn.member, text.format(village=turn.config.village_word))]
+
+
+ACTIONS: dict[str, dict[str, Step]] = {
+    Role.PEMANGKU: {
+        **{kind.value: start_report(kind.value) for kind in EventKind},
+        "kirim": monthly.start_submit,
+        "nihil": monthly.start_nihil,
+        "laporan": start_mine,
+        "status": pemangku_status,
+        "bantuan": _help,
+    },
+    Role.STAFF: {
+        "status": staff_status,
+        "rekap": staff_recap,
+        "daftar": staff_list,
+        "undang": start_invite,
+        "tutup": start_close,
+        "bantuan": _help,
+    },
+    Role.CAMAT: {"status": camat_status, "bantuan": _help},
+}
 
 
 async def handle(turn: Turn) -> list[OutgoingMessage]:
@@ -27,39 +80,53 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
     member = turn.member
     if member is None:
         return [OutgoingMessage(text=texts.UNREGISTERED.format(village=turn.config.village_word))]
-    if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
-        lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
-        return [OutgoingMessage(text=lead), *await _repeat(turn, member)]
     if _draft_expired(turn):
         turn.state.clear()
-        hours = turn.config.draft_ttl_hours
-        return [menu(member, texts.DRAFT_EXPIRED.format(hours=hours))]
+        return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
+    if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
+        lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
+        return [OutgoingMessage(text=lead), *_repeat(turn, member)]
     return await _route(turn, member)
 
 
 async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    if said(turn, texts.WORDS_MENU) or (said(turn, texts.WORDS_CANCEL) and turn.state.flow is None):
+    if said(turn, texts.WORDS_MENU):
         turn.state.clear()
         return [menu(member)]
     if said(turn, texts.WORDS_CANCEL):
+        text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
         turn.state.clear()
-        return [menu(member, texts.CANCELLED)]
+        return [menu(member, text)]
+    if turn.state.flow == "mine" and turn.state.step == "pick" and not turn.text.strip(" .").isdigit():
+        turn.state.clear()  # the list only waits for a number; anything else is a menu choice
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
-        return await flow(turn)
-    action = pick(turn, choices(menu_items(member)))
-    start = ACTIONS.get(action or "")
-    if start is not None:
-        return await start(turn)
+        if turn.text.startswith("/"):  # a command while a question waits for its answer
+            return [OutgoingMessage(texts.IN_FLOW), *flow[1](turn)]
+        return await flow[0](turn)
+    return await _from_menu(turn, member)
+
+
+async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
+    actions = ACTIONS.get(member.role, ACTIONS[Role.STAFF])
+    offered = choices(menu_items(member))
+    chosen = pick(turn, offered) or turn.text.lower().lstrip("/").strip()
+    if chosen in actions:
+        return await actions[chosen](turn)
+    if member.role == Role.PEMANGKU:
+        express = parse_express(turn.text, turn.now)
+        if express is not None:
+            lead = [OutgoingMessage(texts.ERRORS[express.problem])] if express.problem else []
+            return lead + await start_report(express.kind, express.values)(turn)
+    elif member.role == Role.STAFF and (reason := reopen_reason(turn.text)) is not None:
+        return await reopen(turn, reason)
     return [menu(member, texts.NOT_UNDERSTOOD)]
 
 
-async def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    """The current question again (a flow repeats itself when given no answer), or the menu."""
+def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
+    """The current question again, or the menu."""
     flow = FLOWS.get(turn.state.flow or "")
-    if flow is None:
-        return [menu(member)]
-    return await flow(turn)
+    return flow[1](turn) if flow is not None else [menu(member)]
 
 
 def _draft_expired(turn: Turn) -> bool:

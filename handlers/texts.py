@@ -55,11 +55,223 @@ MENU_STAFF = {
     "bantuan": "Bantuan",
 }
 MENU_CAMAT = {"status": "Status Kecamatan", "bantuan": "Bantuan"}
-WORDS_CANCEL = ("batal", "batalkan", "cancel", "/batal", "/cancel")
+WORDS_CANCEL = ("batal", "cancel", "/batal", "/cancel")
 WORDS_BACK = ("kembali", "balik", "back", "/kembali")
 WORDS_MENU = ("menu", "/menu", "/start", "mulai", "halo", "hai", "hi")
 WORDS_HELP = ("bantuan", "/help", "/bantuan", "help", "tolong")
 WORDS_CHANGE = ("ubah", "ganti", "edit")
+
+# help (handlers/router.py)
+HELP_PEMANGKU = (
+    "Cara melapor:\n"
+    "• Pilih menu Lapor Lahir / Meninggal / Datang / Pindah, lalu jawab pertanyaannya satu per satu.\n"
+    "• Ketik KEMBALI untuk mengulang pertanyaan sebelumnya, BATAL untuk membatalkan.\n"
+    "• Awal bulan: pilih Kirim Laporan Bulan Ini, atau Nihil bila tidak ada perubahan.\n\n"
+    "Lapor cepat dalam satu baris, contoh:\n"
+    "LAHIR Putri Ayu P 12-11-2026 di Liwa ibu Sari ayah Joko\n"
+    "MENINGGAL Sukardi L 10/11/2026 di rumah KK\n"
+    "DATANG Andi L kemarin dari Bandar Lampung NIK 1804011203900001\n"
+    "PINDAH Rina P 5 nov 2026 ke Jakarta\n"
+    "(KK = kepala keluarga, WNA bila warga asing. Yang belum ada akan ditanyakan.)"
+)
+HELP_STAFF = (
+    "Menu petugas: Status Bulan Ini, Rekap, Siapa Lapor Apa, Undang Pemangku, Tutup Bulan.\n"
+    "Membuka lagi bulan yang sudah ditutup: ketik BUKA BULAN diikuti alasannya, "
+    "misalnya: BUKA BULAN ada kelahiran yang terlewat."
+)
+HELP_CAMAT = "Menu camat: Status Kecamatan menampilkan laporan setiap {village} bulan ini."
+IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
+
+# the four reports (handlers/forms.py, handlers/reports.py)
+KIND_NAMES = {"lahir": "kelahiran", "meninggal": "kematian", "datang": "kedatangan", "pindah": "kepindahan"}
+KIND_START = {
+    "lahir": "Lapor kelahiran. Ketik BATAL kapan saja untuk berhenti, KEMBALI untuk mundur.",
+    "meninggal": "Lapor kematian. Turut berduka. Ketik BATAL untuk berhenti, KEMBALI untuk mundur.",
+    "datang": "Lapor pendatang (pindah masuk). Ketik BATAL untuk berhenti, KEMBALI untuk mundur.",
+    "pindah": "Lapor pindah keluar. Ketik BATAL untuk berhenti, KEMBALI untuk mundur.",
+}
+QUESTIONS = {
+    "name": "Siapa nama lengkapnya?",
+    "sex": "Jenis kelamin?",
+    "nik": "NIK (16 angka)? Ketik - bila tidak ada.",
+    "is_head": "Apakah dia kepala keluarga?",
+    "citizenship": "Kewarganegaraan?",
+    "family": "Pindah sekeluarga (satu KK)?",
+    "count": "Berapa orang dalam keluarga itu? (2-20)",
+    "birth_place": "Lahir di mana? (misalnya: Liwa, RSUD Alimuddin Umar, rumah)",
+    "mother_name": "Nama ibu?",
+    "father_name": "Nama ayah? Ketik - bila tidak ada.",
+    "death_place": "Meninggal di mana? (misalnya: rumah, RSUD Liwa)",
+    "origin": "Datang dari mana? (desa/kota asal)",
+    "destination": "Pindah ke mana? (desa/kota tujuan)",
+}
+QUESTION_DATE = {
+    "lahir": "Tanggal lahir? (misalnya 12-11-2026, 12 nov 26, kemarin)",
+    "meninggal": "Tanggal meninggal? (misalnya 12-11-2026, kemarin)",
+    "datang": "Tanggal datang? (misalnya 12-11-2026, hari ini)",
+    "pindah": "Tanggal pindah? (misalnya 12-11-2026, hari ini)",
+}
+QUESTION_NIK_NEWBORN = "NIK bayi (16 angka)? Biasanya belum ada: ketik - untuk melewati."
+QUESTION_MEMBER = "Anggota {n} dari {total}{head}: {question}"
+MEMBER_HEAD = " (kepala keluarga)"
+LABELS = {
+    "name": "Nama",
+    "sex": "Jenis kelamin",
+    "nik": "NIK",
+    "is_head": "Kepala keluarga",
+    "citizenship": "Kewarganegaraan",
+    "family": "Sekeluarga",
+    "count": "Jumlah orang",
+    "event_date": "Tanggal",
+    "birth_place": "Tempat lahir",
+    "mother_name": "Nama ibu",
+    "father_name": "Nama ayah",
+    "death_place": "Tempat meninggal",
+    "origin": "Datang dari",
+    "destination": "Pindah ke",
+}
+MEMBER_LABEL = "Anggota {n}"
+SEX_CHOICES = {"L": "L (laki-laki)", "P": "P (perempuan)"}
+CITIZENSHIP_CHOICES = {"WNI": "WNI", "WNA": "WNA"}
+YES_NO_CHOICES = {"ya": "Ya", "tidak": "Tidak"}
+YES, NO = "ya", "tidak"
+EMPTY = "-"
+ERRORS = {
+    "date_format": "Tanggal itu belum bisa saya baca. Contoh: 12-11-2026, 12 nov 2026, kemarin.",
+    "date_future": "Tanggal itu belum terjadi. Mohon periksa lagi; contoh: 12-11-2026.",
+    "date_old": "Tanggal itu terlalu lama. Mohon periksa tahunnya; contoh: 12-11-2026.",
+    "sex": "Mohon jawab L (laki-laki) atau P (perempuan).",
+    "yes_no": "Mohon jawab Ya atau Tidak.",
+    "citizenship": "Mohon jawab WNI (warga Indonesia) atau WNA (warga asing).",
+    "name_length": "Nama harus 2 sampai 100 huruf. Contoh: Siti Aminah.",
+    "name_chars": "Nama hanya berisi huruf (boleh titik, koma, petik, tanda hubung). Contoh: Siti Aminah.",
+    "place": "Mohon tulis nama tempatnya. Contoh: Liwa.",
+    "nik_digits": "NIK hanya berisi angka. Contoh: 1804151203900001. Ketik - bila tidak ada.",
+    "nik_length": "NIK harus 16 angka. Mohon periksa lagi, atau ketik - bila tidak ada.",
+    "nik_invalid": "NIK itu tidak mungkin benar (kode wilayah atau tanggalnya salah). Mohon periksa lagi.",
+    "count": "Mohon tulis jumlahnya dengan angka, 2 sampai 20. Contoh: 4.",
+    "choice": "Mohon pilih salah satu: ketik nomornya atau katanya.",
+}
+WARNINGS = {
+    "nik_sex": "Perhatian: NIK {nik} biasanya milik {nik_sex}, tetapi jenis kelaminnya {sex}. Tetap pakai?",
+    "nik_birth_date": "Perhatian: tanggal lahir dalam NIK {nik} berbeda dengan {date}. Tetap pakai?",
+    "old_birth": "Tanggal lahir {date} lebih dari setahun yang lalu. Apakah sudah benar?",
+    "old_event": "Tanggal {date} lebih dari setahun yang lalu. Apakah sudah benar?",
+    "duplicate": "{name} sepertinya sudah pernah dilaporkan ({kind}). Tetap laporkan lagi?",
+}
+WARNING_CHOICES = {"ya": "Ya, sudah benar", "tidak": "Tidak, ketik ulang"}
+SEX_NAMES = {"L": "laki-laki", "P": "perempuan"}
+SUMMARY_TITLE = "Periksa laporan {kind}:"
+SUMMARY_FOOTER = "Sudah benar?"
+SUMMARY_CHOICES = {"simpan": "Simpan", "ubah": "Ubah", "batal": "Batal"}
+CHANGE_PROMPT = "Bagian mana yang mau diubah?"
+SAVED = "Terima kasih! Laporan {kind} tersimpan.\nNomor tanda terima: {receipt}\nMasuk laporan bulan {bulan}."
+SAVED_SUSULAN = "Bulan {asli} sudah ditutup, jadi laporan ini dicatat sebagai susulan di bulan {bulan}."
+SAVED_AFTER_SUBMIT = (
+    "Laporan bulan {bulan} sudah Anda kirim sebelumnya; laporan ini ditambahkan dan petugas diberi tahu."
+)
+STAFF_AFTER_SUBMIT = "Info: {unit} menambah laporan {kind} ({receipt}) setelah laporan bulan {bulan} dikirim."
+LEDGER_ERRORS = {
+    "negative": "Laporan ini membuat jumlah penduduk menjadi minus. Mohon periksa datanya, "
+    "atau hubungi petugas {village}.",
+    "future_date": "Tanggalnya belum terjadi. Mohon periksa lagi.",
+    "newborn_head": "Bayi tidak bisa menjadi kepala keluarga.",
+    "two_heads": "Satu keluarga hanya punya satu kepala keluarga.",
+    "month_closed": "Bulan {bulan} sudah ditutup oleh petugas {village}.",
+    "nihil_with_events": "Bulan ini sudah ada laporan, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini.",
+    "already_cancelled": "Laporan itu sudah dibatalkan sebelumnya.",
+    "wrong_unit": "Laporan itu tidak ditemukan.",
+    "no_reason": "Mohon tulis alasannya.",
+    "earlier_month_open": "Bulan sebelumnya belum ditutup. Tutup dulu bulan itu.",
+    "not_closed": "Bulan itu belum ditutup.",
+    "not_latest_closed": "Hanya bulan terakhir yang ditutup yang bisa dibuka lagi.",
+    "other": "Laporan belum bisa disimpan. Mohon coba lagi atau hubungi petugas {village}.",
+}
+CORRECTED = "Koreksi tersimpan. Laporan {kind} yang lama tetap tercatat beserta koreksinya.\nNomor: {receipt}"
+CORRECTION_REASON = "Apa alasan koreksinya? (misalnya: salah tulis nama)"
+
+# month submission and NIHIL (handlers/monthly.py)
+SUBMIT_SUMMARY = (
+    "Laporan bulan {bulan} untuk {unit}:\n"
+    "Lahir {lahir} · Meninggal {meninggal} · Datang {datang} · Pindah {pindah}\n"
+    "Kirim laporan ini ke petugas {village}? Bila nanti ada peristiwa lagi, tetap laporkan; "
+    "akan ditambahkan."
+)
+SUBMIT_EMPTY = (
+    "Bulan {bulan} belum ada laporan lahir, meninggal, datang atau pindah untuk {unit}. "
+    "Bila memang tidak ada perubahan, pilih Nihil."
+)
+NIHIL_CONFIRM = (
+    "NIHIL berarti tidak ada kelahiran, kematian, pendatang maupun pindah di {unit} selama bulan {bulan}. "
+    "Benar?"
+)
+NIHIL_HAS_EVENTS = (
+    "Bulan {bulan} sudah ada {count} laporan di {unit}, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini."
+)
+CONFIRM_CHOICES = {"ya": "Ya, kirim", "tidak": "Tidak"}
+SUBMITTED = "Terima kasih! Laporan bulan {bulan} untuk {unit} sudah terkirim."
+SUBMITTED_NIHIL = "Terima kasih! Bulan {bulan} untuk {unit} tercatat NIHIL."
+SUBMITTED_LATE = "(Terlambat: batasnya {batas}.)"
+ALREADY_SUBMITTED = (
+    "Catatan: laporan bulan {bulan} sudah dikirim ({status}) pada {tanggal}; bila dikirim lagi, "
+    "yang terbaru yang berlaku."
+)
+REPORT_STATUS_NAMES = {"submitted": "terkirim", "nihil": "NIHIL"}
+NOT_SENT = "Baik, belum dikirim."
+
+# my reports, corrections and cancellations (handlers/mine.py)
+MINE_TITLE = "Laporan {unit}, bulan yang masih terbuka:"
+MINE_LINE = "{no}. {receipt} · {kind} · {names} · {tanggal}{mark}"
+MINE_CORRECTED = " (dikoreksi)"
+MINE_SUSULAN = " (susulan)"
+MINE_EMPTY = "Belum ada laporan di bulan yang masih terbuka."
+MINE_PICK = "Ketik nomornya untuk mengoreksi atau membatalkan, atau ketik MENU."
+MINE_ACTIONS = {"koreksi": "Koreksi", "hapus": "Batalkan laporan", "kembali": "Kembali"}
+MINE_WHAT = "Laporan {receipt} ({kind}: {names}). Mau diapakan?"
+CANCEL_REASON = "Apa alasan pembatalannya? (misalnya: dilaporkan dua kali)"
+CANCEL_DONE = "Laporan {receipt} dibatalkan. Catatan aslinya tetap tersimpan. Nomor pembatalan: {cancel}"
+STATUS_PEMANGKU = "Bulan {bulan} untuk {unit}: {status}. Laporan masuk: {count}."
+STATUS_WORDS = {"submitted": "sudah dikirim", "nihil": "NIHIL", "missing": "belum dikirim"}
+
+# staff and camat (handlers/staff.py)
+STAFF_NO_SCOPE = "Akun Anda belum terhubung ke {village} mana pun. Hubungi admin."
+STAFF_STATUS_TITLE = "Status laporan bulan {bulan}, {village} {pekon}{closed}:"
+STAFF_STATUS_CLOSED = " (sudah ditutup)"
+STAFF_STATUS_LINE = "{no}. {unit}: {status}"
+STAFF_STATUS_WORDS = {
+    "submitted": "sudah kirim",
+    "nihil": "NIHIL",
+    "missing": "BELUM LAPOR",
+    "late": "terlambat",
+    "after": "ada tambahan setelah kirim",
+}
+STAFF_STATUS_SUMMARY = "Sudah: {done} dari {total}. Belum: {missing}."
+STAFF_LIST_TITLE = "Yang dilaporkan bulan {bulan}, {village} {pekon}:"
+STAFF_LIST_LINE = (
+    "{no}. {unit} · {kind} · {name} ({sex}) · NIK {nik} · {tanggal} · oleh {reporter} · {receipt}"
+)
+STAFF_LIST_EMPTY = "Belum ada laporan bulan {bulan}."
+STAFF_INVITE_UNIT = "Undang pemangku untuk unit mana?"
+STAFF_INVITE_NAME = "Nama pemangku yang diundang?"
+STAFF_INVITE_DONE = (
+    "Kode undangan untuk {name} ({unit}): {code}\n"
+    "Berlaku sampai {sampai}. Sampaikan kepadanya: buka bot ini lalu ketik DAFTAR {code}"
+)
+STAFF_CLOSE_MISSING = "Bulan {bulan} belum bisa ditutup. Belum lapor: {units}."
+STAFF_CLOSE_CONFIRM = (
+    "Semua pemangku sudah lapor. Tutup bulan {bulan} untuk {village} {pekon}? "
+    "Setelah ditutup, angka bulan itu tidak berubah lagi."
+)
+STAFF_CLOSE_DONE = "Bulan {bulan} sudah ditutup. Rekapnya akan dikirim otomatis."
+STAFF_CLOSE_ALREADY = "Bulan {bulan} sudah ditutup."
+STAFF_CLOSE_RUNNING = "Bulan {bulan} masih berjalan; bisa ditutup setelah bulan itu selesai."
+STAFF_REOPEN_NEED_REASON = "Tulis alasannya, misalnya: BUKA BULAN ada kelahiran yang terlewat."
+STAFF_REOPEN_NONE = "Belum ada bulan yang ditutup."
+STAFF_REOPEN_DONE = "Bulan {bulan} dibuka lagi. Alasan: {reason}. Tutup lagi bila sudah lengkap."
+CAMAT_TITLE = "Status laporan bulan {bulan}, Kecamatan {kecamatan}:"
+CAMAT_LINE = "{no}. {pekon}: {done}/{total} pemangku lapor{closed}"
+CAMAT_CLOSED = ", ditutup"
+CAMAT_EMPTY = "Belum ada {village} terdaftar di kecamatan ini."
 
 # recap text (handlers/recap_text.py): the B.3 in a chat message
 RECAP_TITLE = "Rekap B.3 {village} {nama} ({kode})"
@@ -104,20 +316,19 @@ TELEGRAM_CONTACT_BUTTON = "📱 Kirim nomor HP saya"
 TELEGRAM_BUTTON_TAKEN = "Pilihan diterima."
 TELEGRAM_BUTTON_STALE = "Tombol ini sudah dipakai. Silakan lihat pesan terbaru."
 # the menu shown by Telegram's "/" button: (command, description)
+# (a command arrives as its word: /lahir is read like typing "lahir")
 TELEGRAM_COMMANDS = (
     ("menu", "Menu utama"),
-    ("lapor", "Laporkan peristiwa"),
+    ("lahir", "Lapor kelahiran"),
+    ("meninggal", "Lapor kematian"),
+    ("datang", "Lapor pendatang"),
+    ("pindah", "Lapor pindah keluar"),
     ("kirim", "Kirim laporan bulan ini"),
-    ("nihil", "Laporkan NIHIL bulan ini"),
-    ("status", "Status laporan"),
+    ("nihil", "Tidak ada perubahan bulan ini"),
+    ("status", "Status laporan bulan ini"),
     ("batal", "Batalkan isian"),
     ("bantuan", "Bantuan"),
 )
-
-# WhatsApp (bot/channels/whatsapp*.py)
-WHATSAPP_LIST_BUTTON = "Pilih"  # the button that opens a list: at most 20 characters
-WHATSAPP_CHOICES_HINT = "Balas dengan nomor atau kata pilihan."
-WHATSAPP_CONTACT_HINT = "Kirim kontak Anda: ketuk 📎 lalu Kontak."
 
 # WhatsApp (bot/channels/whatsapp*.py)
 WHATSAPP_LIST_BUTTON = "Pilih"  # the button that opens a list: at most 20 characters

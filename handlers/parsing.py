@@ -1,0 +1,158 @@
+"""Reading what people type, in Indonesian: dates, names, places, NIK, L/P, ya/tidak, WNI/WNA."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import dateparser
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+
+from models.base import WIB
+from models.event import Citizenship, Sex
+
+SKIP_WORDS = frozenset(
+    {"-", "--", "lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "tidak tahu", "tidak tau",
+     "tdk tahu", "belum ada", "belum punya", "kosong", "0", "x"}
+)  # fmt: skip
+SEX_WORDS = {
+    Sex.L: {"l", "lk", "laki", "laki-laki", "laki laki", "lakilaki", "pria", "cowok", "lelaki"},
+    Sex.P: {"p", "pr", "prp", "perempuan", "wanita", "cewek", "perem"},
+}
+YES_WORDS = frozenset({"ya", "y", "iya", "iy", "yes", "ok", "oke", "betul", "benar", "bener", "setuju"})
+NO_WORDS = frozenset({"tidak", "tdk", "t", "no", "n", "bukan", "enggak", "nggak", "gak", "ga", "tak"})
+DATE_WORD_FIXES = {"kmrn": "kemarin", "kmrin": "kemarin", "hr ini": "hari ini", "agust": "agustus",
+                   "sept": "september", "okt": "oktober", "des": "desember", "pebruari": "februari",
+                   "nopember": "november", "nop": "november"}  # fmt: skip
+DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
+NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
+OLDEST = date(1900, 1, 1)
+
+
+class Invalid(Exception):
+    """A typed answer that cannot be used; `code` picks the kind explanation in texts."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def words(text: str) -> str:
+    """Lower case, single spaces, trailing punctuation removed."""
+    return " ".join(text.lower().split()).strip(" .!?,")
+
+
+def is_skip(text: str) -> bool:
+    """Whether the person says they do not have this (optional) value."""
+    return words(text) in SKIP_WORDS
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """A date typed in the common Indonesian forms, relative words counted from now in WIB."""
+    cleaned = DATE_NOISE.sub("", words(text))
+    cleaned = " ".join(DATE_WORD_FIXES.get(w, w) for w in cleaned.split())
+    cleaned = DATE_WORD_FIXES.get(cleaned, cleaned)
+    base = now.astimezone(WIB).replace(tzinfo=None)
+    settings = {
+        "DATE_ORDER": "DMY",
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    parsed = dateparser.parse(cleaned, languages=["id"], settings=settings) if cleaned else None
+    if parsed is None:
+        raise Invalid("date_format")
+    day: date = parsed.date()
+    if day > base.date():
+        raise Invalid("date_future")
+    if day < OLDEST:
+        raise Invalid("date_old")
+    return day
+
+
+def parse_sex(text: str) -> Sex:
+    """L or P from the many ways people say it."""
+    typed = words(text)
+    for sex, options in SEX_WORDS.items():
+        if typed in options:
+            return sex
+    raise Invalid("sex")
+
+
+def parse_yes_no(text: str) -> bool:
+    """Ya or tidak."""
+    typed = words(text)
+    if typed in YES_WORDS:
+        return True
+    if typed in NO_WORDS:
+        return False
+    raise Invalid("yes_no")
+
+
+def parse_citizenship(text: str) -> Citizenship:
+    """WNI or WNA (also "indonesia" / "asing")."""
+    typed = words(text)
+    if typed in {"wni", "indonesia", "i", "ind"}:
+        return Citizenship.WNI
+    if typed in {"wna", "asing", "a", "luar negeri"}:
+        return Citizenship.WNA
+    raise Invalid("citizenship")
+
+
+def parse_name(text: str) -> str:
+    """A person's name: letters with spaces, dots, commas, apostrophes and dashes; case kept."""
+    name = " ".join(text.split()).strip(" ,")
+    if len(name) < 2 or len(name) > 100:
+        raise Invalid("name_length")
+    if not NAME_PATTERN.match(name):
+        raise Invalid("name_chars")
+    return name
+
+
+def parse_place(text: str) -> str:
+    """A place: free text with at least one letter, not too long."""
+    place = " ".join(text.split())
+    if len(place) < 2 or len(place) > 120 or not any(ch.isalpha() for ch in place):
+        raise Invalid("place")
+    return place
+
+
+def parse_nik(text: str) -> str:
+    """A 16-digit NIK (spaces, dots, dashes allowed), checked with python-stdnum."""
+    digits = stdnum_nik.compact(text)
+    if not digits.isdigit():
+        raise Invalid("nik_digits")
+    if len(digits) != 16:
+        raise Invalid("nik_length")
+    try:
+        stdnum_nik.validate(digits)
+    except ValidationError as exc:
+        raise Invalid("nik_invalid") from exc
+    if digits.endswith("0000"):
+        raise Invalid("nik_invalid")
+    return digits
+
+
+def nik_sex(nik: str) -> Sex:
+    """The sex a NIK encodes (40 is added to the day for women)."""
+    return Sex.P if int(nik[6:8]) > 40 else Sex.L
+
+
+def nik_warnings(nik: str, sex: str | None, birth_date: date | None) -> list[str]:
+    """Codes of disagreements between a NIK and what was typed: warnings, not errors."""
+    found = []
+    if sex is not None and nik_sex(nik) != sex:
+        found.append("nik_sex")
+    if birth_date is not None:
+        day, month, year = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
+        if (day, month, year) != (birth_date.day, birth_date.month, birth_date.year % 100):
+            found.append("nik_birth_date")
+    return found
+
+
+def mask_nik(nik: str | None) -> str:
+    """A NIK as shown in chat: all but the last 4 digits hidden."""
+    if not nik:
+        return "-"
+    return "*" * (len(nik) - 4) + nik[-4:]

@@ -1,0 +1,282 @@
+"""The report conversation: one question at a time, warnings, summary, change, save with a receipt.
+
+State: flow "report"; step "ask:<key>", "warn", "summary", "change" or "reason" (corrections);
+data {"kind", "v": answers, "hist": keys asked in order, "ok": accepted warnings, "fix": event id}.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.messages import OutgoingMessage
+from handlers import texts
+from handlers.core import Step, Turn
+from handlers.fields import Field, fields_for, person_prefixes
+from handlers.menu import choices, menu, pick, said
+from handlers.parsing import Invalid, mask_nik, nik_sex, nik_warnings, words
+from handlers.report_save import save_report
+from handlers.show import ledger_message, show_date
+from models.base import wib_date
+from models.event import EventKind, EventPerson
+from models.ledger import LedgerError, normalise_name
+
+FLOW = "report"
+OLD_AFTER = timedelta(days=365)
+
+
+def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = None) -> Step:
+    """A menu action that starts a report of `kind` (optionally prefilled, or correcting `fix`)."""
+
+    async def begin(turn: Turn) -> list[OutgoingMessage]:
+        turn.state.go(FLOW, None, kind=kind, v=dict(values or {}), hist=[], ok=[], fix=fix)
+        lead = [] if values else [OutgoingMessage(text=texts.KIND_START[kind])]
+        return lead + await advance(turn)
+
+    return begin
+
+
+async def turn_in_report(turn: Turn) -> list[OutgoingMessage]:
+    """Handle one message inside a report."""
+    step = turn.state.step or ""
+    if not turn.text and turn.message.choice_id is None:
+        return prompt(turn)
+    if said(turn, texts.WORDS_BACK):
+        return await back(turn)
+    if step.startswith("ask:"):
+        return await answer(turn, step.removeprefix("ask:"))
+    if step == "warn":
+        return await confirm_warning(turn)
+    if step == "change":
+        return change_field(turn)
+    if step == "reason":
+        return await _save(turn, reason=turn.text)
+    return await at_summary(turn)
+
+
+async def _save(turn: Turn, reason: str | None = None) -> list[OutgoingMessage]:
+    try:
+        return await save_report(turn, reason)
+    except LedgerError as exc:
+        turn.state.step = "summary"
+        return [OutgoingMessage(ledger_message(exc, turn.config.village_word)), summary(turn)]
+
+
+def _data(turn: Turn) -> dict[str, Any]:
+    return turn.state.data
+
+
+def _field(turn: Turn, key: str) -> Field:
+    data = _data(turn)
+    return next(f for f in fields_for(data["kind"], data["v"]) if f.key == key)
+
+
+def ask(turn: Turn, key: str) -> list[OutgoingMessage]:
+    """Put a question and remember it was asked."""
+    hist: list[str] = _data(turn)["hist"]
+    if not hist or hist[-1] != key:
+        hist.append(key)
+    turn.state.step = f"ask:{key}"
+    return prompt(turn)
+
+
+def prompt(turn: Turn) -> list[OutgoingMessage]:
+    """The current step's question again."""
+    step = turn.state.step or ""
+    if step.startswith("ask:"):
+        field = _field(turn, step.removeprefix("ask:"))
+        return [OutgoingMessage(text=field.question, choices=choices(field.choices))]
+    if step == "warn":
+        return [OutgoingMessage(_data(turn)["warn"]["text"], choices(texts.WARNING_CHOICES))]
+    if step == "change":
+        return [OutgoingMessage(texts.CHANGE_PROMPT, choices(_change_items(turn)))]
+    if step == "reason":
+        return [OutgoingMessage(texts.CORRECTION_REASON)]
+    return [summary(turn)]
+
+
+async def answer(turn: Turn, key: str) -> list[OutgoingMessage]:
+    """Read the answer to a question; a wrong one is explained with an example."""
+    field = _field(turn, key)
+    picked = pick(turn, choices(field.choices)) if field.choices else None
+    try:
+        value = field.parse(picked or turn.text, turn.now)
+    except Invalid as exc:
+        return [OutgoingMessage(texts.ERRORS[exc.code]), *prompt(turn)]
+    _data(turn)["v"][key] = value
+    return await advance(turn, just=key)
+
+
+async def advance(turn: Turn, just: str | None = None) -> list[OutgoingMessage]:
+    """The next thing to say: a warning, the next unanswered question, or the summary."""
+    warning = await _pending_warning(turn, just)
+    if warning is not None:
+        _data(turn)["warn"] = warning
+        turn.state.step = "warn"
+        return prompt(turn)
+    data = _data(turn)
+    missing = next((f for f in fields_for(data["kind"], data["v"]) if f.key not in data["v"]), None)
+    if missing is not None:
+        return ask(turn, missing.key)
+    turn.state.step = "summary"
+    return [summary(turn)]
+
+
+async def back(turn: Turn) -> list[OutgoingMessage]:
+    """One step back: the previous question (its answer forgotten), or out of the report."""
+    data, step = _data(turn), turn.state.step or ""
+    hist: list[str] = data["hist"]
+    if step in ("change", "reason"):
+        turn.state.step = "summary"
+        return [summary(turn)]
+    if step.startswith("ask:") and hist:
+        hist.pop()
+    if not hist:
+        turn.state.clear()
+        assert turn.member is not None
+        return [menu(turn.member)]
+    key = hist[-1]
+    data["v"].pop(key, None)
+    return ask(turn, key)
+
+
+async def confirm_warning(turn: Turn) -> list[OutgoingMessage]:
+    """Ya keeps the answer despite the warning; Tidak asks the question again."""
+    data = _data(turn)
+    chosen = pick(turn, choices(texts.WARNING_CHOICES))
+    if chosen is None:
+        return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
+    warning = data.pop("warn")
+    if chosen == texts.YES:
+        data["ok"].append(warning["id"])
+        return await advance(turn)
+    data["v"].pop(warning["key"], None)
+    return ask(turn, warning["key"])
+
+
+async def at_summary(turn: Turn) -> list[OutgoingMessage]:
+    """Simpan, Ubah or Batal on the summary."""
+    chosen = pick(turn, choices(texts.SUMMARY_CHOICES))
+    if chosen is None and words(turn.text) in texts.WORDS_CHANGE:
+        chosen = "ubah"
+    if chosen == "simpan":
+        if _data(turn).get("fix"):
+            turn.state.step = "reason"
+            return prompt(turn)
+        return await _save(turn)
+    if chosen == "ubah":
+        turn.state.step = "change"
+        return prompt(turn)
+    if chosen == "batal":
+        turn.state.clear()
+        assert turn.member is not None
+        return [menu(turn.member, texts.CANCELLED)]
+    return [OutgoingMessage(texts.ERRORS["choice"]), summary(turn)]
+
+
+def _change_items(turn: Turn) -> dict[str, str]:
+    data = _data(turn)
+    return {f.key: _label(f.key) for f in fields_for(data["kind"], data["v"])}
+
+
+def change_field(turn: Turn) -> list[OutgoingMessage]:
+    """The field chosen for a change is asked again; the flow returns to the summary after it."""
+    key = pick(turn, choices(_change_items(turn)))
+    if key is None:
+        return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
+    _data(turn)["v"].pop(key, None)
+    return ask(turn, key)
+
+
+def _label(key: str) -> str:
+    if "." in key:
+        member, base = key.split(".", 1)
+        return f"{texts.MEMBER_LABEL.format(n=member[1:])}: {texts.LABELS[base]}"
+    return texts.LABELS[key]
+
+
+def show_value(key: str, value: Any) -> str:
+    """A draft value as shown in a summary (NIK masked)."""
+    base = key.rsplit(".", 1)[-1]
+    if value is None:
+        return texts.EMPTY
+    if base == "nik":
+        return mask_nik(value)
+    if base == "event_date":
+        return show_date(date.fromisoformat(value))
+    if base == "sex":
+        return str(texts.SEX_CHOICES[value])
+    if isinstance(value, bool):
+        return texts.YES_NO_CHOICES[texts.YES if value else texts.NO]
+    return str(value)
+
+
+def summary(turn: Turn) -> OutgoingMessage:
+    """Everything answered, to check before saving."""
+    data = _data(turn)
+    kind = data["kind"]
+    lines = [texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind])]
+    lines += [
+        f"{_label(f.key)}: {show_value(f.key, data['v'].get(f.key))}" for f in fields_for(kind, data["v"])
+    ]
+    lines.append(texts.SUMMARY_FOOTER)
+    return OutgoingMessage("\n".join(lines), choices(texts.SUMMARY_CHOICES))
+
+
+async def _pending_warning(turn: Turn, just: str | None) -> dict[str, str] | None:
+    """The first warning about the draft that the person has not accepted yet."""
+    data = _data(turn)
+    accepted = set(data["ok"])
+    for warning in _draft_warnings(data["kind"], data["v"], turn):
+        if warning["id"] not in accepted:
+            return warning
+    if just is not None and just.rsplit(".", 1)[-1] == "name" and not data.get("fix"):
+        duplicate = await _duplicate(turn, data["kind"], data["v"][just], just)
+        if duplicate is not None and duplicate["id"] not in accepted:
+            return duplicate
+    return None
+
+
+def _draft_warnings(kind: str, values: dict[str, Any], turn: Turn) -> list[dict[str, str]]:
+    found = []
+    typed_date = values.get("event_date")
+    day = date.fromisoformat(typed_date) if typed_date else None
+    for prefix in person_prefixes(kind, values):
+        nik, sex = values.get(f"{prefix}nik"), values.get(f"{prefix}sex")
+        if not nik:
+            continue
+        birth = day if kind == EventKind.LAHIR else None
+        for code in nik_warnings(nik, sex, birth):
+            text = texts.WARNINGS[code].format(
+                nik=mask_nik(nik),
+                nik_sex=texts.SEX_NAMES[nik_sex(nik)],
+                sex=texts.SEX_NAMES.get(sex or "", "-"),
+                date=show_date(birth) if birth else "-",
+            )
+            found.append({"id": f"{code}:{nik}:{sex}:{birth}", "key": f"{prefix}nik", "text": text})
+    today = wib_date(turn.now)
+    if day is not None and today - day > OLD_AFTER:
+        code = "old_birth" if kind == EventKind.LAHIR else "old_event"
+        text = texts.WARNINGS[code].format(date=show_date(day))
+        found.append({"id": f"{code}:{day}", "key": "event_date", "text": text})
+    return found
+
+
+async def _duplicate(turn: Turn, kind: str, name: str, key: str) -> dict[str, str] | None:
+    """A warning when a person of this name already stands in the unit's ledger for this kind."""
+    member = turn.member
+    if member is None or member.unit_id is None:
+        return None
+    standing = await turn.session.scalar(
+        select(func.coalesce(func.sum(EventPerson.sign), 0)).where(
+            EventPerson.unit_id == member.unit_id,
+            EventPerson.kind == kind,
+            EventPerson.name_norm == normalise_name(name),
+        )
+    )
+    if not standing:
+        return None
+    text = texts.WARNINGS["duplicate"].format(name=name, kind=texts.KIND_NAMES[kind])
+    return {"id": f"duplicate:{normalise_name(name)}", "key": key, "text": text}

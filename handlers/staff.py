@@ -1,0 +1,133 @@
+"""Staff of a pekon: status per unit, the recap, who reported what, invites, closing the month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.messages import OutgoingMessage
+from handlers import texts
+from handlers.core import Turn
+from handlers.menu import menu
+from handlers.months import staff_period
+from handlers.parsing import mask_nik
+from handlers.recap_text import render_b3_text
+from handlers.show import show_date, show_month
+from handlers.unit_status import unit_statuses
+from models.audit import record_audit
+from models.event import Action, Event, EventPerson
+from models.period import MonthStatus
+from models.person import Member
+from models.recap import compute_b3, month_state
+from models.region import Pekon, Unit
+
+MAX_LISTED = 60
+
+
+async def pekon_of(turn: Turn) -> tuple[Member, Pekon | None]:
+    member = turn.member
+    assert member is not None
+    pekon = await turn.session.get(Pekon, member.pekon_kode) if member.pekon_kode else None
+    return member, pekon
+
+
+def no_scope(turn: Turn, member: Member) -> list[OutgoingMessage]:
+    return [menu(member, texts.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
+
+
+async def staff_status(turn: Turn) -> list[OutgoingMessage]:
+    """Each unit of the pekon: submitted, nihil or missing (and late / additions after submitting)."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    period = await staff_period(turn.session, pekon.kode, turn.now)
+    statuses = await unit_statuses(turn.session, pekon.kode, period)
+    state = await month_state(turn.session, pekon.kode, period)
+    closed = state is not None and state.status == MonthStatus.CLOSED
+    lines = [
+        texts.STAFF_STATUS_TITLE.format(
+            bulan=show_month(period),
+            village=turn.config.village_word,
+            pekon=pekon.nama,
+            closed=texts.STAFF_STATUS_CLOSED if closed else "",
+        )
+    ]
+    for n, item in enumerate(statuses, 1):
+        words = [texts.STAFF_STATUS_WORDS[item.status]]
+        words += [texts.STAFF_STATUS_WORDS[flag] for flag in item.flags]
+        lines.append(texts.STAFF_STATUS_LINE.format(no=n, unit=item.unit.nama, status=", ".join(words)))
+    missing = [s.unit.nama for s in statuses if s.status == "missing"]
+    lines.append(
+        texts.STAFF_STATUS_SUMMARY.format(
+            done=len(statuses) - len(missing), total=len(statuses), missing=", ".join(missing) or "-"
+        )
+    )
+    return [menu(member, "\n".join(lines))]
+
+
+async def staff_recap(turn: Turn) -> list[OutgoingMessage]:
+    """The B.3 of the month as text."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    period = await staff_period(turn.session, pekon.kode, turn.now)
+    table = await compute_b3(turn.session, pekon.kode, period)
+    text = render_b3_text(table, pekon_nama=pekon.nama, village_word=turn.config.village_word)
+    return [OutgoingMessage(text), menu(member)]
+
+
+async def staff_list(turn: Turn) -> list[OutgoingMessage]:
+    """Who reported what this month: names, NIK masked; the view is audited."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    period = await staff_period(turn.session, pekon.kode, turn.now)
+    lines = await named_lines(turn.session, pekon.kode, period)
+    record_audit(
+        turn.session,
+        actor_member_id=member.id,
+        channel=turn.message.channel,
+        action="list.view",
+        entity="pekon",
+        entity_id=pekon.kode,
+        after={"list": "siapa_lapor_apa", "period": period.isoformat(), "rows": len(lines)},
+    )
+    bulan = show_month(period)
+    if not lines:
+        return [menu(member, texts.STAFF_LIST_EMPTY.format(bulan=bulan))]
+    title = texts.STAFF_LIST_TITLE.format(bulan=bulan, village=turn.config.village_word, pekon=pekon.nama)
+    return [OutgoingMessage("\n".join([title, *lines])), menu(member)]
+
+
+async def named_lines(session: AsyncSession, pekon_kode: str, period: date) -> list[str]:
+    """One line per person reported in the pekon's month, standing versions only, NIK masked."""
+    newer = aliased(Event)
+    reporter = aliased(Member)
+    rows = await session.execute(
+        select(EventPerson, Event, Unit.nama, reporter.name)
+        .join(Event, EventPerson.event_id == Event.id)
+        .join(Unit, Event.unit_id == Unit.id)
+        .outerjoin(reporter, Event.reporter_id == reporter.id)
+        .where(Event.pekon_kode == pekon_kode, Event.period == period, Event.action != Action.CANCEL)
+        .where(EventPerson.sign > 0)
+        .where(~select(newer.id).where(newer.correction_of_id == Event.id).exists())
+        .order_by(Unit.seq, Event.id, EventPerson.id)
+        .limit(MAX_LISTED)
+    )
+    return [
+        texts.STAFF_LIST_LINE.format(
+            no=n,
+            unit=unit_name,
+            kind=texts.KIND_NAMES[event.kind],
+            name=person.name,
+            sex=person.sex,
+            nik=mask_nik(person.nik),
+            tanggal=show_date(event.event_date),
+            reporter=reporter_name or "-",
+            receipt=event.receipt,
+        )
+        for n, (person, event, unit_name, reporter_name) in enumerate(rows, 1)
+    ]

@@ -1,0 +1,201 @@
+"""Staff actions that change things: invite a pemangku, close the month, reopen it; camat status."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from bot.messages import OutgoingMessage
+from handlers import texts
+from handlers.core import Turn
+from handlers.menu import choices, menu, pick, said
+from handlers.months import staff_period
+from handlers.parsing import Invalid, parse_name, words
+from handlers.show import ledger_message, show_date, show_month
+from handlers.staff import no_scope, pekon_of
+from handlers.unit_status import pekon_statuses, unit_statuses
+from models.base import WIB, add_months, month_of, wib_date
+from models.invites import create_invite, format_code
+from models.ledger import LedgerError, close_months, latest_closed, reopen_month
+from models.period import MonthStatus
+from models.person import Role
+from models.recap import month_state
+from models.region import Kecamatan, Unit
+
+INVITE_FLOW = "invite"
+CLOSE_FLOW = "close"
+REOPEN_WORDS = ("buka bulan", "buka")
+
+
+async def start_invite(turn: Turn) -> list[OutgoingMessage]:
+    """Ask which unit the new pemangku is for."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    units = await turn.session.scalars(select(Unit).where(Unit.pekon_kode == pekon.kode).order_by(Unit.seq))
+    turn.state.go(INVITE_FLOW, "unit", units={str(u.id): u.nama for u in units})
+    return invite_prompt(turn)
+
+
+def invite_prompt(turn: Turn) -> list[OutgoingMessage]:
+    """The invite flow's question again."""
+    if turn.state.step == "unit":
+        return [OutgoingMessage(texts.STAFF_INVITE_UNIT, choices(turn.state.data["units"]))]
+    return [OutgoingMessage(texts.STAFF_INVITE_NAME)]
+
+
+async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
+    """Unit, then the pemangku's name, then the code."""
+    member = turn.member
+    assert member is not None
+    if not turn.text and turn.message.choice_id is None:
+        return invite_prompt(turn)
+    if said(turn, texts.WORDS_BACK):
+        return await start_invite(turn) if turn.state.step == "name" else [_cleared(turn)]
+    if turn.state.step == "unit":
+        chosen = pick(turn, choices(turn.state.data["units"]))
+        if chosen is None:
+            return [OutgoingMessage(texts.ERRORS["choice"]), *invite_prompt(turn)]
+        turn.state.data["unit"] = int(chosen)
+        turn.state.step = "name"
+        return invite_prompt(turn)
+    try:
+        name = parse_name(turn.text)
+    except Invalid as exc:
+        return [OutgoingMessage(texts.ERRORS[exc.code]), *invite_prompt(turn)]
+    unit = await turn.session.get(Unit, turn.state.data["unit"])
+    if unit is None or unit.pekon_kode != member.pekon_kode:  # never another pekon's unit
+        return [_cleared(turn)]
+    ttl = timedelta(days=turn.config.invite_ttl_days)
+    invite = await create_invite(
+        turn.session, Role.PEMANGKU, unit_id=unit.id, name=name, ttl=ttl, created_by=member.id, now=turn.now
+    )
+    turn.state.clear()
+    text = texts.STAFF_INVITE_DONE.format(
+        name=name,
+        unit=unit.nama,
+        code=format_code(invite.code),
+        sampai=show_date(invite.expires_at.astimezone(WIB).date()),
+    )
+    return [menu(member, text)]
+
+
+def _cleared(turn: Turn) -> OutgoingMessage:
+    turn.state.clear()
+    assert turn.member is not None
+    return menu(turn.member)
+
+
+async def start_close(turn: Turn) -> list[OutgoingMessage]:
+    """Close the month once every unit submitted or said NIHIL; asks to confirm first."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    period = await staff_period(turn.session, pekon.kode, turn.now)
+    bulan = show_month(period)
+    state = await month_state(turn.session, pekon.kode, period)
+    if state is not None and state.status == MonthStatus.CLOSED:
+        return [menu(member, texts.STAFF_CLOSE_ALREADY.format(bulan=bulan))]
+    if period >= month_of(wib_date(turn.now)):  # the running month cannot be closed yet
+        return [menu(member, texts.STAFF_CLOSE_RUNNING.format(bulan=bulan))]
+    missing = [
+        s.unit.nama for s in await unit_statuses(turn.session, pekon.kode, period) if s.status == "missing"
+    ]
+    if missing:
+        return [menu(member, texts.STAFF_CLOSE_MISSING.format(bulan=bulan, units=", ".join(missing)))]
+    lead = texts.STAFF_CLOSE_CONFIRM.format(bulan=bulan, village=turn.config.village_word, pekon=pekon.nama)
+    turn.state.go(CLOSE_FLOW, "confirm", period=period.isoformat(), lead=lead)
+    return close_prompt(turn)
+
+
+def close_prompt(turn: Turn) -> list[OutgoingMessage]:
+    """The closing confirmation again."""
+    return [OutgoingMessage(turn.state.data["lead"], choices(texts.YES_NO_CHOICES))]
+
+
+async def turn_in_close(turn: Turn) -> list[OutgoingMessage]:
+    """Ya closes the month (the recap is delivered by the jobs' pass), Tidak leaves it open."""
+    member = turn.member
+    assert member is not None and member.pekon_kode is not None
+    if not turn.text and turn.message.choice_id is None:
+        return close_prompt(turn)
+    chosen = pick(turn, choices(texts.YES_NO_CHOICES))
+    if chosen is None:
+        return [OutgoingMessage(texts.ERRORS["yes_no"]), *close_prompt(turn)]
+    period = date.fromisoformat(turn.state.data["period"])
+    turn.state.clear()
+    if chosen == texts.NO:
+        return [menu(member)]
+    try:
+        async with turn.session.begin_nested():
+            await close_months(
+                turn.session,
+                period,
+                [member.pekon_kode],
+                actor_id=member.id,
+                channel=turn.message.channel,
+                now=turn.now,
+            )
+    except LedgerError as exc:
+        return [menu(member, ledger_message(exc, turn.config.village_word))]
+    return [menu(member, texts.STAFF_CLOSE_DONE.format(bulan=show_month(period)))]
+
+
+def reopen_reason(text: str) -> str | None:
+    """The reason of a "buka bulan <alasan>" command, "" without one; None for other text."""
+    typed = words(text)
+    for word in REOPEN_WORDS:
+        if typed == word or typed.startswith(word + " "):
+            return " ".join(text.split())[len(word) :].strip(" :,-")
+    return None
+
+
+async def reopen(turn: Turn, reason: str) -> list[OutgoingMessage]:
+    """Reopen the pekon's latest closed month, with a reason."""
+    member, pekon = await pekon_of(turn)
+    if pekon is None:
+        return no_scope(turn, member)
+    if len(reason) < 3:
+        return [menu(member, texts.STAFF_REOPEN_NEED_REASON)]
+    period = await latest_closed(turn.session, pekon.kode)
+    if period is None:
+        return [menu(member, texts.STAFF_REOPEN_NONE)]
+    try:
+        async with turn.session.begin_nested():
+            await reopen_month(
+                turn.session,
+                pekon_kode=pekon.kode,
+                period=period,
+                actor_id=member.id,
+                channel=turn.message.channel,
+                reason=reason,
+            )
+    except LedgerError as exc:
+        return [menu(member, ledger_message(exc, turn.config.village_word))]
+    return [menu(member, texts.STAFF_REOPEN_DONE.format(bulan=show_month(period), reason=reason))]
+
+
+async def camat_status(turn: Turn) -> list[OutgoingMessage]:
+    """Every pekon of the kecamatan: how many units reported the previous month, and its closing."""
+    member = turn.member
+    assert member is not None
+    kecamatan = await turn.session.get(Kecamatan, member.kecamatan_kode) if member.kecamatan_kode else None
+    if kecamatan is None:
+        return no_scope(turn, member)
+    period = add_months(month_of(wib_date(turn.now)), -1)
+    statuses = await pekon_statuses(turn.session, kecamatan.kode, period)
+    if not statuses:
+        return [menu(member, texts.CAMAT_EMPTY.format(village=turn.config.village_word))]
+    lines = [texts.CAMAT_TITLE.format(bulan=show_month(period), kecamatan=kecamatan.nama)]
+    lines += [
+        texts.CAMAT_LINE.format(
+            no=n,
+            pekon=s.pekon.nama,
+            done=s.done,
+            total=s.total,
+            closed=texts.CAMAT_CLOSED if s.closed else "",
+        )
+        for n, s in enumerate(statuses, 1)
+    ]
+    return [menu(member, "\n".join(lines))]

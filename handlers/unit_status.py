@@ -1,0 +1,105 @@
+"""The month's report status of every unit of a pekon, and of every pekon of a kecamatan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.event import Event
+from models.period import MonthStatus, PekonMonth, UnitReport
+from models.region import Pekon, Unit
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """A unit's month: submitted, nihil or missing, with flags late and after (additions later)."""
+
+    unit: Unit
+    status: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PekonStatus:
+    """How many units of a pekon reported the month, and whether the month is closed."""
+
+    pekon: Pekon
+    done: int
+    total: int
+    closed: bool
+
+
+async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) -> list[UnitStatus]:
+    """Every unit of the pekon in order, with its report state for the month."""
+    units = list(await session.scalars(select(Unit).where(Unit.pekon_kode == pekon_kode).order_by(Unit.seq)))
+    reports = {
+        r.unit_id: r
+        for r in await session.scalars(
+            select(UnitReport).where(
+                UnitReport.unit_id.in_([u.id for u in units]), UnitReport.period == period
+            )
+        )
+    }
+    after = set(
+        await session.scalars(
+            select(Event.unit_id).where(
+                Event.pekon_kode == pekon_kode, Event.period == period, Event.after_submit.is_(True)
+            )
+        )
+    )
+    out = []
+    for unit in units:
+        report = reports.get(unit.id)
+        flags = tuple(
+            flag
+            for flag, on in (("late", report is not None and report.late), ("after", unit.id in after))
+            if on
+        )
+        out.append(UnitStatus(unit, report.status if report else "missing", flags))
+    return out
+
+
+async def pekon_statuses(session: AsyncSession, kecamatan_kode: str, period: date) -> list[PekonStatus]:
+    """Every pekon of the kecamatan: units reported out of all, and the month's closing."""
+    pekons = list(
+        await session.scalars(
+            select(Pekon).where(Pekon.kecamatan_kode == kecamatan_kode).order_by(Pekon.kode)
+        )
+    )
+    kodes = [p.kode for p in pekons]
+    totals = dict(
+        (
+            await session.execute(
+                select(Unit.pekon_kode, func.count(Unit.id))
+                .where(Unit.pekon_kode.in_(kodes))
+                .group_by(Unit.pekon_kode)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    done = dict(
+        (
+            await session.execute(
+                select(Unit.pekon_kode, func.count(UnitReport.id))
+                .join(UnitReport, UnitReport.unit_id == Unit.id)
+                .where(Unit.pekon_kode.in_(kodes), UnitReport.period == period)
+                .group_by(Unit.pekon_kode)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    closed = set(
+        await session.scalars(
+            select(PekonMonth.pekon_kode).where(
+                PekonMonth.pekon_kode.in_(kodes),
+                PekonMonth.period == period,
+                PekonMonth.status == MonthStatus.CLOSED,
+            )
+        )
+    )
+    return [PekonStatus(p, done.get(p.kode, 0), totals.get(p.kode, 0), p.kode in closed) for p in pekons]
