@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "bot.commands.demo",
     "bot.commands.invite",
     "bot.commands.jobs",
+    "bot.commands.chat",
 ]
 
 
