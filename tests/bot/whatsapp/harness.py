@@ -29,6 +29,7 @@ from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, serve
+from tests.handlers.transcript import Clock
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "whatsapp"
 APP_SECRET = "test-app-secret"
@@ -109,14 +110,17 @@ class WhatsAppWorld:
 
 @asynccontextmanager
 async def whatsapp_world(
-    sessionmaker: async_sessionmaker[AsyncSession], **overrides: Any
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock | None = None, **overrides: Any
 ) -> AsyncIterator[WhatsAppWorld]:
-    """Start the fake Graph API, the webhook app, the dispatcher and the worker."""
+    """Start the fake Graph API, the webhook app, the dispatcher and the worker.
+
+    The conversations see `clock` (the transcripts' fixed Friday 20 November 2026 by default);
+    the webhook's message times and the worker's 24-hour window use the real time."""
     graph = FakeGraphApi(templates=dict(TEMPLATES))
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
         worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
-        dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
+        dispatcher = Dispatcher(sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake)
         channel = build_whatsapp(settings, sessionmaker, dispatcher)
         worker.add_sender(channel.sender)
         await channel.start()
@@ -175,6 +179,10 @@ class WhatsAppPhone:
         sent = self.world.graph.sent_to(self.wa_id)
         new, self.seen = sent[self.seen :], len(sent)
         return [readable(m) for m in new]
+
+    def read_last(self) -> str:
+        """The last message the bot sent to this number, as text."""
+        return readable(self._last())
 
     def _last(self) -> dict[str, Any]:
         return self.world.graph.sent_to(self.wa_id)[-1]
