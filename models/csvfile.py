@@ -71,7 +71,7 @@ def read_csv(data: bytes, required: Sequence[str], optional: Sequence[str] = ())
         raise ImportRejected(problems)
     rows: list[CsvRow] = []
     for values in reader:
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():
             continue  # blank lines are harmless
         if len(values) > len(header):
             problems.append(Problem(reader.line_num, "extra_values", {"expected": str(len(header))}))

@@ -132,6 +132,8 @@ async def import_regions(
     plan = plan_regions(rows, known_kec)
     new_kec = [k for k in plan.kecamatan if k.kode not in known_kec]
     new_pekon = [p for p in plan.pekon if p.kode not in known_pekon]
+    if progress:  # rows that need no writing are done already
+        progress(len(rows) - len(new_kec) - len(new_pekon))
     kec_values = [{"kode": k.kode, "nama": k.nama, "kabupaten_nama": kabupaten_name(k.kode)} for k in new_kec]
     await _insert_chunks(session, Kecamatan, kec_values, progress)
     pekon_values = [

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
 
                 created, replaced = run(work)
         except ImportRejected as rejected:
-            refuse(str(file), rejected)
+            refuse(f"{file} tidak diimpor", rejected)
         typer.echo(f"Angka awal diimpor: {created} baru, {replaced} diganti.")
 
     app.add_typer(baseline, name="baseline")

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
                 result = run(work)
         except ImportRejected as rejected:
-            refuse(str(file), rejected)
+            refuse(f"{file} tidak diimpor", rejected)
         typer.echo(
             f"Wilayah diimpor: {result.kecamatan_new} kecamatan baru, {result.pekon_new} pekon baru, "
             f"{result.existing} sudah ada, {result.skipped} baris provinsi/kabupaten dilewati."

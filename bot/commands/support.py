@@ -60,9 +60,9 @@ def describe(problem: Problem) -> str:
     return f"baris {problem.line}: {words}" if problem.line else words
 
 
-def refuse(source: str, rejected: ImportRejected) -> NoReturn:
-    """Print why a file was refused and exit non-zero; the database was left unchanged."""
-    err.print(f"[bold red]Ditolak[/]: {source} tidak diimpor, basis data tidak berubah.", highlight=False)
+def refuse(what: str, rejected: ImportRejected) -> NoReturn:
+    """Print why a file (or a command's input) was refused and exit non-zero; nothing was written."""
+    err.print(f"[bold red]Ditolak[/]: {what}, basis data tidak berubah.", highlight=False)
     for problem in rejected.problems:
         err.print(f"  {describe(problem)}", highlight=False, markup=False)
     raise typer.Exit(1)

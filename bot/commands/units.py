@@ -13,7 +13,7 @@ from models.csvfile import ImportRejected, read_csv
 from models.imports import UNIT_COLUMNS, UnitEntry, create_units, unit_entries
 
 
-def _create(source: str, entries: list[UnitEntry]) -> list[tuple[str, str]]:
+def _create(what: str, entries: list[UnitEntry]) -> list[tuple[str, str]]:
     """Create the units in one transaction; returns (code, name) pairs, or exits with the problems."""
     try:
         with progress_bar("Membuat unit pemangku", len(entries)) as advance:
@@ -24,7 +24,7 @@ def _create(source: str, entries: list[UnitEntry]) -> list[tuple[str, str]]:
 
             return run(work)
     except ImportRejected as rejected:
-        refuse(source, rejected)
+        refuse(what, rejected)
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str, typer.Option("--name", help="Nama pemangku, mis. 'Pemangku Sidodadi'")],
     ) -> None:
         """Add one unit and print its code."""
-        (kode, nama), *_ = _create("unit", [UnitEntry(None, pekon.strip(), name)])
+        (kode, nama), *_ = _create("unit tidak dibuat", [UnitEntry(None, pekon.strip(), name)])
         typer.echo(f"{kode}\t{nama}")
 
     @units.command("import")
@@ -46,8 +46,8 @@ def register(app: typer.Typer) -> None:
         try:
             entries = unit_entries(read_csv(read_bytes(file), UNIT_COLUMNS))
         except ImportRejected as rejected:
-            refuse(str(file), rejected)
-        for kode, nama in _create(str(file), entries):
+            refuse(f"{file} tidak diimpor", rejected)
+        for kode, nama in _create(f"{file} tidak diimpor", entries):
             typer.echo(f"{kode}\t{nama}")
         typer.echo(f"{len(entries)} unit pemangku dibuat.", err=True)
 
