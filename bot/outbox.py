@@ -106,7 +106,10 @@ class OutboxWorker:
         return max(16, int(total * 2))
 
     async def run(self) -> None:
-        """Deliver until `stop()`; chats in flight finish their current message first."""
+        """Deliver until `stop()`, letting chats in flight finish their current message.
+
+        Cancelling the task instead aborts sends in flight: their rows stay claimed until the
+        lease runs out and are then sent again (what a crash does)."""
         try:
             while not self._stopping:
                 self._wake.clear()
@@ -114,7 +117,15 @@ class OutboxWorker:
                 if self._stopping:
                     break
                 await self._idle(started)
-        finally:
+        except asyncio.CancelledError:
+            for task in list(self._busy.values()):
+                task.cancel()
+            raise
+        await self._drain()
+
+    async def flush(self) -> None:
+        """Deliver everything due now and return (for one-shot runs and tests)."""
+        while await self.start_due() or self._busy:
             await self._drain()
 
     async def stop(self) -> None:
@@ -203,7 +214,9 @@ class OutboxWorker:
             await self._retry(row_id, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None)
             return False
         revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None
-        await self._write(store.mark_sent, row_id, platform_id, self._clock(), revive)
+        # Shielded: a cancellation (shutdown) right after the platform confirmed must not lose the
+        # mark, or the message would be sent again once the lease runs out.
+        await asyncio.shield(self._write(store.mark_sent, row_id, platform_id, self._clock(), revive))
         return True
 
     async def _retry(self, row_id: int, attempts: int, error: str, after: float | None) -> None:

@@ -1,0 +1,312 @@
+"""The outbox worker with an in-memory sender: order, retries, dead letters, blocked people, leases."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import outbox_store
+from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachable
+from bot.config import Settings
+from bot.messages import DocumentRef, OutgoingMessage
+from bot.outbox import OutboxWorker, backoff
+from models.base import utcnow
+from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue
+from models.person import Channel, Identity, Role
+from models.region import Unit
+from tests.factories import TRIMULYO, add_member, seed_pekon
+
+
+class FakeSender:
+    """Records deliveries; raises the exceptions queued for a text, one per attempt."""
+
+    channel = "telegram"
+
+    def __init__(self, delay: float = 0.0, hang_after: int | None = None) -> None:
+        self.delivered: list[Delivery] = []
+        self.hang_after = hang_after
+        self.hanging = 0
+        self.failures: dict[str, list[Exception]] = defaultdict(list)
+        self.delay = delay
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    async def send(self, delivery: Delivery) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.hang_after is not None and len(self.delivered) >= self.hang_after:
+            self.hanging += 1
+            await asyncio.Event().wait()  # never answers
+        queued = self.failures[delivery.message.text]
+        if queued:
+            raise queued.pop(0)
+        self.delivered.append(delivery)
+        self.times[delivery.address].append(asyncio.get_running_loop().time())
+        return f"p{delivery.outbox_id}"
+
+    def texts(self, address: str | None = None) -> list[str]:
+        return [d.message.text for d in self.delivered if address is None or d.address == address]
+
+
+def settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {"database_url": "sqlite://", "telegram_rate_per_second": 1000.0}
+    values |= {"telegram_chat_interval_seconds": 0.0, "outbox_max_attempts": 3}
+    return Settings(**(values | overrides))
+
+
+async def queue(
+    sessionmaker: async_sessionmaker[AsyncSession], *items: tuple[str, str], **payload: Any
+) -> list[int]:
+    """Queue (address, text) pairs to Telegram; their ids."""
+    async with sessionmaker() as session, session.begin():
+        rows = [
+            enqueue(
+                session,
+                channel="telegram",
+                address=address,
+                payload=OutgoingMessage(text=text, **payload).to_payload(),
+            )
+            for address, text in items
+        ]
+        await session.flush()
+        return [row.id for row in rows]
+
+
+async def rows(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, OutboxMessage]:
+    async with sessionmaker() as session:
+        found = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return {row.id: row for row in found}
+
+
+def worker_for(
+    sessionmaker: async_sessionmaker[AsyncSession], sender: FakeSender, **overrides: Any
+) -> OutboxWorker:
+    return OutboxWorker(sessionmaker, settings(**overrides), [sender], poll_seconds=0.05)
+
+
+async def test_sends_each_chat_in_order_and_marks_sent(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    ids = await queue(sessionmaker, ("1", "a1"), ("2", "b1"), ("1", "a2"), ("2", "b2"), ("1", "a3"))
+    sender = FakeSender()
+    await worker_for(sessionmaker, sender).flush()
+    assert sender.texts("1") == ["a1", "a2", "a3"]
+    assert sender.texts("2") == ["b1", "b2"]
+    stored = await rows(sessionmaker)
+    assert {stored[i].status for i in ids} == {OutboxStatus.SENT}
+    assert stored[ids[0]].platform_message_id == f"p{ids[0]}"
+    assert stored[ids[0]].attempts == 1 and stored[ids[0]].sent_at is not None
+
+
+async def test_a_sent_message_is_never_sent_again(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await queue(sessionmaker, ("1", "once"))
+    sender = FakeSender()
+    await worker_for(sessionmaker, sender).flush()
+    await worker_for(sessionmaker, sender).flush()  # a restarted process
+    assert sender.texts() == ["once"]
+
+
+async def test_retry_later_waits_and_holds_back_the_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    first, second, other = await queue(sessionmaker, ("1", "first"), ("1", "second"), ("2", "other"))
+    sender = FakeSender()
+    sender.failures["first"].append(RetryLater("telegram 429", after=30))
+    before = utcnow()
+    await worker_for(sessionmaker, sender).flush()
+    stored = await rows(sessionmaker)
+    assert stored[first].status == OutboxStatus.PENDING and stored[first].attempts == 1
+    assert stored[first].last_error == "retry: telegram 429"
+    assert stored[first].next_attempt_at >= before + timedelta(seconds=30)
+    assert stored[second].status == OutboxStatus.PENDING and stored[second].attempts == 0  # kept in order
+    assert sender.texts() == ["other"]
+    assert stored[other].status == OutboxStatus.SENT
+
+
+async def test_network_errors_back_off_then_succeed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    [row_id] = await queue(sessionmaker, ("1", "flaky"))
+    sender = FakeSender()
+    sender.failures["flaky"] += [RetryLater("telegram: Bad Gateway"), RetryLater("telegram: timed out")]
+    worker = worker_for(sessionmaker, sender)
+    for _ in range(3):
+        await worker.flush()
+        await _make_due(sessionmaker)
+    stored = (await rows(sessionmaker))[row_id]
+    assert stored.status == OutboxStatus.SENT and stored.attempts == 3
+    assert sender.texts() == ["flaky"]
+    assert [backoff(n) for n in (1, 2, 3, 20)] == [2.0, 4.0, 8.0, 600.0]
+
+
+async def test_dead_after_max_attempts_and_requeued_by_the_operator(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    [row_id] = await queue(sessionmaker, ("1", "doomed"))
+    sender = FakeSender()
+    sender.failures["doomed"] += [RetryLater("telegram: Internal Server Error")] * 3
+    worker = worker_for(sessionmaker, sender)
+    for _ in range(4):
+        await worker.flush()
+        await _make_due(sessionmaker)
+    stored = (await rows(sessionmaker))[row_id]
+    assert stored.status == OutboxStatus.DEAD and stored.attempts == 3
+    async with sessionmaker() as session:
+        listed = await outbox_store.problem_rows(session)
+    assert [r.id for r in listed] == [row_id]
+    async with sessionmaker() as session, session.begin():
+        assert await outbox_store.requeue(session, utcnow(), row_id) == 1
+    await worker.flush()
+    assert sender.texts() == ["doomed"]
+    assert (await rows(sessionmaker))[row_id].status == OutboxStatus.SENT
+
+
+async def test_a_refused_message_is_dead_at_once(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    [row_id] = await queue(sessionmaker, ("1", "bad"))
+    sender = FakeSender()
+    sender.failures["bad"].append(PermanentFailure("telegram 400: can't parse entities"))
+    await worker_for(sessionmaker, sender).flush()
+    stored = (await rows(sessionmaker))[row_id]
+    assert stored.status == OutboxStatus.DEAD and stored.last_error is not None
+    assert stored.last_error.startswith("refused: telegram 400")
+
+
+async def _people(sessionmaker: async_sessionmaker[AsyncSession]) -> list[Unit]:
+    async with sessionmaker() as session:
+        units = await seed_pekon(session)
+        await seed_pekon(session, kode="18.04.15.2005", nama="Sukamaju", units=1)
+        await add_member(
+            session, "Budi", Role.PEMANGKU, unit=units[0], channel=Channel.TELEGRAM, address="11"
+        )
+        await add_member(
+            session, "Sari", Role.STAFF, pekon_kode=TRIMULYO, channel=Channel.TELEGRAM, address="22"
+        )
+        await add_member(session, "Ani", Role.STAFF, pekon_kode="18.04.15.2005", address="33")
+    return units
+
+
+async def test_a_blocked_person_is_marked_unreachable_and_the_staff_told(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _people(sessionmaker)
+    first, second = await queue(sessionmaker, ("11", "reminder"), ("11", "another"))
+    sender = FakeSender()
+    sender.failures["reminder"] += [Unreachable("telegram 403: bot was blocked by the user")]
+    await worker_for(sessionmaker, sender).flush()
+    stored = await rows(sessionmaker)
+    assert stored[first].status == OutboxStatus.DEAD and stored[second].status == OutboxStatus.DEAD
+    async with sessionmaker() as session:
+        budi = await session.scalar(select(Identity).where(Identity.address == "11"))
+    assert budi is not None and budi.reachable is False
+    [notice] = sender.texts("22")  # Sari, staff of Budi's pekon; not Ani of another pekon
+    assert "Budi" in notice and "Pemangku 1" in notice and "Telegram" in notice
+    assert sender.texts("33") == [] and sender.texts("11") == []
+
+
+async def test_the_staff_are_told_once_and_a_later_success_revives(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _people(sessionmaker)
+    await queue(sessionmaker, ("11", "one"))
+    sender = FakeSender()
+    sender.failures["one"].append(Unreachable("blocked"))
+    sender.failures["two"].append(Unreachable("blocked"))
+    worker = worker_for(sessionmaker, sender)
+    await worker.flush()
+    await queue(sessionmaker, ("11", "two"))
+    await worker.flush()
+    assert len(sender.texts("22")) == 1
+    await queue(sessionmaker, ("11", "three"))  # unblocked meanwhile
+    await worker.flush()
+    async with sessionmaker() as session:
+        budi = await session.scalar(select(Identity).where(Identity.address == "11"))
+    assert budi is not None and budi.reachable is True
+    assert sender.texts("11") == ["three"]
+
+
+async def test_documents_and_the_whatsapp_window_reach_the_sender(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await _people(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        doc = StoredDocument(filename="rekap.pdf", media_type="application/pdf", content=b"%PDF", sha256="x")
+        session.add(doc)
+        await session.execute(
+            update(Identity).where(Identity.address == "22").values(last_inbound_at=utcnow())
+        )
+        await session.flush()
+        doc_id = doc.id
+    await queue(sessionmaker, ("11", "rekap"), document=DocumentRef(doc_id, "rekap.pdf", "Rekap"))
+    await queue(sessionmaker, ("22", "hi"), ("unknown", "welcome"))
+    sender = FakeSender()
+    await worker_for(sessionmaker, sender).flush()
+    by_text = {d.message.text: d for d in sender.delivered}
+    assert by_text["rekap"].document_bytes == b"%PDF"
+    assert by_text["rekap"].window_open is False  # Budi never wrote
+    assert by_text["hi"].window_open is True  # Sari wrote just now
+    assert by_text["welcome"].window_open is True  # a reply to somebody not registered yet
+
+
+async def test_two_workers_never_send_a_row_twice(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    items = [(str(n % 7), f"m{n}") for n in range(60)]
+    await queue(sessionmaker, *items)
+    sender = FakeSender(delay=0.002)
+    one, two = worker_for(sessionmaker, sender), worker_for(sessionmaker, sender)
+    await asyncio.gather(one.flush(), two.flush())
+    assert sorted(sender.texts()) == sorted(text for _, text in items)
+    for address in {a for a, _ in items}:
+        assert sender.texts(address) == [t for a, t in items if a == address]
+
+
+async def test_a_crash_mid_send_loses_nothing(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await queue(sessionmaker, *[(str(n), f"m{n}") for n in range(20)])
+    stuck = FakeSender(hang_after=5)
+    crashed = OutboxWorker(sessionmaker, settings(), [stuck], lease_seconds=0.3)
+    task = asyncio.create_task(crashed.run())
+    await eventually(lambda: len(stuck.delivered) == 5 and stuck.hanging == 15)
+    await asyncio.sleep(0.1)  # the five confirmed sends are recorded
+    task.cancel()  # the process dies with fifteen sends in flight
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    done_before = set(stuck.texts())
+    await asyncio.sleep(0.35)  # the leases of the interrupted rows run out
+    after = FakeSender()
+    await worker_for(sessionmaker, after).flush()
+    assert set(after.texts()) == {f"m{n}" for n in range(20)} - done_before
+    assert len(after.texts()) == 15
+    assert {r.status for r in (await rows(sessionmaker)).values()} == {OutboxStatus.SENT}
+
+
+async def test_one_chat_gets_at_most_one_message_per_interval(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(sessionmaker, ("1", "a"), ("1", "b"), ("1", "c"), ("2", "x"))
+    sender = FakeSender()
+    await worker_for(sessionmaker, sender, telegram_chat_interval_seconds=0.2).flush()
+    times = sender.times["1"]
+    assert len(times) == 3
+    assert all(later - earlier >= 0.19 for earlier, later in itertools.pairwise(times))
+
+
+async def _make_due(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Skip the backoff wait."""
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+
+
+async def eventually(condition: Callable[[], bool], within: float = 5.0) -> None:
+    """Wait until the condition holds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
