@@ -6,7 +6,7 @@ reminders, documents) add steps without touching these. All names and NIKs here 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.base import WIB, add_months, last_day
 from models.baseline_import import NUMBERS
 from models.csvfile import CsvRow
-from models.event import Citizenship, EventKind, Sex
+from models.event import EventKind, Sex
 from models.imports import UnitEntry, create_units, import_regions
 from models.ledger import PersonInput, record_event, submit_report
 from models.period import Baseline, ReportStatus
@@ -83,111 +83,65 @@ async def seed_members(session: AsyncSession, world: DemoWorld) -> None:
         )
 
 
-def _sample_events(day: date) -> list[tuple[int, EventKind, int, list[PersonInput]]]:
-    """(unit index, kind, day of month, persons) of the sample month."""
-    wni, place = Citizenship.WNI, "Trimulyo"
-    return [
+@dataclass(frozen=True)
+class Sample:
+    """One sample event: which unit, what, on which day of the month, about whom."""
+
+    unit: int
+    kind: EventKind
+    day: int
+    persons: tuple[PersonInput, ...]
+
+
+ORIGIN = "Pekon Puramekar, Gedung Surian"
+SAMPLE_MONTH = (  # births get their event date as birth date
+    Sample(
+        0,
+        EventKind.LAHIR,
+        3,
+        (PersonInput("Aditya Pratama", Sex.L, birth_place="Trimulyo", mother_name="Siti Aminah"),),
+    ),
+    Sample(
+        0,
+        EventKind.MENINGGAL,
+        12,
+        (PersonInput("Sumarni", Sex.P, birth_date=date(1941, 5, 2), death_place="Trimulyo"),),
+    ),
+    Sample(
+        0,
+        EventKind.DATANG,
+        18,
         (
-            0,
-            EventKind.LAHIR,
-            3,
-            [
-                PersonInput(
-                    "Aditya Pratama",
-                    Sex.L,
-                    wni,
-                    birth_place=place,
-                    birth_date=day.replace(day=3),
-                    father_name="Slamet Riyadi",
-                    mother_name="Siti Aminah",
-                )
-            ],
+            PersonInput("Hendra Gunawan", Sex.L, is_head=True, nik="1804151203850003", origin=ORIGIN),
+            PersonInput("Rina Marlina", Sex.P, nik="1804156107880004", origin=ORIGIN),
+            PersonInput("Putri Gunawan", Sex.P, origin=ORIGIN),
         ),
-        (
-            0,
-            EventKind.MENINGGAL,
-            12,
-            [PersonInput("Sumarni", Sex.P, wni, birth_date=date(1941, 5, 2), death_place=place)],
-        ),
-        (
-            0,
-            EventKind.DATANG,
-            18,
-            [
-                PersonInput(
-                    "Hendra Gunawan",
-                    Sex.L,
-                    wni,
-                    is_head=True,
-                    nik="1804151203850003",
-                    origin="Pekon Puramekar, Gedung Surian",
-                ),
-                PersonInput(
-                    "Rina Marlina",
-                    Sex.P,
-                    wni,
-                    nik="1804156107880004",
-                    origin="Pekon Puramekar, Gedung Surian",
-                ),
-                PersonInput("Putri Gunawan", Sex.P, wni, origin="Pekon Puramekar, Gedung Surian"),
-            ],
-        ),
-        (
-            1,
-            EventKind.LAHIR,
-            7,
-            [
-                PersonInput(
-                    "Nur Aisyah",
-                    Sex.P,
-                    wni,
-                    birth_place=place,
-                    birth_date=day.replace(day=7),
-                    mother_name="Wulandari",
-                )
-            ],
-        ),
-        (
-            1,
-            EventKind.PINDAH,
-            21,
-            [
-                PersonInput(
-                    "Bayu Saputra", Sex.L, wni, nik="1804150905000002", destination="Kota Bandar Lampung"
-                )
-            ],
-        ),
-        (
-            3,
-            EventKind.LAHIR,
-            25,
-            [
-                PersonInput(
-                    "Rizky Ramadhan",
-                    Sex.L,
-                    wni,
-                    birth_place="Liwa",
-                    birth_date=day.replace(day=25),
-                    mother_name="Yuliana",
-                )
-            ],
-        ),
-        (
-            3,
-            EventKind.MENINGGAL,
-            9,
-            [
-                PersonInput(
-                    "Wagiman",
-                    Sex.L,
-                    wni,
-                    is_head=True,
-                    birth_date=date(1950, 1, 1),
-                    death_place="RSUD Alimuddin Umar, Liwa",
-                )
-            ],
-        ),
-    ]
+    ),
+    Sample(
+        1,
+        EventKind.LAHIR,
+        7,
+        (PersonInput("Nur Aisyah", Sex.P, birth_place="Trimulyo", mother_name="Wulandari"),),
+    ),
+    Sample(
+        1,
+        EventKind.PINDAH,
+        21,
+        (PersonInput("Bayu Saputra", Sex.L, nik="1804150905000002", destination="Kota Bandar Lampung"),),
+    ),
+    Sample(
+        3,
+        EventKind.LAHIR,
+        25,
+        (PersonInput("Rizky Ramadhan", Sex.L, birth_place="Liwa", mother_name="Yuliana"),),
+    ),
+    Sample(
+        3,
+        EventKind.MENINGGAL,
+        9,
+        (PersonInput("Wagiman", Sex.L, is_head=True, death_place="RSUD Alimuddin Umar, Liwa"),),
+    ),
+)
 
 
 def _wib(day: date, hour: int) -> datetime:
@@ -197,17 +151,20 @@ def _wib(day: date, hour: int) -> datetime:
 async def seed_events(session: AsyncSession, world: DemoWorld) -> None:
     """The sample month's events, each reported the day after it happened by its unit's pemangku."""
     reporters = [m for m in world.members.values() if m.role == Role.PEMANGKU]
-    for index, kind, day, persons in _sample_events(world.period):
-        event_date = world.period.replace(day=day)
+    for sample in SAMPLE_MONTH:
+        day = world.period.replace(day=sample.day)
+        persons = [
+            replace(p, birth_date=day) if sample.kind == EventKind.LAHIR else p for p in sample.persons
+        ]
         await record_event(
             session,
-            unit=world.units[index],
-            kind=kind,
+            unit=world.units[sample.unit],
+            kind=sample.kind,
             persons=persons,
-            event_date=event_date,
-            reporter_id=reporters[index].id,
+            event_date=day,
+            reporter_id=reporters[sample.unit].id,
             channel=Channel.CONSOLE,
-            now=_wib(event_date + timedelta(days=1), 9),
+            now=_wib(day + timedelta(days=1), 9),
         )
 
 
