@@ -9,14 +9,16 @@ nothing: `recover()` at start processes every stored body not yet marked process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+import traceback
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -41,6 +43,8 @@ from models.person import Identity
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Meta's bodies are a few kB; refuse to buffer anything absurd
+KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
+SWEEP_SECONDS = 300.0
 HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
 
@@ -114,6 +118,27 @@ class WhatsAppWebhook:
             await self.process(payload_id)
         return len(ids)
 
+    async def sweep(self, every: float = SWEEP_SECONDS) -> None:
+        """Forever: process what failed or was left behind, and delete old processed bodies."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.recover()
+                await self.prune()
+            except Exception as exc:  # the database may be down for a while; try at the next sweep
+                logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
+
+    async def prune(self) -> int:
+        """Delete bodies processed more than KEEP_DAYS ago (they hold what people typed); returns how many."""
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(InboundPayload).where(
+                    InboundPayload.channel == Channel.WHATSAPP,
+                    InboundPayload.processed_at < utcnow() - timedelta(days=KEEP_DAYS),
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def wait_idle(self) -> None:
         """Wait until the bodies received so far are processed."""
         while self._tasks:
@@ -124,8 +149,10 @@ class WhatsAppWebhook:
         async with self._lock:
             try:
                 await self._process(payload_id)
-            except Exception as exc:  # left unprocessed: `recover` tries again at the next start
-                logger.exception("whatsapp payload %s failed", payload_id)
+            except Exception as exc:  # left unprocessed: the next sweep tries again
+                # Type and code lines only: a database error's text can carry what people typed.
+                trace = "".join(traceback.format_tb(exc.__traceback__))
+                logger.error("whatsapp payload %s failed: %s\n%s", payload_id, type(exc).__name__, trace)
                 await self._record_error(payload_id, exc)
 
     async def _process(self, payload_id: int) -> None:
@@ -186,7 +213,7 @@ class WhatsAppWebhook:
                     .values(error=f"{type(exc).__name__}"[:500])
                 )
         except Exception:
-            logger.exception("could not record the error of whatsapp payload %s", payload_id)
+            logger.error("could not record the error of whatsapp payload %s", payload_id)
 
     async def _store(self, body: dict[str, Any]) -> int:
         async with self._sessionmaker() as session, session.begin():
@@ -268,14 +295,21 @@ class WhatsAppChannel:
         """GET and POST /whatsapp/webhook."""
         return list(self.webhook.routes())
 
+    _sweeper: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+
     async def start(self) -> None:
-        """Process the bodies a previous run stored but did not finish."""
+        """Process the bodies a previous run stored but did not finish, then sweep now and then."""
         recovered = await self.webhook.recover()
         if recovered:
             logger.info("whatsapp: processed %s webhook bodies left by the previous run", recovered)
+        self._sweeper = asyncio.create_task(self.webhook.sweep())
 
     async def stop(self) -> None:
         """Finish the bodies in hand, then close the connection pool."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         await self.webhook.wait_idle()
         await self.client.aclose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
-from bot.messages import OutgoingMessage, TemplateRef
+from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
 from handlers import texts
 from models.inbound import InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
@@ -236,3 +238,51 @@ async def test_unknown_json_shapes_are_accepted_and_ignored(world: WhatsAppWorld
     await world.settle()
     assert await count(world.sessionmaker, InboundPayload) == 2
     assert world.graph.messages == []
+
+
+class _FailingOnce:
+    """A dispatcher that fails the first time (the database went away), then works."""
+
+    def __init__(self, sink: MessageSink) -> None:
+        self.sink, self.failed = sink, False
+
+    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        if not self.failed:
+            self.failed = True
+            raise ConnectionError("database unreachable")
+        return await self.sink.dispatch(message)
+
+
+async def test_a_body_whose_processing_failed_is_retried_by_the_sweep(
+    world: WhatsAppWorld, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    webhook = WhatsAppWebhook(
+        sessionmaker, _FailingOnce(world.webhook._sink), app_secret=APP_SECRET, verify_token=VERIFY_TOKEN
+    )
+    body = world.phone().body("text", text={"body": "halo"})
+    async with sessionmaker() as session, session.begin():
+        row = InboundPayload(channel="whatsapp", body=body)
+        session.add(row)
+    await webhook.process(row.id)
+    async with sessionmaker() as session:
+        failed = await session.get_one(InboundPayload, row.id)
+    assert (failed.processed_at, failed.error) == (None, "ConnectionError")
+    sweeping = asyncio.create_task(webhook.sweep(every=0.01))
+    await world.settle()
+    async with asyncio.timeout(5):
+        while not world.graph.sent_to(WA_ID):
+            await asyncio.sleep(0.02)
+            await world.settle()
+    sweeping.cancel()
+    assert len(world.graph.sent_to(WA_ID)) == 1
+
+
+async def test_old_processed_bodies_are_deleted(world: WhatsAppWorld) -> None:
+    now = datetime.now(UTC)
+    async with world.sessionmaker() as session, session.begin():
+        for processed in (now - timedelta(days=8), now - timedelta(days=1), None):
+            session.add(InboundPayload(channel="whatsapp", body={}, processed_at=processed))
+    assert await world.webhook.prune() == 1
+    async with world.sessionmaker() as session:
+        left = list(await session.scalars(select(InboundPayload.processed_at)))
+    assert len(left) == 2 and None in left
