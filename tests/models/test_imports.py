@@ -71,7 +71,7 @@ def test_unreadable_files_are_refused_naming_the_line(
 
 
 def test_bom_semicolons_blank_lines_and_header_case_are_accepted() -> None:
-    rows = read_csv("\ufeffKode;Nama\n\n18.04.15;Gedung Surian\n".encode(), REGION_COLUMNS)
+    rows = read_csv("\ufeffKode;Nama \r\n\r\n18.04.15;Gedung Surian\r\n".encode(), REGION_COLUMNS)
     assert rows == [CsvRow(3, {"kode": "18.04.15", "nama": "Gedung Surian"})]
 
 
