@@ -49,6 +49,11 @@ class _StableZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # openpyxl writes worksheets through temporary files, whose mtime would land in the zip
+        with open(filename, "rb") as source:
+            self.writestr(str(arcname or filename), source.read())
+
 
 def _save(workbook: Workbook, stamp: datetime) -> bytes:
     workbook.properties.created = workbook.properties.modified = stamp
