@@ -22,12 +22,15 @@ from starlette.routing import BaseRoute
 from bot.channels.base import ChannelSender, MessageSink
 from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
 from bot.channels.whatsapp_webhook import REQUIRED_SETTINGS, build_whatsapp, whatsapp_missing
+from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer, build_web_app
 from handlers import texts
+from jobs.context import JobContext
+from jobs.scheduler import start_scheduler
 from models.migrate import alembic_config
 
 logger = logging.getLogger(__name__)
@@ -77,8 +80,14 @@ def configured_channels(
 async def _start_jobs(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, worker: OutboxWorker
 ) -> Stop | None:
-    """Start the scheduled jobs; returns how to stop them. (The jobs issue fills this in.)"""
-    return None
+    """Start the scheduled jobs (jobs/scheduler.py); returns how to stop them."""
+    context = JobContext(sessionmaker, schedule_from_settings(settings))
+    scheduler = start_scheduler(context, on_done=worker.wake)
+
+    async def stop() -> None:
+        scheduler.shutdown(wait=False)
+
+    return stop
 
 
 async def check_schema(engine: AsyncEngine) -> None:
@@ -119,19 +128,21 @@ async def _start_all(
     worker: OutboxWorker,
     channels: list[ChannelRuntime],
 ) -> None:
-    """Web server first (webhooks must answer once registered), then channels, worker, jobs."""
+    """Web server first (webhooks must answer once registered), then channels, worker, jobs.
+
+    The exit stack stops them in reverse: the worker finishes its sends in flight while the
+    channels' HTTP clients are still open."""
     if any(c.needs_web for c in channels):
         routes = [route for c in channels for route in c.routes]
         web = WebServer(build_web_app(routes), settings.http_host, settings.http_port)
         await web.start()
         stack.push_async_callback(web.stop)
     for channel in channels:
+        await channel.start()
+        stack.push_async_callback(channel.stop)
         worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
     stack.push_async_callback(_stop_worker, worker, task)
-    for channel in channels:
-        await channel.start()
-        stack.push_async_callback(channel.stop)
     stop_jobs = await _start_jobs(sessionmaker, settings, worker)
     if stop_jobs is not None:
         stack.push_async_callback(stop_jobs)

@@ -39,25 +39,29 @@ async def run_pass(name: str, ctx: JobContext, now: datetime) -> int:
     return await PASSES[name](ctx, now)
 
 
-async def _job(name: str, ctx: JobContext, clock: Clock) -> None:
+async def _job(name: str, ctx: JobContext, clock: Clock, on_done: Callable[[], None] | None) -> None:
     done = await run_pass(name, ctx, clock())
     if done:
         log.info("job %s: %d done", name, done)
+        if on_done is not None:
+            on_done()
 
 
-def build_scheduler(ctx: JobContext, clock: Clock = utcnow) -> AsyncIOScheduler:
+def build_scheduler(
+    ctx: JobContext, clock: Clock = utcnow, on_done: Callable[[], None] | None = None
+) -> AsyncIOScheduler:
     """The scheduler with every pass; each runs once at start, then every few minutes."""
     scheduler = AsyncIOScheduler(
         timezone=ctx.schedule.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
     )
-    start = clock()
+    start = utcnow()  # scheduling runs on real time; `clock` is what the passes see
     for name in PASSES:
         scheduler.add_job(
             _job,
             "interval",
             minutes=EVERY_MINUTES[name],
-            args=(name, ctx, clock),
+            args=(name, ctx, clock, on_done),
             id=name,
             name=f"pemangku {name}",
             next_run_time=start,
@@ -65,8 +69,10 @@ def build_scheduler(ctx: JobContext, clock: Clock = utcnow) -> AsyncIOScheduler:
     return scheduler
 
 
-def start_scheduler(ctx: JobContext, clock: Clock = utcnow) -> AsyncIOScheduler:
-    """Build and start the scheduler on the running event loop; call `.shutdown()` to stop it."""
-    scheduler = build_scheduler(ctx, clock)
+def start_scheduler(
+    ctx: JobContext, clock: Clock = utcnow, on_done: Callable[[], None] | None = None
+) -> AsyncIOScheduler:
+    """Start the scheduler on the running loop (`on_done`: e.g. wake the outbox); `.shutdown()` stops it."""
+    scheduler = build_scheduler(ctx, clock, on_done)
     scheduler.start()
     return scheduler
