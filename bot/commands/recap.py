@@ -1,4 +1,4 @@
-"""`pemangku recap --pekon KODE --month YYYY-MM --format text|json [--out FILE]`.
+"""`pemangku recap --pekon KODE --month YYYY-MM --format text|json|xlsx|pdf [--out FILE]`.
 
 Every format is one entry of RENDERERS: a function from the loaded recap to text or bytes, all fed by
 models.recap.compute_b3, the one B.3 computation.
@@ -20,6 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands.support import fail, month_option, run
 from bot.config import get_settings
 from handlers.recap_text import render_b3_text
+from jobs.documents.data import RecapData
+from jobs.documents.data import load_recap as load_document_data
+from jobs.documents.pdf import recap_pdf
+from jobs.documents.xlsx import recap_xlsx
+from models.base import utcnow, wib_date
 from models.recap import AKHIR, AWAL, MOVES, B3Row, B3Table, compute_b3
 from models.region import Pekon
 
@@ -32,6 +37,8 @@ class RecapFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    XLSX = "xlsx"
+    PDF = "pdf"
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,30 @@ RENDERERS: dict[RecapFormat, Callable[[Recap], str | bytes]] = {
 }
 
 
+# The files of the monthly routine (B.3 and B.2 with births, completeness and notes), from jobs/documents.
+DOCUMENTS: dict[RecapFormat, Callable[[RecapData], bytes]] = {
+    RecapFormat.XLSX: recap_xlsx,
+    RecapFormat.PDF: recap_pdf,
+}
+
+
+def write_document(pekon_kode: str, period: date, fmt: RecapFormat, out: Path | None) -> None:
+    """Write the B.2/B.3 file of a pekon's month (default name: B2-B3_<kode>_<YYYY-MM>.<format>)."""
+
+    async def work(session: AsyncSession) -> RecapData | None:
+        if await session.get(Pekon, pekon_kode) is None:
+            return None
+        today = wib_date(utcnow())
+        return await load_document_data(
+            session, pekon_kode, period, today=today, village_word=get_settings().village_word
+        )
+
+    data = run(work)
+    if data is None:
+        fail(f"pekon {pekon_kode} belum terdaftar")
+    _emit(DOCUMENTS[fmt](data), out or Path(f"B2-B3_{pekon_kode}_{period:%Y-%m}.{fmt}"))
+
+
 def _emit(output: str | bytes, out: Path | None) -> None:
     if out is None:
         if isinstance(output, bytes):
@@ -113,7 +144,10 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[RecapFormat, typer.Option("--format")] = RecapFormat.TEXT,
         out: Annotated[Path | None, typer.Option("--out", help="Tulis ke berkas ini")] = None,
     ) -> None:
-        """Print or write the B.3 recap of a pekon for a month."""
+        """Print or write the B.3 recap of a pekon for a month (xlsx/pdf: B.3 and B.2 as a file)."""
+        if fmt in DOCUMENTS:
+            write_document(pekon.strip(), month, fmt, out)
+            return
 
         async def work(session: AsyncSession) -> Recap | None:
             return await load_recap(session, pekon.strip(), month)
