@@ -6,6 +6,7 @@
 KIND is lahir / meninggal / datang / pindah (also mati, wafat, dtg, masuk, keluar, and close typos).
 The date may be anywhere (12-11-2026, 12/11/26, 12 nov 2026, kemarin, hari ini, 3 hari lalu); a
 16-digit number is the NIK; KK marks the head of family; WNA a foreign citizen (default WNI).
+A marked value runs to the next marker or comma; the name is what remains before or between them.
 Whatever is missing or unreadable is asked next, then the usual summary and confirmation follow.
 """
 
@@ -33,9 +34,12 @@ MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*
 DATE_PATTERNS = (
     re.compile(r"\b\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}\b"),
     re.compile(rf"\b\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.IGNORECASE),
-    re.compile(r"\b(?:kemarin|kmrn|hari ini|\d{1,2}\s+hari\s+(?:yang\s+)?lalu)\b", re.IGNORECASE),
+    re.compile(r"\b(?:kemarin|kmrn|hari ini|besok|lusa|\d{1,2}\s+hari\s+(?:yang\s+)?lalu)\b", re.IGNORECASE),
 )
-NIK_PATTERN = re.compile(r"\b(?:nik\s*:?\s*)?(\d(?:[\s.-]?\d){15})\b", re.IGNORECASE)
+NIK_PATTERNS = (
+    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d)*)", re.IGNORECASE),  # after the word NIK
+    re.compile(r"\b(\d(?:[\s.-]?\d){15})\b"),  # or 16 digits anywhere
+)
 MARKERS = {
     "di": "place", "tempat": "place", "tmp": "place", "dari": "origin", "asal": "origin",
     "ke": "destination", "tujuan": "destination", "ibu": "mother_name", "ayah": "father_name",
@@ -76,9 +80,11 @@ def parse_express(text: str, now: datetime) -> Express | None:
     rest = _take_date(rest, found, now)
     rest = _take_flags(rest, found)
     head, *pairs = MARKER_SPLIT.split(rest)
-    _take_name_and_sex(head, found)
     for marker, value in zip(pairs[::2], pairs[1::2], strict=True):
-        _take_marked(MARKERS[marker.lower()], value, found)
+        marked, _, after = value.partition(",")  # a comma ends a marked value
+        _take_marked(MARKERS[marker.lower()], marked, found)
+        head += " " + after
+    _take_name_and_sex(head, found)
     return found
 
 
@@ -98,7 +104,7 @@ def _note(found: Express, code: str) -> None:
 
 
 def _take_nik(text: str, found: Express) -> str:
-    match = NIK_PATTERN.search(text)
+    match = NIK_PATTERNS[0].search(text) or NIK_PATTERNS[1].search(text)
     if match is None:
         return text
     try:

@@ -12,10 +12,11 @@ from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
 from handlers.menu import choices, menu, pick, said
-from handlers.months import kind_counts, reporting_period
+from handlers.months import kind_counts
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
 from models.audit import record_audit
+from models.base import add_months, month_of, wib_date
 from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons, latest_closed
 from models.period import UnitReport
@@ -168,15 +169,19 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
 
 
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
-    """The unit's report state for the reporting month."""
+    """The unit's report state for the previous and the current month."""
     member, unit = _unit(turn)
-    period = await reporting_period(turn.session, unit, turn.now)
-    report = await turn.session.scalar(
-        select(UnitReport).where(UnitReport.unit_id == unit.id, UnitReport.period == period)
-    )
-    counts = await kind_counts(turn.session, unit.id, period)
-    status = texts.STATUS_WORDS[report.status if report else "missing"]
-    text = texts.STATUS_PEMANGKU.format(
-        bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
-    )
-    return [menu(member, text)]
+    current = month_of(wib_date(turn.now))
+    lines = []
+    for period in (add_months(current, -1), current):
+        report = await turn.session.scalar(
+            select(UnitReport).where(UnitReport.unit_id == unit.id, UnitReport.period == period)
+        )
+        counts = await kind_counts(turn.session, unit.id, period)
+        status = texts.STATUS_WORDS[report.status if report else "missing"]
+        lines.append(
+            texts.STATUS_PEMANGKU.format(
+                bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
+            )
+        )
+    return [menu(member, "\n".join(lines))]

@@ -74,7 +74,7 @@ async def converse(
     clock: Callable[[], datetime] = utcnow,
 ) -> int:
     """Feed typed lines to the dispatcher as `who` and print the replies; returns how many were sent."""
-    worker = OutboxWorker(sessionmaker, settings, [ConsoleSender(who, write)], clock=clock)
+    worker = OutboxWorker(sessionmaker, settings, [ConsoleSender(who, write)])  # delivers in real time
     dispatcher = Dispatcher(sessionmaker, settings, clock=clock, on_queued=worker.wake)
     sent = 0
     async for line in lines:

@@ -1,0 +1,117 @@
+"""Registration by invite code; refusals of used, expired and guessed codes; throttled guessing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import texts
+from models.invites import MAX_FAILURES, create_invite, format_code
+from models.person import Identity, Member, RegistrationAttempt, Role
+from tests.factories import TRIMULYO
+from tests.handlers.conftest import World
+from tests.handlers.transcript import START
+
+VILLAGE = "pekon"
+
+
+async def _code(world: World, role: Role = Role.PEMANGKU, **scope: object) -> str:
+    async with world.sessionmaker() as s, s.begin():
+        if not scope:
+            scope = {"unit_id": world.units[1].id}
+        invite = await create_invite(s, role, name="Wati", now=START, **scope)  # type: ignore[arg-type]
+    return invite.code
+
+
+async def test_daftar_binds_the_sender_and_shows_the_menu(world: World) -> None:
+    code = await _code(world)
+    answer = await world.chat("wati").say(f"daftar {format_code(code).lower()}")
+    assert "Selamat datang, Wati! Anda terdaftar sebagai pemangku Pemangku 2, pekon Trimulyo." in answer
+    assert texts.MENU_PEMANGKU["lahir"] in answer
+    async with world.sessionmaker() as s:
+        identity = await s.scalar(select(Identity).where(Identity.address == "wati"))
+        assert identity is not None and identity.member.unit_id == world.units[1].id
+
+
+async def test_telegram_deep_link_start_code_registers_staff(world: World) -> None:
+    code = await _code(world, Role.STAFF, pekon_kode=TRIMULYO)
+    answer = await world.chat("ratna").say(f"/start {code}")
+    assert "terdaftar sebagai petugas pekon Trimulyo" in answer
+    assert texts.MENU_STAFF["rekap"] in answer
+
+
+async def test_camat_registration_names_the_kecamatan(world: World) -> None:
+    code = await _code(world, Role.CAMAT, kecamatan_kode=TRIMULYO[:8])
+    assert "Kecamatan Gedung Surian" in await world.chat("pakcamat").say(f"DAFTAR {code}")
+
+
+async def test_used_code_is_refused(world: World) -> None:
+    code = await _code(world)
+    await world.chat("wati").say(f"DAFTAR {code}")
+    answer = await world.chat("orang-lain").say(f"DAFTAR {code}")
+    assert answer == texts.REGISTER_REFUSED["used"].format(village=VILLAGE)
+
+
+async def test_expired_code_is_refused(world: World) -> None:
+    code = await _code(world)
+    world.clock.advance(days=15)
+    answer = await world.chat("wati").say(f"DAFTAR {code}")
+    assert answer == texts.REGISTER_REFUSED["expired"].format(village=VILLAGE)
+
+
+async def test_guessing_is_refused_then_throttled(world: World) -> None:
+    code = await _code(world)
+    chat = world.chat("penebak")
+    for guess in range(MAX_FAILURES):
+        answer = await chat.say(f"DAFTAR AAAA-AA{guess:02d}")
+        assert answer == texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    # even the right code is refused while the address is throttled ...
+    assert await chat.say(f"DAFTAR {code}") == texts.REGISTER_REFUSED["throttled"].format(village=VILLAGE)
+    # ... and accepted once the window has passed
+    world.clock.advance(hours=1, minutes=1)
+    assert "Selamat datang" in await chat.say(f"DAFTAR {code}")
+    async with world.sessionmaker() as s:
+        tries = await s.scalar(select(func.count(RegistrationAttempt.id)))
+    assert tries == MAX_FAILURES + 1
+
+
+async def test_registered_sender_cannot_register_again(world: World) -> None:
+    code = await _code(world)
+    answer = await world.chat("budi").say(f"DAFTAR {code}")
+    assert answer == texts.REGISTER_REFUSED["registered"].format(village=VILLAGE)
+
+
+async def test_daftar_without_code_explains(world: World) -> None:
+    assert await world.chat("baru").say("DAFTAR") == texts.REGISTER_NEED_CODE
+
+
+async def test_unregistered_sender_learns_nothing(world: World, session: AsyncSession) -> None:
+    chat = world.chat("stranger")
+    lines = ["menu", "1", "2", "rekap", "status", "daftar", "Laporan Saya", "LAHIR Ani P kemarin di Liwa"]
+    for line in lines:
+        answer = await chat.say(line)
+        assert answer in (texts.UNREGISTERED.format(village=VILLAGE), texts.REGISTER_NEED_CODE)
+    assert await chat.sends(unsupported="sticker") == texts.UNREGISTERED.format(village=VILLAGE)
+    members = await session.scalar(select(func.count(Member.id)))
+    assert members == 7  # the seeded ones only
+
+
+async def test_invite_created_by_staff_works_once(world: World) -> None:
+    ops = world.chat("ops")
+    await ops.say("Undang Pemangku")
+    await ops.say("3")
+    answer = await ops.say("Pak  Joko   Baru")
+    code = answer.split("DAFTAR ")[-1].split("\n")[0]
+    assert "Kode undangan untuk Pak Joko Baru (Pemangku 3)" in answer
+    assert "Selamat datang, Pak Joko Baru" in await world.chat("joko2").say(f"DAFTAR {code}")
+    assert "sudah dipakai" in await world.chat("joko3").say(f"DAFTAR {code}")
+
+
+async def test_invite_expiry_uses_the_configured_ttl(world: World) -> None:
+    ops = world.chat("ops")
+    await ops.script("undang", "1")
+    answer = await ops.say("Rina")
+    assert "Berlaku sampai 4 Desember 2026" in answer  # 14 days after 20 November
+    world.clock.advance(days=14, seconds=1)
+    code = answer.split("DAFTAR ")[-1].split("\n")[0]
+    assert "kedaluwarsa" in await world.chat("rina").say(f"DAFTAR {code}")

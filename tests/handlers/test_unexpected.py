@@ -1,0 +1,103 @@
+"""Unexpected input gets a short helpful answer and changes nothing; old drafts are dropped."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from handlers import texts
+from models.conversation import Conversation
+from models.event import Event
+from tests.handlers.conftest import World
+
+NIK = "1804150101900001"
+
+
+async def _state(world: World, who: str) -> tuple[str | None, str | None, dict[str, object]]:
+    async with world.sessionmaker() as s:
+        conv = await s.scalar(select(Conversation).where(Conversation.address == who))
+        assert conv is not None
+        return conv.flow, conv.step, conv.data
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "video", "document"])
+async def test_unreadable_messages_repeat_the_question(world: World, kind: str) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri")
+    before = await _state(world, "budi")
+    answer = await chat.sends(unsupported=kind)
+    assert answer.startswith(texts.UNSUPPORTED) and texts.QUESTIONS["sex"] in answer
+    assert await _state(world, "budi") == before
+
+
+async def test_unreadable_message_at_the_menu_shows_the_menu(world: World) -> None:
+    answer = await world.chat("budi").sends(unsupported="sticker")
+    assert answer.startswith(texts.UNSUPPORTED) and texts.MENU_PEMANGKU["nihil"] in answer
+
+
+async def test_a_very_long_message_changes_nothing(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri")
+    before = await _state(world, "budi")
+    answer = await chat.say("a" * 5000)
+    assert answer.startswith(texts.TOO_LONG) and texts.QUESTIONS["sex"] in answer
+    assert await _state(world, "budi") == before
+
+
+async def test_an_emoji_storm_is_not_an_answer(world: World) -> None:
+    chat = world.chat("budi")
+    assert (await chat.say("😀🎉🙏" * 50)).startswith(texts.NOT_UNDERSTOOD)
+    await chat.say("1")
+    answer = await chat.say("🙏🙏🙏")
+    assert texts.ERRORS["name_chars"] in answer and texts.QUESTIONS["name"] in answer
+    flow, step, _ = await _state(world, "budi")
+    assert (flow, step) == ("report", "ask:name")
+
+
+async def test_a_command_in_the_wrong_state(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri")
+    before = await _state(world, "budi")
+    answer = await chat.say("/kirim")
+    assert answer.startswith(texts.IN_FLOW) and texts.QUESTIONS["sex"] in answer
+    assert await _state(world, "budi") == before
+    assert (await chat.say("batal")).startswith(texts.CANCELLED)
+    assert (await chat.say("batal")).startswith(texts.NOTHING_TO_CANCEL)
+
+
+async def test_a_stale_button_is_explained(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.say("1")
+    answer = await chat.tap("WNA")  # a button of a question that is not the current one
+    assert texts.ERRORS["name_length"] in answer or texts.ERRORS["name_chars"] in answer
+    assert texts.QUESTIONS["name"] in answer
+
+
+async def test_a_draft_left_for_48_hours_is_dropped_and_the_person_told(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri", "P")
+    world.clock.advance(hours=47)
+    assert texts.QUESTIONS["birth_place"] in await chat.say("kemarin")  # still there after 47 hours
+    world.clock.advance(hours=48, minutes=1)
+    answer = await chat.say("Liwa")
+    assert answer.startswith(texts.DRAFT_EXPIRED.format(hours=48))
+    assert await _state(world, "budi") == (None, None, {})
+    async with world.sessionmaker() as s:
+        assert list(await s.scalars(select(Event))) == []
+
+
+async def test_nik_never_reaches_the_logs(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)  # drivers log SQL parameters at DEBUG: never run them so
+    for ours in ("bot", "handlers", "models"):
+        caplog.set_level(logging.DEBUG, logger=ours)
+    chat = world.chat("budi")
+    answer = await chat.say(f"DATANG Andi L kemarin dari Liwa NIK {NIK}")
+    assert "************0001" in answer and NIK not in answer
+    answers = await chat.script("simpan", "laporan saya")
+    assert all(NIK not in a for a in answers)
+    await world.chat("ops").script("Siapa Lapor Apa", "rekap")
+    assert NIK not in caplog.text and "Andi" not in caplog.text
+    for message in chat.last + world.chat("ops").last:
+        assert NIK not in message.text
