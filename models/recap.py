@@ -178,12 +178,10 @@ def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[
         for k in KINDS
         for g in GROUPS
     ]
-    moves = (
-        select(ep.unit_id, *move_cols, *_signed_sums(ep))
-        .where(ep.period == period, ep.unit_id.in_(select(anchor.c.unit_id)))
-        .group_by(ep.unit_id)
-        .subquery("moves")
-    )
+    moves = select(ep.unit_id, *move_cols, *_signed_sums(ep)).where(ep.period == period)
+    if pekon_kodes is not None:
+        moves = moves.where(ep.pekon_kode.in_(pekon_kodes))
+    moves_q = moves.group_by(ep.unit_id).subquery("moves")
 
     flags = (
         select(
@@ -193,20 +191,22 @@ def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[
         )
         .where(Event.period == period)
         .group_by(Event.unit_id)
-        .subquery("flags")
     )
+    if pekon_kodes is not None:
+        flags = flags.where(Event.pekon_kode.in_(pekon_kodes))
+    flags_q = flags.subquery("flags")
     report = UnitReport.__table__.alias("report")
 
     def num(col: Any) -> ColumnElement[int]:
         return cast(func.coalesce(col, 0), Integer)
 
     awal = {g: anchor.c[f"a_{g}"] + num(prior.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
-    akhir = {g: awal[g] + num(moves.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
+    akhir = {g: awal[g] + num(moves_q.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
     keterangan = (
         func.coalesce(report.c.status, literal("missing", String))
         + case((report.c.late.is_(True), ",late"), else_="")
-        + case((num(flags.c.n_susulan) > 0, ",susulan"), else_="")
-        + case((num(flags.c.n_koreksi) > 0, ",koreksi"), else_="")
+        + case((num(flags_q.c.n_susulan) > 0, ",susulan"), else_="")
+        + case((num(flags_q.c.n_koreksi) > 0, ",koreksi"), else_="")
     )
     return (
         select(
@@ -214,14 +214,14 @@ def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[
             anchor.c.pekon_kode,
             literal(period).label("period"),
             *(awal[g].label(f"awal_{g}") for g in GROUPS + HOUSEHOLD),
-            *(num(moves.c[f"m_{k}_{g}"]).label(f"{k}_{g}") for k in KINDS for g in GROUPS),
+            *(num(moves_q.c[f"m_{k}_{g}"]).label(f"{k}_{g}") for k in KINDS for g in GROUPS),
             *(akhir[g].label(f"akhir_{g}") for g in GROUPS + HOUSEHOLD),
             keterangan.label("keterangan"),
         )
         .select_from(anchor)
         .outerjoin(prior, prior.c.unit_id == anchor.c.unit_id)
-        .outerjoin(moves, moves.c.unit_id == anchor.c.unit_id)
-        .outerjoin(flags, flags.c.unit_id == anchor.c.unit_id)
+        .outerjoin(moves_q, moves_q.c.unit_id == anchor.c.unit_id)
+        .outerjoin(flags_q, flags_q.c.unit_id == anchor.c.unit_id)
         .outerjoin(report, and_(report.c.unit_id == anchor.c.unit_id, report.c.period == period))
     )
 
