@@ -35,5 +35,6 @@ def main() -> None:
     """Entry point of the console script."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Bot API URLs carry the token
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not for operators
     _register_all()
     app()
