@@ -3,7 +3,9 @@
 A POST whose signature checks out is stored as an InboundPayload and answered 200 at once; a
 background task then hands its messages to the dispatcher (which drops redeliveries by wamid) and
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
-nothing: `recover()` at start processes every stored body not yet marked processed.
+nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
+
+Bodies are processed a few at a time, but one person's messages strictly in arrival order.
 """
 
 from __future__ import annotations
@@ -14,39 +16,55 @@ import hmac
 import json
 import logging
 import traceback
+from collections import Counter
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
-from bot.channels.whatsapp import (
-    FORCE_TEMPLATE,
-    OUTSIDE_WINDOW,
-    WINDOW_CLOSED,
-    WhatsAppClient,
-    WhatsAppSender,
-)
-from bot.channels.whatsapp_payload import StatusUpdate, parse_body, signature_ok
+from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
+from bot.channels.whatsapp_payload import ParsedBody, parse_body, signature_ok
 from bot.config import Settings
-from bot.messages import Channel, IncomingMessage
+from bot.messages import IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
-from models.outbox import OutboxMessage, OutboxStatus
-from models.person import Identity
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Meta's bodies are a few kB; refuse to buffer anything absurd
 KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
 SWEEP_SECONDS = 300.0
-HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
-STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
+
+
+class KeyedLocks:
+    """One asyncio.Lock per key, created on demand and dropped when nobody uses it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, keys: Iterable[str]) -> AsyncIterator[None]:
+        """Hold the locks of all keys (taken in sorted order, so two holders never deadlock)."""
+        ordered = sorted(set(keys))
+        self._users.update(ordered)
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                for key in ordered:
+                    await stack.enter_async_context(self._locks.setdefault(key, asyncio.Lock()))
+                yield
+        finally:
+            self._users.subtract(ordered)
+            for key in ordered:
+                if self._users[key] <= 0:
+                    del self._users[key]
+                    self._locks.pop(key, None)
 
 
 class WhatsAppWebhook:
@@ -60,13 +78,16 @@ class WhatsAppWebhook:
         app_secret: str,
         verify_token: str,
         client: WhatsAppClient | None = None,
+        concurrency: int = 4,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sink = sink
         self._secret = app_secret.encode()
         self._verify_token = verify_token.encode()
         self._client = client  # when given, incoming messages are marked as read
-        self._lock = asyncio.Lock()  # one body at a time: keeps each person's messages in order
+        self._slots = asyncio.Semaphore(concurrency)
+        self._senders = KeyedLocks()  # FIFO per person: their messages are handled in order
+        self._running: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def routes(self) -> list[Route]:
@@ -98,22 +119,15 @@ class WhatsAppWebhook:
             return PlainTextResponse("bad json", status_code=400)
         if not isinstance(body, dict):
             return PlainTextResponse("bad json", status_code=400)
-        payload_id = await self._store(body)
-        task = asyncio.create_task(self.process(payload_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        async with self._sessionmaker() as session, session.begin():
+            payload_id = await store.store_body(session, body)
+        self._spawn(self.process(payload_id, parse_body(body)))
         return PlainTextResponse("ok")
 
     async def recover(self) -> int:
         """Process every stored body left unprocessed (by a crash or a failure); returns how many."""
         async with self._sessionmaker() as session:
-            ids = list(
-                await session.scalars(
-                    select(InboundPayload.id)
-                    .where(InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None))
-                    .order_by(InboundPayload.id)
-                )
-            )
+            ids = await store.unprocessed_ids(session)
         for payload_id in ids:
             await self.process(payload_id)
         return len(ids)
@@ -129,142 +143,74 @@ class WhatsAppWebhook:
                 logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
 
     async def prune(self) -> int:
-        """Delete bodies processed more than KEEP_DAYS ago (they hold what people typed); returns how many."""
+        """Delete bodies processed more than KEEP_DAYS ago (they hold what people typed)."""
         async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(
-                delete(InboundPayload).where(
-                    InboundPayload.channel == Channel.WHATSAPP,
-                    InboundPayload.processed_at < utcnow() - timedelta(days=KEEP_DAYS),
-                )
-            )
-        return int(getattr(result, "rowcount", 0) or 0)
+            return await store.prune(session, KEEP_DAYS, utcnow())
 
     async def wait_idle(self) -> None:
         """Wait until the bodies received so far are processed."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def process(self, payload_id: int) -> None:
+    async def process(self, payload_id: int, parsed: ParsedBody | None = None) -> None:
         """Dispatch a stored body's messages, apply its statuses, mark it processed (once)."""
-        async with self._lock:
-            try:
-                await self._process(payload_id)
-            except Exception as exc:  # left unprocessed: the next sweep tries again
-                # Type and code lines only: a database error's text can carry what people typed.
-                trace = "".join(traceback.format_tb(exc.__traceback__))
-                logger.error("whatsapp payload %s failed: %s\n%s", payload_id, type(exc).__name__, trace)
-                await self._record_error(payload_id, exc)
+        if payload_id in self._running:
+            return
+        self._running.add(payload_id)
+        try:
+            async with self._slots:
+                parsed = parsed or await self._load(payload_id)
+                if parsed is not None:
+                    async with self._senders.hold(m.sender_id for m in parsed.messages):
+                        await self._process(payload_id, parsed)
+        except Exception as exc:  # left unprocessed: the next sweep tries again
+            # Type and code lines only: a database error's text can carry what people typed.
+            trace = "".join(traceback.format_tb(exc.__traceback__))
+            logger.error("whatsapp payload %s failed: %s\n%s", payload_id, type(exc).__name__, trace)
+            await self._record_error(payload_id, exc)
+        finally:
+            self._running.discard(payload_id)
 
-    async def _process(self, payload_id: int) -> None:
+    async def _load(self, payload_id: int) -> ParsedBody | None:
         async with self._sessionmaker() as session:
             row = await session.get(InboundPayload, payload_id)
-            if row is None or row.processed_at is not None:
+            return None if row is None or row.processed_at is not None else parse_body(row.body)
+
+    async def _process(self, payload_id: int, parsed: ParsedBody) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            if await store.is_processed(session, payload_id):
                 return
-            parsed = parse_body(row.body)
-        answered = []
-        for message in parsed.messages:
-            await self._reopen_window(message)
-            if await self._sink.dispatch(message):  # a redelivery gets no replies
-                answered.append(message)
+            for message in parsed.messages:  # before the turns: their replies may go free-form
+                await store.touch_window(session, message)
+                await store.release_held(session, message.sender_id)
+        answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []
         async with self._sessionmaker() as session, session.begin():
             for message in parsed.messages:  # again: the turn may have created the identity
-                await _touch_window(session, message)
+                await store.touch_window(session, message)
             for status in parsed.statuses:
-                await _apply_status(session, status)
-            await session.execute(
-                update(InboundPayload)
-                .where(InboundPayload.id == payload_id)
-                .values(processed_at=utcnow(), error=None)
-            )
-        await self._mark_read(answered)
+                await store.apply_status(session, status)
+            await store.mark_processed(session, payload_id)
+        if answered and self._client is not None:
+            self._spawn(self._mark_read(self._client, answered))
 
-    async def _reopen_window(self, message: IncomingMessage) -> None:
-        """The person wrote: their window is open again, so messages held for it go back in the queue."""
-        address = message.sender_id
-        async with self._sessionmaker() as session, session.begin():
-            await _touch_window(session, message)
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.channel == Channel.WHATSAPP,
-                    OutboxMessage.address == address,
-                    OutboxMessage.status == OutboxStatus.DEAD,
-                    OutboxMessage.last_error.endswith(WINDOW_CLOSED, autoescape=True),  # worker prefixes it
-                    OutboxMessage.created_at > utcnow() - timedelta(days=HOLD_DAYS),
-                )
-                .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
-            )
-
-    async def _mark_read(self, messages: list[IncomingMessage]) -> None:
-        if self._client is None:
-            return
+    async def _mark_read(self, client: WhatsAppClient, messages: list[IncomingMessage]) -> None:
         for message in messages:
             try:
-                await self._client.mark_read(message.external_id)
+                await client.mark_read(message.external_id)
             except Exception as exc:  # blue ticks are a courtesy, never worth failing the body
                 logger.info("whatsapp mark-read failed: %s", type(exc).__name__)
 
     async def _record_error(self, payload_id: int, exc: Exception) -> None:
         try:
             async with self._sessionmaker() as session, session.begin():
-                await session.execute(
-                    update(InboundPayload)
-                    .where(InboundPayload.id == payload_id)
-                    .values(error=f"{type(exc).__name__}"[:500])
-                )
+                await store.record_error(session, payload_id, type(exc).__name__)
         except Exception:
             logger.error("could not record the error of whatsapp payload %s", payload_id)
 
-    async def _store(self, body: dict[str, Any]) -> int:
-        async with self._sessionmaker() as session, session.begin():
-            row = InboundPayload(channel=Channel.WHATSAPP, body=body)
-            session.add(row)
-            await session.flush()
-            return row.id
-
-
-async def _touch_window(session: AsyncSession, message: IncomingMessage) -> None:
-    """Move the identity's last inbound time forward (also for an identity created by this turn)."""
-    await session.execute(
-        update(Identity)
-        .where(
-            Identity.channel == Channel.WHATSAPP,
-            Identity.address == message.sender_id,
-            or_(Identity.last_inbound_at.is_(None), Identity.last_inbound_at < message.received_at),
-        )
-        .values(last_inbound_at=message.received_at)
-    )
-
-
-async def _apply_status(session: AsyncSession, status: StatusUpdate) -> None:
-    """Move an outbox row forward (statuses may arrive out of order); a 131047 failure re-queues
-    the row as its template when it has one, else holds it until the person writes again."""
-    row = await session.scalar(
-        select(OutboxMessage).where(
-            OutboxMessage.channel == Channel.WHATSAPP, OutboxMessage.platform_message_id == status.wamid
-        )
-    )
-    if row is None:
-        return
-    if status.status == OutboxStatus.FAILED and status.error_code == OUTSIDE_WINDOW:
-        _after_window_failure(row)
-        return
-    if STATUS_RANK.get(OutboxStatus(status.status), 0) > STATUS_RANK.get(OutboxStatus(row.status), 0):
-        row.status = status.status
-        if status.status == OutboxStatus.FAILED:
-            row.last_error = f"whatsapp: failed ({status.error_code} {status.error_title or ''})".strip()[
-                :500
-            ]
-
-
-def _after_window_failure(row: OutboxMessage) -> None:
-    if row.payload.get("template") and not row.payload.get("extra", {}).get(FORCE_TEMPLATE):
-        extra = {**row.payload.get("extra", {}), FORCE_TEMPLATE: True}
-        row.payload = {**row.payload, "extra": extra}
-        row.status, row.next_attempt_at, row.last_error = OutboxStatus.PENDING, utcnow(), None
-        row.platform_message_id = None
-        return
-    row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
 
 REQUIRED_SETTINGS = (
@@ -322,12 +268,15 @@ def build_whatsapp(
         raise ValueError("missing WhatsApp settings: " + ", ".join(whatsapp_missing(settings)))
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
     client = WhatsAppClient.from_settings(settings)
+    bind = sessionmaker.kw.get("bind")
+    sqlite = bind is not None and bind.dialect.name == "sqlite"  # one writer at a time anyway
     webhook = WhatsAppWebhook(
         sessionmaker,
         sink,
         app_secret=settings.whatsapp_app_secret.get_secret_value(),
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
+        concurrency=1 if sqlite else 8,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
     return WhatsAppChannel(sender, webhook, client)

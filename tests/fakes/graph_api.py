@@ -13,6 +13,7 @@ import contextlib
 import email.parser
 import email.policy
 import itertools
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -48,9 +49,13 @@ class FakeGraphApi:
 
     templates: dict[str, int] = field(default_factory=dict)  # approved name -> body parameter count
     messages: list[dict[str, Any]] = field(default_factory=list)  # accepted /messages bodies
+    by_wamid: dict[str, dict[str, Any]] = field(default_factory=dict)  # the same, by the id answered
     read: list[str] = field(default_factory=list)  # wamids marked as read
     media: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id -> filename, type, bytes
     failures: deque[int] = field(default_factory=deque)  # error codes for the next /messages calls
+    max_per_second: float | None = None  # throughput limit: more in any second gets 130429
+    throttled: int = 0  # how many 130429 answers the limit gave
+    _recent: deque[float] = field(default_factory=deque)
     requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -82,11 +87,15 @@ class FakeGraphApi:
             return JSONResponse({"success": True})
         if self.failures:
             return error(self.failures.popleft())
+        if self._over_throughput():
+            self.throttled += 1
+            return error(130429)
         problem = self._check(body)
         if problem:
             return error(problem)
         self.messages.append(body)
         wamid = f"wamid.FAKE{next(self._ids):06d}"
+        self.by_wamid[wamid] = body
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",
@@ -106,6 +115,18 @@ class FakeGraphApi:
         media_id = str(4_000_000_000_000 + next(self._ids))
         self.media[media_id] = (filename or "", parts["type"][1].decode(), content)
         return JSONResponse({"id": media_id})
+
+    def _over_throughput(self) -> bool:
+        """Whether this message would make more than `max_per_second` in the last second."""
+        if self.max_per_second is None:
+            return False
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.max_per_second:
+            return True
+        self._recent.append(now)
+        return False
 
     def _check(self, body: dict[str, Any]) -> int | None:
         """Meta's limits: an error code when the message breaks one."""

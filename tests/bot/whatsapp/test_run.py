@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.whatsapp_payload import sign
+from bot.dispatcher import Dispatcher
 from bot.main import configured_channels, serve
 from handlers import texts
 from tests.bot.whatsapp.harness import APP_SECRET, TEMPLATES, VERIFY_TOKEN, fixture, settings_for
@@ -70,14 +71,19 @@ async def _wait_healthy(http: httpx.AsyncClient, base: str) -> None:
             await asyncio.sleep(0.05)
 
 
-def test_both_channels_run_side_by_side_when_both_are_configured() -> None:
+async def test_both_channels_run_side_by_side_when_both_are_configured(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
     settings = settings_for("http://127.0.0.1:9", telegram_token="123:abc")
-    channels = configured_channels(settings, sink=None, sessionmaker=None)  # type: ignore[arg-type]
+    channels = configured_channels(settings, Dispatcher(sessionmaker, settings), sessionmaker)
     assert [c.name for c in channels] == ["telegram", "whatsapp"]
+    await channels[1].stop()
 
 
-def test_partial_whatsapp_settings_say_what_is_missing(caplog: pytest.LogCaptureFixture) -> None:
+async def test_partial_whatsapp_settings_say_what_is_missing(
+    caplog: pytest.LogCaptureFixture, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     settings = settings_for("http://127.0.0.1:9", whatsapp_app_secret=None, whatsapp_verify_token=None)
     with caplog.at_level(logging.WARNING):
-        assert configured_channels(settings, sink=None, sessionmaker=None) == []  # type: ignore[arg-type]
+        assert configured_channels(settings, Dispatcher(sessionmaker, settings), sessionmaker) == []
     assert "PEMANGKU_WHATSAPP_APP_SECRET, PEMANGKU_WHATSAPP_VERIFY_TOKEN" in caplog.text

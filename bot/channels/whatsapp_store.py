@@ -1,0 +1,131 @@
+"""The WhatsApp webhook's database steps: stored bodies, the 24-hour window, delivery statuses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
+from bot.channels.whatsapp_payload import StatusUpdate
+from bot.messages import Channel, IncomingMessage
+from models.base import utcnow
+from models.inbound import InboundPayload
+from models.outbox import OutboxMessage, OutboxStatus
+from models.person import Identity
+
+HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
+STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
+
+
+async def store_body(session: AsyncSession, body: dict[str, Any]) -> int:
+    """Keep a verified webhook body until it is processed; returns its id."""
+    row = InboundPayload(channel=Channel.WHATSAPP, body=body)
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def unprocessed_ids(session: AsyncSession) -> list[int]:
+    """Stored bodies not yet processed, oldest first."""
+    return list(
+        await session.scalars(
+            select(InboundPayload.id)
+            .where(InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None))
+            .order_by(InboundPayload.id)
+        )
+    )
+
+
+async def is_processed(session: AsyncSession, payload_id: int) -> bool:
+    """Whether the body was processed already (or is gone)."""
+    row = await session.get(InboundPayload, payload_id, populate_existing=True)
+    return row is None or row.processed_at is not None
+
+
+async def mark_processed(session: AsyncSession, payload_id: int) -> None:
+    """The body is done."""
+    await session.execute(
+        update(InboundPayload)
+        .where(InboundPayload.id == payload_id)
+        .values(processed_at=utcnow(), error=None)
+    )
+
+
+async def record_error(session: AsyncSession, payload_id: int, error: str) -> None:
+    """Note why a body failed; it stays unprocessed for the next sweep."""
+    await session.execute(
+        update(InboundPayload).where(InboundPayload.id == payload_id).values(error=error[:500])
+    )
+
+
+async def prune(session: AsyncSession, keep_days: int, now: datetime) -> int:
+    """Delete bodies processed more than `keep_days` ago; returns how many."""
+    result = await session.execute(
+        delete(InboundPayload).where(
+            InboundPayload.channel == Channel.WHATSAPP,
+            InboundPayload.processed_at < now - timedelta(days=keep_days),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def touch_window(session: AsyncSession, message: IncomingMessage) -> None:
+    """Move the identity's last inbound time forward (also for an identity created by this turn)."""
+    await session.execute(
+        update(Identity)
+        .where(
+            Identity.channel == Channel.WHATSAPP,
+            Identity.address == message.sender_id,
+            or_(Identity.last_inbound_at.is_(None), Identity.last_inbound_at < message.received_at),
+        )
+        .values(last_inbound_at=message.received_at)
+    )
+
+
+async def release_held(session: AsyncSession, address: str) -> None:
+    """The person wrote, so their window is open: messages held for it go back in the queue."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == Channel.WHATSAPP,
+            OutboxMessage.address == address,
+            OutboxMessage.status == OutboxStatus.DEAD,
+            OutboxMessage.last_error.endswith(WINDOW_CLOSED, autoescape=True),  # the worker prefixes it
+            OutboxMessage.created_at > utcnow() - timedelta(days=HOLD_DAYS),
+        )
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
+    )
+
+
+async def apply_status(session: AsyncSession, status: StatusUpdate) -> None:
+    """Move an outbox row forward (statuses may arrive out of order); a 131047 failure re-queues
+    the row as its template when it has one, else holds it until the person writes again."""
+    row = await session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.channel == Channel.WHATSAPP, OutboxMessage.platform_message_id == status.wamid
+        )
+    )
+    if row is None:
+        return
+    if status.status == OutboxStatus.FAILED and status.error_code == OUTSIDE_WINDOW:
+        _after_window_failure(row)
+        return
+    if STATUS_RANK.get(OutboxStatus(status.status), 0) > STATUS_RANK.get(OutboxStatus(row.status), 0):
+        row.status = status.status
+        if status.status == OutboxStatus.FAILED:
+            row.last_error = f"whatsapp: failed ({status.error_code} {status.error_title or ''})".strip()[
+                :500
+            ]
+
+
+def _after_window_failure(row: OutboxMessage) -> None:
+    if row.payload.get("template") and not row.payload.get("extra", {}).get(FORCE_TEMPLATE):
+        extra = {**row.payload.get("extra", {}), FORCE_TEMPLATE: True}
+        row.payload = {**row.payload, "extra": extra}
+        row.status, row.next_attempt_at, row.last_error = OutboxStatus.PENDING, utcnow(), None
+        row.platform_message_id = None
+        return
+    row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
