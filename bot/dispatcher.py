@@ -8,15 +8,18 @@ as outbox rows in the same transaction.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -34,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+WINDOW_PRECISION = timedelta(minutes=1)
 
 
 class _StaleState(Exception):
@@ -68,15 +72,19 @@ class Dispatcher:
         self._config = handler_config(settings)
         self._clock = clock
         self._on_queued = on_queued
+        bind = sessionmaker.kw.get("bind")
+        # SQLite has one writer; queueing turns here beats SQLite's sleeping busy handler.
+        self._serial = asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
 
     async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
         """Handle one message exactly once; returns the replies (already queued in the outbox)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                replies = await self._turn(message)
+                async with self._serial or contextlib.nullcontext():
+                    replies = await self._turn(message)
             except _Duplicate:
                 return []
-            except _StaleState:
+            except (_StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
                 continue
             except DBAPIError as exc:
                 if _transient(exc) and attempt < MAX_ATTEMPTS:
@@ -90,20 +98,15 @@ class Dispatcher:
 
     async def _turn(self, message: IncomingMessage) -> list[OutgoingMessage]:
         async with self._sessionmaker() as session, session.begin():
-            conv = await _lock_conversation(session, message)
+            conv, identity = await _lock_conversation(session, message)
             if not await _claim(session, message):
                 raise _Duplicate
-            identity = await session.scalar(
-                select(Identity).where(
-                    Identity.channel == message.channel, Identity.address == message.sender_id
-                )
-            )
             state = State(conv.flow, conv.step, dict(conv.data or {}))
             turn = Turn(session, message, identity, state, self._clock(), self._config, conv.updated_at)
             replies = await handle(turn)
             await _save_state(session, conv, state, turn.now)
             identity = turn.identity  # registration binds the sender during the turn
-            if identity is not None:
+            if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
             member_id = identity.member_id if identity is not None else None
             for out in replies:
@@ -162,15 +165,26 @@ def _transient(exc: DBAPIError) -> bool:
     return code in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig)
 
 
-async def _lock_conversation(session: AsyncSession, message: IncomingMessage) -> Conversation:
-    """The sender's conversation row, created if needed, locked for this transaction."""
+def _window_moves(last: datetime | None, received: datetime) -> bool:
+    """Whether to store a new last inbound time (a minute's precision is plenty for a 24-hour window)."""
+    return last is None or received - last > WINDOW_PRECISION
+
+
+async def _lock_conversation(
+    session: AsyncSession, message: IncomingMessage
+) -> tuple[Conversation, Identity | None]:
+    """The sender's conversation row (created if needed, locked) and identity, in one statement."""
     stmt = (
-        select(Conversation)
+        select(Conversation, Identity)
+        .outerjoin(
+            Identity,
+            (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
+        )
         .where(Conversation.channel == message.channel, Conversation.address == message.sender_id)
-        .with_for_update()
+        .with_for_update(of=Conversation)
     )
-    conv = await session.scalar(stmt)
-    if conv is None:
+    row = (await session.execute(stmt)).first()
+    if row is None:
         await session.execute(
             _insert(session)(Conversation)
             .values(
@@ -178,9 +192,9 @@ async def _lock_conversation(session: AsyncSession, message: IncomingMessage) ->
             )
             .on_conflict_do_nothing(index_elements=["channel", "address"])
         )
-        conv = await session.scalar(stmt)
-    assert conv is not None
-    return conv
+        row = (await session.execute(stmt)).first()
+    assert row is not None
+    return row[0], row[1]
 
 
 async def _claim(session: AsyncSession, message: IncomingMessage) -> bool:

@@ -29,7 +29,7 @@ REGISTER_REFUSED = {
     "registered": "Nomor ini sudah terdaftar. Ketik MENU untuk melihat menu.",
     "scope": "Kode itu tidak bisa dipakai. Minta kode baru kepada petugas {village}.",
 }
-WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar sebagai pemangku {unit}, {village} {pekon}."
+WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
 WELCOME_STAFF = "Selamat datang, {name}! Anda terdaftar sebagai petugas {village} {pekon}."
 WELCOME_CAMAT = "Selamat datang, {name}! Anda terdaftar untuk Kecamatan {kecamatan}."
 WELCOME_ADMIN = "Selamat datang, {name}! Anda terdaftar sebagai admin."

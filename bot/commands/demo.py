@@ -16,9 +16,14 @@ from bot.commands.support import fail, in_transaction
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.demo import DEMO_PEKON, DemoWorld, build_demo
+from bot.demo_chat import demo_transcript
 from models.base import utcnow, wib_date
 from models.migrate import upgrade
 from models.region import Pekon
+
+CHAT_TITLE = (
+    "--- Obrolan konsol: pemangku baru mendaftar lalu melapor kelahiran (pemangku chat --as rini) ---"
+)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -68,6 +73,18 @@ async def seed_and_recap(url: str) -> tuple[DemoWorld, str]:
         await engine.dispose()
 
 
+async def console_demo(url: str, world: DemoWorld) -> str:
+    """A registration and a birth report through the console channel, as a printed transcript."""
+    engine = make_engine(url)
+    printed: list[str] = [CHAT_TITLE]
+    try:
+        unit = world.units[-1].kode  # the unit that has not reported yet
+        await demo_transcript(make_sessionmaker(engine), get_settings(), unit, printed.append)
+    finally:
+        await engine.dispose()
+    return "\n".join(printed)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `demo` command."""
 
@@ -81,6 +98,7 @@ def register(app: typer.Typer) -> None:
         if path is None and asyncio.run(_has_pekon(url)):
             fail("basis data ini sudah berisi wilayah; demo hanya dijalankan di basis data kosong")
         world, text = asyncio.run(seed_and_recap(url))
+        chat = asyncio.run(console_demo(url, world))
         typer.echo(note)
         typer.echo(
             f"Pekon Trimulyo ({DEMO_PEKON}): {len(world.units)} unit pemangku, "
@@ -89,3 +107,5 @@ def register(app: typer.Typer) -> None:
         typer.echo("Akun konsol: " + ", ".join(f"{a} ({m.role})" for a, m in world.members.items()))
         typer.echo("")
         typer.echo(text)
+        typer.echo("")
+        typer.echo(chat)

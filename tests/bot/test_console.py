@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.console import converse, render
 from bot.config import Settings
+from bot.demo_chat import demo_transcript
 from bot.messages import Choice, OutgoingMessage
 from models.event import Event
 from models.invites import create_invite
@@ -68,3 +69,17 @@ async def test_register_and_report_a_birth_in_the_console(
         statuses = set(await s.scalars(select(OutboxMessage.status)))
     assert event.persons[0].sex == "P" and event.reporter_id is not None
     assert statuses == {OutboxStatus.SENT}  # every reply went through the outbox
+
+
+async def test_the_demo_transcript_registers_and_reports(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    units = await seed_pekon(session, units=2)
+    printed: list[str] = []
+    await demo_transcript(sessionmaker, Settings(database_url="sqlite://"), units[1].kode, printed.append)
+    transcript = "\n".join(printed)
+    assert "Selamat datang, Rini Anggraini! Anda terdaftar untuk Pemangku 2" in transcript
+    assert "Tanggal itu belum bisa saya baca" in transcript and "Laporan kelahiran tersimpan" in transcript
+    async with sessionmaker() as s:
+        [event] = list(await s.scalars(select(Event)))
+    assert event.unit_id == units[1].id and event.persons[0].father_name == "Bambang"

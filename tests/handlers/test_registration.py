@@ -26,7 +26,7 @@ async def _code(world: World, role: Role = Role.PEMANGKU, **scope: object) -> st
 async def test_daftar_binds_the_sender_and_shows_the_menu(world: World) -> None:
     code = await _code(world)
     answer = await world.chat("wati").say(f"daftar {format_code(code).lower()}")
-    assert "Selamat datang, Wati! Anda terdaftar sebagai pemangku Pemangku 2, pekon Trimulyo." in answer
+    assert "Selamat datang, Wati! Anda terdaftar untuk Pemangku 2, pekon Trimulyo." in answer
     assert texts.MENU_PEMANGKU["lahir"] in answer
     async with world.sessionmaker() as s:
         identity = await s.scalar(select(Identity).where(Identity.address == "wati"))
