@@ -15,17 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
 from handlers import texts
 from jobs.context import JobContext, Schedule, month_label
-from jobs.documents.data import RecapData, load_recap, load_rollup
-from jobs.documents.pdf import recap_pdf, rollup_pdf
-from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
-from jobs.escalation import send_to
+from jobs.documents.data import RecapData, RollupData, load_recap, load_rollup
+from jobs.documents.render import PARALLEL_FROM, Files, render_many, render_recap, render_rollup, workers_for
+from jobs.notify import send_to
 from models.base import wib_date
 from models.mutasi import members_with_role, pekon_completeness
 from models.outbox import StoredDocument
 from models.period import MonthStatus, PekonMonth
 from models.person import Role
-from models.recap import GROUPS, KINDS
-from models.region import Kecamatan, Pekon
+from models.recap import GROUPS, KINDS, B3Table
+from models.region import Pekon
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -58,20 +57,10 @@ def store(session: AsyncSession, filename: str, media_type: str, content: bytes)
     return document
 
 
-async def compile_recap(
-    session: AsyncSession, month: PekonMonth, schedule: Schedule, today: date
-) -> Compiled:
-    """Write and store the XLSX and PDF of a closed pekon month."""
-    data = await load_recap(
-        session, month.pekon_kode, month.period, today=today, village_word=schedule.village_word
-    )
-    stem = recap_stem(month.pekon_kode, month.period, month.revision)
-    documents = [
-        store(session, f"{stem}.xlsx", XLSX_TYPE, recap_xlsx(data)),
-        store(session, f"{stem}.pdf", PDF_TYPE, recap_pdf(data)),
-    ]
-    await session.flush()
-    return Compiled(data, documents)
+def store_files(session: AsyncSession, stem: str, files: Files) -> list[StoredDocument]:
+    """Keep the XLSX and the PDF of one document."""
+    xlsx, pdf = files
+    return [store(session, f"{stem}.xlsx", XLSX_TYPE, xlsx), store(session, f"{stem}.pdf", PDF_TYPE, pdf)]
 
 
 def summary_message(schedule: Schedule, data: RecapData) -> OutgoingMessage:
@@ -143,57 +132,106 @@ async def pending_months(session: AsyncSession) -> list[PekonMonth]:
     return [m for m in closed if names[m.id] not in done]
 
 
-async def _deliver_rollup(
-    session: AsyncSession, schedule: Schedule, kecamatan_kode: str, period: date, today: date
-) -> int:
+@dataclass(frozen=True)
+class Rollup:
+    """A kecamatan's complete month, due for its roll-up."""
+
+    kecamatan_kode: str
+    period: date
+    stem: str
+
+
+async def _due_rollup(session: AsyncSession, kecamatan_kode: str, period: date) -> Rollup | None:
     pekons = await pekon_completeness(session, period, kecamatan_kode)
     if not pekons or not all(p.closed for p in pekons):
-        return 0
+        return None
     stem = rollup_stem(kecamatan_kode, period, sum(p.revision for p in pekons))
-    if await _stored(session, [f"{stem}.pdf"]):
-        return 0
-    data = await load_rollup(session, kecamatan_kode, period, today=today, village_word=schedule.village_word)
-    documents = [
-        store(session, f"{stem}.xlsx", XLSX_TYPE, rollup_xlsx(data)),
-        store(session, f"{stem}.pdf", PDF_TYPE, rollup_pdf(data)),
-    ]
+    return None if await _stored(session, [f"{stem}.pdf"]) else Rollup(kecamatan_kode, period, stem)
+
+
+async def _send_rollup(
+    session: AsyncSession, schedule: Schedule, data: RollupData, stem: str, files: Files
+) -> int:
+    documents = store_files(session, stem, files)
     await session.flush()
-    kecamatan = data.place.kecamatan
-    jiwa = sum(t.total.akhir_jiwa for t in data.totals)
+    kecamatan, bulan = data.place.kecamatan, month_label(data.period)
     text = texts.DELIVERY_CAMAT.format(
-        bulan=month_label(period),
+        bulan=bulan,
         kecamatan=kecamatan,
-        pekon_count=len(pekons),
+        pekon_count=len(data.pekons),
         village=schedule.village_word,
-        jiwa=f"{jiwa:,}".replace(",", "."),
+        jiwa=f"{sum(t.total.akhir_jiwa for t in data.totals):,}".replace(",", "."),
     )
-    notice = OutgoingMessage(
-        text=text, template=TemplateRef(schedule.notice_template, (kecamatan, month_label(period)))
-    )
-    camats = await members_with_role(session, Role.CAMAT, kecamatan_kode=kecamatan_kode)
+    notice = OutgoingMessage(text=text, template=TemplateRef(schedule.notice_template, (kecamatan, bulan)))
+    kode = data.pekons[0].kecamatan_kode
+    camats = await members_with_role(session, Role.CAMAT, kecamatan_kode=kode)
     queued = await send_to(session, camats, notice, f"rollup:{stem}:summary")
-    caption = texts.ROLLUP_CAPTION.format(kecamatan=kecamatan, bulan=month_label(period))
+    caption = texts.ROLLUP_CAPTION.format(kecamatan=kecamatan, bulan=bulan)
     for document in documents:
-        queued += await send_to(
-            session, camats, document_message(document, caption), f"rollup:{document.filename}"
-        )
+        message = document_message(document, caption)
+        queued += await send_to(session, camats, message, f"rollup:{document.filename}")
     return queued
 
 
-async def deliver_closed(session: AsyncSession, schedule: Schedule, now: datetime) -> int:
-    """Compile and queue every closed revision not yet delivered, then the complete roll-ups."""
-    today, queued = wib_date(now), 0
-    touched: set[tuple[str, date]] = set()
-    for month in await pending_months(session):
-        compiled = await compile_recap(session, month, schedule, today)
-        queued += await _deliver_recap(session, schedule, compiled, month)
-        pekon = await session.get(Pekon, month.pekon_kode)
+async def _deliver_recaps(
+    session: AsyncSession, schedule: Schedule, today: date, parallel_from: int
+) -> tuple[int, dict[tuple[str, date], B3Table]]:
+    months = await pending_months(session)
+    village = schedule.village_word
+    datas = [
+        await load_recap(session, m.pekon_kode, m.period, today=today, village_word=village) for m in months
+    ]
+    rendered = await render_many(render_recap, datas, workers_for(len(datas), parallel_from))
+    queued = 0
+    for month, data, files in zip(months, datas, rendered, strict=True):
+        documents = store_files(session, recap_stem(month.pekon_kode, month.period, month.revision), files)
+        await session.flush()
+        queued += await _deliver_recap(session, schedule, Compiled(data, documents), month)
+    return queued, {(m.pekon_kode, m.period): d.table for m, d in zip(months, datas, strict=True)}
+
+
+async def _deliver_rollups(
+    session: AsyncSession,
+    schedule: Schedule,
+    today: date,
+    tables: dict[tuple[str, date], B3Table],
+    parallel_from: int,
+) -> int:
+    touched = set()
+    for pekon_kode, period in tables:
+        pekon = await session.get(Pekon, pekon_kode)
         assert pekon is not None
-        touched.add((pekon.kecamatan_kode, month.period))
-    for kecamatan_kode, period in sorted(touched):
-        if await session.get(Kecamatan, kecamatan_kode) is not None:
-            queued += await _deliver_rollup(session, schedule, kecamatan_kode, period, today)
-    return queued
+        touched.add((pekon.kecamatan_kode, period))
+    due = [r for k, p in sorted(touched) if (r := await _due_rollup(session, k, p)) is not None]
+    datas = []
+    for rollup in due:
+        known = {k: t for (k, p), t in tables.items() if p == rollup.period}
+        datas.append(
+            await load_rollup(
+                session,
+                rollup.kecamatan_kode,
+                rollup.period,
+                today=today,
+                village_word=schedule.village_word,
+                known=known,
+            )
+        )
+    rendered = await render_many(render_rollup, datas, workers_for(len(datas), parallel_from))
+    return sum(
+        [
+            await _send_rollup(session, schedule, d, r.stem, f)
+            for r, d, f in zip(due, datas, rendered, strict=True)
+        ]
+    )
+
+
+async def deliver_closed(
+    session: AsyncSession, schedule: Schedule, now: datetime, parallel_from: int = PARALLEL_FROM
+) -> int:
+    """Compile and queue every closed revision not yet delivered, then the complete roll-ups."""
+    today = wib_date(now)
+    queued, tables = await _deliver_recaps(session, schedule, today, parallel_from)
+    return queued + await _deliver_rollups(session, schedule, today, tables, parallel_from)
 
 
 async def run_delivery(ctx: JobContext, now: datetime) -> int:

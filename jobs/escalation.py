@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import OutgoingMessage, TemplateRef
 from handlers import texts
 from jobs.context import JobContext, Schedule, day_label, month_label, recent_periods
+from jobs.notify import send_to
 from models.base import wib_date
 from models.mutasi import (
     PekonCompleteness,
@@ -19,8 +20,7 @@ from models.mutasi import (
     pekon_completeness,
     unit_statuses,
 )
-from models.outbox import enqueue_for_member
-from models.person import Member, Role
+from models.person import Role
 from models.region import Kecamatan
 
 
@@ -84,16 +84,6 @@ def _notice(schedule: Schedule, text: str, where: str, period: date, kind: str) 
     )
 
 
-async def send_to(session: AsyncSession, members: list[Member], message: OutgoingMessage, key: str) -> int:
-    """Queue a message to every identity of the members, once per member and key."""
-    queued = 0
-    for member in members:
-        queued += len(
-            await enqueue_for_member(session, member.id, message.to_payload(), f"{key}:m{member.id}")
-        )
-    return queued
-
-
 async def _escalate_staff(session: AsyncSession, schedule: Schedule, period: date) -> int:
     queued = 0
     for pekon in await pekon_completeness(session, period):
@@ -103,10 +93,8 @@ async def _escalate_staff(session: AsyncSession, schedule: Schedule, period: dat
         if message is None:
             continue
         key = f"escalate-staff:{pekon.pekon_kode}:{period:%Y-%m}"
-        for member in await members_with_role(session, Role.STAFF, pekon_kode=pekon.pekon_kode):
-            queued += len(
-                await enqueue_for_member(session, member.id, message.to_payload(), f"{key}:m{member.id}")
-            )
+        staff = await members_with_role(session, Role.STAFF, pekon_kode=pekon.pekon_kode)
+        queued += await send_to(session, staff, message, key)
     return queued
 
 
@@ -122,10 +110,7 @@ async def _escalate_camat(session: AsyncSession, schedule: Schedule, period: dat
             continue
         message = camat_message(schedule, kecamatan.nama, pekons, period)
         key = f"escalate-camat:{kode}:{period:%Y-%m}"
-        for member in camats:
-            queued += len(
-                await enqueue_for_member(session, member.id, message.to_payload(), f"{key}:m{member.id}")
-            )
+        queued += await send_to(session, camats, message, key)
     return queued
 
 

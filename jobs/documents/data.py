@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import wib_date
@@ -20,6 +22,7 @@ from models.mutasi import (
     pekon_completeness,
     unit_statuses,
 )
+from models.period import PekonMonth
 from models.recap import B3Table, compute_b3, month_state
 from models.region import Kecamatan, Pekon
 
@@ -94,18 +97,29 @@ async def load_recap(
 
 
 async def load_rollup(
-    session: AsyncSession, kecamatan_kode: str, period: date, *, today: date, village_word: str = "pekon"
+    session: AsyncSession,
+    kecamatan_kode: str,
+    period: date,
+    *,
+    today: date,
+    village_word: str = "pekon",
+    known: Mapping[str, B3Table] | None = None,
 ) -> RollupData:
-    """Every pekon of the kecamatan; signed on the latest closing day when all are closed."""
+    """Every pekon of the kecamatan (B.3 tables in `known` are reused); signed on the latest closing
+    day when all are closed."""
     pekons = await pekon_completeness(session, period, kecamatan_kode)
-    tables = [await compute_b3(session, p.pekon_kode, period) for p in pekons]
-    closings = [s.closed_at for p in pekons if (s := await month_state(session, p.pekon_kode, period))]
+    known = known or {}
+    tables = [known.get(p.pekon_kode) or await compute_b3(session, p.pekon_kode, period) for p in pekons]
+    last_close = await session.scalar(
+        select(func.max(PekonMonth.closed_at)).where(
+            PekonMonth.period == period, PekonMonth.pekon_kode.in_([p.pekon_kode for p in pekons])
+        )
+    )
     all_closed = bool(pekons) and all(p.closed for p in pekons)
-    signed = max(wib_date(c) for c in closings if c) if all_closed and any(closings) else today
     return RollupData(
         place=await _place(session, kecamatan_kode, "", village_word),
         period=period,
         pekons=pekons,
         totals=tables,
-        signed_on=signed,
+        signed_on=wib_date(last_close) if all_closed and last_close else today,
     )

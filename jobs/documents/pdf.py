@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -45,9 +47,13 @@ from jobs.documents.layout import (
     signature,
 )
 
+# Plain Flate streams: the ASCII85 wrapping (reportlab's default) only costs time and bytes here.
+rl_config.useA85 = 0
+
 PAGE = landscape(A4)
 MARGIN = 10 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
+PADDING = 1.5
 POINTS_PER_CHAR = 5.5  # narrow tables keep their natural width instead of stretching
 HEADER_BG = colors.HexColor("#DDE4EE")
 TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=12, alignment=TA_CENTER, leading=15)
@@ -65,7 +71,16 @@ def _cell_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, Paragraph
     return head, body, bold
 
 
-def _matrix(grid: Grid, size: float) -> list[list[Any]]:
+def _fit(value: str | int | None, width: float, style: ParagraphStyle) -> Any:
+    """A plain string when it fits the column (cheap to draw), a wrapping paragraph when it does not."""
+    if value is None or isinstance(value, int):
+        return value
+    if stringWidth(value, style.fontName, style.fontSize) <= width - 2 * PADDING:
+        return value
+    return Paragraph(escape(value), style)
+
+
+def _matrix(grid: Grid, size: float, widths: list[float]) -> list[list[Any]]:
     head, body, bold = _cell_styles(size)
     columns = len(grid.widths)
     matrix: list[list[Any]] = [[""] * columns for _ in range(grid.header_rows)]
@@ -73,26 +88,34 @@ def _matrix(grid: Grid, size: float) -> list[list[Any]]:
         matrix[c.row - 1][c.col - 1] = Paragraph(escape(c.text), head)
     for index, values in enumerate(grid.rows):
         style = bold if index >= len(grid.rows) - grid.total_rows else body
-        matrix.append([v if isinstance(v, int) or v is None else Paragraph(escape(v), style) for v in values])
+        matrix.append([_fit(v, w, style) for v, w in zip(values, widths, strict=True)])
     return matrix
+
+
+def _text_columns(grid: Grid) -> list[int]:
+    """Columns (0-based, after the first) that hold text: left-aligned; numbers stay centred."""
+    first = grid.rows[0] if grid.rows else []
+    return [i for i, v in enumerate(first) if i > 0 and isinstance(v, str)]
 
 
 def grid_table(grid: Grid, size: float = 7) -> Table:
     """A grid as a reportlab table spanning the page width, header repeated on every page."""
     scale = min(WIDTH / sum(grid.widths), POINTS_PER_CHAR)
     widths = [w * scale for w in grid.widths]
-    table = Table(_matrix(grid, size), colWidths=widths, repeatRows=grid.header_rows)
+    table = Table(_matrix(grid, size, widths), colWidths=widths, repeatRows=grid.header_rows)
+    body = grid.header_rows
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("BACKGROUND", (0, 0), (-1, grid.header_rows - 1), HEADER_BG),
+        ("BACKGROUND", (0, 0), (-1, body - 1), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, grid.header_rows), (-1, -1), "CENTER"),
-        ("FONT", (0, grid.header_rows), (-1, -1), "Helvetica", size),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("ALIGN", (0, body), (-1, -1), "CENTER"),
+        ("FONT", (0, body), (-1, -1), "Helvetica", size),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
     ]
+    commands += [("ALIGN", (col, body), (col, -1), "LEFT") for col in _text_columns(grid)]
     commands += [
         ("SPAN", (c.col - 1, c.row - 1), (c.last_col - 1, c.last_row - 1))
         for c in grid.header

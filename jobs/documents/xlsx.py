@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -79,21 +80,48 @@ def _print_setup(ws: Worksheet, grid: Grid, header_top: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _lines(ws: Worksheet, lines: list[str], top: int, span: int, *, bold: bool = False) -> int:
+def _styles(workbook: Workbook) -> None:
+    """Register the named styles once per workbook: one style id per cell is far cheaper than
+    per-cell fonts and borders, which openpyxl hashes on every assignment."""
+    center = Alignment(horizontal="center", vertical="center")
+    specs = {
+        "pk_title": NamedStyle("pk_title", font=Font(bold=True, size=13), alignment=center),
+        "pk_subtitle": NamedStyle("pk_subtitle", font=Font(bold=True, size=11), alignment=center),
+        "pk_text": NamedStyle("pk_text", font=Font(size=11)),
+        "pk_bold": NamedStyle("pk_bold", font=Font(bold=True, size=11)),
+        "pk_sign": NamedStyle("pk_sign", font=Font(size=11), alignment=center),
+        "pk_sign_bold": NamedStyle("pk_sign_bold", font=Font(bold=True, size=11), alignment=center),
+        "pk_head": NamedStyle(
+            "pk_head", font=Font(bold=True, size=9), alignment=CENTER, fill=HEADER_FILL, border=BOX
+        ),
+        "pk_cell": NamedStyle("pk_cell", font=Font(size=9), border=BOX),
+        "pk_cell_c": NamedStyle("pk_cell_c", font=Font(size=9), border=BOX, alignment=center),
+        "pk_total": NamedStyle("pk_total", font=Font(bold=True, size=9), border=BOX),
+        "pk_total_c": NamedStyle("pk_total_c", font=Font(bold=True, size=9), border=BOX, alignment=center),
+    }
+    for style in specs.values():
+        workbook.add_named_style(style)
+
+
+def _merge(ws: Worksheet, r0: int, c0: int, r1: int, c1: int) -> None:
+    # Every cell of the range already carries its style (borders included), so skip merge_cells()'s
+    # re-styling of the range edges, which costs more than all the rest of a workbook.
+    ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
+
+def _lines(ws: Worksheet, lines: list[str], top: int, *, style: str = "pk_text") -> int:
+    # left-aligned lines need no merge: the text runs on over the empty cells to its right
     for i, text in enumerate(lines):
-        ws.merge_cells(start_row=top + i, start_column=1, end_row=top + i, end_column=span)
-        cell = ws.cell(row=top + i, column=1, value=text)
-        cell.font = Font(bold=bold)
+        ws.cell(row=top + i, column=1, value=text).style = style
     return top + len(lines)
 
 
 def _heading(ws: Worksheet, lines: list[str], span: int) -> int:
-    for i, text in enumerate(lines):
-        ws.merge_cells(start_row=1 + i, start_column=1, end_row=1 + i, end_column=span)
-        cell = ws.cell(row=1 + i, column=1, value=text)
-        cell.font = Font(bold=i < 2, size=13 if i == 0 else 11)
-        cell.alignment = Alignment(horizontal="center" if i < 2 else "left")
-    return len(lines) + 2
+    for i, text in enumerate(lines[:2]):
+        _merge(ws, 1 + i, 1, 1 + i, span)
+        ws.cell(row=1 + i, column=1, value=text).style = "pk_title" if i == 0 else "pk_subtitle"
+    return _lines(ws, lines[2:], 3) + 1
 
 
 def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
@@ -102,33 +130,27 @@ def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
         r0, r1 = top + c.row - 1, top + c.last_row - 1
         for row in range(r0, r1 + 1):
             for col in range(c.col, c.last_col + 1):
-                ws.cell(row=row, column=col).border = BOX
+                ws.cell(row=row, column=col).style = "pk_head"
         if (r0, c.col) != (r1, c.last_col):
-            ws.merge_cells(start_row=r0, start_column=c.col, end_row=r1, end_column=c.last_col)
-        cell = ws.cell(row=r0, column=c.col, value=c.text)
-        cell.font, cell.alignment, cell.fill = Font(bold=True, size=9), CENTER, HEADER_FILL
+            _merge(ws, r0, c.col, r1, c.last_col)
+        ws.cell(row=r0, column=c.col, value=c.text)
     row = top + grid.header_rows
     if not grid.rows and grid.empty:
-        return _lines(ws, [grid.empty], row, len(grid.widths)) + 1
+        return _lines(ws, [grid.empty], row) + 1
     for index, values in enumerate(grid.rows):
-        is_total = index >= len(grid.rows) - grid.total_rows
+        base = "pk_total" if index >= len(grid.rows) - grid.total_rows else "pk_cell"
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
-            cell.border = BOX
-            cell.font = Font(bold=is_total, size=9)
-            if isinstance(value, int) or col == 1:
-                cell.alignment = Alignment(horizontal="center")
+            centered = isinstance(value, int) or col == 1
+            ws.cell(row=row, column=col, value=value).style = f"{base}_c" if centered else base
         row += 1
-    return _lines(ws, grid.summary, row, len(grid.widths)) + 1
+    return _lines(ws, grid.summary, row) + 1
 
 
 def _signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> None:
     col = max(1, span - 8)
     for i, text in enumerate(data_lines):
-        ws.merge_cells(start_row=top + i, start_column=col, end_row=top + i, end_column=span)
-        cell = ws.cell(row=top + i, column=col, value=text)
-        cell.alignment = Alignment(horizontal="center")
-        cell.font = Font(bold=i == 1)
+        _merge(ws, top + i, col, top + i, span)
+        ws.cell(row=top + i, column=col, value=text).style = "pk_sign_bold" if i == 1 else "pk_sign"
 
 
 def _book_sheet(ws: Worksheet, data: RecapData, grid: Grid, title: str) -> int:
@@ -141,6 +163,7 @@ def _book_sheet(ws: Worksheet, data: RecapData, grid: Grid, title: str) -> int:
 def recap_xlsx(data: RecapData) -> bytes:
     """B.3 and B.2 of a pekon's month, the births, the completeness and the notes, in one workbook."""
     workbook = Workbook()
+    _styles(workbook)
     b3 = workbook.active
     b3.title = texts.DOC_SHEET_B3
     grid = b3_grid(data)
@@ -153,7 +176,7 @@ def recap_xlsx(data: RecapData) -> bytes:
     notes = workbook.create_sheet(texts.DOC_SHEET_NOTES)
     completeness, notes_table = completeness_grid(data), notes_grid(data)
     top = _book_sheet(notes, data, completeness, texts.DOC_COMPLETENESS_TITLE)
-    _lines(notes, [notes_table.title], top, len(notes_table.widths), bold=True)
+    _lines(notes, [notes_table.title], top, style="pk_bold")
     write_grid(notes, notes_table, top + 1)
     for col, width in enumerate(notes_table.widths, start=1):
         letter = get_column_letter(col)
@@ -164,6 +187,7 @@ def recap_xlsx(data: RecapData) -> bytes:
 def rollup_xlsx(data: RollupData) -> bytes:
     """The kecamatan roll-up: every pekon in one table and the total."""
     workbook = Workbook()
+    _styles(workbook)
     ws = workbook.active
     ws.title = texts.DOC_SHEET_ROLLUP
     grid = rollup_grid(data)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.documents.data import RecapData, load_recap, load_rollup
 from jobs.documents.pdf import recap_pdf, rollup_pdf
+from jobs.documents.render import render_many, render_recap
 from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
 from models.event import Action, Event, EventKind, Sex
 from models.ledger import PersonInput, close_months, correct_event, record_event, submit_report
@@ -173,3 +174,9 @@ async def test_the_rollup_lists_every_pekon_of_the_kecamatan(session: AsyncSessi
     assert sheet.cell(total_row, 3).value == 7  # units
     assert sheet.cell(total_row, 12).value == 956 + 3 * 239  # closing jiwa: Trimulyo closed, Sukamaju open
     assert_pdf_renders(rollup_pdf(data), tmp_path, pages=1)
+
+
+async def test_worker_processes_render_the_same_files(session: AsyncSession) -> None:
+    data = await closed_month(session)
+    inline = await render_many(render_recap, [data], workers=0)
+    assert await render_many(render_recap, [data, data], workers=2) == inline * 2

@@ -1,0 +1,47 @@
+"""Rendering many documents at once. Rendering is CPU-bound: with many files (the monthly close of a
+kabupaten) it runs in worker processes, which uses every core and keeps the bot's event loop free
+to answer chats; a few files are rendered in place."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+from jobs.documents.data import RecapData, RollupData
+from jobs.documents.pdf import recap_pdf, rollup_pdf
+from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
+
+T = TypeVar("T")
+Files = tuple[bytes, bytes]  # (xlsx, pdf)
+PARALLEL_FROM = 12  # below this many, starting worker processes costs more than it saves
+MAX_WORKERS = 4
+
+
+def render_recap(data: RecapData) -> Files:
+    """A pekon's month as XLSX and PDF."""
+    return recap_xlsx(data), recap_pdf(data)
+
+
+def render_rollup(data: RollupData) -> Files:
+    """A kecamatan roll-up as XLSX and PDF."""
+    return rollup_xlsx(data), rollup_pdf(data)
+
+
+def workers_for(count: int, parallel_from: int = PARALLEL_FROM) -> int:
+    """How many worker processes to use for `count` documents (0: render in place)."""
+    cores = min(os.cpu_count() or 1, MAX_WORKERS)
+    return cores if count >= parallel_from and cores > 1 else 0
+
+
+async def render_many(render: Callable[[T], Files], items: Sequence[T], workers: int) -> list[Files]:
+    """Render every item, in `workers` processes (spawned: safe beside the loop's threads) or in place."""
+    if workers == 0:
+        return [render(item) for item in items]
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(await asyncio.gather(*(loop.run_in_executor(pool, render, item) for item in items)))
