@@ -67,7 +67,7 @@ async def intake(
     """Post `count` bodies, `concurrency` at a time; print acknowledgement and processing figures."""
     latencies: list[float] = []
     queue = list(range(count))
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency)) as http:
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency), timeout=120) as http:
 
         async def poster() -> None:
             while queue:

@@ -1,10 +1,11 @@
 """WhatsApp Cloud API: the Graph API client (one method per endpoint) and the outbox sender.
 
 The 24-hour rule: inside the customer-service window a message goes free-form (text, buttons,
-list, document). Outside it, a message that carries a TemplateRef (reminders, recap notices) goes
-as that approved template; one without a template is not sent but held: the sender raises
-PermanentFailure(WINDOW_CLOSED), the worker dead-letters the row with that error, and the webhook
-puts such rows back in the queue when the person writes again (bot/channels/whatsapp_webhook.py).
+list, document). Outside it, a message that carries a TemplateRef (reminders, notices) goes as
+that approved template, and its full text follows once the person writes again (not for
+reminders, whose template says it all). One without a template is not sent but held: the sender
+raises PermanentFailure(WINDOW_CLOSED), the worker dead-letters the row with that error, and the
+webhook puts such rows back in the queue when the person writes again (whatsapp_store.py).
 """
 
 from __future__ import annotations

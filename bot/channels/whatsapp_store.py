@@ -13,10 +13,13 @@ from bot.channels.whatsapp_payload import StatusUpdate
 from bot.messages import Channel, IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Identity
 
 HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
+WINDOW = timedelta(hours=24)
+SENT = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
+NO_FOLLOW_UP_KINDS = {"reminder"}  # OutgoingMessage.extra["kind"] whose template says it all
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
 
 
@@ -98,6 +101,52 @@ async def release_held(session: AsyncSession, address: str) -> None:
         )
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
     )
+
+
+async def follow_up(session: AsyncSession, address: str, now: datetime) -> int:
+    """The person wrote: a message that went out as its template while the window was closed now
+    follows in full (a notice's details), once. Call before `touch_window`. Returns how many."""
+    previous = await session.scalar(
+        select(Identity.last_inbound_at).where(
+            Identity.channel == Channel.WHATSAPP, Identity.address == address
+        )
+    )
+    rows = await session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.channel == Channel.WHATSAPP,
+            OutboxMessage.address == address,
+            OutboxMessage.status.in_(SENT),
+            OutboxMessage.created_at > now - timedelta(days=HOLD_DAYS),
+        )
+    )
+    due = [row for row in rows if _went_as_template(row, previous)]
+    keys = {row.id: f"whatsapp-follow-up:{row.id}" for row in due}
+    taken = set(
+        await session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+        )
+    )
+    for row in due:
+        if keys[row.id] not in taken:
+            extra = {k: v for k, v in row.payload.get("extra", {}).items() if k != FORCE_TEMPLATE}
+            payload = {**{k: v for k, v in row.payload.items() if k != "template"}, "extra": extra}
+            enqueue(
+                session,
+                channel=Channel.WHATSAPP,
+                address=address,
+                payload=payload,
+                member_id=row.member_id,
+                dedupe_key=keys[row.id],
+            )
+    return len(set(keys.values()) - taken)
+
+
+def _went_as_template(row: OutboxMessage, previous_inbound: datetime | None) -> bool:
+    extra = row.payload.get("extra", {})
+    if not row.payload.get("template") or extra.get("kind") in NO_FOLLOW_UP_KINDS or row.sent_at is None:
+        return False
+    closed = previous_inbound is None or row.sent_at - previous_inbound >= WINDOW
+    return closed or bool(extra.get(FORCE_TEMPLATE))
 
 
 async def apply_status(session: AsyncSession, status: StatusUpdate) -> None:

@@ -181,6 +181,7 @@ class WhatsAppWebhook:
             if await store.is_processed(session, payload_id):
                 return
             for message in parsed.messages:  # before the turns: their replies may go free-form
+                await store.follow_up(session, message.sender_id, utcnow())
                 await store.touch_window(session, message)
                 await store.release_held(session, message.sender_id)
         answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []

@@ -34,7 +34,7 @@ from tests.handlers.transcript import Clock
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "whatsapp"
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
-TEMPLATES = {"pengingat_laporan": 3, "pemberitahuan_rekap": 3}
+TEMPLATES = {"pengingat_laporan": 3, "pemberitahuan_rekap": 2}  # as jobs/ fill them
 _wamids = itertools.count(1)
 
 

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Choice, DocumentRef, OutgoingMessage, TemplateRef
+from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
 from handlers import texts
+from jobs.context import JobContext, Schedule
+from jobs.reminders import run_reminders
 from models.event import Event, EventPerson
 from models.invites import create_invite, format_code
 from models.outbox import OutboxMessage, StoredDocument, enqueue_for_member
@@ -37,7 +39,7 @@ async def registered(world: WhatsAppWorld) -> WhatsAppPhone:
         await session.commit()
     phone = world.phone(WA_ID)
     answer = await phone.say(f"DAFTAR {format_code(invite.code)}")
-    assert "Selamat datang" in answer and "pemangku Pemangku 1" in answer
+    assert "Selamat datang, Sutrisno" in answer and "Pemangku 1" in answer
     assert world.graph.sent_to(WA_ID)[-1]["interactive"]["type"] == "list"  # the menu
     return phone
 
@@ -126,43 +128,49 @@ async def test_nihil(world: WhatsAppWorld) -> None:
     assert report is not None and report.status == "nihil"
 
 
-def reminder() -> OutgoingMessage:
-    """A reminder as the jobs build it: free text with one-tap answers, and its template."""
-    return OutgoingMessage(
-        text="Pak Sutrisno, laporan November 2026 untuk Pemangku 1 belum masuk.",
-        choices=(Choice("kirim", "Kirim laporan"), Choice("nihil", "NIHIL")),
-        template=TemplateRef("pengingat_laporan", ("Sutrisno", "Pemangku 1", "November 2026")),
-    )
+async def remind(world: WhatsAppWorld, last_inbound_hours_ago: float) -> None:
+    """The reminders pass of the jobs, run on 3 December 2026 (two days before the deadline)."""
+    await set_last_inbound(world, last_inbound_hours_ago)
+    ctx = JobContext(world.sessionmaker, Schedule())
+    assert await run_reminders(ctx, datetime(2026, 12, 3, 3, 0, tzinfo=UTC)) == 1
+    await world.settle()
+
+
+async def set_last_inbound(world: WhatsAppWorld, hours_ago: float) -> int:
+    """Move the person's last message into the past; returns their member id."""
+    async with world.sessionmaker() as session, session.begin():
+        identity = await session.scalar(select(Identity).where(Identity.address == WA_ID))
+        assert identity is not None
+        identity.last_inbound_at = datetime.now(UTC) - timedelta(hours=hours_ago)
+        return identity.member_id
 
 
 async def queue_for_sutrisno(
     world: WhatsAppWorld, message: OutgoingMessage, last_inbound_hours_ago: float
 ) -> None:
+    member_id = await set_last_inbound(world, last_inbound_hours_ago)
     async with world.sessionmaker() as session, session.begin():
-        identity = await session.scalar(select(Identity).where(Identity.address == WA_ID))
-        assert identity is not None
-        identity.last_inbound_at = datetime.now(UTC) - timedelta(hours=last_inbound_hours_ago)
-        await enqueue_for_member(session, identity.member_id, message.to_payload())
+        await enqueue_for_member(session, member_id, message.to_payload())
     await world.settle()
 
 
 async def test_a_reminder_inside_the_window_is_free_text_with_buttons(world: WhatsAppWorld) -> None:
     phone = await registered(world)
     phone.read()
-    await queue_for_sutrisno(world, reminder(), last_inbound_hours_ago=23)
+    await remind(world, last_inbound_hours_ago=23)
     [sent] = phone.read()
-    assert sent.startswith("Pak Sutrisno, laporan November 2026") and "[2. NIHIL]" in sent
+    assert "November 2026" in sent and "[1. " in sent and "[2. " in sent  # free text, two buttons
     assert "[1. Ya, kirim]" in await phone.tap("nihil")  # its button works like the menu's
 
 
 async def test_a_reminder_outside_the_window_goes_as_the_template(world: WhatsAppWorld) -> None:
     phone = await registered(world)
     phone.read()
-    await queue_for_sutrisno(world, reminder(), last_inbound_hours_ago=25)
+    await remind(world, last_inbound_hours_ago=25)
     assert phone.read() == ["<template pengingat_laporan ['Sutrisno', 'Pemangku 1', 'November 2026']>"]
     # the template's quick-reply button comes back as its text, which the handlers read as typed
     answer = await phone.post(phone.body("template_button", button={"payload": "NIHIL", "text": "NIHIL"}))
-    assert "[1. Ya, kirim]" in answer[-1]
+    assert len(answer) == 1 and "[1. Ya, kirim]" in answer[0]  # the reminder's text does not follow
 
 
 async def test_a_document_delivery(world: WhatsAppWorld) -> None:
@@ -186,3 +194,31 @@ async def test_a_document_delivery(world: WhatsAppWorld) -> None:
     async with world.sessionmaker() as session:
         row = await session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     assert row is not None and row.status == "sent" and row.platform_message_id
+
+
+async def test_a_notice_outside_the_window_goes_as_its_template_and_the_details_follow(
+    world: WhatsAppWorld,
+) -> None:
+    phone = await registered(world)
+    phone.read()
+    notice = OutgoingMessage(
+        text="Pemangku yang belum lapor November 2026: Pemangku 2, Pemangku 3.",
+        template=TemplateRef("pemberitahuan_rekap", ("Pekon Trimulyo", "November 2026")),
+        extra={"kind": "escalation"},
+    )
+    content = b"rekap" * 100
+    async with world.sessionmaker() as session, session.begin():
+        doc = StoredDocument(
+            filename="B3.pdf", media_type="application/pdf", content=content, sha256="0" * 64
+        )
+        session.add(doc)
+        await session.flush()
+        ref = DocumentRef(doc.id, doc.filename, "Rekap B.3")
+    await queue_for_sutrisno(world, notice, last_inbound_hours_ago=30)
+    await queue_for_sutrisno(world, OutgoingMessage(text="Berkas", document=ref), last_inbound_hours_ago=30)
+    assert phone.read() == ["<template pemberitahuan_rekap ['Pekon Trimulyo', 'November 2026']>"]
+    answers = await phone.post(phone.body("text", text={"body": "menu"}))
+    assert sorted(answers[:2]) == ["<document B3.pdf> Rekap B.3", notice.text]  # the held file, the details
+    assert texts.MENU_PROMPT in answers[2]
+    again = await phone.say("menu")  # nothing follows twice
+    assert notice.text not in again and "B3.pdf" not in again
