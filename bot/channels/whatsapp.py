@@ -33,7 +33,7 @@ INVALID_TOKEN = 190
 TRANSIENT_CODES = {1, 2, 131000}  # unknown, service temporarily unavailable, something went wrong
 # Seconds the whole channel pauses (throughput; 4 and 80007 are app and account call limits);
 # a pair-rate hit concerns one person, so only that message backs off.
-RETRY_AFTER: dict[int, float | None] = {THROUGHPUT: 2.0, PAIR_RATE: None, 4: 60.0, 80007: 60.0}
+RETRY_AFTER: dict[int, float | None] = {THROUGHPUT: 1.0, PAIR_RATE: None, 4: 60.0, 80007: 60.0}
 
 
 class GraphApiError(Exception):

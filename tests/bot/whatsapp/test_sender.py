@@ -147,7 +147,7 @@ async def test_131047_falls_back_to_the_template(rig: Rig) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "after"), [(130429, 2.0), (131056, None), (1, None), (2, None), (131000, None)]
+    ("code", "after"), [(130429, 1.0), (131056, None), (1, None), (2, None), (131000, None)]
 )
 async def test_rate_limits_and_server_errors_are_retried_later(
     rig: Rig, code: int, after: float | None
