@@ -513,6 +513,14 @@ DOC_SHEET_NOTES = "Kelengkapan & Catatan"
 DOC_SHEET_ROLLUP = "Rekap Kecamatan"
 DOC_PAGE = "Halaman {page}"
 
+# `pemangku demo`: the month routine on a simulated clock (bot/demo_routine.py)
+DEMO_ROUTINE_TITLE = (
+    "=== Rutinitas bulanan {bulan}: pengingat, eskalasi, tutup bulan, rekap (jam disimulasikan) ==="
+)
+DEMO_MORNING = "--- {tanggal}, 07.00 WIB: tugas terjadwal berjalan ---"
+DEMO_LATE_ANSWERS = "--- 09.00 WIB: Sudarto membalas pengingat lewat konsol ---"
+DEMO_FILES = "Berkas B.2/B.3 dan rekap kecamatan ditulis ke {folder}:"
+
 # `pemangku jobs run` (bot/commands/jobs.py)
 JOBS_RAN = "{name}: {count} tindakan pada {at} WIB."
 JOBS_UNKNOWN = "Tugas tidak dikenal: {name}. Pilihan: {names}."

@@ -143,7 +143,8 @@ class Rollup:
 
 async def _due_rollup(session: AsyncSession, kecamatan_kode: str, period: date) -> Rollup | None:
     pekons = await pekon_completeness(session, period, kecamatan_kode)
-    if not pekons or not all(p.closed for p in pekons):
+    active = [p for p in pekons if p.units]  # a pekon without units in the month has nothing to close
+    if not active or not all(p.closed for p in active):
         return None
     stem = rollup_stem(kecamatan_kode, period, sum(p.revision for p in pekons))
     return None if await _stored(session, [f"{stem}.pdf"]) else Rollup(kecamatan_kode, period, stem)

@@ -1,4 +1,5 @@
-"""The automatic month close, `close_after_deadline_days` after the deadline, for every pekon.
+"""The automatic month close, `close_after_deadline_days` after the deadline, for every pekon that
+has units in that month (a pekon whose baselines start later has nothing to close yet).
 
 Months close in order (the ledger refuses a month while an earlier one is open). A month that staff
 reopened is theirs to close again with "tutup bulan"; it is closed by this pass at the latest when
@@ -15,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs.context import JobContext, Schedule, recent_periods
 from models.base import wib_date
 from models.ledger import close_months
+from models.mutasi import active_pekon
 from models.period import MonthStatus, PekonMonth
-from models.region import Pekon
 
 
 def due_period(schedule: Schedule, now: datetime) -> date | None:
@@ -43,7 +44,7 @@ async def _reopened(session: AsyncSession, period: date) -> list[str]:
 
 
 async def close_due_months(session: AsyncSession, period: date, now: datetime) -> int:
-    """Close earlier months left open, then `period` for every pekon not reopened by staff."""
+    """Close earlier months left open, then `period` for every active pekon not reopened by staff."""
     closed = 0
     earlier: dict[date, list[str]] = {}
     for month, pekon in await _open_before(session, period):
@@ -51,10 +52,8 @@ async def close_due_months(session: AsyncSession, period: date, now: datetime) -
     for month, pekons in sorted(earlier.items()):
         closed += await close_months(session, month, pekons, now=now)
     reopened = set(await _reopened(session, period))
-    if not reopened:
-        return closed + await close_months(session, period, None, now=now)
-    scope = [k for k in await session.scalars(select(Pekon.kode)) if k not in reopened]
-    return closed + await close_months(session, period, scope, now=now)
+    scope = [k for k in await active_pekon(session, period) if k not in reopened]
+    return closed + (await close_months(session, period, scope, now=now) if scope else 0)
 
 
 async def run_month_close(ctx: JobContext, now: datetime) -> int:

@@ -106,6 +106,12 @@ def _existed(period: date) -> Any:
     return or_(starts.is_(None), starts <= period)
 
 
+async def active_pekon(session: AsyncSession, period: date) -> list[str]:
+    """Pekon with at least one unit that existed in `period` (the others have nothing to close yet)."""
+    stmt = select(Unit.pekon_kode).where(_existed(period)).distinct().order_by(Unit.pekon_kode)
+    return list(await session.scalars(stmt))
+
+
 async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> list[MutasiLine]:
     """Every person line counted in the pekon's month, in unit order, then event date."""
     ep = EventPerson

@@ -17,6 +17,7 @@ from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.demo import DEMO_PEKON, DemoWorld, build_demo
 from bot.demo_chat import demo_transcript
+from bot.demo_routine import DEMO_OUTPUT, print_routine
 from models.base import utcnow, wib_date
 from models.migrate import upgrade
 from models.region import Pekon
@@ -109,3 +110,6 @@ def register(app: typer.Typer) -> None:
         typer.echo(text)
         typer.echo("")
         typer.echo(chat)
+        print_routine(
+            url, get_settings(), world.period, DEMO_OUTPUT, typer.echo
+        )  # jobs: remind, close, files

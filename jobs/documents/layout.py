@@ -149,7 +149,7 @@ def _b2_row(no: int, line: MutasiLine) -> list[Value]:
 def b2_grid(data: RecapData) -> Grid:
     """B.2 Buku Mutasi Penduduk: one row per person who came, left or died (13 columns)."""
     rows = [_b2_row(no, line) for no, line in enumerate(data.b2, start=1)]
-    widths = [3.5, 22, 13, 10, 8, 9, 18, 10, 18, 10, 14, 10, 22]
+    widths = [3.5, 22, 13, 10, 8, 10, 18, 10, 18, 10, 14, 10, 22]
     return Grid(texts.DOC_B2_TITLE, _b2_header(), 3, rows, widths, empty=texts.DOC_B2_EMPTY)
 
 

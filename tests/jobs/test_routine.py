@@ -79,6 +79,8 @@ async def test_a_month_and_the_next(sessionmaker: async_sessionmaker[AsyncSessio
 
     # the close on the 12th (00:00 WIB) and the delivery at 07:00: summary and both files to every identity
     async with sessionmaker() as session:
+        # October, before the baselines, was never closed, nor delivered
+        assert await session.scalar(select(PekonMonth).where(PekonMonth.period < NOV)) is None
         month = await session.scalar(select(PekonMonth).where(PekonMonth.period == NOV))
         assert month is not None and month.status == MonthStatus.CLOSED and month.revision == 1
         assert month.closed_at == wib(date_(12, 12), 1)
@@ -126,7 +128,7 @@ async def test_catch_up_after_an_outage_sends_one_message(
 
 async def test_quiet_hours_defer_to_the_morning(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     world = await make_world(sessionmaker)
-    await world.tick(wib(date_(12, 1), 8))  # closes October, delivers its (empty) recap
+    await world.tick(wib(date_(12, 1), 8))
     for hour in (21, 23):
         assert await world.tick(wib(date_(12, 2), hour)) == 0
     for hour in (0, 3, 6):
