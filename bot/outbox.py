@@ -3,7 +3,12 @@
 Channel-generic: each channel plugs in a `ChannelSender` and gets a global pace (messages per
 second, spaced exactly, so no burst ever exceeds the platform's limit) and a minimum interval
 per chat. A chat's messages go out one after another in queue order; different chats go out
-concurrently. Rows are claimed one at a time right before their send (see `outbox_store`).
+concurrently.
+
+Safety (see `outbox_store`): rows are claimed under a lease just ahead of the pace (about one
+second of sending per claim), so a crash leaves at most that many rows waiting for their lease;
+a clean stop gives unsent claims back at once. A confirmed send is marked sent in the very next
+commit (confirmations arriving while a commit runs share the following one).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,23 +31,33 @@ from models.base import utcnow
 logger = logging.getLogger(__name__)
 
 ChatKey = tuple[str, str]  # (channel, address)
+PER_CHAT_BATCH = 5  # rows of one chat claimed together
 
 
 class Pacer:
-    """Hands out send slots exactly 1/rate seconds apart (no bursts); can be paused (429)."""
+    """Hands out send slots at a steady rate, measured from when slots are really taken.
+
+    A slot taken late (a busy event loop) lets the next one follow closer only within a small
+    tolerance, so no one-second window ever holds more than rate + 3 sends. It aims 2% under
+    the configured rate, leaving room for network jitter before the platform counts."""
+
+    MARGIN = 0.98
+    TOLERANCE = 2  # slots a late taker may catch up
 
     def __init__(self, rate_per_second: float) -> None:
         self.rate = rate_per_second
-        self._interval = 1.0 / rate_per_second
+        self._interval = 1.0 / (rate_per_second * self.MARGIN)
         self._next = 0.0
+        self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         """Wait for the next free slot."""
-        now = asyncio.get_running_loop().time()
-        slot = max(now, self._next)
-        self._next = slot + self._interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        loop = asyncio.get_running_loop()
+        async with self._lock:
+            if self._next > loop.time():
+                await asyncio.sleep(self._next - loop.time())
+            now = loop.time()
+            self._next = max(self._next, now - self.TOLERANCE * self._interval) + self._interval
 
     def pause(self, seconds: float) -> None:
         """Give out no slot for `seconds` (the platform asked us to slow down)."""
@@ -56,6 +71,7 @@ class _Lane:
     sender: ChannelSender
     pacer: Pacer
     chat_interval: float
+    in_flight: asyncio.Semaphore  # a few connections suffice; hundreds only slow the HTTP pool
     chat_ready_at: dict[str, float] = field(default_factory=dict)
 
 
@@ -75,7 +91,7 @@ class OutboxWorker:
         *,
         clock: Callable[[], datetime] = utcnow,
         poll_seconds: float = 1.0,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = 60.0,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._settings = settings
@@ -84,8 +100,16 @@ class OutboxWorker:
         self._lease = timedelta(seconds=lease_seconds)
         self._lanes: dict[str, _Lane] = {}
         self._busy: dict[ChatKey, asyncio.Task[None]] = {}
+        self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
         self._stopping = False
+        self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
+        self._marker: asyncio.Task[None] | None = None
+        bind = sessionmaker.kw.get("bind")
+        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._serial: contextlib.AbstractAsyncContextManager[object] = (
+            asyncio.Lock() if sqlite else contextlib.nullcontext()
+        )
         for sender in senders:
             self.add_sender(sender)
 
@@ -93,23 +117,26 @@ class OutboxWorker:
         """Deliver the rows of `sender.channel` with it, at the channel's configured limits."""
         rate = float(getattr(self._settings, f"{sender.channel}_rate_per_second", 30.0))
         interval = float(getattr(self._settings, f"{sender.channel}_chat_interval_seconds", 0.0))
-        self._lanes[sender.channel] = _Lane(sender, Pacer(rate), interval)
+        in_flight = asyncio.Semaphore(max(8, int(rate / 10)))
+        self._lanes[sender.channel] = _Lane(sender, Pacer(rate), interval, in_flight)
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
         self._wake.set()
 
-    @property
-    def _max_chats(self) -> int:
-        # Enough concurrent chats to keep every lane's pace busy while sends are in flight.
-        total = sum(lane.pacer.rate for lane in self._lanes.values())
-        return max(16, int(total * 2))
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        """A short transaction. On SQLite (where bot.db begins every transaction IMMEDIATE) they
+        take turns here: waiting in asyncio is far cheaper than SQLite's busy handler, which
+        sleeps in steps of up to 100 ms."""
+        async with self._serial, self._sessionmaker() as session, session.begin():
+            yield session
 
     async def run(self) -> None:
-        """Deliver until `stop()`, letting chats in flight finish their current message.
+        """Deliver until `stop()`, letting sends in flight finish and giving back unsent claims.
 
-        Cancelling the task instead aborts sends in flight: their rows stay claimed until the
-        lease runs out and are then sent again (what a crash does)."""
+        Cancelling the task instead aborts everything (what a crash does): claimed rows wait
+        for their lease to run out and are then sent."""
         try:
             while not self._stopping:
                 self._wake.clear()
@@ -134,33 +161,67 @@ class OutboxWorker:
         self._wake.set()
 
     async def start_due(self) -> int:
-        """Start delivering the chats that have due rows; returns how many chats were started."""
-        free = self._max_chats - len(self._busy)
+        """Claim due rows of idle chats and start delivering them; how many chats were started."""
+        free = max(16, int(sum(lane.pacer.rate for lane in self._lanes.values()) * 2)) - len(self._busy)
         if free <= 0 or not self._lanes:
             return 0
-        async with self._sessionmaker() as session:
-            rows = await store.due_rows(session, list(self._lanes), self._clock(), limit=free * 4)
-        groups: dict[ChatKey, list[int]] = {}
-        for row in rows:
+        async with self._transaction() as session:
+            due = await store.due_rows(session, list(self._lanes), self._clock(), limit=free * 4)
+        planned = self._plan(due, free)
+        if not planned:
+            return 0
+        ids = [row_id for chat in planned.values() for row_id in chat]
+        async with self._transaction() as session:
+            claimed = {
+                c.delivery.outbox_id: c for c in await store.claim(session, ids, self._clock(), self._lease)
+            }
+        started = 0
+        for key, chat_ids in planned.items():
+            # Only an unbroken head of the chat's rows goes out (another worker took the rest).
+            head = list(_prefix(chat_ids, claimed))
+            lost = [row_id for row_id in chat_ids[len(head) :] if row_id in claimed]
+            if lost:
+                await self._release(lost)
+            if head:
+                self._start_chat(key, [claimed[row_id] for row_id in head])
+                started += 1
+        return started
+
+    def _plan(self, due: list[store.DueRow], free: int) -> dict[ChatKey, list[int]]:
+        """Which rows to claim now: idle chats only, about one second of each lane's pace."""
+        budget = {name: max(1, int(lane.pacer.rate * min(1.0, self._lease.total_seconds() / 4)))
+                  for name, lane in self._lanes.items()}  # fmt: skip
+        planned: dict[ChatKey, list[int]] = {}
+        for row in due:
             key = (row.channel, row.address)
-            if key in self._busy or (key not in groups and len(groups) >= free):
+            chat = planned.get(key)
+            if key in self._busy or budget[row.channel] <= 0:
                 continue
-            groups.setdefault(key, []).append(row.id)
-        for key, ids in groups.items():
-            task = asyncio.create_task(self._deliver_chat(key, ids))
-            self._busy[key] = task
-            task.add_done_callback(functools.partial(self._chat_done, key))
-        return len(groups)
+            if chat is None and len(planned) >= free:
+                continue
+            if chat is not None and len(chat) >= PER_CHAT_BATCH:
+                continue
+            planned.setdefault(key, []).append(row.id)
+            budget[row.channel] -= 1
+        return planned
+
+    def _start_chat(self, key: ChatKey, batch: list[store.Claimed]) -> None:
+        self._claimed += len(batch)
+        task = asyncio.create_task(self._deliver_chat(key, batch))
+        self._busy[key] = task
+        task.add_done_callback(functools.partial(self._chat_done, key))
 
     def _chat_done(self, key: ChatKey, _task: asyncio.Task[None]) -> None:
         self._busy.pop(key, None)
-        self._wake.set()  # a slot is free: there may be more to start
+        # Claim more once half a second of sending is left, not after every message.
+        if self._claimed < sum(lane.pacer.rate for lane in self._lanes.values()) / 2:
+            self._wake.set()
 
     async def _idle(self, started: int) -> None:
         """Sleep until woken, until a retry falls due, or until the next poll."""
         timeout = self._poll
         if not started and not self._busy:
-            async with self._sessionmaker() as session:
+            async with self._transaction() as session:
                 due = await store.earliest_due(session, list(self._lanes))
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
@@ -171,34 +232,39 @@ class OutboxWorker:
         if self._busy:
             await asyncio.gather(*self._busy.values(), return_exceptions=True)
 
-    async def _deliver_chat(self, key: ChatKey, ids: list[int]) -> None:
-        """Send one chat's due rows in order; stop at the first that did not go out."""
+    async def _deliver_chat(self, key: ChatKey, batch: list[store.Claimed]) -> None:
+        """Send one chat's claimed rows in order; give back the rest after a failure or on stop."""
+        try:
+            await self._deliver_batch(key, batch)
+        finally:
+            self._claimed -= len(batch)
+
+    async def _deliver_batch(self, key: ChatKey, batch: list[store.Claimed]) -> None:
         lane = self._lanes[key[0]]
         loop = asyncio.get_running_loop()
-        for row_id in ids:
-            if self._stopping:
-                return
+        for done, claimed in enumerate(batch):
             ready = lane.chat_ready_at.get(key[1], 0.0)
             if ready > loop.time():
                 await asyncio.sleep(ready - loop.time())
-            await lane.pacer.wait()
-            outcome = await self._deliver_one(lane, row_id)
-            if outcome is not None:
-                lane.chat_ready_at[key[1]] = loop.time() + lane.chat_interval
-            if outcome is False:
+            async with lane.in_flight:
+                await lane.pacer.wait()
+                if self._stopping:  # only sends already in flight finish on stop
+                    await self._release([c.delivery.outbox_id for c in batch[done:]])
+                    return
+                sent = await self._deliver_one(lane, claimed)
+            lane.chat_ready_at[key[1]] = loop.time() + lane.chat_interval
+            if not sent:
+                await self._release([c.delivery.outbox_id for c in batch[done + 1 :]])
                 return
 
-    async def _deliver_one(self, lane: _Lane, row_id: int) -> bool | None:
-        """One attempt: true when sent, false when it failed, None when the row was not ours."""
-        async with self._sessionmaker() as session, session.begin():
-            claimed = await store.claim(session, row_id, self._clock(), self._lease)
-        if claimed is None:
-            return None
+    async def _deliver_one(self, lane: _Lane, claimed: store.Claimed) -> bool:
+        """One attempt; true when the platform took it."""
         delivery = claimed.delivery
+        row_id = delivery.outbox_id
         try:
             platform_id = await lane.sender.send(delivery)
         except RetryLater as exc:
-            if exc.after:
+            if exc.after and exc.whole_channel:
                 lane.pacer.pause(exc.after)
             await self._retry(row_id, claimed.attempts, f"retry: {exc}", exc.after)
             return False
@@ -214,14 +280,40 @@ class OutboxWorker:
             await self._retry(row_id, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None)
             return False
         revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None
-        # Shielded: a cancellation (shutdown) right after the platform confirmed must not lose the
-        # mark, or the message would be sent again once the lease runs out.
-        await asyncio.shield(self._write(store.mark_sent, row_id, platform_id, self._clock(), revive))
+        await self._mark_sent(row_id, platform_id, revive)
         return True
+
+    async def _mark_sent(self, row_id: int, platform_id: str, revive: ChatKey | None) -> None:
+        """Record a confirmation in the next commit. Shielded: a cancellation (shutdown) right
+        after the platform confirmed must not lose the mark, or the message would go out again."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._marks.append((row_id, platform_id, revive, done))
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._write_marks())
+        await asyncio.shield(done)
+
+    async def _write_marks(self) -> None:
+        """Commit the confirmations gathered so far, again and again until none are left."""
+        while self._marks:
+            batch, self._marks = self._marks, []
+            sent = [(row_id, platform_id) for row_id, platform_id, _, _ in batch]
+            revive = {key for _, _, key, _ in batch if key is not None}
+            try:
+                await self._write(store.mark_sent, sent, self._clock(), revive)
+            except Exception as exc:
+                for *_, done in batch:
+                    done.set_exception(exc)
+                continue
+            for *_, done in batch:
+                done.set_result(None)
+
+    async def _release(self, ids: list[int]) -> None:
+        if ids:
+            await self._write(store.release, ids, self._clock())
 
     async def _retry(self, row_id: int, attempts: int, error: str, after: float | None) -> None:
         at = self._clock() + timedelta(seconds=after if after else backoff(attempts))
-        async with self._sessionmaker() as session, session.begin():
+        async with self._transaction() as session:
             dead = await store.mark_retry(
                 session, row_id, error, at, attempts, self._settings.outbox_max_attempts
             )
@@ -229,7 +321,7 @@ class OutboxWorker:
             logger.warning("outbox %s is dead after %s attempts: %s", row_id, attempts, error)
 
     async def _unreachable(self, channel: str, address: str, error: str) -> None:
-        async with self._sessionmaker() as session, session.begin():
+        async with self._transaction() as session:
             told = await store.mark_unreachable(session, channel, address, error)
         logger.warning("a %s identity became unreachable; staff told: %s", channel, told)
         if told:
@@ -239,7 +331,7 @@ class OutboxWorker:
         """Run a short write transaction, retrying a few times: losing a 'sent' mark would resend."""
         for attempt in range(5):
             try:
-                async with self._sessionmaker() as session, session.begin():
+                async with self._transaction() as session:
                     await step(session, *args)
                 return
             except Exception:
@@ -247,3 +339,10 @@ class OutboxWorker:
                     raise
                 logger.warning("outbox write failed, retrying", exc_info=True)
                 await asyncio.sleep(0.2 * 2**attempt)
+
+
+def _prefix(ids: list[int], claimed: dict[int, store.Claimed]) -> Iterable[int]:
+    for row_id in ids:
+        if row_id not in claimed:
+            return
+        yield row_id

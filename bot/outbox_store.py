@@ -9,6 +9,7 @@ until the lease runs out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -100,43 +101,88 @@ async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime |
     return earliest
 
 
-async def claim(session: AsyncSession, row_id: int, now: datetime, lease: timedelta) -> Claimed | None:
-    """Take a due row for one send attempt (None when another worker has it or it is done)."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
+async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: timedelta) -> list[Claimed]:
+    """Take due rows for one send attempt each; rows another worker holds or finished are left out."""
+    taken = set(
+        (
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids),
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalars()
+    )
+    if not taken:
+        return []
+    rows = (
+        await session.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.channel,
+                OutboxMessage.address,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+            ).where(OutboxMessage.id.in_(taken))
         )
-        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+    ).all()
+    messages = {row.id: OutgoingMessage.from_payload(row.payload) for row in rows}
+    documents = await _documents(session, messages.values())
+    people = await _identities(session, {(row.channel, row.address) for row in rows})
+    claimed = []
+    for row in sorted(rows, key=lambda r: r.id):
+        message = messages[row.id]
+        person = people.get((row.channel, row.address))
+        document = documents.get(message.document.document_id) if message.document else None
+        window = _window_open(person, now)
+        delivery = Delivery(row.id, row.address, message, document, window)
+        claimed.append(Claimed(delivery, row.attempts, person is not None and not person[0]))
+    return claimed
+
+
+async def release(session: AsyncSession, ids: list[int], now: datetime) -> None:
+    """Give claimed rows back unsent (a clean stop, or behind a failed row of the same chat)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(attempts=OutboxMessage.attempts - 1, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(result) != 1:
-        return None
-    row = await session.get_one(OutboxMessage, row_id, populate_existing=True)
-    message = OutgoingMessage.from_payload(row.payload)
-    document = None
-    if message.document is not None:
-        stored = await session.get(StoredDocument, message.document.document_id)
-        document = stored.content if stored is not None else None
-    identity = await _identity(session, row.channel, row.address)
-    delivery = Delivery(
-        outbox_id=row.id,
-        address=row.address,
-        message=message,
-        document_bytes=document,
-        window_open=_window_open(identity, now),
+
+
+async def _documents(session: AsyncSession, messages: Iterable[OutgoingMessage]) -> dict[int, bytes]:
+    wanted = {m.document.document_id for m in messages if m.document is not None}
+    if not wanted:
+        return {}
+    found = await session.execute(
+        select(StoredDocument.id, StoredDocument.content).where(StoredDocument.id.in_(wanted))
     )
-    return Claimed(delivery, row.attempts, identity is not None and not identity.reachable)
+    return {doc_id: content for doc_id, content in found.all()}
 
 
-def _window_open(identity: Identity | None, now: datetime) -> bool:
+Person = tuple[bool, datetime | None]  # (reachable, last_inbound_at)
+
+
+async def _identities(session: AsyncSession, chats: set[tuple[str, str]]) -> dict[tuple[str, str], Person]:
+    found = await session.execute(
+        select(Identity.channel, Identity.address, Identity.reachable, Identity.last_inbound_at).where(
+            Identity.address.in_({address for _, address in chats})
+        )
+    )
+    return {(c, a): (reachable, last) for c, a, reachable, last in found.all() if (c, a) in chats}
+
+
+def _window_open(person: Person | None, now: datetime) -> bool:
     # No identity means an unregistered sender: the bot only ever answers them, right after
     # their own message, so the window is open.
-    if identity is None:
+    if person is None:
         return True
-    return identity.last_inbound_at is not None and now - identity.last_inbound_at < WINDOW
+    return person[1] is not None and now - person[1] < WINDOW
 
 
 async def _identity(session: AsyncSession, channel: str, address: str) -> Identity | None:
@@ -147,19 +193,22 @@ async def _identity(session: AsyncSession, channel: str, address: str) -> Identi
 
 
 async def mark_sent(
-    session: AsyncSession, row_id: int, platform_id: str, now: datetime, revive: tuple[str, str] | None
+    session: AsyncSession, sent: list[tuple[int, str]], now: datetime, revive: set[tuple[str, str]]
 ) -> None:
-    """The platform confirmed the message; `revive` marks the identity reachable again."""
+    """The platform confirmed these (row id, platform message id); `revive` marks identities
+    reachable again (they had failed before and now took a message)."""
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(status=OutboxStatus.SENT, platform_message_id=platform_id, sent_at=now, last_error=None)
-        .execution_options(synchronize_session=False)
+        update(OutboxMessage),
+        [
+            {"id": row_id, "status": OutboxStatus.SENT, "platform_message_id": platform_id, "sent_at": now}
+            | {"last_error": None}
+            for row_id, platform_id in sent
+        ],
     )
-    if revive is not None:
+    for channel, address in revive:
         await session.execute(
             update(Identity)
-            .where(Identity.channel == revive[0], Identity.address == revive[1])
+            .where(Identity.channel == channel, Identity.address == address)
             .values(reachable=True)
             .execution_options(synchronize_session=False)
         )

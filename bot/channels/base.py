@@ -22,9 +22,12 @@ class Delivery:
 class RetryLater(Exception):
     """A temporary failure (429, 5xx, network, WhatsApp 130429/131056): try again after `after` s."""
 
-    def __init__(self, reason: str, after: float | None = None) -> None:
+    def __init__(self, reason: str, after: float | None = None, *, whole_channel: bool = False) -> None:
         super().__init__(reason)
         self.after = after
+        # True when the platform throttles the sender as a whole (Telegram 429, WhatsApp 130429):
+        # the outbox then pauses every chat of the channel for `after` seconds, not only this one.
+        self.whole_channel = whole_channel
 
 
 class Unreachable(Exception):

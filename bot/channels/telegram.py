@@ -6,7 +6,7 @@ becomes a one-time reply keyboard with a contact button; a document goes with se
 
 from __future__ import annotations
 
-import warnings
+import os
 from datetime import timedelta
 
 from telegram import (
@@ -22,6 +22,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachable
 from bot.messages import Choice, OutgoingMessage
 from handlers import texts
+
+# PTB's documented opt-in: time periods (RetryAfter.retry_after) as timedelta, without warnings.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -42,7 +45,7 @@ class TelegramSender:
         try:
             sent = await self._send(delivery)
         except RetryAfter as exc:
-            raise RetryLater("telegram 429", _retry_after_seconds(exc)) from exc
+            raise RetryLater("telegram 429", _retry_after_seconds(exc), whole_channel=True) from exc
         except Forbidden as exc:
             raise Unreachable(f"telegram 403: {exc.message}") from exc
         except BadRequest as exc:
@@ -114,7 +117,5 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB warns that the int form will become a timedelta
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -84,7 +84,12 @@ class FakeTelegram:
     # --- server -------------------------------------------------------------------------------
 
     async def __aenter__(self) -> FakeTelegram:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/_fake/stats", self._stats, methods=["GET"]),
+            ]
+        )
         self._server = WebServer(app, "127.0.0.1", 0)
         await self._server.start()
         return self
@@ -99,6 +104,10 @@ class FakeTelegram:
         """What PEMANGKU_TELEGRAM_BASE_URL would be."""
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.port}/bot"
+
+    async def _stats(self, _request: Request) -> JSONResponse:
+        """For a fake running in another process (the benchmark): what it accepted and refused."""
+        return JSONResponse({"send_times": self.send_times, "too_many": self.too_many})
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != self.token:

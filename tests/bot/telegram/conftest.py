@@ -18,7 +18,7 @@ from models.invites import create_invite
 from models.person import Role
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, Sent
 from tests.handlers.transcript import Clock
 
 PEMANGKU = 5001  # Telegram user ids of the people in these tests
@@ -48,10 +48,10 @@ class Running:
     task: asyncio.Task[None]
 
     async def stop(self) -> None:
-        """A clean shutdown (what SIGTERM does)."""
-        await self.channel.stop()
+        """A clean shutdown, in the order `pemangku run` uses on SIGTERM."""
         await self.worker.stop()
         await self.task
+        await self.channel.stop()
 
 
 async def start_bot(
@@ -107,3 +107,17 @@ async def bot(
     running = await start_bot(sessionmaker, tg)
     yield running
     await running.stop()
+
+
+async def register(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    fake: FakeTelegram,
+    user_id: int,
+    role: Role = Role.PEMANGKU,
+    unit: Unit | None = None,
+) -> Sent:
+    """Register a Telegram user through the deep link; the welcome message with the menu."""
+    code = await invite_code(sessionmaker, role, unit)
+    before = len(fake.chats.get(user_id, []))
+    fake.say(user_id, f"/start {code}")
+    return (await fake.wait_for(user_id, before + 1))[-1]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers import texts
+from models.inbound import ProcessedMessage
 from models.person import Identity
 from models.region import Unit
-from tests.bot.telegram.conftest import PEMANGKU, Running, invite_code
+from tests.bot.telegram.conftest import PEMANGKU, Running, invite_code, register
 from tests.fakes.telegram_api import FakeTelegram
 
 
@@ -24,3 +28,74 @@ async def test_registration_by_deep_link(
     assert identity is not None and identity.channel == "telegram"
     assert identity.member.unit_id == units[0].id
     assert [c["command"] for c in tg.commands][:2] == ["menu", "lahir"]
+
+
+async def test_a_pressed_button_is_answered_and_its_keyboard_removed(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    welcome = await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    tg.press(PEMANGKU, welcome, "lahir")
+    replies = await tg.wait_for(PEMANGKU, 2)
+    assert replies[1].text == texts.KIND_START["lahir"]
+    await _settled(tg, 1)
+    assert tg.answers[0].get("text") is None
+    assert tg.message(PEMANGKU, welcome.message_id).reply_markup is None
+
+
+async def test_a_stale_press_is_answered_kindly_and_applied_once(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    welcome = await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    tg.press(PEMANGKU, welcome, "lahir")
+    await _settled(tg, 1)
+    await asyncio.sleep(0.3)
+    after_first = tg.texts(PEMANGKU)
+    assert after_first[1] == texts.KIND_START["lahir"]
+    tg.press(PEMANGKU, welcome, "meninggal")  # a second tap on the same, old keyboard
+    await _settled(tg, 2)
+    assert tg.answers[1]["text"] == texts.TELEGRAM_BUTTON_STALE
+    await asyncio.sleep(0.3)
+    assert tg.texts(PEMANGKU) == after_first
+
+
+async def test_the_same_update_twice_is_processed_once(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    update = tg.say(PEMANGKU, "menu")
+    await tg.wait_for(PEMANGKU, 2)
+    tg.replay(update)  # e.g. the process died before confirming the offset
+    follow = tg.say(PEMANGKU, "menu")
+    await tg.wait_for(PEMANGKU, 3)
+    await asyncio.sleep(0.3)
+    assert len(tg.texts(PEMANGKU)) == 3
+    async with sessionmaker() as session:
+        processed = await session.scalar(select(func.count()).select_from(ProcessedMessage))
+    assert processed == 3 and follow["update_id"] > update["update_id"]
+
+
+async def test_a_typed_command_reads_like_its_word(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    tg.say(PEMANGKU, "/lahir")
+    replies = await tg.wait_for(PEMANGKU, 2)
+    assert replies[1].text == texts.KIND_START["lahir"]
+
+
+async def test_a_sticker_gets_a_short_helpful_answer(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    tg.send_sticker(PEMANGKU)
+    replies = await tg.wait_for(PEMANGKU, 2)
+    assert replies[1].text == texts.UNSUPPORTED
+
+
+async def _settled(tg: FakeTelegram, presses: int) -> None:
+    """Wait until the bot answered `presses` button presses."""
+    for _ in range(500):
+        if len(tg.answers) >= presses:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{len(tg.answers)} of {presses} presses answered")
