@@ -130,17 +130,6 @@ class WhatsAppSender:
         self._client = client
         self._language = template_language
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> WhatsAppSender:
-        """A sender with its own client (closed by `aclose`)."""
-        return cls(
-            WhatsAppClient.from_settings(settings), template_language=settings.whatsapp_template_language
-        )
-
-    async def aclose(self) -> None:
-        """Close the client."""
-        await self._client.aclose()
-
     async def send(self, delivery: Delivery) -> str:
         """Send one delivery; returns the wamid of its last message object."""
         try:

@@ -107,8 +107,11 @@ class WhatsAppWebhook:
 
     async def receive(self, request: Request) -> Response:
         """Check the signature, store the body, answer 200, process it in the background."""
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return PlainTextResponse("too large", status_code=413)
         raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
+        if len(raw) > MAX_BODY_BYTES:  # a chunked body declares no length
             return PlainTextResponse("too large", status_code=413)
         if not signature_ok(self._secret, raw, request.headers.get("x-hub-signature-256")):
             logger.warning("whatsapp webhook: bad or missing signature, body dropped")

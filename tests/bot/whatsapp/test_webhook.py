@@ -286,3 +286,9 @@ async def test_old_processed_bodies_are_deleted(world: WhatsAppWorld) -> None:
     async with world.sessionmaker() as session:
         left = list(await session.scalars(select(InboundPayload.processed_at)))
     assert len(left) == 2 and None in left
+
+
+async def test_an_oversized_body_is_refused_unread(world: WhatsAppWorld) -> None:
+    huge = json.dumps({"object": "whatsapp_business_account", "pad": "x" * 1_000_000}).encode()
+    assert (await world.post(huge)).status_code == 413
+    assert await count(world.sessionmaker, InboundPayload) == 0
