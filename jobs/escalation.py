@@ -101,7 +101,8 @@ async def _escalate_staff(session: AsyncSession, schedule: Schedule, period: dat
 async def _escalate_camat(session: AsyncSession, schedule: Schedule, period: date) -> int:
     by_kecamatan: dict[str, list[PekonCompleteness]] = defaultdict(list)
     for pekon in await pekon_completeness(session, period):
-        by_kecamatan[pekon.kecamatan_kode].append(pekon)
+        if pekon.units:  # a pekon whose units start later is not reporting yet
+            by_kecamatan[pekon.kecamatan_kode].append(pekon)
     queued = 0
     for kode, pekons in by_kecamatan.items():
         camats = await members_with_role(session, Role.CAMAT, kecamatan_kode=kode)

@@ -13,7 +13,7 @@ from models.base import WIB
 from models.ledger import close_months, reopen_month
 from models.outbox import OutboxMessage, StoredDocument
 from models.period import MonthStatus, PekonMonth, ReportStatus
-from tests.factories import TRIMULYO
+from tests.factories import TRIMULYO, seed_pekon
 from tests.jobs.helpers import DEC, JAN, NOV, World, make_world, wib
 
 
@@ -169,3 +169,19 @@ async def test_reopen_makes_a_new_revision_delivered_again(
         names = set(await session.scalars(select(StoredDocument.filename)))
     assert {"B2-B3_18.04.15.2004_2026-11_r1.pdf", "B2-B3_18.04.15.2004_2026-11_r2.pdf"} <= names
     assert DEC  # December stays open all along
+
+
+async def test_a_pekon_that_starts_later_neither_closes_nor_blocks(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    world = await make_world(sessionmaker)
+    async with sessionmaker() as session:
+        await seed_pekon(session, kode="18.04.15.2005", nama="Sukamaju", baseline_period=DEC)
+    await world.tick(wib(date_(12, 8), 7))
+    camat = world.keyed("escalate-camat:18.04.15:2026-11")[0].row.payload["text"]
+    assert "Trimulyo" in camat and "Sukamaju" not in camat
+    await world.tick(wib(date_(12, 12), 7))
+    assert len(world.keyed("rollup:Rekap-Kecamatan_18.04.15_2026-11_v1")) == 3
+    async with sessionmaker() as session:
+        closed = set(await session.scalars(select(PekonMonth.pekon_kode).where(PekonMonth.period == NOV)))
+    assert closed == {TRIMULYO}
