@@ -189,8 +189,6 @@ class WhatsAppWebhook:
                 await store.release_held(session, message.sender_id)
         answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []
         async with self._sessionmaker() as session, session.begin():
-            for message in parsed.messages:  # again: the turn may have created the identity
-                await store.touch_window(session, message)
             for status in parsed.statuses:
                 await store.apply_status(session, status)
             await store.mark_processed(session, payload_id)

@@ -3,6 +3,7 @@ messages out, the ledger checked. The handlers are the same as on every channel.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,11 +11,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
+from bot.channels.base import MessageSink
+from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from bot.messages import DocumentRef, IncomingMessage, OutgoingMessage, TemplateRef
 from handlers import texts
 from jobs.context import JobContext, Schedule
 from jobs.reminders import run_reminders
 from models.event import Event, EventPerson
+from models.inbound import InboundPayload
 from models.invites import create_invite, format_code
 from models.outbox import OutboxMessage, StoredDocument, enqueue_for_member
 from models.period import UnitReport
@@ -222,3 +226,33 @@ async def test_a_notice_outside_the_window_goes_as_its_template_and_the_details_
     assert texts.MENU_PROMPT in answers[2]
     again = await phone.say("menu")  # nothing follows twice
     assert notice.text not in again and "B3.pdf" not in again
+
+
+class _WorkerFirst:
+    """A dispatcher after which the outbox worker runs before the webhook's last step."""
+
+    def __init__(self, sink: MessageSink) -> None:
+        self.sink = sink
+
+    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        replies = await self.sink.dispatch(message)
+        await asyncio.sleep(0.5)  # the worker (polling every 0.05 s) takes the replies now
+        return replies
+
+
+async def test_the_first_reply_to_a_new_registration_is_not_held(world: WhatsAppWorld) -> None:
+    async with world.sessionmaker() as session:
+        units = await seed_pekon(session, baseline_period=date(2026, 11, 1))
+        invite = await create_invite(session, Role.PEMANGKU, unit_id=units[0].id, name="Sutrisno")
+        await session.commit()
+    phone = world.phone(WA_ID)
+    body = phone.body("text", text={"body": f"DAFTAR {invite.code}"})
+    async with world.sessionmaker() as session, session.begin():
+        stored = InboundPayload(channel="whatsapp", body=body)
+        session.add(stored)
+    webhook = WhatsAppWebhook(
+        world.sessionmaker, _WorkerFirst(world.webhook._sink), app_secret="s", verify_token="t"
+    )
+    await webhook.process(stored.id)
+    await world.settle()
+    assert "Selamat datang, Sutrisno" in "\n".join(phone.read())
