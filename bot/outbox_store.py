@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery
@@ -197,13 +197,14 @@ async def mark_sent(
 ) -> None:
     """The platform confirmed these (row id, platform message id); `revive` marks identities
     reachable again (they had failed before and now took a message)."""
+    table = OutboxMessage.__table__
+    assert isinstance(table, Table)
     await session.execute(
-        update(OutboxMessage),
-        [
-            {"id": row_id, "status": OutboxStatus.SENT, "platform_message_id": platform_id, "sent_at": now}
-            | {"last_error": None}
-            for row_id, platform_id in sent
-        ],
+        table.update()
+        .where(table.c.id == bindparam("row_id"))
+        .values(status=OutboxStatus.SENT, platform_message_id=bindparam("platform_id"), sent_at=now)
+        .values(last_error=None),
+        [{"row_id": row_id, "platform_id": platform_id} for row_id, platform_id in sent],
     )
     for channel, address in revive:
         await session.execute(

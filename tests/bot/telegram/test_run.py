@@ -1,0 +1,55 @@
+"""`pemangku run`: what it says when something is missing, and the whole wiring on the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
+
+from bot.cli import _register_all, app
+from bot.config import get_settings
+from bot.main import serve
+from handlers import texts
+from models.region import Unit
+from tests.bot.telegram.conftest import PEMANGKU, invite_code, telegram_settings
+from tests.fakes.telegram_api import FakeTelegram
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, database_url: str) -> tuple[int, str]:
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", database_url)
+    for name in ("TELEGRAM_TOKEN", "WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"):
+        monkeypatch.delenv(f"PEMANGKU_{name}", raising=False)
+    get_settings.cache_clear()
+    _register_all()
+    try:
+        result = CliRunner().invoke(app, ["run"])
+    finally:
+        get_settings.cache_clear()
+    return result.exit_code, result.output
+
+
+def test_without_a_schema_it_says_to_upgrade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code, output = run_cli(monkeypatch, f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert code == 2 and texts.RUN_NO_SCHEMA in output
+
+
+def test_without_a_channel_it_says_what_to_set(monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    code, output = run_cli(monkeypatch, db_url)
+    assert code == 2 and "PEMANGKU_TELEGRAM_TOKEN" in output
+
+
+async def test_serve_runs_telegram_and_the_outbox_until_stopped(
+    sessionmaker: async_sessionmaker[AsyncSession], db_url: str, tg: FakeTelegram, units: list[Unit]
+) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(telegram_settings(tg, database_url=db_url), stop))
+    code = await invite_code(sessionmaker, unit=units[0])
+    tg.say(PEMANGKU, f"/start {code}")
+    [welcome] = await tg.wait_for(PEMANGKU, 1)
+    assert (welcome.text or "").startswith("Selamat datang")
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert tg.count("setMyCommands") == 1 and tg.count("deleteWebhook") == 1
