@@ -16,8 +16,16 @@ from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
 from handlers import texts
 from jobs.context import JobContext, Schedule, month_label
 from jobs.documents.data import RecapData, RollupData, load_recap, load_rollup
-from jobs.documents.render import PARALLEL_FROM, Files, render_many, render_recap, render_rollup, workers_for
-from jobs.notify import send_to
+from jobs.documents.render import (
+    PARALLEL_FROM,
+    Files,
+    Renderer,
+    render_many,
+    render_recap,
+    render_rollup,
+    workers_for,
+)
+from jobs.notify import send_all
 from models.base import wib_date
 from models.mutasi import members_with_role, pekon_completeness
 from models.outbox import StoredDocument
@@ -102,12 +110,9 @@ async def _deliver_recap(
     )
     key = f"recap:{month.pekon_kode}:{month.period:%Y-%m}:r{month.revision}"
     staff = await members_with_role(session, Role.STAFF, pekon_kode=month.pekon_kode)
-    queued = await send_to(session, staff, summary_message(schedule, data), f"{key}:summary")
-    for document in compiled.documents:
-        queued += await send_to(
-            session, staff, document_message(document, caption), f"{key}:{document.filename}"
-        )
-    return queued
+    messages = [(summary_message(schedule, data), f"{key}:summary")]
+    messages += [(document_message(d, caption), f"{key}:{d.filename}") for d in compiled.documents]
+    return await send_all(session, staff, messages)
 
 
 async def _stored(session: AsyncSession, names: list[str]) -> set[str]:
@@ -166,29 +171,32 @@ async def _send_rollup(
     notice = OutgoingMessage(text=text, template=TemplateRef(schedule.notice_template, (kecamatan, bulan)))
     kode = data.pekons[0].kecamatan_kode
     camats = await members_with_role(session, Role.CAMAT, kecamatan_kode=kode)
-    queued = await send_to(session, camats, notice, f"rollup:{stem}:summary")
     caption = texts.ROLLUP_CAPTION.format(kecamatan=kecamatan, bulan=bulan)
-    for document in documents:
-        message = document_message(document, caption)
-        queued += await send_to(session, camats, message, f"rollup:{document.filename}")
-    return queued
+    messages = [(notice, f"rollup:{stem}:summary")]
+    messages += [(document_message(d, caption), f"rollup:{d.filename}") for d in documents]
+    return await send_all(session, camats, messages)
 
 
 async def _deliver_recaps(
     session: AsyncSession, schedule: Schedule, today: date, parallel_from: int
 ) -> tuple[int, dict[tuple[str, date], B3Table]]:
     months = await pending_months(session)
-    village = schedule.village_word
-    datas = [
-        await load_recap(session, m.pekon_kode, m.period, today=today, village_word=village) for m in months
-    ]
-    rendered = await render_many(render_recap, datas, workers_for(len(datas), parallel_from))
-    queued = 0
-    for month, data, files in zip(months, datas, rendered, strict=True):
-        documents = store_files(session, recap_stem(month.pekon_kode, month.period, month.revision), files)
-        await session.flush()
-        queued += await _deliver_recap(session, schedule, Compiled(data, documents), month)
-    return queued, {(m.pekon_kode, m.period): d.table for m, d in zip(months, datas, strict=True)}
+    village, queued = schedule.village_word, 0
+    tables: dict[tuple[str, date], B3Table] = {}
+    async with Renderer(workers_for(len(months), parallel_from)) as renderer:
+        loaded = []
+        for month in months:  # the workers render while the next month's data loads
+            data = await load_recap(
+                session, month.pekon_kode, month.period, today=today, village_word=village
+            )
+            loaded.append((month, data, renderer.submit(render_recap, data)))
+        for month, data, rendering in loaded:
+            stem = recap_stem(month.pekon_kode, month.period, month.revision)
+            documents = store_files(session, stem, await rendering)
+            await session.flush()
+            queued += await _deliver_recap(session, schedule, Compiled(data, documents), month)
+            tables[(month.pekon_kode, month.period)] = data.table
+    return queued, tables
 
 
 async def _deliver_rollups(

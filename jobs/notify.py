@@ -1,4 +1,4 @@
-"""Queueing one message to many members in two queries, keyed so that nothing goes out twice."""
+"""Queueing messages to many members in two queries, keyed so that nothing goes out twice."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ def identity_key(key: str, member_id: int, identity: Identity) -> str:
     return f"{key}:m{member_id}:{identity.channel}:{identity.address}"
 
 
-async def send_to(
-    session: AsyncSession, members: Sequence[Member], message: OutgoingMessage, key: str
+async def send_all(
+    session: AsyncSession, members: Sequence[Member], messages: Sequence[tuple[OutgoingMessage, str]]
 ) -> int:
-    """Queue a message to every reachable identity of the members, skipping those that already had it."""
-    if not members:
+    """Queue each (message, key) to every reachable identity of the members, in order, skipping the
+    identities that already had that key; returns how many rows were queued."""
+    if not members or not messages:
         return 0
     identities = list(
         await session.scalars(
@@ -30,21 +31,29 @@ async def send_to(
             .order_by(Identity.member_id, Identity.id)
         )
     )
-    keys = {i.id: identity_key(key, i.member_id, i) for i in identities}
+    wanted = [
+        (i, message, identity_key(key, i.member_id, i)) for message, key in messages for i in identities
+    ]
+    keys = [key for _, _, key in wanted]
     taken = set(
-        await session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
-        )
+        await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
     )
-    payload = message.to_payload()
-    fresh = [i for i in identities if keys[i.id] not in taken]
-    for i in fresh:
+    payloads = {id(message): message.to_payload() for message, _ in messages}
+    fresh = [(i, message, key) for i, message, key in wanted if key not in taken]
+    for i, message, key in fresh:
         enqueue(
             session,
             channel=i.channel,
             address=i.address,
-            payload=payload,
+            payload=payloads[id(message)],
             member_id=i.member_id,
-            dedupe_key=keys[i.id],
+            dedupe_key=key,
         )
     return len(fresh)
+
+
+async def send_to(
+    session: AsyncSession, members: Sequence[Member], message: OutgoingMessage, key: str
+) -> int:
+    """Queue one message to every reachable identity of the members, once per identity and key."""
+    return await send_all(session, members, [(message, key)])

@@ -37,11 +37,33 @@ def workers_for(count: int, parallel_from: int = PARALLEL_FROM) -> int:
     return cores if count >= parallel_from and cores > 1 else 0
 
 
+class Renderer:
+    """Renders in `workers` spawned processes (safe beside the event loop's threads), or in place
+    when `workers` is 0. Use it as an async context; `submit` returns at once, so the caller can
+    load the next document's data while the workers render."""
+
+    def __init__(self, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(workers, mp_context=context) if workers else None
+
+    async def __aenter__(self) -> Renderer:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, render: Callable[[T], Files], item: T) -> asyncio.Future[Files]:
+        """Start rendering one item; await the result when it is needed."""
+        loop = asyncio.get_running_loop()
+        if self._pool is None:
+            done: asyncio.Future[Files] = loop.create_future()
+            done.set_result(render(item))
+            return done
+        return loop.run_in_executor(self._pool, render, item)
+
+
 async def render_many(render: Callable[[T], Files], items: Sequence[T], workers: int) -> list[Files]:
-    """Render every item, in `workers` processes (spawned: safe beside the loop's threads) or in place."""
-    if workers == 0:
-        return [render(item) for item in items]
-    loop = asyncio.get_running_loop()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(await asyncio.gather(*(loop.run_in_executor(pool, render, item) for item in items)))
+    """Render every item, in `workers` processes or in place."""
+    async with Renderer(workers) as renderer:
+        return list(await asyncio.gather(*(renderer.submit(render, item) for item in items)))
