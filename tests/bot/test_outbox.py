@@ -6,17 +6,20 @@ import asyncio
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
 from bot import outbox_store
 from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachable
-from bot.config import Settings
+from bot.cli import _register_all, app
+from bot.config import Settings, get_settings
+from bot.db import make_engine, make_sessionmaker
 from bot.messages import DocumentRef, OutgoingMessage
 from bot.outbox import OutboxWorker, backoff
 from models.base import utcnow
@@ -24,6 +27,8 @@ from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue
 from models.person import Channel, Identity, Role
 from models.region import Unit
 from tests.factories import TRIMULYO, add_member, seed_pekon
+
+T = TypeVar("T")
 
 
 class FakeSender:
@@ -310,3 +315,44 @@ async def eventually(condition: Callable[[], bool], within: float = 5.0) -> None
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
+
+
+def test_the_operator_lists_and_requeues_dead_messages(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, engine: AsyncEngine
+) -> None:
+    # A synchronous test (the CLI runs its own event loop): its own engine in each loop.
+    async def in_fresh_loop(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+        fresh = make_engine(db_url)
+        try:
+            return await work(make_sessionmaker(fresh))
+        finally:
+            await fresh.dispose()
+
+    async def prepare(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
+        ids = await queue(sessionmaker, ("11", "a"), ("12", "b"), ("13", "c"))
+        async with sessionmaker() as session, session.begin():
+            await outbox_store.mark_dead(session, ids[0], "refused: telegram 400: chat not found")
+            await outbox_store.mark_dead(session, ids[1], "retry: telegram: Bad Gateway")
+        return ids
+
+    ids = asyncio.run(in_fresh_loop(prepare))
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")  # rich's table width
+    get_settings.cache_clear()
+    _register_all()
+    runner = CliRunner()
+    try:
+        listing = runner.invoke(app, ["outbox"])
+        one = runner.invoke(app, ["outbox", "--retry", str(ids[0])])
+        missing = runner.invoke(app, ["outbox", "--retry", str(ids[2])])  # pending, not dead
+        rest = runner.invoke(app, ["outbox", "--retry-dead"])
+    finally:
+        get_settings.cache_clear()
+    assert listing.exit_code == 0
+    assert "chat not found" in listing.output and "Bad Gateway" in listing.output and "dead" in listing.output
+    assert (one.exit_code, one.output.strip()) == (0, "1 pesan dijadwalkan ulang.")
+    assert missing.exit_code == 1
+    assert (rest.exit_code, rest.output.strip()) == (0, "1 pesan dijadwalkan ulang.")
+    stored = asyncio.run(in_fresh_loop(rows))
+    assert {stored[i].status for i in ids} == {OutboxStatus.PENDING}
+    assert stored[ids[0]].attempts == 0 and stored[ids[0]].last_error is None
