@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -50,10 +52,20 @@ class _StableZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        # openpyxl writes worksheets through temporary files, whose mtime would land in the zip
-        with open(filename, "rb") as source:
-            self.writestr(str(arcname or filename), source.read())
+
+class _MemoryWriter(ExcelWriter):  # type: ignore[misc]
+    """openpyxl's writer with worksheets written in memory, not through temporary files (which cost
+    more than the XML itself for sheets this small, and would put their mtime into the zip)."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts, ws._drawing.images = ws._charts, ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out=out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
 
 
 def _save(workbook: Workbook, stamp: datetime) -> bytes:
@@ -61,7 +73,7 @@ def _save(workbook: Workbook, stamp: datetime) -> bytes:
     workbook.properties.creator = "pemangku-bot"
     buffer = io.BytesIO()
     with _StableZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
+        _MemoryWriter(workbook, archive).write_data()
     return buffer.getvalue()
 
 
