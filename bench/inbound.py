@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import multiprocessing
 import os
+import queue
 import statistics
 import tempfile
 import time
+from multiprocessing import Queue
 from pathlib import Path
 
 from sqlalchemy import text
@@ -39,6 +42,7 @@ from models.region import Kecamatan, Pekon, Unit
 UNITS_PER_PEKON = 5
 SYLLABLES = ("ra", "di", "tu", "sa", "ni", "ko", "me", "la", "wa", "yu", "pe", "ga")
 _ids = itertools.count(1)
+Result = tuple[list[float], float, float]  # latencies, wall seconds, CPU seconds of one process
 
 
 def name(n: int) -> str:
@@ -69,7 +73,7 @@ async def reset(url: str) -> None:
 async def seed(sessionmaker: async_sessionmaker[AsyncSession], pemangku: int) -> list[str]:
     """Pekon of UNITS_PER_PEKON units each, one pemangku per unit; returns their console addresses."""
     baseline = add_months(month_of(wib_date(utcnow())), -1)
-    addresses = []
+    addresses: list[str] = []
     async with sessionmaker() as s, s.begin():
         s.add(Kecamatan(kode="18.04.15", nama="Gedung Surian", kabupaten_nama="Lampung Barat"))
         for p in range((pemangku + UNITS_PER_PEKON - 1) // UNITS_PER_PEKON):
@@ -113,7 +117,7 @@ async def person(
             message = IncomingMessage(
                 channel=Channel.CONSOLE,
                 sender_id=address,
-                external_id=f"bench-{next(_ids)}",
+                external_id=f"bench-{os.getpid()}-{next(_ids)}",
                 received_at=utcnow(),
                 text=line,
             )
@@ -124,33 +128,84 @@ async def person(
         assert "tersimpan" in replies[0].text, replies[0].text
 
 
-async def run(url: str, pemangku: int, reports: int) -> None:
-    """Seed, run everybody at once, print the figures and check the ledger."""
-    await reset(url)
+async def drive(url: str, people: list[tuple[int, str]], reports: int) -> Result:
+    """Run these pemangku at once in this process: (latencies, wall seconds, CPU seconds)."""
     engine = make_engine(url)
-    sessionmaker = make_sessionmaker(engine)
-    addresses = await seed(sessionmaker, pemangku)
-    dispatcher = Dispatcher(sessionmaker, Settings(database_url=url))
+    dispatcher = Dispatcher(make_sessionmaker(engine), Settings(database_url=url))
     latencies: list[float] = []
     started, cpu = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(person(dispatcher, a, reports, i, latencies) for i, a in enumerate(addresses)))
+    await asyncio.gather(*(person(dispatcher, a, reports, i, latencies) for i, a in people))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    async with sessionmaker() as s:
-        events = await s.scalar(text("SELECT count(*) FROM event"))
-        outbox = await s.scalar(text("SELECT count(*) FROM outbox_message"))
     await engine.dispose()
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"database          {engine.dialect.name}")
+    return latencies, elapsed, cpu
+
+
+def _child(url: str, people: list[tuple[int, str]], reports: int, out: Queue[Result]) -> None:
+    out.put(asyncio.run(drive(url, people, reports)))
+
+
+def run_processes(url: str, people: list[tuple[int, str]], reports: int, processes: int) -> list[Result]:
+    """Split the pemangku over worker processes, each with its own dispatcher and connection pool."""
+    if processes == 1:
+        return [asyncio.run(drive(url, people, reports))]
+    context = multiprocessing.get_context("spawn")
+    out: Queue[Result] = context.Queue()
+    workers = [
+        context.Process(target=_child, args=(url, people[n::processes], reports, out))
+        for n in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    results: list[Result] = []
+    while len(results) < len(workers):
+        try:
+            results.append(out.get(timeout=5))
+        except queue.Empty:
+            if any(w.exitcode not in (None, 0) for w in workers):
+                raise SystemExit("a bench process failed") from None
+    for worker in workers:
+        worker.join()
+    return results
+
+
+async def ledger_counts(url: str) -> tuple[int, int]:
+    """Events and outbox rows written."""
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as s:
+        events = int(await s.scalar(text("SELECT count(*) FROM event")) or 0)
+        outbox = int(await s.scalar(text("SELECT count(*) FROM outbox_message")) or 0)
+    await engine.dispose()
+    return events, outbox
+
+
+def run(url: str, pemangku: int, reports: int, processes: int) -> None:
+    """Seed, run everybody at once, print the figures and check the ledger."""
+    addresses = asyncio.run(prepare(url, pemangku))
+    results = run_processes(url, list(enumerate(addresses)), reports, processes)
+    latencies = sorted(x for r in results for x in r[0])
+    elapsed = max(r[1] for r in results)
+    cpu = sum(r[2] for r in results)
+    events, outbox = asyncio.run(ledger_counts(url))
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"database          {url.split(':', 1)[0]}, {processes} bot process(es)")
     print(f"pemangku          {pemangku} concurrent, {reports} birth report(s) each")
     print(
         f"messages          {len(latencies)} in {elapsed:.2f} s = {len(latencies) / elapsed:.0f} messages/s"
     )
     print(f"latency/message   p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
-    print(f"bot CPU/message   {cpu / len(latencies) * 1000:.2f} ms (this process; the database is extra)")
+    print(f"bot CPU/message   {cpu / len(latencies) * 1000:.2f} ms (bot processes; the database is extra)")
     print(f"ledger            {events} events recorded, {outbox} outbox rows")
     assert events == pemangku * reports
+
+
+async def prepare(url: str, pemangku: int) -> list[str]:
+    """A fresh schema with the seeded pemangku; their addresses."""
+    await reset(url)
+    engine = make_engine(url)
+    addresses = await seed(make_sessionmaker(engine), pemangku)
+    await engine.dispose()
+    return addresses
 
 
 def main() -> None:
@@ -161,10 +216,11 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("PEMANGKU_BENCH_DATABASE_URL"))
     parser.add_argument("--pemangku", type=int, default=200)
     parser.add_argument("--reports", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=1, help="bot processes sharing the pemangku")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = normalise_url(args.url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        asyncio.run(run(url, args.pemangku, args.reports))
+        run(url, args.pemangku, args.reports, args.processes)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -170,20 +171,49 @@ def _window_moves(last: datetime | None, received: datetime) -> bool:
     return last is None or received - last > WINDOW_PRECISION
 
 
+# Built once: a statement object keeps its cache key, so each turn only binds new values.
+_LOCK = (
+    select(Conversation, Identity)
+    .outerjoin(
+        Identity,
+        (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
+    )
+    .where(Conversation.channel == bindparam("channel"), Conversation.address == bindparam("address"))
+    .with_for_update(of=Conversation)
+)
+_SAVE = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("conv_id"), Conversation.version == bindparam("seen_version"))
+    .values(
+        flow=bindparam("new_flow"),
+        step=bindparam("new_step"),
+        data=bindparam("new_data", type_=Conversation.__table__.c.data.type),
+        updated_at=bindparam("new_updated_at", type_=Conversation.__table__.c.updated_at.type),
+        version=Conversation.version + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+@cache
+def _claim_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(ProcessedMessage)
+        .values(
+            channel=bindparam("channel"), external_id=bindparam("external_id"), created_at=bindparam("at")
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(ProcessedMessage.id)
+    )
+
+
 async def _lock_conversation(
     session: AsyncSession, message: IncomingMessage
 ) -> tuple[Conversation, Identity | None]:
     """The sender's conversation row (created if needed, locked) and identity, in one statement."""
-    stmt = (
-        select(Conversation, Identity)
-        .outerjoin(
-            Identity,
-            (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
-        )
-        .where(Conversation.channel == message.channel, Conversation.address == message.sender_id)
-        .with_for_update(of=Conversation)
-    )
-    row = (await session.execute(stmt)).first()
+    params = {"channel": str(message.channel), "address": message.sender_id}
+    row = (await session.execute(_LOCK, params)).first()
     if row is None:
         await session.execute(
             _insert(session)(Conversation)
@@ -192,35 +222,28 @@ async def _lock_conversation(
             )
             .on_conflict_do_nothing(index_elements=["channel", "address"])
         )
-        row = (await session.execute(stmt)).first()
+        row = (await session.execute(_LOCK, params)).first()
     assert row is not None
     return row[0], row[1]
 
 
 async def _claim(session: AsyncSession, message: IncomingMessage) -> bool:
     """Record the message id; false when it was already there (a redelivery)."""
-    result = await session.execute(
-        _insert(session)(ProcessedMessage)
-        .values(channel=message.channel, external_id=message.external_id, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(ProcessedMessage.id)
-    )
+    params = {"channel": str(message.channel), "external_id": message.external_id, "at": utcnow()}
+    result = await session.execute(_claim_statement(session.get_bind().dialect.name), params)
     return result.first() is not None
 
 
 async def _save_state(session: AsyncSession, conv: Conversation, state: State, now: datetime) -> None:
     """Write the new state if nobody else did since we read it (version check)."""
-    result = await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conv.id, Conversation.version == conv.version)
-        .values(
-            flow=state.flow,
-            step=state.step,
-            data=state.data,
-            updated_at=now,
-            version=Conversation.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    params = {
+        "conv_id": conv.id,
+        "seen_version": conv.version,
+        "new_flow": state.flow,
+        "new_step": state.step,
+        "new_data": state.data,
+        "new_updated_at": now,
+    }
+    result = await session.execute(_SAVE, params)
     if not result.rowcount:  # type: ignore[attr-defined]
         raise _StaleState

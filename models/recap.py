@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -119,6 +120,13 @@ def _signed_sums(ep: Any) -> list[ColumnElement[Any]]:
 
 def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[Any]:
     """The statement that yields unit rows: unit_id, pekon_kode, period, FIGURES..., keterangan."""
+    return _b3_select(period, None if pekon_kodes is None else tuple(pekon_kodes))
+
+
+@lru_cache(maxsize=1024)
+def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None) -> Select[Any]:
+    # Statements are immutable; building this one (and its cache key) costs ~10 ms, and the ledger
+    # runs it on every recorded event, so one object per (month, pekon set) is kept and reused.
     unit_scope = select(Unit.id, Unit.pekon_kode)
     if pekon_kodes is not None:
         unit_scope = unit_scope.where(Unit.pekon_kode.in_(pekon_kodes))
