@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -11,34 +12,39 @@ from bot.messages import OutgoingMessage
 from models.outbox import OutboxMessage, enqueue
 from models.person import Identity, Member
 
+CHUNK = 1000  # keys per IN list, well below the drivers' parameter limits
+
 
 def identity_key(key: str, member_id: int, identity: Identity) -> str:
     """The per-identity dedupe key (the same shape as models.outbox.enqueue_for_member's)."""
     return f"{key}:m{member_id}:{identity.channel}:{identity.address}"
 
 
-async def send_all(
-    session: AsyncSession, members: Sequence[Member], messages: Sequence[tuple[OutgoingMessage, str]]
-) -> int:
-    """Queue each (message, key) to every reachable identity of the members, in order, skipping the
-    identities that already had that key; returns how many rows were queued."""
-    if not members or not messages:
-        return 0
-    identities = list(
-        await session.scalars(
-            select(Identity)
-            .where(Identity.member_id.in_([m.id for m in members]), Identity.reachable.is_(True))
-            .order_by(Identity.member_id, Identity.id)
+async def _taken(session: AsyncSession, keys: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        taken |= set(
+            await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk)))
         )
-    )
-    wanted = [
-        (i, message, identity_key(key, i.member_id, i)) for message, key in messages for i in identities
-    ]
-    keys = [key for _, _, key in wanted]
-    taken = set(
-        await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
-    )
-    payloads = {id(message): message.to_payload() for message, _ in messages}
+    return taken
+
+
+async def send_each(session: AsyncSession, items: Sequence[tuple[int, OutgoingMessage, str]]) -> int:
+    """Queue each (member id, message, key) to every reachable identity of that member, in order,
+    skipping identities that already had that key; returns how many rows were queued."""
+    if not items:
+        return 0
+    identities: dict[int, list[Identity]] = defaultdict(list)
+    for identity in await session.scalars(
+        select(Identity)
+        .where(Identity.member_id.in_({m for m, _, _ in items}), Identity.reachable.is_(True))
+        .order_by(Identity.member_id, Identity.id)
+    ):
+        identities[identity.member_id].append(identity)
+    wanted = [(i, message, identity_key(key, m, i)) for m, message, key in items for i in identities[m]]
+    taken = await _taken(session, [key for _, _, key in wanted])
+    payloads = {id(message): message.to_payload() for _, message, _ in items}
     fresh = [(i, message, key) for i, message, key in wanted if key not in taken]
     for i, message, key in fresh:
         enqueue(
@@ -52,8 +58,15 @@ async def send_all(
     return len(fresh)
 
 
+async def send_all(
+    session: AsyncSession, members: Sequence[Member], messages: Sequence[tuple[OutgoingMessage, str]]
+) -> int:
+    """Queue each (message, key) to every member, message by message."""
+    return await send_each(session, [(m.id, message, key) for message, key in messages for m in members])
+
+
 async def send_to(
     session: AsyncSession, members: Sequence[Member], message: OutgoingMessage, key: str
 ) -> int:
-    """Queue one message to every reachable identity of the members, once per identity and key."""
+    """Queue one message to every member, once per identity and key."""
     return await send_all(session, members, [(message, key)])

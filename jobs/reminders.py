@@ -12,9 +12,9 @@ from datetime import date, datetime
 from bot.messages import Choice, OutgoingMessage, TemplateRef
 from handlers import texts
 from jobs.context import JobContext, Schedule, day_label, month_label, recent_periods
+from jobs.notify import send_each
 from models.base import wib_date
 from models.mutasi import MissingTarget, missing_targets
-from models.outbox import enqueue_for_member
 
 KIRIM_CHOICE = "kirim"  # the pemangku menu's ids (handlers/texts.MENU_PEMANGKU)
 NIHIL_CHOICE = "nihil"
@@ -55,9 +55,9 @@ def reminder_message(schedule: Schedule, target: MissingTarget, period: date, of
     )
 
 
-def reminder_key(period: date, offset: int, member_id: int) -> str:
-    """The outbox key that records "this step went to this person"."""
-    return f"remind:{period:%Y-%m}:{offset:+d}:m{member_id}"
+def reminder_key(period: date, offset: int) -> str:
+    """The outbox key (per person, identity appended) that records "this step went to this person"."""
+    return f"remind:{period:%Y-%m}:{offset:+d}"
 
 
 async def run_reminders(ctx: JobContext, now: datetime) -> int:
@@ -70,9 +70,10 @@ async def run_reminders(ctx: JobContext, now: datetime) -> int:
             offset = latest_due_step(ctx.schedule, period, today)
             if offset is None:
                 continue
-            for target in await missing_targets(session, period):
-                message = reminder_message(ctx.schedule, target, period, offset)
-                key = reminder_key(period, offset, target.member_id)
-                queued += len(await enqueue_for_member(session, target.member_id, message.to_payload(), key))
+            items = [
+                (t.member_id, reminder_message(ctx.schedule, t, period, offset), reminder_key(period, offset))
+                for t in await missing_targets(session, period)
+            ]
+            queued += await send_each(session, items)
         await session.commit()
     return queued
