@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,33 +36,62 @@ PER_CHAT_BATCH = 5  # rows of one chat claimed together
 
 
 class Pacer:
-    """Hands out send slots at a steady rate, measured from when slots are really taken.
+    """Send slots at a steady pace such that the platform never counts more than `rate` of our
+    sends in any one second, however the network delays them.
 
-    A slot taken late (a busy event loop) lets the next one follow closer only within a small
-    tolerance, so no one-second window ever holds more than rate + 3 sends. It aims 2% under
-    the configured rate, leaving room for network jitter before the platform counts."""
+    A send may reach the platform at any moment between its slot and its answer, so it counts
+    against the limit from its slot until one second after its answer: a new slot is given only
+    while fewer than `rate` sends are in flight or answered within the last second. Slots are
+    also spaced 1/rate apart (a late taker may catch up TOLERANCE slots), so there are no bursts."""
 
-    MARGIN = 0.98
-    TOLERANCE = 2  # slots a late taker may catch up
+    TOLERANCE = 2
 
     def __init__(self, rate_per_second: float) -> None:
         self.rate = rate_per_second
-        self._interval = 1.0 / (rate_per_second * self.MARGIN)
+        self._cap = max(1, int(rate_per_second))
+        self._interval = 1.0 / rate_per_second
         self._next = 0.0
+        self._paused_until = 0.0
+        self._in_flight = 0
+        self._answered: deque[float] = deque()
+        self._freed = asyncio.Event()
         self._lock = asyncio.Lock()
 
-    async def wait(self) -> None:
-        """Wait for the next free slot."""
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a slot for one send (wait for it first)."""
+        await self._take()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(asyncio.get_running_loop().time())
+            self._freed.set()
+
+    async def _take(self) -> None:
         loop = asyncio.get_running_loop()
-        async with self._lock:
-            if self._next > loop.time():
-                await asyncio.sleep(self._next - loop.time())
+        async with self._lock:  # waiters are served in order
+            while (delay := self._delay(loop.time())) is not None:
+                self._freed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._freed.wait(), delay or None)
             now = loop.time()
-            self._next = max(self._next, now - self.TOLERANCE * self._interval) + self._interval
+            self._next = max(self._next, now) + self._interval
+            self._in_flight += 1
+
+    def _delay(self, now: float) -> float | None:
+        """None when a slot is free now; else how long to wait (0: until a send is answered)."""
+        while self._answered and self._answered[0] <= now - 1.0:
+            self._answered.popleft()
+        wait = max(self._next - self.TOLERANCE * self._interval, self._paused_until) - now
+        if self._in_flight + len(self._answered) >= self._cap:
+            wait = max(wait, self._answered[0] + 1.0 - now) if self._answered else max(wait, 0.0)
+            return wait
+        return wait if wait > 0 else None
 
     def pause(self, seconds: float) -> None:
         """Give out no slot for `seconds` (the platform asked us to slow down)."""
-        self._next = max(self._next, asyncio.get_running_loop().time() + seconds)
+        self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + seconds)
 
 
 @dataclass
@@ -246,8 +276,7 @@ class OutboxWorker:
             ready = lane.chat_ready_at.get(key[1], 0.0)
             if ready > loop.time():
                 await asyncio.sleep(ready - loop.time())
-            async with lane.in_flight:
-                await lane.pacer.wait()
+            async with lane.in_flight, lane.pacer.slot():
                 if self._stopping:  # only sends already in flight finish on stop
                     await self._release([c.delivery.outbox_id for c in batch[done:]])
                     return
