@@ -10,35 +10,57 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import add_months, month_of, wib_date
 from models.event import EventPerson
 from models.ledger import latest_closed
-from models.period import Baseline, UnitReport
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.region import Unit
 
 
 async def reporting_period(session: AsyncSession, unit: Unit, now: datetime) -> date:
-    """The month a pemangku's Kirim or Nihil is about.
+    """The month a pemangku's Kirim or Nihil is about: the earliest month before the current one
+    that is still open for the pekon and not yet reported by this unit, else the current month.
 
-    The previous month while it is still open for the pekon and this unit has not reported it
-    (whatever the date: an open, unreported month must be reported before the next one, and the
-    confirmation always names the month); otherwise the current month.
+    Months considered: the previous month, and any earlier month the pekon has an open month row
+    for (something happened in it); never before the unit's baseline or a closed month. So months
+    are reported in order, every open month can be reported, and the confirmation names the month.
     """
     current = month_of(wib_date(now))
-    previous = add_months(current, -1)
-    closed = await latest_closed(session, unit.pekon_kode)
-    if closed is not None and closed >= previous:
-        return current
-    started = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit.id))
-    if started is not None and started > previous:
-        return current
-    reported = await session.scalar(
-        select(UnitReport.id).where(UnitReport.unit_id == unit.id, UnitReport.period == previous)
+    candidates = {add_months(current, -1)}
+    candidates |= set(
+        await session.scalars(
+            select(PekonMonth.period).where(
+                PekonMonth.pekon_kode == unit.pekon_kode,
+                PekonMonth.status == MonthStatus.OPEN,
+                PekonMonth.period < current,
+            )
+        )
     )
-    return current if reported is not None else previous
+    closed = await latest_closed(session, unit.pekon_kode)
+    started = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit.id))
+    reported = set(
+        await session.scalars(
+            select(UnitReport.period).where(UnitReport.unit_id == unit.id, UnitReport.period.in_(candidates))
+        )
+    )
+    for period in sorted(candidates):
+        too_early = (closed is not None and period <= closed) or (started is not None and period < started)
+        if not too_early and period not in reported:
+            return period
+    return current
 
 
 async def staff_period(session: AsyncSession, pekon_kode: str, now: datetime) -> date:
-    """The month staff look at: the previous month until it is closed, then the current one."""
+    """The month staff look at and close: the earliest month before the current one that is still
+    open (months close in order), else the current month."""
     current = month_of(wib_date(now))
     previous = add_months(current, -1)
+    earliest: date | None = await session.scalar(
+        select(func.min(PekonMonth.period)).where(
+            PekonMonth.pekon_kode == pekon_kode,
+            PekonMonth.status == MonthStatus.OPEN,
+            PekonMonth.period < previous,
+        )
+    )
+    if earliest is not None:
+        return earliest
     closed = await latest_closed(session, pekon_kode)
     return current if closed is not None and closed >= previous else previous
 

@@ -109,3 +109,19 @@ async def test_camat_sees_every_pekon_of_the_kecamatan(world: World) -> None:
     assert "Trimulyo: 2/3 pemangku lapor" in answer
     assert "Sukajaya: 0/2 pemangku lapor" in answer
     assert OTHER_PEKON not in answer
+
+
+async def test_months_close_in_order(world: World) -> None:
+    await world.chat("joko").script("nihil", "ya")  # 20 November: NIHIL for October opens its month row
+    world.clock.advance(days=12)
+    ops = world.chat("ops")
+    assert "bulan Oktober 2026" in await ops.say("status")  # October first: it is still open
+    assert "Belum lapor: Pemangku 1, Pemangku 2" in await ops.say("tutup")
+    for who in ("budi", "sari"):  # on 2 December they are asked about October first, then November
+        assert "bulan Oktober 2026" in await world.chat(who).say("nihil")
+        await world.chat(who).say("ya")
+        assert "bulan November 2026" in await world.chat(who).say("nihil")
+        await world.chat(who).say("tidak")
+    assert "Tutup bulan Oktober 2026" in await ops.say("tutup")
+    assert "Oktober 2026 sudah ditutup" in await ops.say("ya")
+    assert "bulan November 2026" in await ops.say("status")
