@@ -72,9 +72,11 @@ class Pacer:
         loop = asyncio.get_running_loop()
         async with self._lock:  # waiters are served in order
             while (delay := self._delay(loop.time())) is not None:
-                self._freed.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._freed.wait(), delay or None)
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                else:  # every unit of the limit is in flight: wait for an answer
+                    self._freed.clear()
+                    await self._freed.wait()
             now = loop.time()
             self._next = max(self._next, now) + self._interval
             self._in_flight += 1
@@ -195,9 +197,11 @@ class OutboxWorker:
         free = max(16, int(sum(lane.pacer.rate for lane in self._lanes.values()) * 2)) - len(self._busy)
         if free <= 0 or not self._lanes:
             return 0
+        budget = self._budget()
+        limit = min(free, sum(budget.values())) * 2  # room for rows that wait behind their chat
         async with self._transaction() as session:
-            due = await store.due_rows(session, list(self._lanes), self._clock(), limit=free * 4)
-        planned = self._plan(due, free)
+            due = await store.due_rows(session, list(self._lanes), self._clock(), limit=limit)
+        planned = self._plan(due, free, budget)
         if not planned:
             return 0
         ids = [row_id for chat in planned.values() for row_id in chat]
@@ -217,10 +221,13 @@ class OutboxWorker:
                 started += 1
         return started
 
-    def _plan(self, due: list[store.DueRow], free: int) -> dict[ChatKey, list[int]]:
-        """Which rows to claim now: idle chats only, about one second of each lane's pace."""
-        budget = {name: max(1, int(lane.pacer.rate * min(1.0, self._lease.total_seconds() / 4)))
-                  for name, lane in self._lanes.items()}  # fmt: skip
+    def _budget(self) -> dict[str, int]:
+        """Rows to claim per lane: about one second of its pace, well inside the lease."""
+        share = min(1.0, self._lease.total_seconds() / 4)
+        return {name: max(1, int(lane.pacer.rate * share)) for name, lane in self._lanes.items()}
+
+    def _plan(self, due: list[store.DueRow], free: int, budget: dict[str, int]) -> dict[ChatKey, list[int]]:
+        """Which rows to claim now: idle chats only, within each lane's budget."""
         planned: dict[ChatKey, list[int]] = {}
         for row in due:
             key = (row.channel, row.address)
@@ -276,22 +283,24 @@ class OutboxWorker:
             ready = lane.chat_ready_at.get(key[1], 0.0)
             if ready > loop.time():
                 await asyncio.sleep(ready - loop.time())
-            async with lane.in_flight, lane.pacer.slot():
-                if self._stopping:  # only sends already in flight finish on stop
-                    await self._release([c.delivery.outbox_id for c in batch[done:]])
-                    return
-                sent = await self._deliver_one(lane, claimed)
+            sent = await self._deliver_one(lane, claimed)
+            if sent is None:  # stopping: only sends already in flight finish
+                await self._release([c.delivery.outbox_id for c in batch[done:]])
+                return
             lane.chat_ready_at[key[1]] = loop.time() + lane.chat_interval
             if not sent:
                 await self._release([c.delivery.outbox_id for c in batch[done + 1 :]])
                 return
 
-    async def _deliver_one(self, lane: _Lane, claimed: store.Claimed) -> bool:
-        """One attempt; true when the platform took it."""
+    async def _deliver_one(self, lane: _Lane, claimed: store.Claimed) -> bool | None:
+        """One attempt; true when the platform took it, None when stopping before the send."""
         delivery = claimed.delivery
         row_id = delivery.outbox_id
         try:
-            platform_id = await lane.sender.send(delivery)
+            async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
+                if self._stopping:
+                    return None
+                platform_id = await lane.sender.send(delivery)
         except RetryLater as exc:
             if exc.after and exc.whole_channel:
                 lane.pacer.pause(exc.after)
