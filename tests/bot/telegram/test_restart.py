@@ -100,9 +100,9 @@ async def test_a_crash_in_the_middle_of_a_delivery_burst_loses_nothing(
     await asyncio.sleep(0.3)
     await second.stop()
     # Telegram may have delivered a send whose answer the dead process never read: only those
-    # few (at most the sends in flight at the moment of the crash) can arrive twice.
+    # (at most the sends in flight at the moment of the crash: 10 at this rate) can arrive twice.
     twice = [chat for chat in CHATS if len(tg.chats[chat]) > 1]
-    assert len(twice) <= 100 * 0.05 + 2
+    assert len(twice) <= 10
     async with sessionmaker() as session:
         statuses = set(await session.scalars(select(OutboxMessage.status)))
     assert statuses == {OutboxStatus.SENT}
