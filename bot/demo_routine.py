@@ -1,13 +1,15 @@
 """The demo's month routine, on a simulated clock through the sample month's reporting window:
-the scheduled passes remind the late pemangku, escalate to the staff and the camat, the late
-pemangku answers a reminder through the console, the month closes by itself, and the staff's chat
-summary and the B.2/B.3 files are delivered (printed, and written to the output directory)."""
+the scheduled passes remind the pemangku who have not reported, escalate to the staff and the
+camat, the pemangku answer reminders through the console (one NIHIL, one late report), the month
+closes by itself, and the staff's chat summary and the B.2/B.3 files are delivered (printed, and
+written to the output directory)."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -24,11 +26,29 @@ from jobs.context import JobContext, day_label, month_label
 from jobs.scheduler import run_pass
 from models.base import WIB
 from models.outbox import StoredDocument
+from models.period import UnitReport
+from models.person import Identity, Member
 
-LATE_PEMANGKU = "darto"  # Sudarto, Pemangku Tanjung Sari: the unit the demo's month has not heard from
 DEMO_OUTPUT = Path("demo-output")
-LATE_ANSWER = ("kirim", "ya")  # he taps "Kirim laporan" under the reminder, then confirms
 MORNING = time(7)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A pemangku who answers a reminder through the console, if his unit has still not reported."""
+
+    who: str  # console address
+    after_deadline: int  # the reminder's day, in days after the deadline
+    lines: tuple[str, ...]
+
+
+ANSWERS = (
+    # Yusuf (Pemangku Marga Mulya, no events) answers the first reminder with NIHIL; he is skipped
+    # when the demo's sample month already holds his NIHIL (bot/demo.py seed_reports).
+    Answer("yusuf", -3, ("nihil", "ya")),
+    # Sudarto (Pemangku Tanjung Sari) waits until he is late, then sends his month.
+    Answer("darto", 1, ("kirim", "ya")),
+)
 
 
 def _at(day: date, moment: time) -> datetime:
@@ -92,19 +112,40 @@ async def demo_routine(
         write(texts.DEMO_MORNING.format(tanggal=day_label(day)))
         await run_pass("all", ctx, now)
         await printer.flush()
-        if day == deadline + timedelta(days=settings.escalate_staff_after_days):
-            write(texts.DEMO_LATE_ANSWERS)
-            late = _at(day, time(9))
-            await converse(
-                sessionmaker,
-                settings,
-                LATE_PEMANGKU,
-                _lines(LATE_ANSWER),
-                write,
-                echo=True,
-                clock=functools.partial(_same, late),
-            )
+        for answer in ANSWERS:
+            if day == deadline + timedelta(days=answer.after_deadline):
+                await _answer(sessionmaker, settings, answer, period, _at(day, time(9)), write)
     return await stored_files(sessionmaker, period)
+
+
+async def _not_reported(sessionmaker: async_sessionmaker[AsyncSession], who: str, period: date) -> str | None:
+    """The member's name when the unit behind this console address has not reported `period`."""
+    async with sessionmaker() as session:
+        member = await session.scalar(
+            select(Member).join(Identity, Identity.member_id == Member.id).where(Identity.address == who)
+        )
+        if member is None or member.unit_id is None:
+            return None
+        report = await session.scalar(
+            select(UnitReport.id).where(UnitReport.unit_id == member.unit_id, UnitReport.period == period)
+        )
+        return member.name if report is None else None
+
+
+async def _answer(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    answer: Answer,
+    period: date,
+    at: datetime,
+    write: Write,
+) -> None:
+    name = await _not_reported(sessionmaker, answer.who, period)
+    if name is None:
+        return
+    write(texts.DEMO_ANSWERS.format(name=name))
+    clock = functools.partial(_same, at)
+    await converse(sessionmaker, settings, answer.who, _lines(answer.lines), write, echo=True, clock=clock)
 
 
 async def routine_demo(url: str, settings: Settings, period: date) -> tuple[str, list[tuple[str, bytes]]]:

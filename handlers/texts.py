@@ -518,7 +518,7 @@ DEMO_ROUTINE_TITLE = (
     "=== Rutinitas bulanan {bulan}: pengingat, eskalasi, tutup bulan, rekap (jam disimulasikan) ==="
 )
 DEMO_MORNING = "--- {tanggal}, 07.00 WIB: tugas terjadwal berjalan ---"
-DEMO_LATE_ANSWERS = "--- 09.00 WIB: Sudarto membalas pengingat lewat konsol ---"
+DEMO_ANSWERS = "--- 09.00 WIB: {name} membalas pengingat lewat konsol ---"
 DEMO_FILES = "Berkas B.2/B.3 dan rekap kecamatan ditulis ke {folder}:"
 
 # `pemangku jobs run` (bot/commands/jobs.py)

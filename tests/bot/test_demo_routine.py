@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.demo import build_demo
 from bot.demo_routine import routine_demo, save_files
+from models.period import UnitReport
 
 
 async def test_the_demo_month_runs_its_course(
@@ -30,3 +32,16 @@ async def test_the_demo_month_runs_its_course(
         "Rekap-Kecamatan_18.04.15_2026-10_v1.pdf",
         "Rekap-Kecamatan_18.04.15_2026-10_v1.xlsx",
     ]
+
+
+async def test_a_pemangku_answers_the_first_reminder_with_nihil(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_url: str
+) -> None:
+    world = await build_demo(sessionmaker, date(2026, 11, 23), deadline_day=5)
+    async with sessionmaker() as session:  # as if the sample month had no NIHIL from Marga Mulya yet
+        await session.execute(delete(UnitReport).where(UnitReport.unit_id == world.units[2].id))
+        await session.commit()
+    text, _ = await routine_demo(db_url, Settings(database_url=db_url), world.period)
+    assert text.count("(untuk yusuf) Halo Yusuf Effendi") == 1  # the first reminder, then no more
+    assert "yusuf> nihil" in text and "tercatat NIHIL" in text
+    assert "3 pemangku kirim, 1 NIHIL, 0 tidak lapor." in text
