@@ -15,13 +15,14 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
 
 from bot.config import Settings
 from bot.messages import IncomingMessage, OutgoingMessage
@@ -32,7 +33,8 @@ from models.base import utcnow
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
 from models.outbox import enqueue
-from models.person import Identity
+from models.person import Identity, Member
+from models.region import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -180,31 +182,35 @@ _LOCK = (
     )
     .where(Conversation.channel == bindparam("channel"), Conversation.address == bindparam("address"))
     .with_for_update(of=Conversation)
+    # the member and unit are what handlers use; pekon and kecamatan are loaded where needed
+    .options(joinedload(Identity.member).joinedload(Member.unit).raiseload(Unit.pekon))
 )
+# Core statements on the tables: ORM-enabled DML runs the ORM bulk machinery, several times dearer.
+_CONVERSATION = cast(Table, Conversation.__table__)
 _SAVE = (
-    update(Conversation)
-    .where(Conversation.id == bindparam("conv_id"), Conversation.version == bindparam("seen_version"))
+    update(_CONVERSATION)
+    .where(_CONVERSATION.c.id == bindparam("conv_id"), _CONVERSATION.c.version == bindparam("seen_version"))
     .values(
         flow=bindparam("new_flow"),
         step=bindparam("new_step"),
-        data=bindparam("new_data", type_=Conversation.__table__.c.data.type),
-        updated_at=bindparam("new_updated_at", type_=Conversation.__table__.c.updated_at.type),
-        version=Conversation.version + 1,
+        data=bindparam("new_data", type_=_CONVERSATION.c.data.type),
+        updated_at=bindparam("new_updated_at", type_=_CONVERSATION.c.updated_at.type),
+        version=_CONVERSATION.c.version + 1,
     )
-    .execution_options(synchronize_session=False)
 )
 
 
 @cache
 def _claim_statement(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, ProcessedMessage.__table__)
     return (
-        insert(ProcessedMessage)
+        insert(table)
         .values(
             channel=bindparam("channel"), external_id=bindparam("external_id"), created_at=bindparam("at")
         )
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(ProcessedMessage.id)
+        .returning(table.c.id)
     )
 
 
@@ -216,7 +222,7 @@ async def _lock_conversation(
     row = (await session.execute(_LOCK, params)).first()
     if row is None:
         await session.execute(
-            _insert(session)(Conversation)
+            _insert(session)(_CONVERSATION)
             .values(
                 channel=message.channel, address=message.sender_id, data={}, updated_at=utcnow(), version=0
             )

@@ -32,8 +32,11 @@ def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = Non
 
     async def begin(turn: Turn) -> list[OutgoingMessage]:
         turn.state.go(FLOW, None, kind=kind, v=dict(values or {}), hist=[], ok=[], fix=fix)
-        lead = [] if values else [OutgoingMessage(text=texts.KIND_START[kind])]
-        return lead + await advance(turn)
+        replies = await advance(turn)
+        if values:
+            return replies
+        first = replies[0]  # the greeting and the first question travel as one message
+        return [OutgoingMessage(f"{texts.KIND_START[kind]}\n{first.text}", first.choices), *replies[1:]]
 
     return begin
 
