@@ -313,7 +313,6 @@ CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "kon
 
 # Telegram (bot/channels/telegram*.py)
 TELEGRAM_CONTACT_BUTTON = "📱 Kirim nomor HP saya"
-TELEGRAM_BUTTON_TAKEN = "Pilihan diterima."
 TELEGRAM_BUTTON_STALE = "Tombol ini sudah dipakai. Silakan lihat pesan terbaru."
 # the menu shown by Telegram's "/" button: (command, description)
 # (a command arrives as its word: /lahir is read like typing "lahir")
