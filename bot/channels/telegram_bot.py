@@ -10,9 +10,11 @@ import hmac
 import json
 import logging
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -135,6 +137,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(_log_error)
         self.sender = TelegramSender(self.application.bot)
         self.routes: list[BaseRoute] = (
             [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []
@@ -186,6 +189,15 @@ class TelegramChannel:
             return Response(status_code=400)
         await self.application.process_update(update)
         return Response()
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """PTB's own report would print the update (names, NIKs): log the error's type and place only."""
+    error = context.error
+    where = f"update {update.update_id}" if isinstance(update, Update) else "outside an update"
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    origin = f"{Path(frames[-1].filename).name}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
+    logger.error("telegram %s failed: %s at %s", where, type(error).__name__, origin)
 
 
 async def _settle_button(query: CallbackQuery, fresh: bool) -> None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.telegram_bot import TelegramChannel
+from bot.messages import IncomingMessage, OutgoingMessage
 from handlers import texts
 from models.inbound import ProcessedMessage
 from models.person import Identity
 from models.region import Unit
-from tests.bot.telegram.conftest import PEMANGKU, Running, invite_code, register
+from tests.bot.telegram.conftest import PEMANGKU, Running, invite_code, register, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram
 
 
@@ -99,3 +102,25 @@ async def _settled(tg: FakeTelegram, presses: int) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"{len(tg.answers)} of {presses} presses answered")
+
+
+class Failing:
+    """A dispatcher that breaks, with personal data in its error."""
+
+    async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        raise ValueError(f"cannot save NIK 1804150101900001 for {message.sender_name}")
+
+
+async def test_a_failing_update_is_logged_without_personal_data(
+    tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    channel = TelegramChannel(telegram_settings(tg), Failing(), poll_timeout=1)
+    await channel.start()
+    tg.say(PEMANGKU, "NIK 1804150101900001")
+    for _ in range(300):
+        if "failed" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    await channel.stop()
+    assert "telegram update" in caplog.text and "ValueError" in caplog.text
+    assert "1804150101900001" not in caplog.text and "User5001" not in caplog.text
