@@ -38,12 +38,14 @@ def workers_for(count: int, parallel_from: int = PARALLEL_FROM) -> int:
 
 
 class Renderer:
-    """Renders in `workers` spawned processes (safe beside the event loop's threads), or in place
+    """Renders in `workers` processes forked from a clean fork server (safe beside the event loop's
+    threads; the server imports the renderers once per process lifetime), or in place
     when `workers` is 0. Use it as an async context; `submit` returns at once, so the caller can
     load the next document's data while the workers render."""
 
     def __init__(self, workers: int) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
         self._pool = ProcessPoolExecutor(workers, mp_context=context) if workers else None
 
     async def __aenter__(self) -> Renderer:
