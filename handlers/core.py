@@ -65,9 +65,4 @@ class Turn:
         return (self.message.text or "").strip()
 
 
-def reply(text: str, *choices: Any) -> OutgoingMessage:
-    """A text reply with optional choices."""
-    return OutgoingMessage(text=text, choices=tuple(choices))
-
-
 Step = Callable[[Turn], Awaitable[list[OutgoingMessage]]]  # what a menu action or a flow does

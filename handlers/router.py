@@ -99,6 +99,8 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         return [menu(member, text)]
     if turn.state.flow == "mine" and turn.state.step == "pick" and not turn.text.strip(" .").isdigit():
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
+    if turn.state.flow is None and said(turn, texts.WORDS_HELP):
+        return await _help(turn)
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
         if turn.text.startswith("/"):  # a command while a question waits for its answer

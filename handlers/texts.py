@@ -17,7 +17,6 @@ NOT_UNDERSTOOD = "Maaf, saya belum mengerti. Pilih salah satu menu di bawah, ata
 DRAFT_EXPIRED = "Laporan yang belum selesai sejak lebih dari {hours} jam sudah dihapus. Silakan mulai lagi."
 CANCELLED = "Baik, dibatalkan. Tidak ada yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada yang sedang diisi."
-WRONG_STATE = "Perintah itu tidak bisa dipakai sekarang."
 
 # registration (handlers/registration.py)
 REGISTER_NEED_CODE = "Ketik DAFTAR diikuti kode undangan Anda, misalnya: DAFTAR ABCD-EFGH"
@@ -82,7 +81,7 @@ HELP_STAFF = (
 HELP_CAMAT = "Menu camat: Status Kecamatan menampilkan laporan setiap {village} bulan ini."
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 
-# the four reports (handlers/forms.py, handlers/reports.py)
+# the four reports (handlers/fields.py, handlers/report_flow.py, handlers/report_save.py)
 KIND_NAMES = {"lahir": "kelahiran", "meninggal": "kematian", "datang": "kedatangan", "pindah": "kepindahan"}
 KIND_START = {
     "lahir": "Lapor kelahiran. Ketik BATAL kapan saja untuk berhenti, KEMBALI untuk mundur.",

@@ -69,6 +69,7 @@ async def test_staff_invite_and_close(world: World) -> None:
 async def test_help_explains_the_express_format(world: World) -> None:
     answer = await world.chat("budi").say("bantuan")
     assert "LAHIR Putri Ayu P 12-11-2026 di Liwa ibu Sari ayah Joko" in answer
+    assert "Lapor cepat dalam satu baris" in await world.chat("budi").say("/help")
     assert "BUKA BULAN" in await world.chat("ops").say("Bantuan")
     assert "Status Kecamatan" in await world.chat("camat").say("bantuan")
     assert texts.MENU_CAMAT["status"] in await world.chat("camat").say("menu")
