@@ -42,12 +42,6 @@ async def unprocessed_ids(session: AsyncSession) -> list[int]:
     )
 
 
-async def is_processed(session: AsyncSession, payload_id: int) -> bool:
-    """Whether the body was processed already (or is gone)."""
-    row = await session.get(InboundPayload, payload_id, populate_existing=True)
-    return row is None or row.processed_at is not None
-
-
 async def mark_processed(session: AsyncSession, payload_id: int) -> None:
     """The body is done."""
     await session.execute(

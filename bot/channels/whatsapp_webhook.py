@@ -124,7 +124,8 @@ class WhatsAppWebhook:
             return PlainTextResponse("bad json", status_code=400)
         async with self._sessionmaker() as session, session.begin():
             payload_id = await store.store_body(session, body)
-        self._spawn(self.process(payload_id, parse_body(body)))
+        self._running.add(payload_id)
+        self._spawn(self._run(payload_id, parse_body(body)))
         return PlainTextResponse("ok")
 
     async def recover(self) -> int:
@@ -155,11 +156,15 @@ class WhatsAppWebhook:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def process(self, payload_id: int, parsed: ParsedBody | None = None) -> None:
+    async def process(self, payload_id: int) -> None:
         """Dispatch a stored body's messages, apply its statuses, mark it processed (once)."""
         if payload_id in self._running:
             return
         self._running.add(payload_id)
+        await self._run(payload_id, None)
+
+    async def _run(self, payload_id: int, parsed: ParsedBody | None) -> None:
+        """`parsed` is given for a body just received, else the stored body is loaded."""
         try:
             async with self._slots:
                 parsed = parsed or await self._load(payload_id)
@@ -175,18 +180,15 @@ class WhatsAppWebhook:
             self._running.discard(payload_id)
 
     async def _load(self, payload_id: int) -> ParsedBody | None:
+        """A stored body, parsed; None when it was processed already."""
         async with self._sessionmaker() as session:
             row = await session.get(InboundPayload, payload_id)
             return None if row is None or row.processed_at is not None else parse_body(row.body)
 
     async def _process(self, payload_id: int, parsed: ParsedBody) -> None:
-        async with self._sessionmaker() as session, session.begin():
-            if await store.is_processed(session, payload_id):
-                return
-            for message in parsed.messages:  # before the turns: their replies may go free-form
-                await store.follow_up(session, message.sender_id, utcnow())
-                await store.touch_window(session, message)
-                await store.release_held(session, message.sender_id)
+        if parsed.messages:
+            async with self._sessionmaker() as session, session.begin():
+                await _before_turns(session, parsed)
         answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []
         async with self._sessionmaker() as session, session.begin():
             for status in parsed.statuses:
@@ -213,6 +215,15 @@ class WhatsAppWebhook:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+async def _before_turns(session: AsyncSession, parsed: ParsedBody) -> None:
+    """The person wrote: notices they got as templates follow in full, their window opens, and
+    what was held for it is released, all before the turns so the replies may go free-form."""
+    for message in parsed.messages:
+        await store.follow_up(session, message.sender_id, utcnow())
+        await store.touch_window(session, message)
+        await store.release_held(session, message.sender_id)
 
 
 REQUIRED_SETTINGS = (
@@ -271,14 +282,16 @@ def build_whatsapp(
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
     client = WhatsAppClient.from_settings(settings)
     bind = sessionmaker.kw.get("bind")
-    sqlite = bind is not None and bind.dialect.name == "sqlite"  # one writer at a time anyway
+    # Turns are CPU-bound in this process: more at once only delays the acknowledgements.
+    # SQLite has one writer anyway; PostgreSQL gains from overlapping a little database time.
+    sqlite = bind is not None and bind.dialect.name == "sqlite"
     webhook = WhatsAppWebhook(
         sessionmaker,
         sink,
         app_secret=settings.whatsapp_app_secret.get_secret_value(),
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
-        concurrency=1 if sqlite else 8,
+        concurrency=1 if sqlite else 2,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
     return WhatsAppChannel(sender, webhook, client)
