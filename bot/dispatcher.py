@@ -9,7 +9,6 @@ as outbox rows in the same transaction.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -41,6 +40,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 WINDOW_PRECISION = timedelta(minutes=1)
+DEFAULT_TURNS_AT_ONCE = 10
 
 
 class _StaleState(Exception):
@@ -75,15 +75,13 @@ class Dispatcher:
         self._config = handler_config(settings)
         self._clock = clock
         self._on_queued = on_queued
-        bind = sessionmaker.kw.get("bind")
-        # SQLite has one writer; queueing turns here beats SQLite's sleeping busy handler.
-        self._serial = asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+        self._gate = asyncio.Semaphore(_turns_at_once(sessionmaker))
 
     async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
         """Handle one message exactly once; returns the replies (already queued in the outbox)."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                async with self._serial or contextlib.nullcontext():
+                async with self._gate:
                     replies = await self._turn(message)
             except _Duplicate:
                 return []
@@ -149,6 +147,17 @@ class Dispatcher:
     def _queued(self, replies: list[OutgoingMessage]) -> None:
         if replies and self._on_queued is not None:
             self._on_queued()
+
+
+def _turns_at_once(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """How many turns may run at once: SQLite has one writer, so one (queueing here beats its
+    sleeping busy handler); a server database the pool's size (a measured optimum: more open
+    transactions at once only add contention)."""
+    bind = sessionmaker.kw.get("bind")
+    if bind is None or bind.dialect.name == "sqlite":
+        return 1
+    size = getattr(bind.pool, "size", None)
+    return int(size()) if callable(size) else DEFAULT_TURNS_AT_ONCE
 
 
 def _frames(exc: BaseException) -> str:
