@@ -189,7 +189,7 @@ def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> 
     first = cli("demo")
     assert first.exit_code == 0, first.output
     assert "Rekap B.3 Pekon Trimulyo (18.04.15.2004)" in first.stdout
-    assert "Belum lapor (1): Pemangku Tanjung Sari" in first.stdout
+    assert "Belum lapor (2): Pemangku Marga Mulya, Pemangku Tanjung Sari" in first.stdout
     assert "Awal 1340 jiwa (390 KK) · Akhir 1343 jiwa (390 KK)" in first.stdout
     counts = asyncio.run(_counts(db_url))
     assert (counts["pekon"], counts["unit"], counts["baseline"]) == (1, 4, 4)
