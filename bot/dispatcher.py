@@ -13,10 +13,9 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -209,18 +208,28 @@ _SAVE = (
 )
 
 
-@cache
-def _claim_statement(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _claim_statement() -> Any:
+    """INSERT ... SELECT ... WHERE NOT EXISTS, RETURNING id: a plain statement SQLAlchemy can cache
+    (the dialects' ON CONFLICT inserts are compiled anew every time). Turns of one sender are
+    serialised by the conversation lock, so a redelivery sees the committed row; a unique-key
+    violation would still refuse the second copy."""
     table = cast(Table, ProcessedMessage.__table__)
+    channel, external_id, at = (
+        bindparam("channel", type_=table.c.channel.type),
+        bindparam("external_id", type_=table.c.external_id.type),
+        bindparam("at", type_=table.c.created_at.type),
+    )
+    seen = select(table.c.id).where(table.c.channel == channel, table.c.external_id == external_id)
     return (
         insert(table)
-        .values(
-            channel=bindparam("channel"), external_id=bindparam("external_id"), created_at=bindparam("at")
+        .from_select(
+            ["channel", "external_id", "created_at"], select(channel, external_id, at).where(~seen.exists())
         )
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         .returning(table.c.id)
     )
+
+
+_CLAIM = _claim_statement()
 
 
 async def _lock_conversation(
@@ -245,7 +254,7 @@ async def _lock_conversation(
 async def _claim(session: AsyncSession, message: IncomingMessage) -> bool:
     """Record the message id; false when it was already there (a redelivery)."""
     params = {"channel": str(message.channel), "external_id": message.external_id, "at": utcnow()}
-    result = await session.execute(_claim_statement(session.get_bind().dialect.name), params)
+    result = await session.execute(_CLAIM, params)
     return result.first() is not None
 
 
