@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import dateparser
 from stdnum.exceptions import ValidationError
@@ -28,6 +28,8 @@ DATE_WORD_FIXES = {"kmrn": "kemarin", "kmrin": "kemarin", "hr ini": "hari ini", 
 DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
+NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$")
+RELATIVE_DAYS = {"hari ini": 0, "kemarin": 1, "kemarin lusa": 2}
 
 
 class Invalid(Exception):
@@ -54,6 +56,33 @@ def parse_date(text: str, now: datetime) -> date:
     cleaned = " ".join(DATE_WORD_FIXES.get(w, w) for w in cleaned.split())
     cleaned = DATE_WORD_FIXES.get(cleaned, cleaned)
     base = now.astimezone(WIB).replace(tzinfo=None)
+    day = _quick_date(cleaned, base.date())
+    if day is None:
+        day = _dateparser_date(cleaned, base)
+    if day > base.date():
+        raise Invalid("date_future")
+    if day < OLDEST:
+        raise Invalid("date_old")
+    return day
+
+
+def _quick_date(cleaned: str, today: date) -> date | None:
+    """The commonest forms (12-11-2026, 12/11/26, kemarin, hari ini) without dateparser's cost."""
+    if cleaned in RELATIVE_DAYS:
+        return today - timedelta(days=RELATIVE_DAYS[cleaned])
+    found = NUMERIC_DATE.match(cleaned)
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    if year < 100:  # two digits: this century unless that is in the future
+        year += 2000 if 2000 + year <= today.year else 1900
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise Invalid("date_format") from exc
+
+
+def _dateparser_date(cleaned: str, base: datetime) -> date:
     settings = {
         "DATE_ORDER": "DMY",
         "RELATIVE_BASE": base,
@@ -64,10 +93,6 @@ def parse_date(text: str, now: datetime) -> date:
     if parsed is None:
         raise Invalid("date_format")
     day: date = parsed.date()
-    if day > base.date():
-        raise Invalid("date_future")
-    if day < OLDEST:
-        raise Invalid("date_old")
     return day
 
 
