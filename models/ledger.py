@@ -24,7 +24,7 @@ from models.audit import record_audit
 from models.base import add_months, month_of, utcnow, wib_date
 from models.event import Action, Citizenship, Event, EventKind, EventPerson, Sex
 from models.period import MonthStatus, PekonMonth, ReportStatus, UnitReport, UnitSnapshot
-from models.recap import AKHIR, AWAL, FIGURES, GROUPS, MOVES, b3_select
+from models.recap import AKHIR, AWAL, FIGURES, GROUPS, MOVES, b3_select, unit_b3_select
 from models.region import Pekon, Unit
 
 RECEIPT_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
@@ -101,6 +101,15 @@ async def counting_period(
 
 async def lock_month(session: AsyncSession, pekon_kode: str, period: date) -> PekonMonth:
     """Create the pekon's month row if needed and lock it (PostgreSQL row lock) for this transaction."""
+    locked = (
+        select(PekonMonth)
+        .where(PekonMonth.pekon_kode == pekon_kode, PekonMonth.period == period)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    month: PekonMonth | None = await session.scalar(locked)
+    if month is not None:  # the usual case: the month row exists, one cached statement
+        return month
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     await session.execute(
@@ -110,12 +119,7 @@ async def lock_month(session: AsyncSession, pekon_kode: str, period: date) -> Pe
         )
         .on_conflict_do_nothing(index_elements=["pekon_kode", "period"])
     )
-    month = await session.scalar(
-        select(PekonMonth)
-        .where(PekonMonth.pekon_kode == pekon_kode, PekonMonth.period == period)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    month = await session.scalar(locked)
     assert month is not None
     return month
 
@@ -130,10 +134,8 @@ def deadline_of(period: date, deadline_day: int) -> date:
 
 async def unit_rows(session: AsyncSession, unit: Unit, period: date) -> dict[str, int]:
     """The unit's live B.3 figures for an open month (all zeros when the unit has no row)."""
-    stmt = b3_select(period, [unit.pekon_kode])
-    row = (await session.execute(stmt)).mappings().all()
-    mine = next((r for r in row if r["unit_id"] == unit.id), None)
-    return {c: int(mine[c]) if mine else 0 for c in FIGURES}
+    row = (await session.execute(unit_b3_select(period), {"unit_id": unit.id})).mappings().first()
+    return {c: int(row[c]) if row else 0 for c in FIGURES}
 
 
 def _apply(figures: dict[str, int], lines: Sequence[EventPerson], same_month: bool) -> dict[str, int]:

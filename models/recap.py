@@ -23,6 +23,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -120,24 +121,32 @@ def _signed_sums(ep: Any) -> list[ColumnElement[Any]]:
 
 def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[Any]:
     """The statement that yields unit rows: unit_id, pekon_kode, period, FIGURES..., keterangan."""
-    return _b3_select(period, None if pekon_kodes is None else tuple(pekon_kodes))
+    return _b3_select(period, None if pekon_kodes is None else tuple(pekon_kodes), one_unit=False)
+
+
+def unit_b3_select(period: date) -> Select[Any]:
+    """The same statement for the one unit given as the bind parameter `unit_id`."""
+    return _b3_select(period, None, one_unit=True)
 
 
 @lru_cache(maxsize=1024)
-def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None) -> Select[Any]:
+def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool) -> Select[Any]:
     # Statements are immutable; building this one (and its cache key) costs ~10 ms, and the ledger
-    # runs it on every recorded event, so one object per (month, pekon set) is kept and reused.
+    # runs it on every recorded event, so one object per (month, scope) is kept and reused.
+    unit_id = bindparam("unit_id", type_=Integer)
     unit_scope = select(Unit.id, Unit.pekon_kode)
+    month_scope = select(PekonMonth.pekon_kode, func.max(PekonMonth.period).label("period")).where(
+        PekonMonth.status == MonthStatus.CLOSED, PekonMonth.period < period
+    )
     if pekon_kodes is not None:
         unit_scope = unit_scope.where(Unit.pekon_kode.in_(pekon_kodes))
+        month_scope = month_scope.where(PekonMonth.pekon_kode.in_(pekon_kodes))
+    if one_unit:
+        unit_scope = unit_scope.where(Unit.id == unit_id)
+        own_pekon = select(Unit.pekon_kode).where(Unit.id == unit_id).scalar_subquery()
+        month_scope = month_scope.where(PekonMonth.pekon_kode == own_pekon)
     units = unit_scope.cte("units")
-
-    latest = (
-        select(PekonMonth.pekon_kode, func.max(PekonMonth.period).label("period"))
-        .where(PekonMonth.status == MonthStatus.CLOSED, PekonMonth.period < period)
-        .group_by(PekonMonth.pekon_kode)
-        .subquery("latest")
-    )
+    latest = month_scope.group_by(PekonMonth.pekon_kode).subquery("latest")
     pm = PekonMonth.__table__.alias("pm")
     snap = UnitSnapshot.__table__.alias("snap")
     base = Baseline.__table__.alias("base")
@@ -189,6 +198,8 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None) -> Select[Any]
     moves = select(ep.unit_id, *move_cols, *_signed_sums(ep)).where(ep.period == period)
     if pekon_kodes is not None:
         moves = moves.where(ep.pekon_kode.in_(pekon_kodes))
+    if one_unit:
+        moves = moves.where(ep.unit_id == unit_id)
     moves_q = moves.group_by(ep.unit_id).subquery("moves")
 
     flags = (
@@ -202,6 +213,8 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None) -> Select[Any]
     )
     if pekon_kodes is not None:
         flags = flags.where(Event.pekon_kode.in_(pekon_kodes))
+    if one_unit:
+        flags = flags.where(Event.unit_id == unit_id)
     flags_q = flags.subquery("flags")
     report = UnitReport.__table__.alias("report")
 
