@@ -34,7 +34,9 @@ class WebServer:
     """uvicorn serving an app inside the running event loop."""
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=10
+        )
         self._server = _QuietServer(config)
         self._task: asyncio.Task[None] | None = None
 
