@@ -160,13 +160,15 @@ COLUMNS = {
 
 
 async def load(engine: AsyncEngine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
-    """COPY every table in, then let the planner see the new statistics."""
+    """COPY every table in, then vacuum and analyze as autovacuum would have by month end."""
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
         for name, records in tables.items():
             await raw.copy_records_to_table(name, records=records, columns=COLUMNS[name])
-        await raw.execute("ANALYZE")
+        # Production rows arrive over a month under autovacuum; a fresh bulk load has neither
+        # statistics nor hint bits, which would time the first reader's page writes instead.
+        await raw.execute("VACUUM ANALYZE")
 
 
 async def timed(engine: AsyncEngine) -> tuple[float, float, int]:
@@ -176,9 +178,11 @@ async def timed(engine: AsyncEngine) -> tuple[float, float, int]:
         "WHERE period = :p GROUP BY unit_id, kind, citizenship, sex, is_head"
     )
     async with engine.connect() as conn:
-        start = time.perf_counter()
-        (await conn.execute(plain_sql, {"p": PERIOD})).all()
-        plain = time.perf_counter() - start
+        plain = float("inf")
+        for _ in range(2):  # the better of two: the close below also reads warm pages
+            start = time.perf_counter()
+            (await conn.execute(plain_sql, {"p": PERIOD})).all()
+            plain = min(plain, time.perf_counter() - start)
     async with make_sessionmaker(engine)() as session:
         start = time.perf_counter()
         await close_months(session, PERIOD, None, now=datetime(2026, 11, 13, tzinfo=UTC))

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,10 +110,8 @@ async def lock_month(session: AsyncSession, pekon_kode: str, period: date) -> Pe
     month: PekonMonth | None = await session.scalar(locked)
     if month is not None:  # the usual case: the month row exists, one cached statement
         return month
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
     await session.execute(
-        module.insert(PekonMonth)
+        _dialect_insert(session, PekonMonth)
         .values(
             pekon_kode=pekon_kode, period=period, status=MonthStatus.OPEN, revision=0, created_at=utcnow()
         )
@@ -122,6 +120,12 @@ async def lock_month(session: AsyncSession, pekon_kode: str, period: date) -> Pe
     month = await session.scalar(locked)
     assert month is not None
     return month
+
+
+def _dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT, for the dialect in use."""
+    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table)
 
 
 def deadline_of(period: date, deadline_day: int) -> date:
@@ -461,6 +465,7 @@ async def close_months(
     )
     closed = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if closed:
+        await _refresh_statistics(session)
         await _snapshot(session, period, pekon_kodes, now)
         record_audit(
             session,
@@ -475,15 +480,22 @@ async def close_months(
 
 
 async def _ensure_month_rows(session: AsyncSession, period: date, pekon_kodes: Sequence[str] | None) -> None:
-    """Give every pekon in scope a month row, so a quiet month closes too."""
-    exists = select(PekonMonth.id).where(PekonMonth.pekon_kode == Pekon.kode, PekonMonth.period == period)
+    """Give every pekon in scope a month row, so a quiet month closes too.
+
+    ON CONFLICT rather than NOT EXISTS: an anti-join against the table being filled made
+    PostgreSQL rescan its growing pages per row (83,762 pekon: 86 s instead of about 1 s).
+    """
     source = select(
         Pekon.kode, literal(period), literal(MonthStatus.OPEN.value), literal(0), literal(utcnow())
-    ).where(~exists.exists())
+    ).where(Pekon.kode.is_not(None))  # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
     if pekon_kodes is not None:
         source = source.where(Pekon.kode.in_(pekon_kodes))
     columns = ["pekon_kode", "period", "status", "revision", "created_at"]
-    await session.execute(insert(PekonMonth).from_select(columns, source))
+    await session.execute(
+        _dialect_insert(session, PekonMonth)
+        .from_select(columns, source)
+        .on_conflict_do_nothing(index_elements=["pekon_kode", "period"])
+    )
 
 
 async def _refuse_open_earlier(
@@ -497,6 +509,16 @@ async def _refuse_open_earlier(
     first = (await session.execute(stmt.limit(1))).first()
     if first is not None:
         raise LedgerError("earlier_month_open", f"{first.pekon_kode} {first.period:%Y-%m}")
+
+
+async def _refresh_statistics(session: AsyncSession) -> None:
+    """Let PostgreSQL's planner see the month rows this close just wrote.
+
+    A close can add tens of thousands of month rows in its own transaction; planned on the old
+    statistics the snapshot statement took 86 s instead of 12 s at national scale.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("ANALYZE pekon_month"))
 
 
 async def _snapshot(
