@@ -26,8 +26,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import make_engine, make_sessionmaker, normalise_url
-from models.ledger import close_months
 from models.migrate import upgrade
+from models.months import close_months
 
 WILAYAH = Path(__file__).resolve().parent.parent / "models" / "data" / "wilayah.csv"
 PERIOD = date(2026, 10, 1)

@@ -18,7 +18,8 @@ from handlers.show import ledger_message, show_date, show_month
 from models.audit import record_audit
 from models.base import add_months, month_of, wib_date
 from models.event import Action, Event
-from models.ledger import LedgerError, correct_event, current_persons, latest_closed
+from models.ledger import LedgerError, correct_event, current_persons
+from models.months import latest_closed
 from models.period import UnitReport
 from models.person import Member
 from models.region import Unit

@@ -13,7 +13,8 @@ from handlers.menu import choices, menu, pick
 from handlers.months import kind_counts, reporting_period
 from handlers.show import ledger_message, show_date, show_month
 from models.base import WIB
-from models.ledger import LedgerError, count_events, deadline_of, submit_report
+from models.ledger import LedgerError, count_events, submit_report
+from models.months import deadline_of
 from models.period import ReportStatus, UnitReport
 from models.person import Member
 from models.region import Unit

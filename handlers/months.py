@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import add_months, month_of, wib_date
 from models.event import EventPerson
-from models.ledger import latest_closed
+from models.months import latest_closed
 from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.region import Unit
 

@@ -17,7 +17,8 @@ from handlers.staff import no_scope, pekon_of
 from handlers.unit_status import pekon_statuses, unit_statuses
 from models.base import WIB, add_months, month_of, wib_date
 from models.invites import create_invite, format_code
-from models.ledger import LedgerError, close_months, latest_closed, reopen_month
+from models.ledger import LedgerError
+from models.months import close_months, latest_closed, reopen_month
 from models.period import MonthStatus
 from models.person import Role
 from models.recap import month_state

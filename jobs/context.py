@@ -9,7 +9,7 @@ from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import WIB, add_months, month_of, wib_date
-from models.ledger import deadline_of
+from models.months import deadline_of
 
 
 @dataclass(frozen=True)

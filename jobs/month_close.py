@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.context import JobContext, Schedule, recent_periods
 from models.base import wib_date
-from models.ledger import close_months
+from models.months import close_months
 from models.mutasi import active_pekon
 from models.period import MonthStatus, PekonMonth
 

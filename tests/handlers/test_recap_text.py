@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.recap_text import MAX_CHARS, render_b3_text
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, close_months, record_event, submit_report
+from models.ledger import PersonInput, record_event, submit_report
+from models.months import close_months
 from models.period import ReportStatus
 from models.recap import FIGURES, B3Row, B3Table, compute_b3
 from tests.factories import TRIMULYO, seed_pekon

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import OutgoingMessage
 from models.base import WIB
-from models.ledger import close_months, reopen_month
+from models.months import close_months, reopen_month
 from models.outbox import OutboxMessage, StoredDocument
 from models.period import MonthStatus, PekonMonth, ReportStatus
 from tests.factories import TRIMULYO, seed_pekon

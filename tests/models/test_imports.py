@@ -21,7 +21,8 @@ from models.imports import (
     import_regions,
     unit_entries,
 )
-from models.ledger import PersonInput, close_months, record_event
+from models.ledger import PersonInput, record_event
+from models.months import close_months
 from models.period import Baseline
 from models.region import Kecamatan, Pekon, Unit
 from models.wilayah import official
