@@ -9,17 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Citizenship, Event, EventKind, Sex
-from models.ledger import (
-    LedgerError,
-    PersonInput,
-    close_months,
-    correct_event,
-    record_event,
-    reopen_month,
-    submit_report,
-)
+from models.ledger import LedgerError, PersonInput, correct_event, record_event, submit_report
+from models.months import close_months, reopen_month
 from models.period import ReportStatus, UnitSnapshot
 from models.recap import compute_b3
+from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon
 
 NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
@@ -31,18 +25,23 @@ def baby(sex: Sex = Sex.P) -> PersonInput:
     return PersonInput(name="  Siti   Aminah ", sex=sex, birth_place="Trimulyo", birth_date=date(2026, 11, 3))
 
 
-async def test_birth_counts_in_its_month_and_keeps_b3_identities(session: AsyncSession) -> None:
-    units = await seed_pekon(session)
-    event = await record_event(
+async def record_birth(session: AsyncSession, unit: Unit, sex: Sex = Sex.P, now: datetime = NOW) -> Event:
+    """A birth on 3 November, reported through the console."""
+    return await record_event(
         session,
-        unit=units[0],
+        unit=unit,
         kind=EventKind.LAHIR,
-        persons=[baby()],
+        persons=[baby(sex)],
         event_date=date(2026, 11, 3),
         reporter_id=None,
         channel="console",
-        now=NOW,
+        now=now,
     )
+
+
+async def test_birth_counts_in_its_month_and_keeps_b3_identities(session: AsyncSession) -> None:
+    units = await seed_pekon(session)
+    event = await record_birth(session, units[0])
     await session.commit()
     assert event.period == NOV and not event.susulan and event.persons[0].name == "Siti Aminah"
     table = await compute_b3(session, TRIMULYO, NOV)
@@ -118,16 +117,7 @@ async def test_event_that_would_go_negative_is_refused(session: AsyncSession) ->
 
 async def test_correction_appends_and_nets_out(session: AsyncSession) -> None:
     units = await seed_pekon(session)
-    original = await record_event(
-        session,
-        unit=units[0],
-        kind=EventKind.LAHIR,
-        persons=[baby(Sex.L)],
-        event_date=date(2026, 11, 3),
-        reporter_id=None,
-        channel="console",
-        now=NOW,
-    )
+    original = await record_birth(session, units[0], Sex.L)
     fixed = await correct_event(
         session,
         original=original,
@@ -169,16 +159,7 @@ async def test_nihil_then_event_becomes_submitted(session: AsyncSession) -> None
         now=NOW,
     )
     await session.commit()
-    event = await record_event(
-        session,
-        unit=units[2],
-        kind=EventKind.LAHIR,
-        persons=[baby()],
-        event_date=date(2026, 11, 3),
-        reporter_id=None,
-        channel="console",
-        now=NOW,
-    )
+    event = await record_birth(session, units[2])
     await session.commit()
     assert event.after_submit
     table = await compute_b3(session, TRIMULYO, NOV)
@@ -210,16 +191,7 @@ async def test_reopen_makes_a_new_revision(session: AsyncSession) -> None:
         channel="console",
         reason="kelahiran terlewat",
     )
-    await record_event(
-        session,
-        unit=units[0],
-        kind=EventKind.LAHIR,
-        persons=[baby()],
-        event_date=date(2026, 11, 3),
-        reporter_id=None,
-        channel="console",
-        now=LATER,
-    )
+    await record_birth(session, units[0], now=LATER)
     await close_months(session, NOV, [TRIMULYO], now=datetime(2026, 12, 11, tzinfo=UTC))
     await session.commit()
     table = await compute_b3(session, TRIMULYO, NOV)
