@@ -12,6 +12,7 @@ from handlers.express import parse_express
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
+from handlers.phone import confirm_phone, request_phones
 from handlers.registration import register, registration_code
 from handlers.report_flow import prompt as report_prompt
 from handlers.report_flow import start as start_report
@@ -66,6 +67,7 @@ ACTIONS: dict[str, dict[str, Step]] = {
         "daftar": staff_list,
         "undang": start_invite,
         "tutup": start_close,
+        "minta nomor": request_phones,
         "bantuan": _help,
     },
     Role.CAMAT: {"status": camat_status, "bantuan": _help},
@@ -83,6 +85,8 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
     if _draft_expired(turn):
         turn.state.clear()
         return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
+    if turn.message.contact_phone is not None:
+        return await confirm_phone(turn, member)
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
         lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
         return [OutgoingMessage(text=lead), *_repeat(turn, member)]

@@ -75,9 +75,17 @@ HELP_PEMANGKU = (
 )
 HELP_STAFF = (
     "Menu petugas: Status Bulan Ini, Rekap, Siapa Lapor Apa, Undang Pemangku, Tutup Bulan.\n"
+    "Meminta pemangku mengonfirmasi nomor HP-nya: ketik MINTA NOMOR.\n"
     "Membuka lagi bulan yang sudah ditutup: ketik BUKA BULAN diikuti alasannya, "
     "misalnya: BUKA BULAN ada kelahiran yang terlewat."
 )
+PHONE_ASK = (
+    "{staff} dari kantor pekon meminta Anda mengonfirmasi nomor HP. Tekan tombol "
+    '"Kirim nomor HP saya" di bawah (atau bagikan kontak Anda sendiri).'
+)
+PHONE_ASKED = "Permintaan konfirmasi nomor HP terkirim ke {count} pemangku."
+PHONE_NOT_OWN = 'Itu bukan nomor Anda sendiri. Tekan "Kirim nomor HP saya" untuk membagikan nomor Anda.'
+PHONE_SAVED = "Terima kasih! Nomor HP Anda tercatat: {phone}."
 HELP_CAMAT = "Menu camat: Status Kecamatan menampilkan laporan setiap {village} bulan ini."
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from handlers import texts
 from models.audit import AuditEntry
+from models.outbox import OutboxMessage
 from models.period import MonthStatus, PekonMonth
+from models.person import Member
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import OTHER_PEKON, World
 
@@ -125,3 +127,23 @@ async def test_months_close_in_order(world: World) -> None:
     assert "Tutup bulan Oktober 2026" in await ops.say("tutup")
     assert "Oktober 2026 sudah ditutup" in await ops.say("ya")
     assert "bulan November 2026" in await ops.say("status")
+
+
+async def test_staff_ask_for_phones_and_only_an_own_contact_is_kept(world: World) -> None:
+    answer = await world.chat("ops").say("minta nomor")
+    assert "Permintaan konfirmasi nomor HP terkirim ke 3 pemangku." in answer
+    async with world.sessionmaker() as session:
+        asked = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.address == "budi")))
+        assert asked[-1].payload.get("request_contact") is True
+    budi = world.chat("budi")
+    refused = await budi.sends(contact_phone="+6281234567890", contact_is_own=False)
+    assert "Itu bukan nomor Anda sendiri" in refused
+    saved = await budi.sends(contact_phone="+6281211112222", contact_is_own=True)
+    assert "Nomor HP Anda tercatat: +6281211112222." in saved
+    async with world.sessionmaker() as session:
+        phones = dict((await session.execute(select(Member.name, Member.phone))).tuples().all())
+    assert phones["Budi"] == "+6281211112222" and phones["Sari"] is None
+    again = await world.chat("ops").say("minta nomor")
+    assert "terkirim ke 2 pemangku" in again  # budi's number is confirmed now
+    other = await world.chat("ops-lain").say("minta nomor")
+    assert "terkirim ke 1 pemangku" in other  # only the pemangku of their own pekon
