@@ -262,8 +262,11 @@ class OutboxWorker:
                 due = await store.earliest_due(session, list(self._lanes))
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races
+        # the wake-up, and a cancelled worker then never stops (seen as a hung shutdown).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _drain(self) -> None:
         if self._busy:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,6 +87,11 @@ async def test_a_restart_in_the_middle_of_a_delivery_burst(
 async def test_a_crash_in_the_middle_of_a_delivery_burst_loses_nothing(
     sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram
 ) -> None:
+    if sessionmaker.kw["bind"].dialect.name == "sqlite":
+        # Killing the worker task in-process can leave its SQLite connection, and so the database
+        # write lock, behind (a real crash ends the process and releases it): the next worker then
+        # waits on the lock. PostgreSQL has no such file lock, so the simulation is honest there.
+        pytest.skip("an in-process crash keeps the killed worker's SQLite write lock")
     tg.latency = 0.05
     await _burst(sessionmaker)
     first = await start_bot(sessionmaker, tg, lease_seconds=0.5, telegram_rate_per_second=100)
