@@ -87,6 +87,7 @@ CONSOLE_ADDRESS = {
     "test_birth__cancel_at_any_point_saves_nothing",
     "test_monthly__nihil_after_confirmation_then_a_late_event_turns_it_into_a_submission",
     "test_registration__daftar_binds_the_sender_and_shows_the_menu",
+    "test_staff__staff_ask_for_phones_and_only_an_own_contact_is_kept",
 }
 
 
