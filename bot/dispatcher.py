@@ -30,7 +30,7 @@ from handlers.router import handle
 from models.base import utcnow
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
-from models.outbox import enqueue
+from models.outbox import enqueue_replies
 from models.person import Identity, Member
 from models.region import Unit
 
@@ -109,14 +109,13 @@ class Dispatcher:
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
             member_id = identity.member_id if identity is not None else None
-            for out in replies:
-                enqueue(
-                    session,
-                    channel=message.channel,
-                    address=message.sender_id,
-                    payload=out.to_payload(),
-                    member_id=member_id,
-                )
+            await enqueue_replies(
+                session,
+                channel=message.channel,
+                address=message.sender_id,
+                payloads=[out.to_payload() for out in replies],
+                member_id=member_id,
+            )
         return replies
 
     async def _failed(self, message: IncomingMessage, exc: BaseException) -> list[OutgoingMessage]:
@@ -133,10 +132,12 @@ class Dispatcher:
             async with self._sessionmaker() as session, session.begin():
                 if not await _claim(session, message):
                     return []
-                for out in replies:
-                    enqueue(
-                        session, channel=message.channel, address=message.sender_id, payload=out.to_payload()
-                    )
+                await enqueue_replies(
+                    session,
+                    channel=message.channel,
+                    address=message.sender_id,
+                    payloads=[out.to_payload() for out in replies],
+                )
         except Exception as second:
             logger.error("could not record the failed turn: %s", type(second).__name__)
             return replies

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Table, Text, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,6 +74,24 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+_QUEUE = insert(cast(Table, OutboxMessage.__table__))
+
+
+async def enqueue_replies(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    payloads: list[dict[str, Any]],
+    member_id: int | None = None,
+) -> None:
+    """Queue the replies of one turn with one Core INSERT: the hot path of every incoming message,
+    where the ORM's unit of work would cost more than the statement itself."""
+    if payloads:
+        row = {"channel": channel, "address": address, "member_id": member_id}
+        await session.execute(_QUEUE, [{**row, "payload": p} for p in payloads])
 
 
 async def enqueue_for_member(
