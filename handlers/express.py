@@ -6,8 +6,16 @@
 KIND is lahir / meninggal / datang / pindah (also mati, wafat, dtg, masuk, keluar, and close typos).
 The date may be anywhere (12-11-2026, 12/11/26, 12 nov 2026, kemarin, hari ini, 3 hari lalu); a
 16-digit number is the NIK; KK marks the head of family; WNA a foreign citizen (default WNI).
-A marked value runs to the next marker or comma; the name is what remains before or between them.
+A marked value runs to the next marker, comma or colon; the name is what remains before or between them.
 Whatever is missing or unreadable is asked next, then the usual summary and confirmation follow.
+
+A whole family moves with the word KELUARGA (or SEKELUARGA) after DATANG or PINDAH, the members
+separated by commas (or ; + dan), the date and place once for all:
+
+    PINDAH KELUARGA 5 nov 2026 ke Jakarta, Ali L KK NIK 1804..., Siti P, Rudi L
+
+The member marked KK is the head of family, else the first one; a NIK belongs to the member it is
+written with. One member only: the bot asks how many they are and then the others.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from handlers.fields import PLACE_KEYS
+from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.parsing import Invalid, parse_date, parse_name, parse_nik, parse_place, parse_sex
 from models.event import EventKind
 
@@ -46,9 +54,13 @@ MARKERS = {
     "bapak": "father_name", "bpk": "father_name",
 }  # fmt: skip
 MARKER_SPLIT = re.compile(r"\b(" + "|".join(MARKERS) + r")\b[:\s]*", re.IGNORECASE)
+VALUE_END = re.compile(r"[,;:]")  # ends a marked value ("dari Kotabumi: Ali L, ...")
 HEAD_FLAG = re.compile(r"\b(?:kk|kepala keluarga|kepala kk)\b", re.IGNORECASE)
 WNA_FLAG = re.compile(r"\bwna\b", re.IGNORECASE)
 WNI_FLAG = re.compile(r"\bwni\b", re.IGNORECASE)
+FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
+MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)  # "NIK:" stays
+MOVES = (EventKind.DATANG, EventKind.PINDAH)
 
 
 @dataclass
@@ -75,17 +87,85 @@ def parse_express(text: str, now: datetime) -> Express | None:
     kind = kind_of(first)
     if kind is None or not rest.strip():
         return None
+    if kind in MOVES and FAMILY_WORD.search(rest):
+        return _family(kind, FAMILY_WORD.sub(" ", rest, count=1), now)
     found = Express(kind, _defaults(kind))
-    rest = _take_nik(rest, found)
-    rest = _take_date(rest, found, now)
-    rest = _take_flags(rest, found)
-    head, *pairs = MARKER_SPLIT.split(rest)
-    for marker, value in zip(pairs[::2], pairs[1::2], strict=True):
-        marked, _, after = value.partition(",")  # a comma ends a marked value
-        _take_marked(MARKERS[marker.lower()], marked, found)
-        head += " " + after
-    _take_name_and_sex(head, found)
+    tokens = _read(rest, found, now)
+    sexes = [sex for token in tokens if (sex := _sex_of(token))]
+    if sexes:
+        found.values["sex"] = sexes[0]
+    _take_name([t for t in tokens if not _sex_of(t)], found)
     return found
+
+
+def _read(text: str, found: Express, now: datetime) -> list[str]:
+    """Take the NIK, date, flags and marked values into `found`; the words left (names and sexes)."""
+    text = _take_nik(text, found)
+    text = _take_date(text, found, now)
+    text = _take_flags(text, found)
+    head, *pairs = MARKER_SPLIT.split(text)
+    for marker, value in zip(pairs[::2], pairs[1::2], strict=True):
+        marked, *after = VALUE_END.split(value, maxsplit=1)
+        _take_marked(MARKERS[marker.lower()], marked, found)
+        head += " " + " ".join(after)
+    return [t for t in re.split(r"[\s,;]+", head) if t]
+
+
+def _family(kind: str, text: str, now: datetime) -> Express:
+    """A whole-family move: the members one by one, what they share once."""
+    found = Express(kind, {"citizenship": "WNI", "family": True})
+    members: list[dict[str, Any]] = []
+    for segment in MEMBER_SEPARATOR.split(text):
+        part = Express(kind)
+        people = _people(_read(segment, part, now), part)
+        found.problem = found.problem or part.problem
+        own: dict[str, Any] = {key: part.values.pop(key) for key in ("nik", "is_head") if key in part.values}
+        found.values |= part.values  # the date, the place, WNA
+        if people:
+            people[0] |= own
+        members += people
+    members.sort(key=lambda member: not member.get("is_head"))  # the head first; stable otherwise
+    if sum(bool(m.get("is_head")) for m in members) > 1:
+        _note(found, "family_heads")
+    if len(members) > MAX_FAMILY:
+        _note(found, "count")
+        members = members[:MAX_FAMILY]
+    for n, member in enumerate(members, 1):
+        found.values |= {f"m{n}.{key}": value for key, value in member.items() if key != "is_head"}
+        found.values.setdefault(f"m{n}.nik", None)
+    if len(members) > 1:
+        found.values["count"] = len(members)
+    return found
+
+
+def _people(tokens: list[str], found: Express) -> list[dict[str, Any]]:
+    """Names each ended by a sex word ("Ali L Siti P" is two people); a last name may lack one."""
+    people: list[dict[str, Any]] = []
+    name: list[str] = []
+    for token in tokens:
+        sex = _sex_of(token)
+        if sex is None:
+            name.append(token)
+        elif name:
+            people.append(_person(name, sex, found))
+            name = []
+    if name:
+        people.append(_person(name, None, found))
+    return people
+
+
+def _person(name: list[str], sex: str | None, found: Express) -> dict[str, Any]:
+    person = Express(found.kind)
+    _take_name(name, person)
+    found.problem = found.problem or person.problem
+    return person.values | ({"sex": sex} if sex else {})
+
+
+def _sex_of(token: str) -> str | None:
+    try:
+        return str(parse_sex(token))
+    except Invalid:
+        return None
 
 
 def _defaults(kind: str) -> dict[str, Any]:
@@ -137,17 +217,9 @@ def _take_flags(text: str, found: Express) -> str:
     return text
 
 
-def _take_name_and_sex(text: str, found: Express) -> None:
-    tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-    name_tokens = []
-    for token in tokens:
-        try:
-            found.values.setdefault("sex", str(parse_sex(token)))
-            continue
-        except Invalid:
-            name_tokens.append(token)
-    if name_tokens:
-        _store(found, "name", " ".join(name_tokens), parse_name)
+def _take_name(tokens: list[str], found: Express) -> None:
+    if tokens:
+        _store(found, "name", " ".join(tokens), parse_name)
 
 
 def _take_marked(what: str, value: str, found: Express) -> None:

@@ -71,6 +71,7 @@ HELP_PEMANGKU = (
     "MENINGGAL Sukardi L 10/11/2026 di rumah KK\n"
     "DATANG Andi L kemarin dari Bandar Lampung NIK 1804011203900001\n"
     "PINDAH Rina P 5 nov 2026 ke Jakarta\n"
+    "PINDAH KELUARGA 5 nov 2026 ke Jakarta, Ali L KK, Siti P, Rudi L\n"
     "(KK = kepala keluarga, WNA bila warga asing. Yang belum ada akan ditanyakan.)"
 )
 HELP_STAFF = (
@@ -157,6 +158,7 @@ ERRORS = {
     "nik_length": "NIK harus 16 angka. Mohon periksa lagi, atau ketik - bila tidak ada.",
     "nik_invalid": "NIK itu tidak mungkin benar (kode wilayah atau tanggalnya salah). Mohon periksa lagi.",
     "count": "Mohon tulis jumlahnya dengan angka, 2 sampai 20. Contoh: 4.",
+    "family_heads": "Hanya satu anggota yang boleh ditandai KK; yang pertama ditandai KK dipakai.",
     "choice": "Mohon pilih salah satu: ketik nomornya atau katanya.",
 }
 WARNINGS = {

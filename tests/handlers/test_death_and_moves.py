@@ -143,3 +143,75 @@ async def test_express_asks_what_is_missing_and_explains_what_is_wrong(world: Wo
     await chat.say("batal")
     answer = await chat.say("pindah Rina")
     assert texts.QUESTIONS["sex"] in answer
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "place", "citizenship"),
+    [
+        (
+            "PINDAH KELUARGA 5 nov 2026 ke Jakarta, Ali L KK NIK 1804011203900001, Siti P, Rudi L",
+            "pindah",
+            "Jakarta",
+            "WNI",
+        ),
+        ("datang sekeluarga 5/11/26 dari Kotabumi: Ali lk Siti pr Rudi L wna", "datang", "Kotabumi", "WNA"),
+        (
+            "pndh klg Siti P, Ali L KK nik: 1804011203900001 dan Rudi L ke Jakarta 5-11-2026",
+            "pindah",
+            "Jakarta",
+            "WNI",
+        ),
+    ],
+)
+async def test_express_whole_family_in_one_line(
+    world: World, line: str, kind: str, place: str, citizenship: str
+) -> None:
+    chat = world.chat("budi")
+    summary = await chat.say(line)
+    assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in summary, summary
+    assert "Jumlah orang: 3" in summary and "Anggota 1: Nama: Ali" in summary
+    assert "tersimpan" in await chat.say("simpan")
+    event = await _only_event(world)
+    people = [(p.name, p.sex, p.is_head, p.citizenship) for p in event.persons]
+    assert people == [
+        ("Ali", "L", True, citizenship),
+        ("Siti", "P", False, citizenship),
+        ("Rudi", "L", False, citizenship),
+    ]
+    assert (event.kind, event.event_date) == (kind, date(2026, 11, 5))
+    assert {p.origin if kind == "datang" else p.destination for p in event.persons} == {place}
+    assert [p.nik for p in event.persons] == (
+        [None] * 3 if kind == "datang" else ["1804011203900001", None, None]
+    )
+
+
+async def test_express_family_of_one_asks_for_the_others(world: World) -> None:
+    chat = world.chat("budi")
+    assert texts.QUESTIONS["count"] in await chat.say("PINDAH KELUARGA Ali L kemarin ke Jakarta")
+    assert "Anggota 2 dari 2" in await chat.say("2")
+    await chat.script("Siti", "P")
+    assert "Jumlah orang: 2" in await chat.say("-")
+    await chat.say("simpan")
+    event = await _only_event(world)
+    assert [(p.name, p.is_head) for p in event.persons] == [("Ali", True), ("Siti", False)]
+
+
+async def test_express_family_with_two_heads_is_explained_and_the_first_kept(world: World) -> None:
+    chat = world.chat("budi")
+    summary = await chat.say("DATANG KELUARGA Ali L KK, Siti P KK, kemarin dari Liwa")
+    assert texts.ERRORS["family_heads"] in summary and "Jumlah orang: 2" in summary
+    await chat.say("simpan")
+    event = await _only_event(world)
+    assert [(p.name, p.is_head) for p in event.persons] == [("Ali", True), ("Siti", False)]
+
+
+async def test_every_example_in_bantuan_reaches_its_summary(world: World) -> None:
+    help_text = await world.chat("budi").say("bantuan")
+    kinds = ("LAHIR", "MENINGGAL", "DATANG", "PINDAH")
+    examples = [line for line in help_text.splitlines() if line.split(" ")[0] in kinds]
+    assert len(examples) == 5
+    for line in examples:
+        chat = world.chat("budi")
+        kind = line.split(" ")[0].lower()
+        assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in await chat.say(line), line
+        await chat.say("batal")
