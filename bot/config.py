@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     draft_ttl_hours: int = 48
     invite_ttl_days: int = 14
     outbox_max_attempts: int = 8
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)  # after a crash, claimed rows wait this long
 
 
 @lru_cache(maxsize=1)

@@ -123,13 +123,13 @@ class OutboxWorker:
         *,
         clock: Callable[[], datetime] = utcnow,
         poll_seconds: float = 1.0,
-        lease_seconds: float = 60.0,
+        lease_seconds: float | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._clock = clock
         self._poll = poll_seconds
-        self._lease = timedelta(seconds=lease_seconds)
+        self._lease = timedelta(seconds=lease_seconds or settings.outbox_lease_seconds)
         self._lanes: dict[str, _Lane] = {}
         self._busy: dict[ChatKey, asyncio.Task[None]] = {}
         self._claimed = 0  # rows claimed and not yet sent, failed or given back

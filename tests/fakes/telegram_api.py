@@ -78,6 +78,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._arrived = asyncio.Event()
+        self._closing = False
         self._window: deque[float] = deque()
         self._server: WebServer | None = None
 
@@ -96,7 +97,8 @@ class FakeTelegram:
 
     async def __aexit__(self, *_exc: object) -> None:
         assert self._server is not None
-        self._arrived.set()  # release long polls
+        self._closing = True
+        self._arrived.set()  # release long polls (a killed client's poll would run to its timeout)
         await self._server.stop()
 
     @property
@@ -168,7 +170,7 @@ class FakeTelegram:
         deadline = time.monotonic() + float(p.get("timeout") or 0)
         while True:
             ready = self._replay + [u for u in self._updates if u["update_id"] > self._confirmed]
-            if ready or time.monotonic() >= deadline:
+            if ready or self._closing or time.monotonic() >= deadline:
                 self._replay = []
                 return ready[: int(p.get("limit") or 100)]
             self._arrived.clear()
