@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 import typer
+
+from bot.logs import configure_logging
 
 app = typer.Typer(help="pemangku-bot: laporan kependudukan bulanan pemangku.", no_args_is_help=True)
 
@@ -33,8 +34,6 @@ def _register_all() -> None:
 
 def main() -> None:
     """Entry point of the console script."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # Bot API URLs carry the token
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not for operators
+    configure_logging()
     _register_all()
     app()

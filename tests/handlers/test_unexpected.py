@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
 from sqlalchemy import select
 
+from bot.logs import configure_logging
 from handlers import texts
 from models.conversation import Conversation
 from models.event import Event
@@ -101,3 +103,20 @@ async def test_nik_never_reaches_the_logs(world: World, caplog: pytest.LogCaptur
     assert NIK not in caplog.text and "Andi" not in caplog.text
     for message in chat.last + world.chat("ops").last:
         assert NIK not in message.text
+
+
+async def test_a_nik_in_a_library_s_debug_log_is_masked_by_the_process_handler(world: World) -> None:
+    stream, root_level = io.StringIO(), logging.getLogger().level
+    handler = configure_logging(stream, level=logging.DEBUG)  # what `pemangku` installs, at DEBUG
+    engine_log = logging.getLogger("sqlalchemy.engine")
+    engine_log.setLevel(logging.DEBUG)  # an operator chasing a problem logs SQL and its parameters
+    try:
+        chat = world.chat("budi")
+        await chat.script(f"DATANG Andi L kemarin dari Liwa NIK {NIK}", "simpan")
+    finally:
+        engine_log.setLevel(logging.WARNING)
+        logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(root_level)
+    logged = stream.getvalue()
+    assert "INSERT INTO event_person" in logged and "************0001" in logged
+    assert NIK not in logged
