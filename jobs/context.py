@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,6 +11,7 @@ from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.base import WIB, add_months, month_of, wib_date
+from models.locks import hold_lock
 from models.months import deadline_of
 
 
@@ -51,6 +54,14 @@ class JobContext:
 
     sessionmaker: async_sessionmaker[AsyncSession]
     schedule: Schedule
+
+    @asynccontextmanager
+    async def pass_session(self, name: str) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction holds the pass's lock: the same pass started elsewhere (the
+        scheduler of another process, `pemangku jobs run`) waits, then finds its work done."""
+        async with self.sessionmaker() as session:
+            await hold_lock(session, f"pass:{name}")
+            yield session
 
 
 def recent_periods(now: datetime, back: int = 3) -> list[date]:

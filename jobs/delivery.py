@@ -247,7 +247,7 @@ async def run_delivery(ctx: JobContext, now: datetime) -> int:
     """The delivery pass (outside the quiet hours); returns how many messages were queued."""
     if ctx.schedule.quiet(now):
         return 0
-    async with ctx.sessionmaker() as session:
+    async with ctx.pass_session("delivery") as session:
         queued = await deliver_closed(session, ctx.schedule, now)
         await session.commit()
     return queued

@@ -120,7 +120,7 @@ async def run_escalation(ctx: JobContext, now: datetime) -> int:
     if ctx.schedule.quiet(now):
         return 0
     today, queued, schedule = wib_date(now), 0, ctx.schedule
-    async with ctx.sessionmaker() as session:
+    async with ctx.pass_session("escalation") as session:
         for period in recent_periods(now):
             if _due(schedule, period, today, schedule.escalate_staff_after_days):
                 queued += await _escalate_staff(session, schedule, period)

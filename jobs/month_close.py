@@ -61,7 +61,7 @@ async def run_month_close(ctx: JobContext, now: datetime) -> int:
     period = due_period(ctx.schedule, now)
     if period is None:
         return 0
-    async with ctx.sessionmaker() as session:
+    async with ctx.pass_session("close") as session:
         closed = await close_due_months(session, period, now)
         await session.commit()
     return closed

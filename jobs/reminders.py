@@ -65,7 +65,7 @@ async def run_reminders(ctx: JobContext, now: datetime) -> int:
     if ctx.schedule.quiet(now):
         return 0
     today, queued = wib_date(now), 0
-    async with ctx.sessionmaker() as session:
+    async with ctx.pass_session("reminders") as session:
         for period in recent_periods(now):
             offset = latest_due_step(ctx.schedule, period, today)
             if offset is None:

@@ -226,7 +226,10 @@ async def create_units(
 ) -> list[Unit]:
     """Validate all entries, then create the units with the next local codes `<pekon>-NN`."""
     wanted = {e.pekon_kode for e in entries}
-    pekons = set(await session.scalars(select(Pekon.kode).where(Pekon.kode.in_(wanted))))
+    # Locking the pekon rows makes two operators adding units to one pekon at once wait for each
+    # other, so the second sees the first's codes and names (SQLite's single writer does this anyway).
+    locked = select(Pekon.kode).where(Pekon.kode.in_(wanted)).order_by(Pekon.kode).with_for_update()
+    pekons = set(await session.scalars(locked))
     top, names = await _existing_units(session, pekons)
     seen: dict[tuple[str, str], int | None] = {}
     check([p for e in entries for p in _check_unit(e, pekons, names, seen)])

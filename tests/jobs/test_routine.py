@@ -3,12 +3,16 @@ reminders, quiet hours, stop on submission, escalation, close, delivery, reopen;
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import make_engine, make_sessionmaker
 from bot.messages import OutgoingMessage
+from jobs.context import JobContext, Schedule
+from jobs.scheduler import PASSES
 from models.base import WIB
 from models.months import close_months, reopen_month
 from models.outbox import OutboxMessage, StoredDocument
@@ -185,3 +189,29 @@ async def test_a_pekon_that_starts_later_neither_closes_nor_blocks(
     async with sessionmaker() as session:
         closed = set(await session.scalars(select(PekonMonth.pekon_kode).where(PekonMonth.period == NOV)))
     assert closed == {TRIMULYO}
+
+
+async def test_a_pass_run_by_two_processes_at_once_is_done_once(
+    sessionmaker: async_sessionmaker[AsyncSession], db_url: str
+) -> None:
+    """The scheduler and an operator's `pemangku jobs run` at the same moment: one waits for the
+    other, then finds nothing left to do (each has its own engine, as two processes would)."""
+    world = await make_world(sessionmaker)
+    other_engine = make_engine(db_url)
+    other = JobContext(make_sessionmaker(other_engine), Schedule())
+    try:
+        for name, now in [
+            ("reminders", wib(date_(12, 2), 8)),
+            ("escalation", wib(date_(12, 9), 8)),
+            ("close", wib(date_(12, 12), 8)),
+            ("delivery", wib(date_(12, 12), 8)),
+        ]:
+            done = await asyncio.gather(PASSES[name](world.ctx, now), PASSES[name](other, now))
+            assert min(done) == 0 and max(done) > 0, (name, done)
+    finally:
+        await other_engine.dispose()
+    async with sessionmaker() as session:
+        keys = list(await session.scalars(select(OutboxMessage.dedupe_key)))
+        names = list(await session.scalars(select(StoredDocument.filename)))
+    assert len(keys) == len(set(keys)) and len([k for k in keys if k and k.startswith("recap:")]) == 9
+    assert sorted(names) == sorted(set(names)) and len(names) == 4  # the pekon's two, the roll-up's two

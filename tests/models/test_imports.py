@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.audit import AuditEntry
 from models.baseline_import import BASELINE_COLUMNS, BASELINE_OPTIONAL, import_baselines
@@ -171,6 +172,23 @@ async def test_units_get_stable_codes_after_the_existing_ones(session: AsyncSess
         (f"{TRIMULYO}-03", "Pemangku Sidodadi", 3),
         (f"{TRIMULYO}-04", "Pemangku Sukaraja", 4),
     ]
+
+
+async def test_two_operators_adding_units_at_once_get_distinct_codes(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await seed_pekon(session, units=1)
+    await session.commit()
+
+    async def add(name: str) -> str:
+        async with sessionmaker() as s, s.begin():
+            [unit] = await create_units(s, [UnitEntry(None, TRIMULYO, name)])
+            return unit.kode
+
+    codes = await asyncio.gather(add("Sidodadi"), add("Sukaraja"), add("Way Petai"))
+    assert sorted(codes) == [f"{TRIMULYO}-0{n}" for n in (2, 3, 4)]
+    same = await asyncio.gather(add("Talang"), add("talang"), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in same) == ["ImportRejected", "str"]
 
 
 @pytest.mark.parametrize(
