@@ -94,9 +94,10 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
 
 
 async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    if said(turn, texts.WORDS_MENU):
-        turn.state.clear()
-        return [menu(member)]
+    if said(turn, texts.WORDS_MENU + texts.WORDS_GREETING):
+        return _to_menu(turn, member)
+    if turn.state.flow is None and said(turn, texts.WORDS_THANKS):
+        return [menu(member, texts.THANKS_REPLY)]
     if said(turn, texts.WORDS_CANCEL):
         text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
         turn.state.clear()
@@ -127,6 +128,17 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     elif member.role == Role.STAFF and (reason := reopen_reason(turn.text)) is not None:
         return await reopen(turn, reason)
     return [menu(member, texts.NOT_UNDERSTOOD)]
+
+
+def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
+    """The menu; a greeting keeps an unfinished draft (people come back with "halo"), while an
+    explicit "menu" drops it and says so."""
+    if turn.state.flow is None:
+        return [menu(member)]
+    if said(turn, texts.WORDS_GREETING):
+        return [OutgoingMessage(texts.DRAFT_KEPT), *_repeat(turn, member)]
+    turn.state.clear()
+    return [menu(member, texts.DRAFT_DROPPED)]
 
 
 def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:

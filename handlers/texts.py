@@ -17,6 +17,9 @@ NOT_UNDERSTOOD = "Maaf, saya belum mengerti. Pilih salah satu menu di bawah, ata
 DRAFT_EXPIRED = "Laporan yang belum selesai sejak lebih dari {hours} jam sudah dihapus. Silakan mulai lagi."
 CANCELLED = "Baik, dibatalkan. Tidak ada yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada yang sedang diisi."
+DRAFT_KEPT = "Halo! Isian Anda tadi masih tersimpan. Lanjutkan di bawah, atau ketik BATAL untuk berhenti."
+DRAFT_DROPPED = "Isian yang belum selesai tadi dibatalkan; tidak ada yang disimpan."
+THANKS_REPLY = "Sama-sama! Bila ada laporan lagi, pilih dari menu."
 
 # registration (handlers/registration.py)
 REGISTER_NEED_CODE = "Ketik DAFTAR diikuti kode undangan Anda, misalnya: DAFTAR ABCD-EFGH"
@@ -56,7 +59,12 @@ MENU_STAFF = {
 MENU_CAMAT = {"status": "Status Kecamatan", "bantuan": "Bantuan"}
 WORDS_CANCEL = ("batal", "cancel", "/batal", "/cancel")
 WORDS_BACK = ("kembali", "balik", "back", "/kembali")
-WORDS_MENU = ("menu", "/menu", "/start", "mulai", "halo", "hai", "hi")
+WORDS_MENU = ("menu", "/menu")
+WORDS_GREETING = (
+    "/start", "mulai", "halo", "hallo", "hai", "hi", "assalamualaikum", "selamat pagi", "selamat siang",
+    "selamat sore", "selamat malam",
+)  # fmt: skip
+WORDS_THANKS = ("terima kasih", "terimakasih", "makasih", "trims", "thanks", "tq", "tks", "matur nuwun")
 WORDS_HELP = ("bantuan", "/help", "/bantuan", "help", "tolong")
 WORDS_CHANGE = ("ubah", "ganti", "edit")
 

@@ -120,3 +120,24 @@ async def test_a_nik_in_a_library_s_debug_log_is_masked_by_the_process_handler(w
     logged = stream.getvalue()
     assert "INSERT INTO event_person" in logged and "************0001" in logged
     assert NIK not in logged
+
+
+async def test_a_greeting_in_the_middle_keeps_the_draft_and_menu_drops_it(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("Lapor Lahir", "Putri Ayu")
+    for greeting in ("Halo!", "/start", "selamat pagi"):
+        answer = await chat.say(greeting)
+        assert answer.startswith(texts.DRAFT_KEPT) and texts.QUESTIONS["sex"] in answer
+    flow, step, data = await _state(world, "budi")
+    assert (flow, step, data["v"]) == ("report", "ask:sex", {"name": "Putri Ayu"})
+    assert texts.QUESTION_DATE["lahir"] in await chat.say("P")  # carries on where it was
+
+    answer = await chat.say("menu")
+    assert answer.startswith(texts.DRAFT_DROPPED) and texts.MENU_PEMANGKU["lahir"] in answer
+    assert (await _state(world, "budi"))[:2] == (None, None)
+    assert texts.NOTHING_TO_CANCEL in await chat.say("batal")
+
+
+async def test_thanks_at_the_menu_gets_a_kind_answer(world: World) -> None:
+    answer = await world.chat("budi").say("Terima kasih")
+    assert answer.startswith(texts.THANKS_REPLY) and texts.MENU_PEMANGKU["lahir"] in answer
