@@ -8,6 +8,11 @@ for each reply like a person does; all pemangku run at once. No network: message
     .venv/bin/python -m bench.inbound                      # SQLite in a temporary file
     .venv/bin/python -m bench.inbound --url postgresql://postgres@127.0.0.1:5432/bench
     PEMANGKU_BENCH_DATABASE_URL=postgresql://... .venv/bin/python -m bench.inbound --pemangku 400
+    .venv/bin/python -m bench.inbound --url postgresql://... --pemangku 400 --reports 1 --rate 230
+
+Without --rate every pemangku sends the next message as soon as the reply is there: the bot is
+saturated and the figure is its throughput. With --rate messages arrive at that many per second in all
+(Poisson arrivals from random pemangku): the latency a person sees at that load.
 
 The schema of the database named by --url is DROPPED and recreated (schema public).
 """
@@ -20,6 +25,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import random
 import statistics
 import tempfile
 import time
@@ -108,50 +114,93 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession], pemangku: int) ->
     return addresses
 
 
-async def person(
-    dispatcher: Dispatcher, address: str, reports: int, offset: int, latencies: list[float]
+def script(offset: int, reports: int) -> list[str]:
+    """Every line one pemangku types: `reports` complete birth reports."""
+    return [line for r in range(reports) for line in birth_script(offset * reports + r)]
+
+
+async def say(dispatcher: Dispatcher, address: str, line: str) -> str:
+    """One message through the dispatcher; the first reply's text."""
+    message = IncomingMessage(
+        channel=Channel.CONSOLE,
+        sender_id=address,
+        external_id=f"bench-{os.getpid()}-{next(_ids)}",
+        received_at=utcnow(),
+        text=line,
+    )
+    replies = await dispatcher.dispatch(message)
+    assert replies, f"no reply to {line!r}"
+    return replies[0].text
+
+
+async def person(dispatcher: Dispatcher, address: str, lines: list[str], latencies: list[float]) -> None:
+    """Closed loop: one pemangku typing the next line as soon as the reply is there."""
+    for line in lines:
+        started = time.perf_counter()
+        answer = await say(dispatcher, address, line)
+        latencies.append(time.perf_counter() - started)
+    assert "tersimpan" in answer, answer
+
+
+async def paced(
+    dispatcher: Dispatcher, scripts: dict[str, list[str]], rate: float, latencies: list[float]
 ) -> None:
-    """One pemangku sending `reports` complete birth reports, message after message."""
-    for r in range(reports):
-        for line in birth_script(offset * reports + r):
-            message = IncomingMessage(
-                channel=Channel.CONSOLE,
-                sender_id=address,
-                external_id=f"bench-{os.getpid()}-{next(_ids)}",
-                received_at=utcnow(),
-                text=line,
-            )
-            started = time.perf_counter()
-            replies = await dispatcher.dispatch(message)
-            latencies.append(time.perf_counter() - started)
-            assert replies, f"no reply to {line!r}"
-        assert "tersimpan" in replies[0].text, replies[0].text
+    """Open loop: messages arrive `rate` per second in all (Poisson), each from a random pemangku
+    with lines left; a pemangku's next line waits for the reply to the previous one. Latency counts
+    from the arrival."""
+    turns = {address: asyncio.Lock() for address in scripts}
+
+    async def arrive(address: str, line: str) -> None:
+        arrived = time.perf_counter()
+        async with turns[address]:
+            await say(dispatcher, address, line)
+        latencies.append(time.perf_counter() - arrived)
+
+    order = [address for address, lines in scripts.items() for _ in lines]
+    random.shuffle(order)  # people at different points of their reports, as in real life
+    typed = {address: iter(lines) for address, lines in scripts.items()}
+    tasks, due = [], time.perf_counter()
+    for address in order:
+        due += random.expovariate(rate)  # an absolute timetable: the loop's delays do not add up
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        tasks.append(asyncio.create_task(arrive(address, next(typed[address]))))
+    await asyncio.gather(*tasks)
 
 
-async def drive(url: str, people: list[tuple[int, str]], reports: int) -> Result:
+async def drive(url: str, people: list[tuple[int, str]], reports: int, rate: float | None) -> Result:
     """Run these pemangku at once in this process: (latencies, wall seconds, CPU seconds)."""
     engine = make_engine(url)
     dispatcher = Dispatcher(make_sessionmaker(engine), Settings(database_url=url))
+    scripts = {address: script(i, reports) for i, address in people}
     latencies: list[float] = []
     started, cpu = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(person(dispatcher, a, reports, i, latencies) for i, a in people))
+    if rate:
+        await paced(dispatcher, scripts, rate, latencies)
+    else:
+        await asyncio.gather(*(person(dispatcher, a, lines, latencies) for a, lines in scripts.items()))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await engine.dispose()
     return latencies, elapsed, cpu
 
 
-def _child(url: str, people: list[tuple[int, str]], reports: int, out: Queue[Result]) -> None:
-    out.put(asyncio.run(drive(url, people, reports)))
+def _child(
+    url: str, people: list[tuple[int, str]], reports: int, rate: float | None, out: Queue[Result]
+) -> None:
+    out.put(asyncio.run(drive(url, people, reports, rate)))
 
 
-def run_processes(url: str, people: list[tuple[int, str]], reports: int, processes: int) -> list[Result]:
-    """Split the pemangku over worker processes, each with its own dispatcher and connection pool."""
+def run_processes(
+    url: str, people: list[tuple[int, str]], reports: int, processes: int, rate: float | None
+) -> list[Result]:
+    """Split the pemangku (and the offered rate) over worker processes, each with its own dispatcher
+    and connection pool."""
     if processes == 1:
-        return [asyncio.run(drive(url, people, reports))]
+        return [asyncio.run(drive(url, people, reports, rate))]
+    share = rate / processes if rate else None
     context = multiprocessing.get_context("spawn")
     out: Queue[Result] = context.Queue()
     workers = [
-        context.Process(target=_child, args=(url, people[n::processes], reports, out))
+        context.Process(target=_child, args=(url, people[n::processes], reports, share, out))
         for n in range(processes)
     ]
     for worker in workers:
@@ -178,10 +227,10 @@ async def ledger_counts(url: str) -> tuple[int, int]:
     return events, outbox
 
 
-def run(url: str, pemangku: int, reports: int, processes: int) -> None:
+def run(url: str, pemangku: int, reports: int, processes: int, rate: float | None) -> None:
     """Seed, run everybody at once, print the figures and check the ledger."""
     addresses = asyncio.run(prepare(url, pemangku))
-    results = run_processes(url, list(enumerate(addresses)), reports, processes)
+    results = run_processes(url, list(enumerate(addresses)), reports, processes, rate)
     latencies = sorted(x for r in results for x in r[0])
     elapsed = max(r[1] for r in results)
     cpu = sum(r[2] for r in results)
@@ -189,7 +238,8 @@ def run(url: str, pemangku: int, reports: int, processes: int) -> None:
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(f"database          {url.split(':', 1)[0]}, {processes} bot process(es)")
-    print(f"pemangku          {pemangku} concurrent, {reports} birth report(s) each")
+    pace = f"offering {rate:.0f} messages/s in all" if rate else "each as fast as the bot answers"
+    print(f"pemangku          {pemangku} concurrent, {reports} birth report(s) each, {pace}")
     print(
         f"messages          {len(latencies)} in {elapsed:.2f} s = {len(latencies) / elapsed:.0f} messages/s"
     )
@@ -217,10 +267,16 @@ def main() -> None:
     parser.add_argument("--pemangku", type=int, default=200)
     parser.add_argument("--reports", type=int, default=3)
     parser.add_argument("--processes", type=int, default=1, help="bot processes sharing the pemangku")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="messages/s offered by all pemangku together (people pause between "
+        "messages; latency at a given load) instead of saturating the bot (throughput)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = normalise_url(args.url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        run(url, args.pemangku, args.reports, args.processes)
+        run(url, args.pemangku, args.reports, args.processes, args.rate)
 
 
 if __name__ == "__main__":

@@ -93,8 +93,15 @@ def _apply(figures: dict[str, int], lines: Sequence[EventPerson], same_month: bo
     return out
 
 
+def _only_adds(lines: Sequence[EventPerson]) -> bool:
+    """Whether every line adds people (a birth or a move in, reported): no figure can go down."""
+    return all(line.sign > 0 and line.kind in (EventKind.LAHIR, EventKind.DATANG) for line in lines)
+
+
 async def _refuse_negative(session: AsyncSession, unit: Unit, period: date, lines: list[EventPerson]) -> None:
     """Refuse lines that would push any figure of this or a later open month below zero."""
+    if _only_adds(lines):  # the figures are never negative, so adding keeps them so (no query)
+        return
     last = await session.scalar(select(func.max(EventPerson.period)).where(EventPerson.unit_id == unit.id))
     month = period
     while True:
