@@ -95,7 +95,10 @@ PHONE_ASK = (
 PHONE_ASKED = "Permintaan konfirmasi nomor HP terkirim ke {count} pemangku."
 PHONE_NOT_OWN = 'Itu bukan nomor Anda sendiri. Tekan "Kirim nomor HP saya" untuk membagikan nomor Anda.'
 PHONE_SAVED = "Terima kasih! Nomor HP Anda tercatat: {phone}."
-HELP_CAMAT = "Menu camat: Status Kecamatan menampilkan laporan setiap {village} bulan ini."
+HELP_CAMAT = (
+    "Menu camat: Status Kecamatan menampilkan laporan setiap {village} untuk bulan lalu, "
+    "yaitu bulan yang sedang dilaporkan."
+)
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 
 # the four reports (handlers/fields.py, handlers/report_flow.py, handlers/report_save.py)
