@@ -1,4 +1,5 @@
-"""The demo's console transcript: a new pemangku registers with an invite code and reports a birth."""
+"""The demo's console transcript: a new pemangku registers with an invite code, reports a birth
+question by question, then a family moving out in one typed line."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ DEMO_NAME = "Rini Anggraini"
 
 
 def demo_lines(code: str) -> list[str]:
-    """Registration, then a birth with one wrong answer and the summary confirmed."""
+    """Registration, a birth with one wrong answer and the summary confirmed, then an express line."""
     return [
         f"DAFTAR {format_code(code)}",
         "Lapor Lahir",
@@ -32,6 +33,8 @@ def demo_lines(code: str) -> list[str]:
         "Bambang",
         "-",
         "1",
+        "simpan",
+        "PINDAH KELUARGA kemarin ke Bandar Lampung, Joko L KK, Sumi P, Bayu L",
         "simpan",
     ]
 

@@ -200,6 +200,13 @@ def _label(key: str) -> str:
     return texts.LABELS[key]
 
 
+def _member_line(member: str, values: dict[str, Any]) -> str:
+    """ "Anggota 1 (kepala keluarga): Ali · L (laki-laki) · NIK -" """
+    shown = {base: show_value(base, values.get(f"{member}.{base}")) for base in ("name", "sex", "nik")}
+    head = texts.MEMBER_HEAD if member == "m1" else ""
+    return texts.SUMMARY_MEMBER.format(n=member[1:], head=head, **shown)
+
+
 def show_value(key: str, value: Any) -> str:
     """A draft value as shown in a summary (NIK masked)."""
     base = key.rsplit(".", 1)[-1]
@@ -221,9 +228,12 @@ def summary(turn: Turn) -> OutgoingMessage:
     data = _data(turn)
     kind = data["kind"]
     lines = [texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind])]
-    lines += [
-        f"{_label(f.key)}: {show_value(f.key, data['v'].get(f.key))}" for f in fields_for(kind, data["v"])
-    ]
+    for f in fields_for(kind, data["v"]):
+        member, _, base = f.key.rpartition(".")
+        if not member:
+            lines.append(f"{_label(f.key)}: {show_value(f.key, data['v'].get(f.key))}")
+        elif base == "name":  # a family member on one line: a cheap phone's screen is short
+            lines.append(_member_line(member, data["v"]))
     lines.append(texts.SUMMARY_FOOTER)
     return OutgoingMessage("\n".join(lines), choices(texts.SUMMARY_CHOICES))
 

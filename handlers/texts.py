@@ -150,6 +150,7 @@ LABELS = {
     "destination": "Pindah ke",
 }
 MEMBER_LABEL = "Anggota {n}"
+SUMMARY_MEMBER = "Anggota {n}{head}: {name} · {sex} · NIK {nik}"
 SEX_CHOICES = {"L": "L (laki-laki)", "P": "P (perempuan)"}
 CITIZENSHIP_CHOICES = {"WNI": "WNI", "WNA": "WNA"}
 YES_NO_CHOICES = {"ya": "Ya", "tidak": "Tidak"}

@@ -80,6 +80,12 @@ async def test_the_demo_transcript_registers_and_reports(
     transcript = "\n".join(printed)
     assert "Selamat datang, Rini Anggraini! Anda terdaftar untuk Pemangku 2" in transcript
     assert "Tanggal itu belum bisa saya baca" in transcript and "Laporan kelahiran tersimpan" in transcript
+    assert "Jumlah orang: 3" in transcript and "Laporan kepindahan tersimpan" in transcript
     async with sessionmaker() as s:
-        [event] = list(await s.scalars(select(Event)))
-    assert event.unit_id == units[1].id and event.persons[0].father_name == "Bambang"
+        birth, move = list(await s.scalars(select(Event).order_by(Event.id)))
+    assert birth.unit_id == units[1].id and birth.persons[0].father_name == "Bambang"
+    assert [(p.name, p.is_head, p.destination) for p in move.persons] == [
+        ("Joko", True, "Bandar Lampung"),
+        ("Sumi", False, "Bandar Lampung"),
+        ("Bayu", False, "Bandar Lampung"),
+    ]

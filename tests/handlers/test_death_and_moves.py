@@ -57,12 +57,13 @@ async def test_whole_family_moves_out_with_one_head(world: World) -> None:
     assert "Anggota 1 dari 3 (kepala keluarga)" in await chat.say("3 orang")
     await chat.script("Ali", "L", "-", "Siti", "P", "-", "Rudi", "L", "-", "kemarin", "Jakarta", "WNI")
     summary = chat.last[0].text
-    assert "Anggota 3: Nama: Rudi" in summary and "Jumlah orang: 3" in summary
+    assert "Anggota 1 (kepala keluarga): Ali · L (laki-laki) · NIK -" in summary
+    assert "Anggota 3: Rudi · L (laki-laki) · NIK -" in summary and "Jumlah orang: 3" in summary
     # change the count on the summary: the flow asks for the new member, then returns to the summary
     await chat.script("ubah", "Jumlah orang")
     assert "Anggota 4 dari 4: Siapa nama lengkapnya?" in await chat.say("4")
     await chat.script("Rina", "P")
-    assert "Anggota 4: Nama: Rina" in await chat.say("-")
+    assert "Anggota 4: Rina · P (perempuan) · NIK -" in await chat.say("-")
     await chat.say("simpan")
     event = await _only_event(world)
     people = [(p.name, p.sex, p.is_head, p.destination) for p in event.persons]
@@ -169,7 +170,7 @@ async def test_express_whole_family_in_one_line(
     chat = world.chat("budi")
     summary = await chat.say(line)
     assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in summary, summary
-    assert "Jumlah orang: 3" in summary and "Anggota 1: Nama: Ali" in summary
+    assert "Jumlah orang: 3" in summary and "Anggota 1 (kepala keluarga): Ali · L" in summary
     assert "tersimpan" in await chat.say("simpan")
     event = await _only_event(world)
     people = [(p.name, p.sex, p.is_head, p.citizenship) for p in event.persons]
