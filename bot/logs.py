@@ -12,13 +12,15 @@ import re
 import sys
 from typing import TextIO
 
-NIK_RUN = re.compile(r"(?<!\d)\d{12}(\d{4})(?!\d)")
+from handlers.parsing import mask_nik
+
+NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def redact(text: str) -> str:
-    """Every 16-digit run masked but its last 4 digits."""
-    return NIK_RUN.sub(r"************\1", text)
+    """Every 16-digit run masked as chat shows a NIK (its last 4 digits kept)."""
+    return NIK_RUN.sub(lambda run: mask_nik(run.group(0)), text)
 
 
 class RedactNik(logging.Filter):
