@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     whatsapp_template_language: str = "id"
     whatsapp_reminder_template: str = "pengingat_laporan"
     whatsapp_notice_template: str = "pemberitahuan_rekap"
+    whatsapp_late_template: str = "balasan_tertunda"
 
     http_host: str = "0.0.0.0"
     http_port: int = 8080

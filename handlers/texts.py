@@ -354,6 +354,12 @@ TELEGRAM_COMMANDS = (
 WHATSAPP_LIST_BUTTON = "Pilih"  # the button that opens a list: at most 20 characters
 WHATSAPP_CHOICES_HINT = "Balas dengan nomor atau kata pilihan."
 WHATSAPP_CONTACT_HINT = "Kirim kontak Anda: ketuk 📎 lalu Kontak."
+# a message that WhatsApp delivered after its 24-hour window had closed: the template
+# `balasan_tertunda` (no parameters) says the same when the window is closed
+WHATSAPP_LATE_NOTICE = (
+    "Pesan Anda baru sampai ke kami setelah tertunda di jaringan WhatsApp. Balasan kami sudah siap: "
+    "balas pesan ini (misalnya ketik MENU) untuk melihatnya."
+)
 
 # operator messages of `pemangku run` and `pemangku outbox`
 RUN_NO_CHANNEL = (

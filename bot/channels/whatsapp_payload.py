@@ -54,14 +54,15 @@ def sign(app_secret: bytes, raw_body: bytes) -> str:
     return SIGNATURE_PREFIX + hmac.new(app_secret, raw_body, hashlib.sha256).hexdigest()
 
 
-def parse_body(body: dict[str, Any]) -> ParsedBody:
-    """All messages and statuses of a webhook body, in the order they appear."""
+def parse_body(body: dict[str, Any], received: datetime) -> ParsedBody:
+    """All messages and statuses of a webhook body, in the order they appear; a message without
+    a readable timestamp counts as sent at `received` (when the body reached us)."""
     messages: list[IncomingMessage] = []
     statuses: list[StatusUpdate] = []
     for value in _values(body):
         names = {c.get("wa_id"): (c.get("profile") or {}).get("name") for c in value.get("contacts") or []}
         for raw in value.get("messages") or []:
-            message = _message(raw, names)
+            message = _message(raw, names, received)
             if message is not None:
                 messages.append(message)
         statuses.extend(s for s in map(_status, value.get("statuses") or []) if s is not None)
@@ -88,7 +89,7 @@ def _values(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 yield change["value"]
 
 
-def _message(raw: dict[str, Any], names: dict[Any, Any]) -> IncomingMessage | None:
+def _message(raw: dict[str, Any], names: dict[Any, Any], received: datetime) -> IncomingMessage | None:
     kind, sender, wamid = raw.get("type"), raw.get("from"), raw.get("id")
     if not sender or not wamid or kind in IGNORED_TYPES:
         return None
@@ -96,7 +97,7 @@ def _message(raw: dict[str, Any], names: dict[Any, Any]) -> IncomingMessage | No
         "channel": Channel.WHATSAPP,
         "sender_id": str(sender),
         "external_id": str(wamid),
-        "received_at": _instant(raw.get("timestamp")),
+        "received_at": _instant(raw.get("timestamp"), received),
         "sender_name": names.get(sender),
     }
     return IncomingMessage(**fields, **_content(kind, raw, str(sender)))
@@ -141,9 +142,9 @@ def _status(raw: dict[str, Any]) -> StatusUpdate | None:
     )
 
 
-def _instant(timestamp: Any) -> datetime:
-    """Meta's unix-seconds string as an aware UTC datetime (now when it is missing)."""
+def _instant(timestamp: Any, default: datetime) -> datetime:
+    """Meta's unix-seconds string as an aware UTC datetime (`default` when it is unreadable)."""
     try:
         return datetime.fromtimestamp(int(timestamp), UTC)
-    except (TypeError, ValueError, OverflowError):
-        return datetime.now(UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return default

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
 from bot.channels.whatsapp_payload import StatusUpdate
-from bot.messages import Channel, IncomingMessage
-from models.base import utcnow
+from bot.messages import Channel, IncomingMessage, OutgoingMessage
 from models.inbound import InboundPayload
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Identity
@@ -19,7 +18,7 @@ from models.person import Identity
 HOLD_DAYS = 7  # held (window-closed) messages older than this are not released any more
 WINDOW = timedelta(hours=24)
 SENT = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
-NO_FOLLOW_UP_KINDS = {"reminder"}  # OutgoingMessage.extra["kind"] whose template says it all
+NO_FOLLOW_UP_KINDS = {"reminder", "late_notice"}  # OutgoingMessage.extra["kind"] whose template says it all
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
 
 
@@ -42,12 +41,10 @@ async def unprocessed_ids(session: AsyncSession) -> list[int]:
     )
 
 
-async def mark_processed(session: AsyncSession, payload_id: int) -> None:
+async def mark_processed(session: AsyncSession, payload_id: int, now: datetime) -> None:
     """The body is done."""
     await session.execute(
-        update(InboundPayload)
-        .where(InboundPayload.id == payload_id)
-        .values(processed_at=utcnow(), error=None)
+        update(InboundPayload).where(InboundPayload.id == payload_id).values(processed_at=now, error=None)
     )
 
 
@@ -82,7 +79,7 @@ async def touch_window(session: AsyncSession, message: IncomingMessage) -> None:
     )
 
 
-async def release_held(session: AsyncSession, address: str) -> None:
+async def release_held(session: AsyncSession, address: str, now: datetime) -> None:
     """The person wrote, so their window is open: messages held for it go back in the queue."""
     await session.execute(
         update(OutboxMessage)
@@ -91,9 +88,9 @@ async def release_held(session: AsyncSession, address: str) -> None:
             OutboxMessage.address == address,
             OutboxMessage.status == OutboxStatus.DEAD,
             OutboxMessage.last_error.endswith(WINDOW_CLOSED, autoescape=True),  # the worker prefixes it
-            OutboxMessage.created_at > utcnow() - timedelta(days=HOLD_DAYS),
+            OutboxMessage.created_at > now - timedelta(days=HOLD_DAYS),
         )
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, last_error=None)
     )
 
 
@@ -143,7 +140,7 @@ def _went_as_template(row: OutboxMessage, previous_inbound: datetime | None) -> 
     return closed or bool(extra.get(FORCE_TEMPLATE))
 
 
-async def apply_status(session: AsyncSession, status: StatusUpdate) -> None:
+async def apply_status(session: AsyncSession, status: StatusUpdate, now: datetime) -> None:
     """Move an outbox row forward (statuses may arrive out of order); a 131047 failure re-queues
     the row as its template when it has one, else holds it until the person writes again."""
     row = await session.scalar(
@@ -154,7 +151,7 @@ async def apply_status(session: AsyncSession, status: StatusUpdate) -> None:
     if row is None:
         return
     if status.status == OutboxStatus.FAILED and status.error_code == OUTSIDE_WINDOW:
-        _after_window_failure(row)
+        _after_window_failure(row, now)
         return
     if STATUS_RANK.get(OutboxStatus(status.status), 0) > STATUS_RANK.get(OutboxStatus(row.status), 0):
         row.status = status.status
@@ -164,11 +161,28 @@ async def apply_status(session: AsyncSession, status: StatusUpdate) -> None:
             ]
 
 
-def _after_window_failure(row: OutboxMessage) -> None:
+def _after_window_failure(row: OutboxMessage, now: datetime) -> None:
     if row.payload.get("template") and not row.payload.get("extra", {}).get(FORCE_TEMPLATE):
         extra = {**row.payload.get("extra", {}), FORCE_TEMPLATE: True}
         row.payload = {**row.payload, "extra": extra}
-        row.status, row.next_attempt_at, row.last_error = OutboxStatus.PENDING, utcnow(), None
+        row.status, row.next_attempt_at, row.last_error = OutboxStatus.PENDING, now, None
         row.platform_message_id = None
         return
     row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
+
+
+def notify_late(
+    session: AsyncSession, answered: list[IncomingMessage], notice: OutgoingMessage, now: datetime
+) -> None:
+    """Meta delivered messages after their 24-hour window had closed (it retries for days), so the
+    replies to them are held: each such sender gets `notice` (a template) once, saying the answer
+    is ready and waits for them to write again, instead of silence."""
+    late = {m.sender_id: m.external_id for m in reversed(answered) if now - m.received_at >= WINDOW}
+    for address, first_late in late.items():
+        enqueue(
+            session,
+            channel=Channel.WHATSAPP,
+            address=address,
+            payload=notice.to_payload(),
+            dedupe_key=f"whatsapp-late:{first_late}"[:200],
+        )

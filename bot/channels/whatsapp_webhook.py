@@ -17,8 +17,9 @@ import json
 import logging
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,7 +32,8 @@ from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_payload import ParsedBody, parse_body, signature_ok
 from bot.config import Settings
-from bot.messages import IncomingMessage
+from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
+from handlers import texts
 from models.base import utcnow
 from models.inbound import InboundPayload
 
@@ -79,8 +81,12 @@ class WhatsAppWebhook:
         verify_token: str,
         client: WhatsAppClient | None = None,
         concurrency: int = 4,
+        late_notice: OutgoingMessage | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._late_notice = late_notice  # sent as a template when a reply meets a closed window
+        self._clock = clock
         self._sink = sink
         self._secret = app_secret.encode()
         self._verify_token = verify_token.encode()
@@ -125,7 +131,7 @@ class WhatsAppWebhook:
         async with self._sessionmaker() as session, session.begin():
             payload_id = await store.store_body(session, body)
         self._running.add(payload_id)
-        self._spawn(self._run(payload_id, parse_body(body)))
+        self._spawn(self._run(payload_id, parse_body(body, self._clock())))
         return PlainTextResponse("ok")
 
     async def recover(self) -> int:
@@ -149,7 +155,7 @@ class WhatsAppWebhook:
     async def prune(self) -> int:
         """Delete bodies processed more than KEEP_DAYS ago (they hold what people typed)."""
         async with self._sessionmaker() as session, session.begin():
-            return await store.prune(session, KEEP_DAYS, utcnow())
+            return await store.prune(session, KEEP_DAYS, self._clock())
 
     async def wait_idle(self) -> None:
         """Wait until the bodies received so far are processed."""
@@ -183,17 +189,22 @@ class WhatsAppWebhook:
         """A stored body, parsed; None when it was processed already."""
         async with self._sessionmaker() as session:
             row = await session.get(InboundPayload, payload_id)
-            return None if row is None or row.processed_at is not None else parse_body(row.body)
+            if row is None or row.processed_at is not None:
+                return None
+            return parse_body(row.body, row.created_at)
 
     async def _process(self, payload_id: int, parsed: ParsedBody) -> None:
+        now = self._clock()
         if parsed.messages:
             async with self._sessionmaker() as session, session.begin():
-                await _before_turns(session, parsed)
+                await _before_turns(session, parsed, now)
         answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []
         async with self._sessionmaker() as session, session.begin():
             for status in parsed.statuses:
-                await store.apply_status(session, status)
-            await store.mark_processed(session, payload_id)
+                await store.apply_status(session, status, now)
+            if self._late_notice is not None:
+                store.notify_late(session, answered, self._late_notice, now)
+            await store.mark_processed(session, payload_id, now)
         if answered and self._client is not None:
             self._spawn(self._mark_read(self._client, answered))
 
@@ -217,13 +228,13 @@ class WhatsAppWebhook:
         task.add_done_callback(self._tasks.discard)
 
 
-async def _before_turns(session: AsyncSession, parsed: ParsedBody) -> None:
+async def _before_turns(session: AsyncSession, parsed: ParsedBody, now: datetime) -> None:
     """The person wrote: notices they got as templates follow in full, their window opens, and
     what was held for it is released, all before the turns so the replies may go free-form."""
     for message in parsed.messages:
-        await store.follow_up(session, message.sender_id, utcnow())
+        await store.follow_up(session, message.sender_id, now)
         await store.touch_window(session, message)
-        await store.release_held(session, message.sender_id)
+        await store.release_held(session, message.sender_id, now)
 
 
 REQUIRED_SETTINGS = (
@@ -273,8 +284,20 @@ class WhatsAppChannel:
         await self.client.aclose()
 
 
+def late_notice(settings: Settings) -> OutgoingMessage:
+    """What a person gets when their message reached us after its 24-hour window had closed."""
+    return OutgoingMessage(
+        text=texts.WHATSAPP_LATE_NOTICE,
+        template=TemplateRef(settings.whatsapp_late_template, ()),
+        extra={"kind": "late_notice"},
+    )
+
+
 def build_whatsapp(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], sink: MessageSink
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    sink: MessageSink,
+    clock: Callable[[], datetime] = utcnow,
 ) -> WhatsAppChannel:
     """The channel from the settings; call only when `whatsapp_missing(settings)` is empty."""
     if whatsapp_missing(settings):
@@ -292,6 +315,8 @@ def build_whatsapp(
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
         concurrency=1 if sqlite else 2,
+        late_notice=late_notice(settings),
+        clock=clock,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
     return WhatsAppChannel(sender, webhook, client)

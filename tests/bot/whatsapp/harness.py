@@ -6,14 +6,12 @@ recorded shapes and reads back what the fake Graph API received for its number."
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
 import json
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
+from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, serve
 from tests.handlers.transcript import Clock
@@ -34,13 +33,28 @@ from tests.handlers.transcript import Clock
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "whatsapp"
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
-TEMPLATES = {"pengingat_laporan": 3, "pemberitahuan_rekap": 2}  # as jobs/ fill them
+# the approved templates and their parameter counts, as bot/ and jobs/ fill them
+TEMPLATES = {"pengingat_laporan": 3, "pemberitahuan_rekap": 2, "balasan_tertunda": 0}
 _wamids = itertools.count(1)
 
 
-def fixture(name: str) -> dict[str, Any]:
-    """A recorded webhook body (tests/fixtures/whatsapp/NAME.json), fresh copy."""
+def fixture(name: str, at: datetime) -> dict[str, Any]:
+    """A recorded webhook body (tests/fixtures/whatsapp/NAME.json), fresh copy, its messages and
+    statuses moved in time so that the first was sent `at` (the recorded gaps between them kept):
+    a test's outcome never depends on the day it runs (the 24-hour window compares these with now)."""
     body: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    items = [
+        item
+        for entry in body.get("entry", [])
+        for change in entry.get("changes", [])
+        for key in ("messages", "statuses")
+        for item in change.get("value", {}).get(key, [])
+        if "timestamp" in item
+    ]
+    if items:
+        shift = int(at.timestamp()) - min(int(item["timestamp"]) for item in items)
+        for item in items:
+            item["timestamp"] = str(int(item["timestamp"]) + shift)
     return body
 
 
@@ -70,6 +84,11 @@ class WhatsAppWorld:
     worker: OutboxWorker
     sessionmaker: async_sessionmaker[AsyncSession]
     settings: Settings
+    clock: Callable[[], datetime]  # the transport's time: message timestamps, window, retries
+
+    def fixture(self, name: str) -> dict[str, Any]:
+        """A recorded body whose messages were sent now, by the world's clock."""
+        return fixture(name, self.clock())
 
     async def post(self, body: dict[str, Any] | bytes, signature: str | None = "sign") -> httpx.Response:
         """POST a body to the webhook, signed with the app secret unless told otherwise."""
@@ -98,7 +117,7 @@ class WhatsAppWorld:
                 .select_from(OutboxMessage)
                 .where(
                     OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= datetime.now(UTC),
+                    OutboxMessage.next_attempt_at <= self.clock(),
                 )
             )
         return int(count or 0)
@@ -114,20 +133,24 @@ async def whatsapp_world(
 ) -> AsyncIterator[WhatsAppWorld]:
     """Start the fake Graph API, the webhook app, the dispatcher and the worker.
 
-    The conversations see `clock` (the transcripts' fixed Friday 20 November 2026 by default);
-    the webhook's message times and the worker's 24-hour window use the real time."""
+    The conversations see `clock` (the transcripts' fixed Friday 20 November 2026 by default).
+    The transport (message timestamps, the 24-hour window, the outbox's retries) runs on one clock
+    of its own, `utcnow`, which the phones' and the fixtures' timestamps are taken from too."""
     graph = FakeGraphApi(templates=dict(TEMPLATES))
+    transport = utcnow
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
-        worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
+        worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05, clock=transport)
         dispatcher = Dispatcher(sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake)
-        channel = build_whatsapp(settings, sessionmaker, dispatcher)
+        channel = build_whatsapp(settings, sessionmaker, dispatcher, clock=transport)
         worker.add_sender(channel.sender)
         await channel.start()
         running = asyncio.create_task(worker.run())
         async with serve(Starlette(routes=channel.routes)) as url, httpx.AsyncClient() as http:
             try:
-                yield WhatsAppWorld(url, http, graph, channel.webhook, worker, sessionmaker, settings)
+                yield WhatsAppWorld(
+                    url, http, graph, channel.webhook, worker, sessionmaker, settings, transport
+                )
             finally:
                 await worker.stop()
                 await running
@@ -145,13 +168,11 @@ class WhatsAppPhone:
 
     def body(self, fixture_name: str, **message: Any) -> dict[str, Any]:
         """A recorded body made ours: our number, a fresh wamid, the time now, fields replaced."""
-        body = copy.deepcopy(fixture(fixture_name))
+        body = self.world.fixture(fixture_name)
         value = body["entry"][0]["changes"][0]["value"]
         value["contacts"] = [{"profile": {"name": self.name}, "wa_id": self.wa_id}]
         raw = value["messages"][0]
-        raw.update(
-            {"from": self.wa_id, "id": f"wamid.TEST{next(_wamids):08d}", "timestamp": str(int(time.time()))}
-        )
+        raw.update({"from": self.wa_id, "id": f"wamid.TEST{next(_wamids):08d}"})
         raw.update(message)
         return body
 

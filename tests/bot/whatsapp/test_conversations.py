@@ -145,7 +145,7 @@ async def set_last_inbound(world: WhatsAppWorld, hours_ago: float) -> int:
     async with world.sessionmaker() as session, session.begin():
         identity = await session.scalar(select(Identity).where(Identity.address == WA_ID))
         assert identity is not None
-        identity.last_inbound_at = datetime.now(UTC) - timedelta(hours=hours_ago)
+        identity.last_inbound_at = world.clock() - timedelta(hours=hours_ago)
         return identity.member_id
 
 

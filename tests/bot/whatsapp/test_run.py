@@ -16,6 +16,7 @@ from bot.channels.whatsapp_payload import sign
 from bot.dispatcher import Dispatcher
 from bot.main import configured_channels, serve
 from handlers import texts
+from models.base import utcnow
 from tests.bot.whatsapp.harness import APP_SECRET, TEMPLATES, VERIFY_TOKEN, fixture, settings_for
 from tests.fakes.graph_api import FakeGraphApi
 from tests.fakes.graph_api import serve as serve_fake
@@ -39,7 +40,7 @@ async def test_run_serves_the_whatsapp_webhook_and_delivers_replies(db_url: str,
             await _wait_healthy(http, base)
             params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "42"}
             assert (await http.get(f"{base}/whatsapp/webhook", params=params)).text == "42"
-            raw = json.dumps(fixture("text")).encode()
+            raw = json.dumps(fixture("text", utcnow())).encode()
             headers = {"x-hub-signature-256": sign(APP_SECRET.encode(), raw)}
             assert (
                 await http.post(f"{base}/whatsapp/webhook", content=raw, headers=headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -24,7 +24,6 @@ from tests.bot.whatsapp.harness import (
     APP_SECRET,
     VERIFY_TOKEN,
     WhatsAppWorld,
-    fixture,
     whatsapp_world,
 )
 from tests.factories import add_member, seed_pekon
@@ -60,7 +59,7 @@ async def test_verification_echoes_the_challenge_only_for_the_right_token(world:
 
 
 async def test_bad_signatures_get_403_and_store_nothing(world: WhatsAppWorld) -> None:
-    raw = json.dumps(fixture("text")).encode()
+    raw = json.dumps(world.fixture("text")).encode()
     good = sign(APP_SECRET.encode(), raw)
     changed = raw.replace(b"DAFTAR", b"DAFTAX")  # one byte changed, old signature replayed
     tries = [
@@ -94,7 +93,7 @@ async def test_the_same_body_three_times_is_processed_once(world: WhatsAppWorld)
 async def test_every_entry_change_and_message_of_one_body_is_handled(world: WhatsAppWorld) -> None:
     async with world.sessionmaker() as session:
         await register_member(session)
-    await world.post(fixture("multi"))
+    await world.post(world.fixture("multi"))
     await world.settle()
     to_first = [m for m in world.graph.sent_to(WA_ID)]
     to_second = world.graph.sent_to("6285712345678")
@@ -117,13 +116,14 @@ async def test_what_cannot_be_read_gets_a_short_helpful_answer(world: WhatsAppWo
 async def test_a_shared_contact_of_ones_own_number_is_recognised(world: WhatsAppWorld) -> None:
     from bot.channels.whatsapp_payload import parse_body
 
-    [message] = parse_body(fixture("contacts")).messages
+    now = world.clock()
+    [message] = parse_body(world.fixture("contacts"), now).messages
     assert (message.contact_phone, message.contact_is_own) == ("+6281234567890", True)
-    body = fixture("contacts")
+    body = world.fixture("contacts")
     body["entry"][0]["changes"][0]["value"]["messages"][0]["contacts"][0]["phones"][0] = {
         "phone": "0857-1234-5678"
     }
-    [other] = parse_body(body).messages
+    [other] = parse_body(body, now).messages
     assert (other.contact_phone, other.contact_is_own) == ("+6285712345678", False)
 
 
@@ -141,8 +141,8 @@ async def _sent_row(world: WhatsAppWorld, wamid: str, template: bool = False) ->
         return row.id
 
 
-def _status_body(name: str, wamid: str) -> dict[str, Any]:
-    body = fixture(name)
+def _status_body(world: WhatsAppWorld, name: str, wamid: str) -> dict[str, Any]:
+    body = world.fixture(name)
     body["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = wamid
     return body
 
@@ -160,11 +160,11 @@ async def test_statuses_move_the_outbox_row_forward_never_back(world: WhatsAppWo
         ("status_delivered", "read"),
         ("status_sent", "read"),
     ]:
-        await world.post(_status_body(name, "wamid.A"))
+        await world.post(_status_body(world, name, "wamid.A"))
         await world.settle()
         assert (await _row(world, row_id)).status == expected
     failed_id = await _sent_row(world, "wamid.B")
-    await world.post(_status_body("status_failed", "wamid.B"))
+    await world.post(_status_body(world, "status_failed", "wamid.B"))
     await world.settle()
     failed = await _row(world, failed_id)
     assert failed.status == "failed" and "131026" in (failed.last_error or "")
@@ -176,7 +176,7 @@ async def test_a_131047_failure_status_resends_the_row_as_its_template(world: Wh
     with_template = await _sent_row(world, "wamid.T", template=True)
     without = await _sent_row(world, "wamid.F")
     for wamid in ("wamid.T", "wamid.F"):
-        await world.post(_status_body("status_failed_131047", wamid))
+        await world.post(_status_body(world, "status_failed_131047", wamid))
     await world.settle()
     assert (await _row(world, with_template)).status == "sent"
     [template] = world.graph.sent_to(WA_ID)
@@ -208,7 +208,7 @@ async def test_a_message_opens_the_window_and_releases_held_messages(world: What
     async with world.sessionmaker() as session, session.begin():
         identity = await session.scalar(select(Identity))
         assert identity is not None
-        identity.last_inbound_at = datetime.now(UTC) - timedelta(days=2)
+        identity.last_inbound_at = world.clock() - timedelta(days=2)
         enqueue(
             session,
             channel="whatsapp",
@@ -278,7 +278,7 @@ async def test_a_body_whose_processing_failed_is_retried_by_the_sweep(
 
 
 async def test_old_processed_bodies_are_deleted(world: WhatsAppWorld) -> None:
-    now = datetime.now(UTC)
+    now = world.clock()
     async with world.sessionmaker() as session, session.begin():
         for processed in (now - timedelta(days=8), now - timedelta(days=1), None):
             session.add(InboundPayload(channel="whatsapp", body={}, processed_at=processed))
@@ -292,3 +292,30 @@ async def test_an_oversized_body_is_refused_unread(world: WhatsAppWorld) -> None
     huge = json.dumps({"object": "whatsapp_business_account", "pad": "x" * 1_000_000}).encode()
     assert (await world.post(huge)).status_code == 413
     assert await count(world.sessionmaker, InboundPayload) == 0
+
+
+async def test_a_message_delivered_after_its_window_closed_gets_a_template_then_its_answer(
+    world: WhatsAppWorld,
+) -> None:
+    """Meta retries a webhook for up to 7 days: a message sent 3 days ago is answered, but its
+    window closed 2 days ago, so the answer is held; the person is told so by a template instead
+    of waiting in silence, and gets the answer as soon as they write again."""
+    async with world.sessionmaker() as session:
+        await register_member(session)
+    phone = world.phone()
+    late = phone.body("text", text={"body": "menu"})
+    sent_at = world.clock() - timedelta(days=3)
+    late["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(int(sent_at.timestamp()))
+    assert (await world.post(late)).status_code == 200
+    await world.settle()
+    [notice] = world.graph.sent_to(WA_ID)
+    assert notice["type"] == "template" and notice["template"]["name"] == "balasan_tertunda"
+    assert await world.post(late) and await count(world.sessionmaker, ProcessedMessage) == 1  # redelivery
+    await world.settle()
+    assert len(world.graph.sent_to(WA_ID)) == 1  # the redelivery neither answers nor notifies again
+    phone.seen = 1
+    answers = await phone.post(phone.body("text", text={"body": "menu"}))
+    assert [a.startswith(texts.MENU_PROMPT) for a in answers] == [True, True]  # the held one, then now
+    async with world.sessionmaker() as session:
+        statuses = list(await session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+    assert statuses == ["sent", "sent", "sent"]  # the held reply, the notice, the new reply

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -47,7 +46,7 @@ class WhatsAppChat:
     last: list[OutgoingMessage] = field(default_factory=list)
 
     def _incoming(self, **fields: Any) -> IncomingMessage:
-        received = self.clock() if self.clock else datetime.now(UTC)
+        received = self.clock() if self.clock else self.world.clock()
         return IncomingMessage(
             channel=self.channel,
             sender_id=self.wa_id,
