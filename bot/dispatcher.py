@@ -97,12 +97,13 @@ class Dispatcher:
         return await self._failed(message, RuntimeError("too many concurrent turns"))
 
     async def _turn(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            conv, identity = await _lock_conversation(session, message)
-            if not await _claim(session, message):
+            conv, identity = await _lock_conversation(session, message, now)
+            if not await _claim(session, message, now):
                 raise _Duplicate
             state = State(conv.flow, conv.step, dict(conv.data or {}))
-            turn = Turn(session, message, identity, state, self._clock(), self._config, conv.updated_at)
+            turn = Turn(session, message, identity, state, now, self._config, conv.updated_at)
             replies = await handle(turn)
             await _save_state(session, conv, state, turn.now)
             identity = turn.identity  # registration binds the sender during the turn
@@ -130,7 +131,7 @@ class Dispatcher:
         replies = [OutgoingMessage(text=texts.INTERNAL_ERROR)]
         try:
             async with self._sessionmaker() as session, session.begin():
-                if not await _claim(session, message):
+                if not await _claim(session, message, self._clock()):
                     return []
                 await enqueue_replies(
                     session,
@@ -234,7 +235,7 @@ _CLAIM = _claim_statement()
 
 
 async def _lock_conversation(
-    session: AsyncSession, message: IncomingMessage
+    session: AsyncSession, message: IncomingMessage, now: datetime
 ) -> tuple[Conversation, Identity | None]:
     """The sender's conversation row (created if needed, locked) and identity, in one statement."""
     params = {"channel": str(message.channel), "address": message.sender_id}
@@ -243,7 +244,7 @@ async def _lock_conversation(
         await session.execute(
             _insert(session)(_CONVERSATION)
             .values(
-                channel=message.channel, address=message.sender_id, data={}, updated_at=utcnow(), version=0
+                channel=message.channel, address=message.sender_id, data={}, updated_at=now, version=0
             )
             .on_conflict_do_nothing(index_elements=["channel", "address"])
         )
@@ -252,9 +253,9 @@ async def _lock_conversation(
     return row[0], row[1]
 
 
-async def _claim(session: AsyncSession, message: IncomingMessage) -> bool:
+async def _claim(session: AsyncSession, message: IncomingMessage, now: datetime) -> bool:
     """Record the message id; false when it was already there (a redelivery)."""
-    params = {"channel": str(message.channel), "external_id": message.external_id, "at": utcnow()}
+    params = {"channel": str(message.channel), "external_id": message.external_id, "at": now}
     result = await session.execute(_CLAIM, params)
     return result.first() is not None
 
