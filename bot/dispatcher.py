@@ -243,9 +243,7 @@ async def _lock_conversation(
     if row is None:
         await session.execute(
             _insert(session)(_CONVERSATION)
-            .values(
-                channel=message.channel, address=message.sender_id, data={}, updated_at=now, version=0
-            )
+            .values(channel=message.channel, address=message.sender_id, data={}, updated_at=now, version=0)
             .on_conflict_do_nothing(index_elements=["channel", "address"])
         )
         row = (await session.execute(_LOCK, params)).first()

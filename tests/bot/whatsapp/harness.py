@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
@@ -111,13 +111,18 @@ class WhatsAppWorld:
                 await asyncio.sleep(0.02)
 
     async def _due(self) -> int:
+        """Rows due, and rows the worker has claimed (leased, so not due) but not yet finished:
+        between its claim's commit and its send the worker is not yet busy with them."""
         async with self.sessionmaker() as session:
             count = await session.scalar(
                 select(func.count())
                 .select_from(OutboxMessage)
                 .where(
                     OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= self.clock(),
+                    or_(
+                        OutboxMessage.next_attempt_at <= self.clock(),
+                        (OutboxMessage.attempts > 0) & OutboxMessage.last_error.is_(None),
+                    ),
                 )
             )
         return int(count or 0)
