@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from handlers import texts
 from models.recap import GROUPS, KINDS, B3Row, B3Table
 
 MAX_CHARS = 4096  # Telegram's message limit; WhatsApp allows more
 MAX_NAMES = 20  # missing units named in full; the rest are counted
+
+
+def show_number(value: int) -> str:
+    """A count the Indonesian way, with a dot between thousands: 1.085 (the one format of every
+    number in chat and in the documents)."""
+    return str(format_decimal(value, format="#,##0", locale="id"))
 
 
 def month_name(table: B3Table) -> str:
@@ -27,15 +34,15 @@ def status_words(row: B3Row) -> str:
 
 
 def _numbers(row: B3Row) -> dict[str, object]:
-    figures = {str(kind): moved(row, kind) for kind in KINDS}
+    figures = {str(kind): show_number(moved(row, kind)) for kind in KINDS}
     return {
         "no": row.no,
         "nama": row.nama,
         "status": status_words(row),
-        "awal": row.awal_jiwa,
-        "awal_kk": row.figures["awal_kk"],
-        "akhir": row.akhir_jiwa,
-        "akhir_kk": row.figures["akhir_kk"],
+        "awal": show_number(row.awal_jiwa),
+        "awal_kk": show_number(row.figures["awal_kk"]),
+        "akhir": show_number(row.akhir_jiwa),
+        "akhir_kk": show_number(row.figures["akhir_kk"]),
         **figures,
     }
 
@@ -76,9 +83,9 @@ def _footer(table: B3Table) -> list[str]:
         texts.RECAP_FIGURES.format(**values),
         texts.RECAP_MOVES.format(**values),
         texts.RECAP_TOTAL_SEX.format(
-            l=f["akhir_wna_l"] + f["akhir_wni_l"],
-            p=f["akhir_wna_p"] + f["akhir_wni_p"],
-            wna=f["akhir_wna_l"] + f["akhir_wna_p"],
+            l=show_number(f["akhir_wna_l"] + f["akhir_wni_l"]),
+            p=show_number(f["akhir_wna_p"] + f["akhir_wni_p"]),
+            wna=show_number(f["akhir_wna_l"] + f["akhir_wna_p"]),
         ),
         "",
     ]

@@ -199,6 +199,7 @@ LEDGER_ERRORS = {
     "newborn_head": "Bayi tidak bisa menjadi kepala keluarga.",
     "two_heads": "Satu keluarga hanya punya satu kepala keluarga.",
     "month_closed": "Bulan {bulan} sudah ditutup oleh petugas {village}.",
+    "month_closed_auto": "Bulan {bulan} sudah ditutup otomatis sesuai jadwal.",
     "nihil_with_events": "Bulan ini sudah ada laporan, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini.",
     "already_cancelled": "Laporan itu sudah dibatalkan sebelumnya.",
     "wrong_unit": "Laporan itu tidak ditemukan.",
@@ -416,8 +417,8 @@ DELIVERY_SUMMARY = (
     "Buku B.2 dan B.3 terlampir (XLSX dan PDF)."
 )
 DELIVERY_CAMAT = (
-    "Rekap bulan {bulan} Kecamatan {kecamatan} sudah lengkap ditutup: {pekon_count} {village}, "
-    "{jiwa} jiwa di akhir bulan. Tabel rekap terlampir."
+    "Bulan {bulan} sudah ditutup di semua {village} Kecamatan {kecamatan} yang sudah punya pemangku "
+    "({pekon_count} {village}): {jiwa} jiwa di akhir bulan. Tabel rekap terlampir."
 )
 DOCUMENT_CAPTION = "{title} {village} {pekon}, {bulan} (revisi {revision})"
 ROLLUP_CAPTION = "Rekap Kecamatan {kecamatan}, {bulan}"
@@ -550,3 +551,14 @@ DEMO_FILES = "Berkas B.2/B.3 dan rekap kecamatan ditulis ke {folder}:"
 # `pemangku jobs run` (bot/commands/jobs.py)
 JOBS_RAN = "{name}: {count} tindakan pada {at} WIB."
 JOBS_UNKNOWN = "Tugas tidak dikenal: {name}. Pilihan: {names}."
+
+# The month a person names, and which months exist (handlers/months.py, handlers/month_names.py)
+MONTH_UNKNOWN = (
+    'Maaf, "{typed}" belum saya kenali sebagai bulan. Contoh: REKAP NOVEMBER, STATUS 2026-10, '
+    "REKAP 10/2026, REKAP BULAN LALU."
+)
+MONTH_FUTURE = "Bulan {bulan} belum tiba, jadi belum ada datanya."
+MONTH_BEFORE_START = "Belum ada data untuk {bulan}: laporan dimulai bulan {mulai}."
+CAMAT_NOT_STARTED = ": laporan mulai {bulan}"
+CAMAT_NO_UNITS = ": belum ada pemangku terdaftar"
+STATUS_NOT_STARTED = "Laporan pemangku {unit} belum dimulai."

@@ -321,8 +321,9 @@ async def submit_report(
     """Record a unit's monthly report (kirim or NIHIL). NIHIL is refused when events exist."""
     now = now or utcnow()
     month = await lock_month(session, unit.pekon_kode, period)
-    if month.status == MonthStatus.CLOSED:
-        raise LedgerError("month_closed", f"{period:%Y-%m}")
+    if month.status == MonthStatus.CLOSED:  # say who closed it: staff, or the schedule
+        code = "month_closed" if month.closed_by_member_id is not None else "month_closed_auto"
+        raise LedgerError(code, f"{period:%Y-%m}")
     if status == ReportStatus.NIHIL and await count_events(session, unit.id, period):
         raise LedgerError("nihil_with_events")
     report = await session.scalar(

@@ -100,15 +100,26 @@ class PekonCompleteness:
         return self.units - self.submitted - self.nihil
 
 
-def _existed(period: date) -> Any:
-    """Units that existed in `period`: no baseline, or a baseline that starts by then."""
+def existed_in(period: date) -> Any:
+    """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
+    for "no month before a unit's start", used by every list of units of a month)."""
     starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
     return or_(starts.is_(None), starts <= period)
 
 
+async def first_period(session: AsyncSession, *pekon_kodes: str) -> date | None:
+    """The first month of the pekon (together): the earliest unit baseline, None without any."""
+    first: date | None = await session.scalar(
+        select(func.min(Baseline.period))
+        .join(Unit, Unit.id == Baseline.unit_id)
+        .where(Unit.pekon_kode.in_(pekon_kodes))
+    )
+    return first
+
+
 async def active_pekon(session: AsyncSession, period: date) -> list[str]:
     """Pekon with at least one unit that existed in `period` (the others have nothing to close yet)."""
-    stmt = select(Unit.pekon_kode).where(_existed(period)).distinct().order_by(Unit.pekon_kode)
+    stmt = select(Unit.pekon_kode).where(existed_in(period)).distinct().order_by(Unit.pekon_kode)
     return list(await session.scalars(stmt))
 
 
@@ -192,7 +203,7 @@ async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) ->
     stmt = (
         select(Unit.id, Unit.seq, Unit.nama, UnitReport.status, UnitReport.late, UnitReport.submitted_at)
         .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
-        .where(Unit.pekon_kode == pekon_kode, _existed(period))
+        .where(Unit.pekon_kode == pekon_kode, existed_in(period))
         .order_by(Unit.seq)
     )
     names: dict[int, list[str]] = {}
@@ -226,7 +237,7 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
             Member.active.is_(True),
             ~reported.exists(),
             ~closed.exists(),
-            _existed(period),
+            existed_in(period),
         )
         .order_by(Pekon.kode, Unit.seq, Member.id)
     )
@@ -251,7 +262,7 @@ def _completeness_select(period: date) -> Select[Any]:
             func.coalesce(func.max(month.c.revision), 0),
         )
         .select_from(Pekon)
-        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, _existed(period)))
+        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, existed_in(period)))
         .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
         .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
         .group_by(Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)

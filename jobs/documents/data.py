@@ -105,9 +105,10 @@ async def load_rollup(
     village_word: str = "pekon",
     known: Mapping[str, B3Table] | None = None,
 ) -> RollupData:
-    """Every pekon of the kecamatan (B.3 tables in `known` are reused); signed on the latest closing
-    day when all are closed."""
-    pekons = await pekon_completeness(session, period, kecamatan_kode)
+    """Every pekon of the kecamatan that has units in the month (B.3 tables in `known` are reused);
+    signed on the latest closing day when all are closed. A pekon without units has no book to
+    close, so it is left out of the table and of the count in the camat's notice alike."""
+    pekons = [p for p in await pekon_completeness(session, period, kecamatan_kode) if p.units]
     known = known or {}
     tables = [known.get(p.pekon_kode) or await compute_b3(session, p.pekon_kode, period) for p in pekons]
     last_close = await session.scalar(
