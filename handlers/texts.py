@@ -308,13 +308,12 @@ RECAP_COMPACT_LINE = (
 )
 RECAP_TOTAL = "JUMLAH"
 RECAP_TOTAL_SEX = "   Akhir: laki-laki {l} · perempuan {p} · WNA {wna}"
-RECAP_MISSING = "Belum lapor ({count}): {names}"
+RECAP_MISSING = "{missing_word} ({count}): {names}"
 RECAP_MISSING_MORE = "{names}, dan {count} lagi"
 RECAP_ALL_REPORTED = "Semua pemangku sudah lapor."
 RECAP_NO_UNITS = "Belum ada pemangku terdaftar."
 RECAP_MORE = "… dan {count} pemangku lagi (lihat berkas rekap lengkap)."
 RECAP_STATUS = {
-    "missing": "belum lapor",
     "nihil": "NIHIL",
     "submitted": "sudah kirim",
     "late": "terlambat",
@@ -424,15 +423,22 @@ DOCUMENT_CAPTION = "{title} {village} {pekon}, {bulan} (revisi {revision})"
 ROLLUP_CAPTION = "Rekap Kecamatan {kecamatan}, {bulan}"
 
 # the documents (jobs/documents): headers follow Permendagri 47/2016
-DOC_B3_TITLE = "BUKU REKAPITULASI JUMLAH PENDUDUK"
-DOC_B2_TITLE = "BUKU MUTASI PENDUDUK DESA"
+DOC_B3_TITLE = "B.3 BUKU REKAPITULASI JUMLAH PENDUDUK"
+DOC_B2_TITLE = "B.2 BUKU MUTASI PENDUDUK DESA"
 DOC_MONTH_LINE = "BULAN {bulan} TAHUN {tahun}"
-DOC_PLACE_LINES = ("{village_cap} : {pekon}", "KECAMATAN : {kecamatan}", "KABUPATEN : {kabupaten}")
+DOC_PLACE_LINES = (
+    "{village_cap} : {pekon}",
+    "KECAMATAN : {kecamatan}",
+    "KABUPATEN : {kabupaten}",
+    "KODE WILAYAH : {kode}",
+)
 DOC_REVISION = "Revisi {revision}, ditutup {closed}"
 DOC_OPEN = "Angka sementara: bulan belum ditutup"
 DOC_SIGN_PLACE = "{pekon}, {tanggal}"
-DOC_SIGN_ROLE = "KEPALA {village_upper}"
+DOC_SIGN_ROLE = "KEPALA {village_upper} {pekon_upper}"
 DOC_SIGN_NAME = "(..............................)"
+DOC_SIGN_NIP = "NIP. ..............................."
+DOC_SIGN_CAMAT = "CAMAT {kecamatan_upper}"
 DOC_B3_GROUPS = (
     ("JUMLAH PENDUDUK AWAL BULAN", 3, 9),
     ("TAMBAHAN BULAN INI", 10, 17),
@@ -460,7 +466,6 @@ DOC_TOTAL = "JUMLAH"
 DOC_SEX = ("L", "P")
 DOC_CITIZENSHIP = ("WNA", "WNI")
 DOC_KETERANGAN = {
-    "missing": "belum lapor",
     "nihil": "nihil",
     "submitted": "lapor",
     "late": "terlambat",
@@ -504,8 +509,8 @@ DOC_BIRTHS_HEADERS = (
 DOC_BIRTHS_EMPTY = "Tidak ada kelahiran bulan ini."
 DOC_COMPLETENESS_TITLE = "KELENGKAPAN LAPORAN PEMANGKU"
 DOC_COMPLETENESS_HEADERS = ("NO", "PEMANGKU", "STATUS", "TERLAMBAT", "TANGGAL LAPOR")
-DOC_COMPLETENESS_STATUS = {"submitted": "Lapor", "nihil": "Nihil", None: "Tidak lapor"}
-DOC_COMPLETENESS_SUMMARY = "{submitted} lapor, {nihil} nihil, {late} terlambat, {missing} tidak lapor"
+DOC_COMPLETENESS_STATUS: dict[str | None, str] = {"submitted": "lapor", "nihil": "nihil"}
+DOC_COMPLETENESS_SUMMARY = "{submitted} lapor, {nihil} nihil, {late} terlambat, {missing} {missing_word}"
 DOC_YES = "ya"
 DOC_NOTES_TITLE = "CATATAN SUSULAN DAN KOREKSI"
 DOC_NOTES_HEADERS = ("NO", "TANDA TERIMA", "PEMANGKU", "PERISTIWA", "TANGGAL PERISTIWA", "CATATAN")
@@ -538,7 +543,7 @@ DOC_SHEET_B2 = "B.2 Mutasi"
 DOC_SHEET_BIRTHS = "Kelahiran"
 DOC_SHEET_NOTES = "Kelengkapan & Catatan"
 DOC_SHEET_ROLLUP = "Rekap Kecamatan"
-DOC_PAGE = "Halaman {page}"
+DOC_PAGE = "Halaman {page} dari {pages}"
 
 # `pemangku demo`: the month routine on a simulated clock (bot/demo_routine.py)
 DEMO_ROUTINE_TITLE = (
@@ -562,3 +567,7 @@ MONTH_BEFORE_START = "Belum ada data untuk {bulan}: laporan dimulai bulan {mulai
 CAMAT_NOT_STARTED = ": laporan mulai {bulan}"
 CAMAT_NO_UNITS = ": belum ada pemangku terdaftar"
 STATUS_NOT_STARTED = "Laporan pemangku {unit} belum dimulai."
+
+# One word for a unit without a report, in chat and in the books alike: while the month is open it
+# may still come ("belum lapor"); once the month is closed it did not ("tidak lapor").
+MISSING_WORD = {False: "belum lapor", True: "tidak lapor"}
