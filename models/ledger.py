@@ -175,9 +175,9 @@ async def record_event(
     now = now or utcnow()
     today = wib_date(now)
     _validate(kind, persons, event_date, today)
-    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today)
+    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today, unit.id)
     await lock_month(session, unit.pekon_kode, period)
-    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today)  # after the lock
+    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today, unit.id)  # locked
     event = Event(
         receipt=_new_receipt(kind),
         unit_id=unit.id,
@@ -283,7 +283,7 @@ async def correct_event(
     new_date = event_date or standing.event_date
     if persons is not None:
         _validate(standing.kind, persons, new_date, wib_date(now))
-    period, _ = await counting_period(session, unit.pekon_kode, standing.period, wib_date(now))
+    period, _ = await counting_period(session, unit.pekon_kode, standing.period, wib_date(now), unit.id)
     await lock_month(session, unit.pekon_kode, period)
     event = Event(
         receipt=_new_receipt(standing.kind),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.month_names import month_request, parse_month_name
 from handlers.recap_text import render_b3_text
+from models.event import Event
 from models.months import close_months
 from models.period import PekonMonth
 from models.person import Role
@@ -128,3 +129,17 @@ async def test_every_count_in_chat_has_a_thousands_dot(session: AsyncSession) ->
     text = render_b3_text(table, pekon_nama="Besar")
     assert "Awal 1.195 jiwa (350 KK) · Akhir 1.195 jiwa (350 KK)" in text
     assert "laki-laki 600 · perempuan 595" in text
+
+
+async def test_an_event_dated_before_the_first_month_counts_in_the_first_month(seen: Seen) -> None:
+    seen.clock.now = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    answers = await seen.chat("budi").script("MENINGGAL Sukardi L 20/10/2026 di rumah", "simpan")
+    assert "susulan di bulan November 2026" in answers[-1]
+    async with seen.sessionmaker() as s:
+        assert list(await s.scalars(select(PekonMonth.period))) == [NOV]
+        [event] = list(await s.scalars(select(Event)))
+        assert (event.period, event.susulan, event.event_date) == (NOV, True, date(2026, 10, 20))
+        table = await compute_b3(s, TRIMULYO, NOV)
+    assert table.total.figures["meninggal_wni_l"] == 1
+    seen.clock.now = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    assert "Status laporan bulan November 2026" in await seen.chat("ops").say("status")
