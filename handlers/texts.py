@@ -86,7 +86,8 @@ HELP_STAFF = (
     "Menu petugas: Status Bulan Ini, Rekap, Siapa Lapor Apa, Undang Pemangku, Tutup Bulan.\n"
     "Meminta pemangku mengonfirmasi nomor HP-nya: ketik MINTA NOMOR.\n"
     "Membuka lagi bulan yang sudah ditutup: ketik BUKA BULAN diikuti alasannya, "
-    "misalnya: BUKA BULAN ada kelahiran yang terlewat."
+    "misalnya: BUKA BULAN ada kelahiran yang terlewat.\n"
+    "Bulan lain: tambahkan nama bulannya, misalnya REKAP NOVEMBER, STATUS 10/2026, REKAP BULAN LALU."
 )
 PHONE_ASK = (
     "{staff} dari kantor pekon meminta Anda mengonfirmasi nomor HP. Tekan tombol "
@@ -97,7 +98,8 @@ PHONE_NOT_OWN = 'Itu bukan nomor Anda sendiri. Tekan "Kirim nomor HP saya" untuk
 PHONE_SAVED = "Terima kasih! Nomor HP Anda tercatat: {phone}."
 HELP_CAMAT = (
     "Menu camat: Status Kecamatan menampilkan laporan setiap {village} untuk bulan lalu, "
-    "yaitu bulan yang sedang dilaporkan."
+    "yaitu bulan yang sedang dilaporkan. Bulan lain: ketik STATUS diikuti bulannya, "
+    "misalnya STATUS NOVEMBER atau STATUS 10/2026."
 )
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 

@@ -78,6 +78,8 @@ async def test_staff_and_camat_name_the_month(seen: Seen) -> None:
     assert "Belum ada data untuk Oktober 2026: laporan dimulai bulan November 2026." in before
     assert "Bulan Maret 2027 belum tiba" in await ops.say("rekap 03/2027")
     assert "belum saya kenali sebagai bulan" in await ops.say("rekap kemarau")
+    assert "REKAP NOVEMBER" in await ops.say("bantuan")
+    assert "STATUS NOVEMBER" in await seen.chat("camat").say("bantuan")
     camat = await seen.chat("camat").say("status november")
     assert "Status laporan bulan November 2026, Kecamatan Gedung Surian:" in camat
     assert "Belum ada data untuk September 2026" in await seen.chat("camat").say("rekap 9/2026")
