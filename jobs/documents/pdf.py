@@ -115,6 +115,23 @@ def _matrix(grid: Grid, size: float, widths: list[float]) -> list[list[Any]]:
     return matrix
 
 
+def _shrunk(grid: Grid, size: float, widths: list[float]) -> list[tuple[Any, ...]]:
+    """A smaller font for each count or date too wide for its column (a total of 1.150 in a narrow
+    L/P column), so it never runs into its neighbour."""
+    commands: list[tuple[Any, ...]] = []
+    for index, values in enumerate(grid.rows):
+        font = BOLD if index >= len(grid.rows) - grid.total_rows else REGULAR
+        for col, (value, width) in enumerate(zip(values, widths, strict=True)):
+            if isinstance(value, str) or value is None:
+                continue  # text wraps instead
+            drawn = stringWidth(_cell(value, width, font, size), font, size)
+            if drawn > width - 2 * PADDING:
+                fit = size * (width - 2 * PADDING) / drawn
+                cell = (col, grid.header_rows + index)
+                commands.append(("FONT", cell, cell, font, fit, size + 1.5))
+    return commands
+
+
 def _cell(value: Any, width: float, font: str, size: float) -> Any:
     """A body value as drawn: text wrapped, counts with a thousands dot, dates as dd-mm-yyyy."""
     if isinstance(value, str):
@@ -157,6 +174,7 @@ def grid_table(grid: Grid, size: float = 7) -> Table:
     ]
     if grid.total_rows:
         commands.append(("FONT", (0, -grid.total_rows), (-1, -1), BOLD, size, size + 1.5))
+    commands += _shrunk(grid, size, widths)
     table.setStyle(TableStyle(commands))
     table.hAlign = "LEFT"
     return table
@@ -178,7 +196,8 @@ def _heading(lines: Sequence[str]) -> list[Flowable]:
 
 def _signature(lines: list[str]) -> Flowable:
     block = Table([[Paragraph(escape(line) or "&nbsp;", SIGN)] for line in lines], colWidths=[70 * mm])
-    block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9)]))  # not the default Helvetica
+    style = [("FONT", (0, 0), (-1, -1), REGULAR, 9), ("TOPPADDING", (0, 0), (-1, -1), 1)]
+    block.setStyle(TableStyle([*style, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))  # Vera, not Helvetica
     block.hAlign = "RIGHT"
     return KeepTogether([Spacer(1, 6 * mm), block])
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.documents.data import RecapData, load_recap, load_rollup
-from jobs.documents.pdf import recap_pdf, rollup_pdf
+from jobs.documents.layout import Grid, plain_header
+from jobs.documents.pdf import PADDING, REGULAR, grid_table, recap_pdf, rollup_pdf
 from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
 from models.event import Event, EventKind, Sex
 from models.ledger import PersonInput, correct_event, record_event
@@ -163,3 +165,12 @@ async def test_the_rollup_is_signed_by_the_camat_and_leaves_out_pekon_without_un
     assert "KODE WILAYAH : 18.04.15" in text and "Halaman 1 dari 1" in text
     cells = sheet_texts(rollup_xlsx(data), "Rekap Kecamatan")
     assert "CAMAT GEDUNG SURIAN" in cells and "Tanpa Pemangku" not in cells
+
+
+def test_a_count_too_wide_for_its_column_is_drawn_smaller() -> None:
+    grid = Grid("T", plain_header(("NO", "L", "P")), 1, [[1, 3600, 7], [2, 1, 2]], [3.5, 2.0, 2.0])
+    table = grid_table(grid, size=7)
+    sizes = [[table._cellStyles[r][c].fontsize for c in range(3)] for r in (1, 2)]
+    assert sizes[0][1] < 7 and sizes[0][2] == 7 and sizes[1] == [7, 7, 7]
+    drawn = stringWidth("3.600", REGULAR, sizes[0][1])
+    assert drawn <= table._colWidths[1] - 2 * PADDING + 0.01
