@@ -64,9 +64,10 @@ async def staff_status(turn: Turn, asked: str | None = None) -> list[OutgoingMes
             closed=texts.STAFF_STATUS_CLOSED if closed else "",
         )
     ]
+    said = {**texts.STAFF_STATUS_WORDS, "missing": texts.MISSING_WORD[closed].upper()}
     for n, item in enumerate(statuses, 1):
-        words = [texts.STAFF_STATUS_WORDS[item.status]]
-        words += [texts.STAFF_STATUS_WORDS[flag] for flag in item.flags]
+        words = [said[item.status]]
+        words += [said[flag] for flag in item.flags]
         lines.append(texts.STAFF_STATUS_LINE.format(no=n, unit=item.unit.nama, status=", ".join(words)))
     missing = [s.unit.nama for s in statuses if s.status == "missing"]
     lines.append(

@@ -265,7 +265,6 @@ STAFF_STATUS_LINE = "{no}. {unit}: {status}"
 STAFF_STATUS_WORDS = {
     "submitted": "sudah kirim",
     "nihil": "NIHIL",
-    "missing": "BELUM LAPOR",
     "late": "terlambat",
     "after": "ada tambahan setelah kirim",
 }

@@ -123,6 +123,11 @@ async def test_a_month_closed_by_the_schedule_says_so(seen: Seen) -> None:
     answer = await budi.say("ya")
     assert "Bulan November 2026 sudah ditutup otomatis sesuai jadwal." in answer
     assert "petugas" not in answer
+    # a closed month's missing reports did not come: "tidak lapor", as in the books
+    status = await seen.chat("ops").say("status november")
+    assert "1. Pemangku 1: TIDAK LAPOR" in status and "BELUM" not in status
+    recap = await seen.chat("ops").say("rekap november")
+    assert "Tidak lapor (3)" in recap and "elum lapor" not in recap
 
 
 async def test_every_count_in_chat_has_a_thousands_dot(session: AsyncSession) -> None:
