@@ -12,11 +12,10 @@ from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
 from handlers.menu import choices, menu, pick, said
-from handlers.months import kind_counts
+from handlers.months import kind_counts, status_periods
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
 from models.audit import record_audit
-from models.base import add_months, month_of, wib_date
 from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons
 from models.months import latest_closed
@@ -172,9 +171,8 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     """The unit's report state for the previous and the current month."""
     member, unit = _unit(turn)
-    current = month_of(wib_date(turn.now))
     lines = []
-    for period in (add_months(current, -1), current):
+    for period in await status_periods(turn.session, unit, turn.now):
         report = await turn.session.scalar(
             select(UnitReport).where(UnitReport.unit_id == unit.id, UnitReport.period == period)
         )
@@ -185,4 +183,4 @@ async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
                 bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
             )
         )
-    return [menu(member, "\n".join(lines))]
+    return [menu(member, "\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]

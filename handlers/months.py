@@ -7,9 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import texts
+from handlers.month_names import parse_month_name
+from handlers.show import show_month
 from models.base import add_months, month_of, wib_date
 from models.event import EventPerson
 from models.months import latest_closed
+from models.mutasi import first_period
 from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.region import Unit
 
@@ -49,7 +53,30 @@ async def reporting_period(session: AsyncSession, unit: Unit, now: datetime) -> 
 
 async def staff_period(session: AsyncSession, pekon_kode: str, now: datetime) -> date:
     """The month staff look at and close: the earliest month before the current one that is still
-    open (months close in order), else the current month."""
+    open (months close in order), else the current month; never before the pekon's first month."""
+    default = await _staff_default(session, pekon_kode, now)
+    first = await first_period(session, pekon_kode)
+    return default if first is None else max(default, first)
+
+
+async def asked_period(
+    session: AsyncSession, pekon_kodes: list[str], now: datetime, asked: str
+) -> date | str:
+    """The month a person named (e.g. "november", "10/2026", "bulan lalu"), or the kind reply why
+    it cannot be shown: not a month, a month to come, or a month before the first month of data."""
+    today = wib_date(now)
+    period = parse_month_name(asked, today)
+    if period is None:
+        return texts.MONTH_UNKNOWN.format(typed=asked.strip()[:40])
+    if period > month_of(today):
+        return texts.MONTH_FUTURE.format(bulan=show_month(period))
+    first = await first_period(session, *pekon_kodes)
+    if first is not None and period < first:
+        return texts.MONTH_BEFORE_START.format(bulan=show_month(period), mulai=show_month(first))
+    return period
+
+
+async def _staff_default(session: AsyncSession, pekon_kode: str, now: datetime) -> date:
     current = month_of(wib_date(now))
     previous = add_months(current, -1)
     earliest: date | None = await session.scalar(
@@ -63,6 +90,13 @@ async def staff_period(session: AsyncSession, pekon_kode: str, now: datetime) ->
         return earliest
     closed = await latest_closed(session, pekon_kode)
     return current if closed is not None and closed >= previous else previous
+
+
+async def status_periods(session: AsyncSession, unit: Unit, now: datetime) -> list[date]:
+    """The months a pemangku's status shows: the previous and the current one, from the unit's start."""
+    current = month_of(wib_date(now))
+    started = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit.id))
+    return [p for p in (add_months(current, -1), current) if started is None or p >= started]
 
 
 async def kind_counts(session: AsyncSession, unit_id: int, period: date) -> dict[str, int]:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from handlers import texts
 from models.recap import GROUPS, KINDS, B3Row, B3Table
 
 MAX_CHARS = 4096  # Telegram's message limit; WhatsApp allows more
 MAX_NAMES = 20  # missing units named in full; the rest are counted
+
+
+def show_number(value: int) -> str:
+    """A count the Indonesian way, with a dot between thousands: 1.085 (the one format of every
+    number in chat and in the documents)."""
+    return str(format_decimal(value, format="#,##0", locale="id"))
 
 
 def month_name(table: B3Table) -> str:
@@ -21,27 +28,29 @@ def moved(row: B3Row, kind: str) -> int:
     return sum(row.figures[f"{kind}_{g}"] for g in GROUPS)
 
 
-def status_words(row: B3Row) -> str:
-    """The keterangan codes of a row in words, e.g. "sudah kirim, terlambat"."""
-    return ", ".join(texts.RECAP_STATUS.get(code, code) for code in row.keterangan)
+def status_words(row: B3Row, closed: bool = False) -> str:
+    """The keterangan codes of a row in words, e.g. "sudah kirim, terlambat"; a missing report is
+    "belum lapor" while the month is open and "tidak lapor" once it is closed."""
+    words = {**texts.RECAP_STATUS, "missing": texts.MISSING_WORD[closed]}
+    return ", ".join(words.get(code, code) for code in row.keterangan)
 
 
-def _numbers(row: B3Row) -> dict[str, object]:
-    figures = {str(kind): moved(row, kind) for kind in KINDS}
+def _numbers(row: B3Row, closed: bool = False) -> dict[str, object]:
+    figures = {str(kind): show_number(moved(row, kind)) for kind in KINDS}
     return {
         "no": row.no,
         "nama": row.nama,
-        "status": status_words(row),
-        "awal": row.awal_jiwa,
-        "awal_kk": row.figures["awal_kk"],
-        "akhir": row.akhir_jiwa,
-        "akhir_kk": row.figures["akhir_kk"],
+        "status": status_words(row, closed),
+        "awal": show_number(row.awal_jiwa),
+        "awal_kk": show_number(row.figures["awal_kk"]),
+        "akhir": show_number(row.akhir_jiwa),
+        "akhir_kk": show_number(row.figures["akhir_kk"]),
         **figures,
     }
 
 
-def _full(row: B3Row) -> list[str]:
-    values = _numbers(row)
+def _full(row: B3Row, closed: bool) -> list[str]:
+    values = _numbers(row, closed)
     return [
         texts.RECAP_UNIT_LINE.format(**values),
         texts.RECAP_FIGURES.format(**values),
@@ -49,8 +58,8 @@ def _full(row: B3Row) -> list[str]:
     ]
 
 
-def _compact(row: B3Row) -> list[str]:
-    return [texts.RECAP_COMPACT_LINE.format(**_numbers(row))]
+def _compact(row: B3Row, closed: bool) -> list[str]:
+    return [texts.RECAP_COMPACT_LINE.format(**_numbers(row, closed))]
 
 
 def _header(table: B3Table, pekon_nama: str, village_word: str) -> list[str]:
@@ -76,15 +85,16 @@ def _footer(table: B3Table) -> list[str]:
         texts.RECAP_FIGURES.format(**values),
         texts.RECAP_MOVES.format(**values),
         texts.RECAP_TOTAL_SEX.format(
-            l=f["akhir_wna_l"] + f["akhir_wni_l"],
-            p=f["akhir_wna_p"] + f["akhir_wni_p"],
-            wna=f["akhir_wna_l"] + f["akhir_wna_p"],
+            l=show_number(f["akhir_wna_l"] + f["akhir_wni_l"]),
+            p=show_number(f["akhir_wna_p"] + f["akhir_wni_p"]),
+            wna=show_number(f["akhir_wna_l"] + f["akhir_wna_p"]),
         ),
         "",
     ]
     missing = [r.nama for r in table.rows if "missing" in r.keterangan]
     if missing:
-        lines.append(texts.RECAP_MISSING.format(count=len(missing), names=_names(missing)))
+        word = texts.MISSING_WORD[table.closed].capitalize()
+        lines.append(texts.RECAP_MISSING.format(missing_word=word, count=len(missing), names=_names(missing)))
     elif table.rows:
         lines.append(texts.RECAP_ALL_REPORTED)
     return lines
@@ -99,11 +109,11 @@ def render_b3_text(table: B3Table, *, pekon_nama: str = "", village_word: str = 
     head, foot = _header(table, pekon_nama, village_word), _footer(table)
     if not table.rows:
         return _assemble(head, [texts.RECAP_NO_UNITS], foot)
-    full = [line for row in table.rows for line in _full(row)]
+    full = [line for row in table.rows for line in _full(row, table.closed)]
     text = _assemble(head, full, foot)
     if len(text) <= MAX_CHARS:
         return text
-    compact = [line for row in table.rows for line in _compact(row)]
+    compact = [line for row in table.rows for line in _compact(row, table.closed)]
     shown = len(compact)
     while shown > 0:
         more = [texts.RECAP_MORE.format(count=len(compact) - shown)] if shown < len(compact) else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
@@ -12,6 +12,7 @@ from handlers.express import parse_express
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
+from handlers.month_names import month_request
 from handlers.phone import confirm_phone, request_phones
 from handlers.registration import register, registration_code
 from handlers.report_flow import prompt as report_prompt
@@ -73,6 +74,13 @@ ACTIONS: dict[str, dict[str, Step]] = {
     Role.CAMAT: {"status": camat_status, "bantuan": _help},
 }
 
+# Actions that take a month typed after their word: "rekap november", "status 10/2026".
+MonthStep = Callable[[Turn, str | None], Awaitable[list[OutgoingMessage]]]
+MONTH_ACTIONS: dict[str, dict[str, MonthStep]] = {
+    Role.STAFF: {"status": staff_status, "rekap": staff_recap, "daftar": staff_list},
+    Role.CAMAT: {"status": camat_status, "rekap": camat_status},
+}
+
 
 async def handle(turn: Turn) -> list[OutgoingMessage]:
     """Answer one incoming message."""
@@ -120,6 +128,9 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     chosen = pick(turn, offered) or turn.text.lower().lstrip("/").strip()
     if chosen in actions:
         return await actions[chosen](turn)
+    request = month_request(turn.text)
+    if request is not None and (step := MONTH_ACTIONS.get(member.role, {}).get(request.command)):
+        return await step(turn, request.month_text)
     if member.role == Role.PEMANGKU:
         express = parse_express(turn.text, turn.now)
         if express is not None:

@@ -12,7 +12,7 @@ from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.menu import menu
-from handlers.months import staff_period
+from handlers.months import asked_period, staff_period
 from handlers.parsing import mask_nik
 from handlers.recap_text import render_b3_text
 from handlers.show import show_date, show_month
@@ -38,12 +38,21 @@ def no_scope(turn: Turn, member: Member) -> list[OutgoingMessage]:
     return [menu(member, texts.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
 
 
-async def staff_status(turn: Turn) -> list[OutgoingMessage]:
+async def pekon_period(turn: Turn, pekon: Pekon, asked: str | None) -> date | str:
+    """The month the person named, else the month staff work on; or why the named one is not shown."""
+    if asked is None:
+        return await staff_period(turn.session, pekon.kode, turn.now)
+    return await asked_period(turn.session, [pekon.kode], turn.now, asked)
+
+
+async def staff_status(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
     """Each unit of the pekon: submitted, nihil or missing (and late / additions after submitting)."""
     member, pekon = await pekon_of(turn)
     if pekon is None:
         return no_scope(turn, member)
-    period = await staff_period(turn.session, pekon.kode, turn.now)
+    period = await pekon_period(turn, pekon, asked)
+    if isinstance(period, str):
+        return [menu(member, period)]
     statuses = await unit_statuses(turn.session, pekon.kode, period)
     state = await month_state(turn.session, pekon.kode, period)
     closed = state is not None and state.status == MonthStatus.CLOSED
@@ -55,9 +64,10 @@ async def staff_status(turn: Turn) -> list[OutgoingMessage]:
             closed=texts.STAFF_STATUS_CLOSED if closed else "",
         )
     ]
+    said = {**texts.STAFF_STATUS_WORDS, "missing": texts.MISSING_WORD[closed].upper()}
     for n, item in enumerate(statuses, 1):
-        words = [texts.STAFF_STATUS_WORDS[item.status]]
-        words += [texts.STAFF_STATUS_WORDS[flag] for flag in item.flags]
+        words = [said[item.status]]
+        words += [said[flag] for flag in item.flags]
         lines.append(texts.STAFF_STATUS_LINE.format(no=n, unit=item.unit.nama, status=", ".join(words)))
     missing = [s.unit.nama for s in statuses if s.status == "missing"]
     lines.append(
@@ -68,23 +78,27 @@ async def staff_status(turn: Turn) -> list[OutgoingMessage]:
     return [menu(member, "\n".join(lines))]
 
 
-async def staff_recap(turn: Turn) -> list[OutgoingMessage]:
+async def staff_recap(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
     """The B.3 of the month as text."""
     member, pekon = await pekon_of(turn)
     if pekon is None:
         return no_scope(turn, member)
-    period = await staff_period(turn.session, pekon.kode, turn.now)
+    period = await pekon_period(turn, pekon, asked)
+    if isinstance(period, str):
+        return [menu(member, period)]
     table = await compute_b3(turn.session, pekon.kode, period)
     text = render_b3_text(table, pekon_nama=pekon.nama, village_word=turn.config.village_word)
     return [OutgoingMessage(text), menu(member)]
 
 
-async def staff_list(turn: Turn) -> list[OutgoingMessage]:
+async def staff_list(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
     """Who reported what this month: names, NIK masked; the view is audited."""
     member, pekon = await pekon_of(turn)
     if pekon is None:
         return no_scope(turn, member)
-    period = await staff_period(turn.session, pekon.kode, turn.now)
+    period = await pekon_period(turn, pekon, asked)
+    if isinstance(period, str):
+        return [menu(member, period)]
     lines = await named_lines(turn.session, pekon.kode, period)
     record_audit(
         turn.session,

@@ -10,19 +10,20 @@ from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick, said
-from handlers.months import staff_period
+from handlers.months import asked_period, staff_period
 from handlers.parsing import Invalid, parse_name, words
 from handlers.show import ledger_message, show_date, show_month
 from handlers.staff import no_scope, pekon_of
-from handlers.unit_status import pekon_statuses, unit_statuses
+from handlers.unit_status import PekonStatus, pekon_statuses, unit_statuses
 from models.base import WIB, add_months, month_of, wib_date
 from models.invites import create_invite, format_code
 from models.ledger import LedgerError
 from models.months import close_months, latest_closed, reopen_month
+from models.mutasi import first_period
 from models.period import MonthStatus
 from models.person import Role
 from models.recap import month_state
-from models.region import Kecamatan, Unit
+from models.region import Kecamatan, Pekon, Unit
 
 INVITE_FLOW = "invite"
 CLOSE_FLOW = "close"
@@ -177,26 +178,44 @@ async def reopen(turn: Turn, reason: str) -> list[OutgoingMessage]:
     return [menu(member, texts.STAFF_REOPEN_DONE.format(bulan=show_month(period), reason=reason))]
 
 
-async def camat_status(turn: Turn) -> list[OutgoingMessage]:
-    """Every pekon of the kecamatan: how many units reported the previous month, and its closing."""
+async def camat_status(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
+    """Every pekon of the kecamatan: how many units reported the month (the previous one unless
+    named, never before the kecamatan's first month of data), and its closing."""
     member = turn.member
     assert member is not None
     kecamatan = await turn.session.get(Kecamatan, member.kecamatan_kode) if member.kecamatan_kode else None
     if kecamatan is None:
         return no_scope(turn, member)
-    period = add_months(month_of(wib_date(turn.now)), -1)
-    statuses = await pekon_statuses(turn.session, kecamatan.kode, period)
-    if not statuses:
+    kodes = list(await turn.session.scalars(select(Pekon.kode).where(Pekon.kecamatan_kode == kecamatan.kode)))
+    if not kodes:
         return [menu(member, texts.CAMAT_EMPTY.format(village=turn.config.village_word))]
+    period = await _camat_period(turn, kodes, asked)
+    if isinstance(period, str):
+        return [menu(member, period)]
+    statuses = await pekon_statuses(turn.session, kecamatan.kode, period)
     lines = [texts.CAMAT_TITLE.format(bulan=show_month(period), kecamatan=kecamatan.nama)]
-    lines += [
-        texts.CAMAT_LINE.format(
-            no=n,
-            pekon=s.pekon.nama,
-            done=s.done,
-            total=s.total,
-            closed=texts.CAMAT_CLOSED if s.closed else "",
-        )
-        for n, s in enumerate(statuses, 1)
-    ]
+    lines += [_camat_line(n, s) for n, s in enumerate(statuses, 1)]
     return [menu(member, "\n".join(lines))]
+
+
+async def _camat_period(turn: Turn, kodes: list[str], asked: str | None) -> date | str:
+    if asked is not None:
+        return await asked_period(turn.session, kodes, turn.now, asked)
+    period = add_months(month_of(wib_date(turn.now)), -1)
+    first = await first_period(turn.session, *kodes)
+    return period if first is None else max(period, first)
+
+
+def _camat_line(no: int, status: PekonStatus) -> str:
+    """A pekon's line: units reported, or that it has no units yet, or from which month it reports."""
+    if status.total == 0:
+        starts = status.starts
+        tail = texts.CAMAT_NOT_STARTED.format(bulan=show_month(starts)) if starts else texts.CAMAT_NO_UNITS
+        return f"{no}. {status.pekon.nama}{tail}"
+    return texts.CAMAT_LINE.format(
+        no=no,
+        pekon=status.pekon.nama,
+        done=status.done,
+        total=status.total,
+        closed=texts.CAMAT_CLOSED if status.closed else "",
+    )

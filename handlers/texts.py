@@ -86,7 +86,8 @@ HELP_STAFF = (
     "Menu petugas: Status Bulan Ini, Rekap, Siapa Lapor Apa, Undang Pemangku, Tutup Bulan.\n"
     "Meminta pemangku mengonfirmasi nomor HP-nya: ketik MINTA NOMOR.\n"
     "Membuka lagi bulan yang sudah ditutup: ketik BUKA BULAN diikuti alasannya, "
-    "misalnya: BUKA BULAN ada kelahiran yang terlewat."
+    "misalnya: BUKA BULAN ada kelahiran yang terlewat.\n"
+    "Bulan lain: tambahkan nama bulannya, misalnya REKAP NOVEMBER, STATUS 10/2026, REKAP BULAN LALU."
 )
 PHONE_ASK = (
     "{staff} dari kantor pekon meminta Anda mengonfirmasi nomor HP. Tekan tombol "
@@ -97,7 +98,8 @@ PHONE_NOT_OWN = 'Itu bukan nomor Anda sendiri. Tekan "Kirim nomor HP saya" untuk
 PHONE_SAVED = "Terima kasih! Nomor HP Anda tercatat: {phone}."
 HELP_CAMAT = (
     "Menu camat: Status Kecamatan menampilkan laporan setiap {village} untuk bulan lalu, "
-    "yaitu bulan yang sedang dilaporkan."
+    "yaitu bulan yang sedang dilaporkan. Bulan lain: ketik STATUS diikuti bulannya, "
+    "misalnya STATUS NOVEMBER atau STATUS 10/2026."
 )
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 
@@ -199,6 +201,7 @@ LEDGER_ERRORS = {
     "newborn_head": "Bayi tidak bisa menjadi kepala keluarga.",
     "two_heads": "Satu keluarga hanya punya satu kepala keluarga.",
     "month_closed": "Bulan {bulan} sudah ditutup oleh petugas {village}.",
+    "month_closed_auto": "Bulan {bulan} sudah ditutup otomatis sesuai jadwal.",
     "nihil_with_events": "Bulan ini sudah ada laporan, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini.",
     "already_cancelled": "Laporan itu sudah dibatalkan sebelumnya.",
     "wrong_unit": "Laporan itu tidak ditemukan.",
@@ -262,7 +265,6 @@ STAFF_STATUS_LINE = "{no}. {unit}: {status}"
 STAFF_STATUS_WORDS = {
     "submitted": "sudah kirim",
     "nihil": "NIHIL",
-    "missing": "BELUM LAPOR",
     "late": "terlambat",
     "after": "ada tambahan setelah kirim",
 }
@@ -307,13 +309,12 @@ RECAP_COMPACT_LINE = (
 )
 RECAP_TOTAL = "JUMLAH"
 RECAP_TOTAL_SEX = "   Akhir: laki-laki {l} · perempuan {p} · WNA {wna}"
-RECAP_MISSING = "Belum lapor ({count}): {names}"
+RECAP_MISSING = "{missing_word} ({count}): {names}"
 RECAP_MISSING_MORE = "{names}, dan {count} lagi"
 RECAP_ALL_REPORTED = "Semua pemangku sudah lapor."
 RECAP_NO_UNITS = "Belum ada pemangku terdaftar."
 RECAP_MORE = "… dan {count} pemangku lagi (lihat berkas rekap lengkap)."
 RECAP_STATUS = {
-    "missing": "belum lapor",
     "nihil": "NIHIL",
     "submitted": "sudah kirim",
     "late": "terlambat",
@@ -416,22 +417,29 @@ DELIVERY_SUMMARY = (
     "Buku B.2 dan B.3 terlampir (XLSX dan PDF)."
 )
 DELIVERY_CAMAT = (
-    "Rekap bulan {bulan} Kecamatan {kecamatan} sudah lengkap ditutup: {pekon_count} {village}, "
-    "{jiwa} jiwa di akhir bulan. Tabel rekap terlampir."
+    "Bulan {bulan} sudah ditutup di semua {village} Kecamatan {kecamatan} yang sudah punya pemangku "
+    "({pekon_count} {village}): {jiwa} jiwa di akhir bulan. Tabel rekap terlampir."
 )
 DOCUMENT_CAPTION = "{title} {village} {pekon}, {bulan} (revisi {revision})"
 ROLLUP_CAPTION = "Rekap Kecamatan {kecamatan}, {bulan}"
 
 # the documents (jobs/documents): headers follow Permendagri 47/2016
-DOC_B3_TITLE = "BUKU REKAPITULASI JUMLAH PENDUDUK"
-DOC_B2_TITLE = "BUKU MUTASI PENDUDUK DESA"
+DOC_B3_TITLE = "B.3 BUKU REKAPITULASI JUMLAH PENDUDUK"
+DOC_B2_TITLE = "B.2 BUKU MUTASI PENDUDUK DESA"
 DOC_MONTH_LINE = "BULAN {bulan} TAHUN {tahun}"
-DOC_PLACE_LINES = ("{village_cap} : {pekon}", "KECAMATAN : {kecamatan}", "KABUPATEN : {kabupaten}")
+DOC_PLACE_LINES = (
+    "{village_cap} : {pekon}",
+    "KECAMATAN : {kecamatan}",
+    "KABUPATEN : {kabupaten}",
+    "KODE WILAYAH : {kode}",
+)
 DOC_REVISION = "Revisi {revision}, ditutup {closed}"
 DOC_OPEN = "Angka sementara: bulan belum ditutup"
 DOC_SIGN_PLACE = "{pekon}, {tanggal}"
-DOC_SIGN_ROLE = "KEPALA {village_upper}"
+DOC_SIGN_ROLE = "KEPALA {village_upper} {pekon_upper}"
 DOC_SIGN_NAME = "(..............................)"
+DOC_SIGN_NIP = "NIP. ..............................."
+DOC_SIGN_CAMAT = "CAMAT {kecamatan_upper}"
 DOC_B3_GROUPS = (
     ("JUMLAH PENDUDUK AWAL BULAN", 3, 9),
     ("TAMBAHAN BULAN INI", 10, 17),
@@ -459,7 +467,6 @@ DOC_TOTAL = "JUMLAH"
 DOC_SEX = ("L", "P")
 DOC_CITIZENSHIP = ("WNA", "WNI")
 DOC_KETERANGAN = {
-    "missing": "belum lapor",
     "nihil": "nihil",
     "submitted": "lapor",
     "late": "terlambat",
@@ -503,8 +510,8 @@ DOC_BIRTHS_HEADERS = (
 DOC_BIRTHS_EMPTY = "Tidak ada kelahiran bulan ini."
 DOC_COMPLETENESS_TITLE = "KELENGKAPAN LAPORAN PEMANGKU"
 DOC_COMPLETENESS_HEADERS = ("NO", "PEMANGKU", "STATUS", "TERLAMBAT", "TANGGAL LAPOR")
-DOC_COMPLETENESS_STATUS = {"submitted": "Lapor", "nihil": "Nihil", None: "Tidak lapor"}
-DOC_COMPLETENESS_SUMMARY = "{submitted} lapor, {nihil} nihil, {late} terlambat, {missing} tidak lapor"
+DOC_COMPLETENESS_STATUS: dict[str | None, str] = {"submitted": "lapor", "nihil": "nihil"}
+DOC_COMPLETENESS_SUMMARY = "{submitted} lapor, {nihil} nihil, {late} terlambat, {missing} {missing_word}"
 DOC_YES = "ya"
 DOC_NOTES_TITLE = "CATATAN SUSULAN DAN KOREKSI"
 DOC_NOTES_HEADERS = ("NO", "TANDA TERIMA", "PEMANGKU", "PERISTIWA", "TANGGAL PERISTIWA", "CATATAN")
@@ -537,7 +544,7 @@ DOC_SHEET_B2 = "B.2 Mutasi"
 DOC_SHEET_BIRTHS = "Kelahiran"
 DOC_SHEET_NOTES = "Kelengkapan & Catatan"
 DOC_SHEET_ROLLUP = "Rekap Kecamatan"
-DOC_PAGE = "Halaman {page}"
+DOC_PAGE = "Halaman {page} dari {pages}"
 
 # `pemangku demo`: the month routine on a simulated clock (bot/demo_routine.py)
 DEMO_ROUTINE_TITLE = (
@@ -550,3 +557,18 @@ DEMO_FILES = "Berkas B.2/B.3 dan rekap kecamatan ditulis ke {folder}:"
 # `pemangku jobs run` (bot/commands/jobs.py)
 JOBS_RAN = "{name}: {count} tindakan pada {at} WIB."
 JOBS_UNKNOWN = "Tugas tidak dikenal: {name}. Pilihan: {names}."
+
+# The month a person names, and which months exist (handlers/months.py, handlers/month_names.py)
+MONTH_UNKNOWN = (
+    'Maaf, "{typed}" belum saya kenali sebagai bulan. Contoh: REKAP NOVEMBER, STATUS 2026-10, '
+    "REKAP 10/2026, REKAP BULAN LALU."
+)
+MONTH_FUTURE = "Bulan {bulan} belum tiba, jadi belum ada datanya."
+MONTH_BEFORE_START = "Belum ada data untuk {bulan}: laporan dimulai bulan {mulai}."
+CAMAT_NOT_STARTED = ": laporan mulai {bulan}"
+CAMAT_NO_UNITS = ": belum ada pemangku terdaftar"
+STATUS_NOT_STARTED = "Laporan pemangku {unit} belum dimulai."
+
+# One word for a unit without a report, in chat and in the books alike: while the month is open it
+# may still come ("belum lapor"); once the month is closed it did not ("tidak lapor").
+MISSING_WORD = {False: "belum lapor", True: "tidak lapor"}

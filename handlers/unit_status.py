@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Event
-from models.period import MonthStatus, PekonMonth, UnitReport
+from models.mutasi import existed_in
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.region import Pekon, Unit
 
 
@@ -24,17 +25,23 @@ class UnitStatus:
 
 @dataclass(frozen=True)
 class PekonStatus:
-    """How many units of a pekon reported the month, and whether the month is closed."""
+    """How many units of a pekon reported the month, whether the month is closed, and the pekon's
+    first month (None when it has no unit with a baseline)."""
 
     pekon: Pekon
     done: int
     total: int
     closed: bool
+    starts: date | None = None
 
 
 async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) -> list[UnitStatus]:
     """Every unit of the pekon in order, with its report state for the month."""
-    units = list(await session.scalars(select(Unit).where(Unit.pekon_kode == pekon_kode).order_by(Unit.seq)))
+    units = list(
+        await session.scalars(
+            select(Unit).where(Unit.pekon_kode == pekon_kode, existed_in(period)).order_by(Unit.seq)
+        )
+    )
     reports = {
         r.unit_id: r
         for r in await session.scalars(
@@ -74,7 +81,7 @@ async def pekon_statuses(session: AsyncSession, kecamatan_kode: str, period: dat
         (
             await session.execute(
                 select(Unit.pekon_kode, func.count(Unit.id))
-                .where(Unit.pekon_kode.in_(kodes))
+                .where(Unit.pekon_kode.in_(kodes), existed_in(period))
                 .group_by(Unit.pekon_kode)
             )
         )
@@ -86,7 +93,7 @@ async def pekon_statuses(session: AsyncSession, kecamatan_kode: str, period: dat
             await session.execute(
                 select(Unit.pekon_kode, func.count(UnitReport.id))
                 .join(UnitReport, UnitReport.unit_id == Unit.id)
-                .where(Unit.pekon_kode.in_(kodes), UnitReport.period == period)
+                .where(Unit.pekon_kode.in_(kodes), UnitReport.period == period, existed_in(period))
                 .group_by(Unit.pekon_kode)
             )
         )
@@ -102,4 +109,19 @@ async def pekon_statuses(session: AsyncSession, kecamatan_kode: str, period: dat
             )
         )
     )
-    return [PekonStatus(p, done.get(p.kode, 0), totals.get(p.kode, 0), p.kode in closed) for p in pekons]
+    starts = dict(
+        (
+            await session.execute(
+                select(Unit.pekon_kode, func.min(Baseline.period))
+                .join(Baseline, Baseline.unit_id == Unit.id)
+                .where(Unit.pekon_kode.in_(kodes))
+                .group_by(Unit.pekon_kode)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        PekonStatus(p, done.get(p.kode, 0), totals.get(p.kode, 0), p.kode in closed, starts.get(p.kode))
+        for p in pekons
+    ]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
 from handlers import texts
+from handlers.recap_text import show_number
 from jobs.context import JobContext, Schedule, month_label
 from jobs.documents.data import RecapData, RollupData, load_recap, load_rollup
 from jobs.documents.render import (
@@ -75,7 +76,7 @@ def summary_message(schedule: Schedule, data: RecapData) -> OutgoingMessage:
     """The short chat summary that goes with the files."""
     total = data.table.total
     status = [s.status for s in data.statuses]
-    moved = {str(k): sum(total.figures[f"{k}_{g}"] for g in GROUPS) for k in KINDS}
+    moved = {str(k): show_number(sum(total.figures[f"{k}_{g}"] for g in GROUPS)) for k in KINDS}
     text = texts.DELIVERY_SUMMARY.format(
         bulan=month_label(data.period),
         village=schedule.village_word,
@@ -84,8 +85,8 @@ def summary_message(schedule: Schedule, data: RecapData) -> OutgoingMessage:
         submitted=status.count("submitted"),
         nihil=status.count("nihil"),
         missing=status.count(None),
-        jiwa=f"{total.akhir_jiwa:,}".replace(",", "."),
-        kk=f"{total.figures['akhir_kk']:,}".replace(",", "."),
+        jiwa=show_number(total.akhir_jiwa),
+        kk=show_number(total.figures["akhir_kk"]),
         **moved,
     )
     params = (data.place.pekon, month_label(data.period))
@@ -166,7 +167,7 @@ async def _send_rollup(
         kecamatan=kecamatan,
         pekon_count=len(data.pekons),
         village=schedule.village_word,
-        jiwa=f"{sum(t.total.akhir_jiwa for t in data.totals):,}".replace(",", "."),
+        jiwa=show_number(sum(t.total.akhir_jiwa for t in data.totals)),
     )
     notice = OutgoingMessage(text=text, template=TemplateRef(schedule.notice_template, (kecamatan, bulan)))
     kode = data.pekons[0].kecamatan_kode

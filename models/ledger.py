@@ -175,9 +175,9 @@ async def record_event(
     now = now or utcnow()
     today = wib_date(now)
     _validate(kind, persons, event_date, today)
-    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today)
+    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today, unit.id)
     await lock_month(session, unit.pekon_kode, period)
-    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today)  # after the lock
+    period, susulan = await counting_period(session, unit.pekon_kode, event_date, today, unit.id)  # locked
     event = Event(
         receipt=_new_receipt(kind),
         unit_id=unit.id,
@@ -283,7 +283,7 @@ async def correct_event(
     new_date = event_date or standing.event_date
     if persons is not None:
         _validate(standing.kind, persons, new_date, wib_date(now))
-    period, _ = await counting_period(session, unit.pekon_kode, standing.period, wib_date(now))
+    period, _ = await counting_period(session, unit.pekon_kode, standing.period, wib_date(now), unit.id)
     await lock_month(session, unit.pekon_kode, period)
     event = Event(
         receipt=_new_receipt(standing.kind),
@@ -321,8 +321,9 @@ async def submit_report(
     """Record a unit's monthly report (kirim or NIHIL). NIHIL is refused when events exist."""
     now = now or utcnow()
     month = await lock_month(session, unit.pekon_kode, period)
-    if month.status == MonthStatus.CLOSED:
-        raise LedgerError("month_closed", f"{period:%Y-%m}")
+    if month.status == MonthStatus.CLOSED:  # say who closed it: staff, or the schedule
+        code = "month_closed" if month.closed_by_member_id is not None else "month_closed_auto"
+        raise LedgerError(code, f"{period:%Y-%m}")
     if status == ReportStatus.NIHIL and await count_events(session, unit.id, period):
         raise LedgerError("nihil_with_events")
     report = await session.scalar(

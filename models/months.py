@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.audit import record_audit
 from models.base import add_months, month_of, utcnow
 from models.errors import LedgerError
-from models.period import MonthStatus, PekonMonth, UnitSnapshot
+from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
 from models.recap import FIGURES, b3_select
 from models.region import Pekon
 
@@ -34,14 +34,28 @@ async def latest_closed(session: AsyncSession, pekon_kode: str) -> date | None:
 
 
 async def counting_period(
-    session: AsyncSession, pekon_kode: str, event_date: date, today: date
+    session: AsyncSession, pekon_kode: str, event_date: date, today: date, unit_id: int | None = None
 ) -> tuple[date, bool]:
-    """The month an event counts in, and whether it is susulan (its own month is closed)."""
+    """The month an event counts in, and whether it is susulan (its own month is closed).
+
+    A month before the unit's first month (its baseline) is as good as closed: the baseline is its
+    closing. An event dated then counts in the first open month, marked susulan, instead of opening
+    a month that no book shows, whose figures no later month would carry."""
     own = month_of(event_date)
     closed = await latest_closed(session, pekon_kode)
+    starts = await _unit_start(session, unit_id)
+    if starts is not None and (closed is None or closed < add_months(starts, -1)):
+        closed = add_months(starts, -1)
     if closed is None or own > closed:
         return own, False
     return max(month_of(today), add_months(closed, 1)), True
+
+
+async def _unit_start(session: AsyncSession, unit_id: int | None) -> date | None:
+    if unit_id is None:
+        return None
+    start: date | None = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit_id))
+    return start
 
 
 async def lock_month(session: AsyncSession, pekon_kode: str, period: date) -> PekonMonth:

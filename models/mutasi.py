@@ -38,6 +38,10 @@ class MutasiLine:
     receipt: str
     action: str
     susulan: bool
+    event_id: int = 0
+    corrects_id: int | None = None  # the event this line's event corrects or cancels
+    corrects: str | None = None  # ... and its receipt
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,27 +104,40 @@ class PekonCompleteness:
         return self.units - self.submitted - self.nihil
 
 
-def _existed(period: date) -> Any:
-    """Units that existed in `period`: no baseline, or a baseline that starts by then."""
+def existed_in(period: date) -> Any:
+    """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
+    for "no month before a unit's start", used by every list of units of a month)."""
     starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
     return or_(starts.is_(None), starts <= period)
 
 
+async def first_period(session: AsyncSession, *pekon_kodes: str) -> date | None:
+    """The first month of the pekon (together): the earliest unit baseline, None without any."""
+    first: date | None = await session.scalar(
+        select(func.min(Baseline.period))
+        .join(Unit, Unit.id == Baseline.unit_id)
+        .where(Unit.pekon_kode.in_(pekon_kodes))
+    )
+    return first
+
+
 async def active_pekon(session: AsyncSession, period: date) -> list[str]:
     """Pekon with at least one unit that existed in `period` (the others have nothing to close yet)."""
-    stmt = select(Unit.pekon_kode).where(_existed(period)).distinct().order_by(Unit.pekon_kode)
+    stmt = select(Unit.pekon_kode).where(existed_in(period)).distinct().order_by(Unit.pekon_kode)
     return list(await session.scalars(stmt))
 
 
 async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> list[MutasiLine]:
-    """Every person line counted in the pekon's month, in unit order, then event date."""
+    """Every person line counted in the pekon's month, by event date, then unit order."""
     ep = EventPerson
+    original = Event.__table__.alias("original")
     stmt = (
-        select(Unit.nama, ep, Event.event_date, Event.receipt, Event.action, Event.susulan)
+        select(Unit.nama, ep, Event, original.c.receipt)
         .join(Event, Event.id == ep.event_id)
         .join(Unit, Unit.id == ep.unit_id)
+        .outerjoin(original, original.c.id == Event.correction_of_id)
         .where(ep.pekon_kode == pekon_kode, ep.period == period)
-        .order_by(Unit.seq, Event.event_date, ep.id)
+        .order_by(Event.event_date, Unit.seq, ep.id)
     )
     return [
         MutasiLine(
@@ -138,23 +155,47 @@ async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> 
             origin=line.origin,
             destination=line.destination,
             death_place=line.death_place,
-            event_date=event_date,
-            receipt=receipt,
-            action=action,
-            susulan=susulan,
+            event_date=event.event_date,
+            receipt=event.receipt,
+            action=event.action,
+            susulan=event.susulan,
+            event_id=event.id,
+            corrects_id=event.correction_of_id,
+            corrects=corrects,
+            reason=event.reason,
         )
-        for nama, line, event_date, receipt, action, susulan in await session.execute(stmt)
+        for nama, line, event, corrects in await session.execute(stmt)
     ]
 
 
+def standing_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
+    """Each person once, as the month's latest version says: a reversal and the line it reverses,
+    both counted in this month, cancel out (a corrected child is listed once, as corrected). A
+    reversal of a line of an earlier, closed month stays: it is what changed this month."""
+    out = list(lines)
+    for reversal in (line for line in lines if line.sign < 0):
+        reversed_line = next(
+            (
+                line
+                for line in out
+                if line.sign > 0 and line.event_id == reversal.corrects_id and line.name == reversal.name
+            ),
+            None,
+        )
+        if reversed_line is not None:
+            out.remove(reversed_line)
+            out.remove(reversal)
+    return out
+
+
 def b2_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
-    """The rows of B.2: persons who came, left or died (births are listed apart)."""
-    return [line for line in lines if line.kind != EventKind.LAHIR]
+    """The rows of B.2: persons who came, left or died (births are listed apart), each once."""
+    return [line for line in standing_lines(lines) if line.kind != EventKind.LAHIR]
 
 
 def birth_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
-    """The births of the month."""
-    return [line for line in lines if line.kind == EventKind.LAHIR]
+    """The births of the month, each child once."""
+    return [line for line in standing_lines(lines) if line.kind == EventKind.LAHIR]
 
 
 async def month_notes(session: AsyncSession, pekon_kode: str, period: date) -> list[Note]:
@@ -192,7 +233,7 @@ async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) ->
     stmt = (
         select(Unit.id, Unit.seq, Unit.nama, UnitReport.status, UnitReport.late, UnitReport.submitted_at)
         .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
-        .where(Unit.pekon_kode == pekon_kode, _existed(period))
+        .where(Unit.pekon_kode == pekon_kode, existed_in(period))
         .order_by(Unit.seq)
     )
     names: dict[int, list[str]] = {}
@@ -226,7 +267,7 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
             Member.active.is_(True),
             ~reported.exists(),
             ~closed.exists(),
-            _existed(period),
+            existed_in(period),
         )
         .order_by(Pekon.kode, Unit.seq, Member.id)
     )
@@ -251,7 +292,7 @@ def _completeness_select(period: date) -> Select[Any]:
             func.coalesce(func.max(month.c.revision), 0),
         )
         .select_from(Pekon)
-        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, _existed(period)))
+        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, existed_in(period)))
         .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
         .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
         .group_by(Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)

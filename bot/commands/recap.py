@@ -25,6 +25,7 @@ from jobs.documents.data import load_recap as load_document_data
 from jobs.documents.pdf import recap_pdf
 from jobs.documents.xlsx import recap_xlsx
 from models.base import utcnow, wib_date
+from models.mutasi import first_period
 from models.recap import AKHIR, AWAL, MOVES, B3Row, B3Table, compute_b3
 from models.region import Pekon
 
@@ -54,7 +55,15 @@ async def load_recap(session: AsyncSession, pekon_kode: str, period: date) -> Re
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         return None
+    await refuse_before_start(session, pekon_kode, period)
     return Recap(pekon, await compute_b3(session, pekon_kode, period))
+
+
+async def refuse_before_start(session: AsyncSession, pekon_kode: str, period: date) -> None:
+    """Stop with a message for a month before the pekon's first month of data (it has no B.3)."""
+    first = await first_period(session, pekon_kode)
+    if first is not None and period < first:
+        fail(f"pekon {pekon_kode} belum punya data bulan {period:%Y-%m}; data dimulai bulan {first:%Y-%m}")
 
 
 def row_json(row: B3Row) -> dict[str, Any]:
@@ -113,6 +122,7 @@ def write_document(pekon_kode: str, period: date, fmt: RecapFormat, out: Path | 
     async def work(session: AsyncSession) -> RecapData | None:
         if await session.get(Pekon, pekon_kode) is None:
             return None
+        await refuse_before_start(session, pekon_kode, period)
         today = wib_date(utcnow())
         return await load_document_data(
             session, pekon_kode, period, today=today, village_word=get_settings().village_word

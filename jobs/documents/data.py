@@ -35,6 +35,7 @@ class Place:
     pekon: str
     kecamatan: str
     kabupaten: str
+    kode: str = ""  # the pekon's code, or the kecamatan's for a roll-up
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,12 @@ class RollupData:
     signed_on: date
 
 
-async def _place(session: AsyncSession, kecamatan_kode: str, pekon: str, village_word: str) -> Place:
+async def _place(
+    session: AsyncSession, kecamatan_kode: str, pekon: str, village_word: str, kode: str
+) -> Place:
     kecamatan = await session.get(Kecamatan, kecamatan_kode)
     assert kecamatan is not None
-    return Place(village_word, pekon, kecamatan.nama, kecamatan.kabupaten_nama)
+    return Place(village_word, pekon, kecamatan.nama, kecamatan.kabupaten_nama, kode)
 
 
 async def load_recap(
@@ -85,7 +88,7 @@ async def load_recap(
     closed_at = state.closed_at if table.closed and state is not None else None
     lines = await mutasi_lines(session, pekon_kode, period)
     return RecapData(
-        place=await _place(session, pekon.kecamatan_kode, pekon.nama, village_word),
+        place=await _place(session, pekon.kecamatan_kode, pekon.nama, village_word, pekon.kode),
         table=table,
         closed_at=closed_at,
         b2=b2_lines(lines),
@@ -105,9 +108,10 @@ async def load_rollup(
     village_word: str = "pekon",
     known: Mapping[str, B3Table] | None = None,
 ) -> RollupData:
-    """Every pekon of the kecamatan (B.3 tables in `known` are reused); signed on the latest closing
-    day when all are closed."""
-    pekons = await pekon_completeness(session, period, kecamatan_kode)
+    """Every pekon of the kecamatan that has units in the month (B.3 tables in `known` are reused);
+    signed on the latest closing day when all are closed. A pekon without units has no book to
+    close, so it is left out of the table and of the count in the camat's notice alike."""
+    pekons = [p for p in await pekon_completeness(session, period, kecamatan_kode) if p.units]
     known = known or {}
     tables = [known.get(p.pekon_kode) or await compute_b3(session, p.pekon_kode, period) for p in pekons]
     last_close = await session.scalar(
@@ -117,7 +121,7 @@ async def load_rollup(
     )
     all_closed = bool(pekons) and all(p.closed for p in pekons)
     return RollupData(
-        place=await _place(session, kecamatan_kode, "", village_word),
+        place=await _place(session, kecamatan_kode, "", village_word, kecamatan_kode),
         period=period,
         pekons=pekons,
         totals=tables,

@@ -13,7 +13,7 @@ from models.base import WIB
 from models.mutasi import MutasiLine
 from models.recap import GROUPS, KINDS, B3Row
 
-Value = str | int | None
+Value = str | int | date | None  # dates stay dates: real date cells in XLSX, dd-mm-yyyy in the PDF
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def heading(place: Place, period: date, title: str) -> list[str]:
     bulan, tahun = month_label(period).split(" ")
     lines = [title, texts.DOC_MONTH_LINE.format(bulan=bulan.upper(), tahun=tahun)]
     village = place.village_word.upper()
-    values = {"village_cap": village, "pekon": place.pekon, "kecamatan": place.kecamatan}
+    values = {"village_cap": village, "pekon": place.pekon, "kecamatan": place.kecamatan, "kode": place.kode}
     for template in texts.DOC_PLACE_LINES:
         line = template.format(**values, kabupaten=place.kabupaten.removeprefix("Kabupaten ").strip())
         if place.pekon or not line.startswith(village):
@@ -68,15 +68,23 @@ def revision_line(data: RecapData) -> str:
 
 
 def signature(place: Place, signed_on: date) -> list[str]:
-    """The Kepala Pekon's signature block: place and date, role, a blank for the signature, name."""
+    """The signature block: place and date, role (the Kepala Pekon, or the Camat of a roll-up), a
+    blank for the signature, then the name and NIP lines."""
     where = place.pekon or place.kecamatan
+    if place.pekon:
+        role = texts.DOC_SIGN_ROLE.format(
+            village_upper=place.village_word.upper(), pekon_upper=place.pekon.upper()
+        )
+    else:
+        role = texts.DOC_SIGN_CAMAT.format(kecamatan_upper=place.kecamatan.upper())
     return [
         texts.DOC_SIGN_PLACE.format(pekon=where, tanggal=day_label(signed_on)),
-        texts.DOC_SIGN_ROLE.format(village_upper=place.village_word.upper()),
+        role,
         "",
         "",
         "",
         texts.DOC_SIGN_NAME,
+        texts.DOC_SIGN_NIP,
     ]
 
 
@@ -98,13 +106,14 @@ def _b3_header() -> list[Cell]:
     return cells
 
 
-def _keterangan(row: B3Row) -> str:
-    return ", ".join(texts.DOC_KETERANGAN.get(code, code) for code in row.keterangan)
+def _keterangan(row: B3Row, closed: bool) -> str:
+    words = {**texts.DOC_KETERANGAN, "missing": texts.MISSING_WORD[closed]}
+    return ", ".join(words.get(code, code) for code in row.keterangan)
 
 
 def b3_grid(data: RecapData) -> Grid:
     """B.3: one row per unit and the total, 33 columns in the regulation's order."""
-    rows = [[*row.columns()[:32], _keterangan(row)] for row in data.table.rows]
+    rows = [[*row.columns()[:32], _keterangan(row, data.table.closed)] for row in data.table.rows]
     total = data.table.total.columns()
     rows.append([None, texts.DOC_TOTAL, *total[2:32], ""])
     widths = [3.5, 16, *([4.2] * 30), 13]
@@ -126,9 +135,9 @@ def _b2_header() -> list[Cell]:
 def _flags(line: MutasiLine) -> list[str]:
     flags = [line.receipt]
     if line.sign < 0:
-        flags.append(texts.DOC_B2_CANCELLED.format(receipt=line.receipt))
+        flags.append(texts.DOC_B2_CANCELLED.format(receipt=line.corrects or line.receipt))
     elif line.action != "report":
-        flags.append(texts.DOC_KOREKSI)
+        flags.append(texts.DOC_NOTE_CORRECT.format(corrects=line.corrects or "", reason=line.reason or ""))
     if line.susulan:
         flags.append(texts.DOC_SUSULAN)
     if line.is_head:
@@ -140,10 +149,10 @@ def _b2_row(no: int, line: MutasiLine) -> list[Value]:
     moves: list[Value] = [""] * 6
     slot = {"datang": 0, "pindah": 2, "meninggal": 4}[line.kind]
     where = {"datang": line.origin, "pindah": line.destination, "meninggal": line.death_place}[line.kind]
-    moves[slot], moves[slot + 1] = where or "", dmy(line.event_date)
-    born = dmy(line.birth_date)
+    moves[slot], moves[slot + 1] = where or "", line.event_date
+    born = line.birth_date or ""
     head: list[Value] = [no, line.name, line.birth_place or "", born, line.sex, line.citizenship]
-    return [*head, *moves, "; ".join(_flags(line))]
+    return [*head, *moves, "; ".join([line.unit_nama, *_flags(line)])]
 
 
 def b2_grid(data: RecapData) -> Grid:
@@ -166,7 +175,7 @@ def births_grid(data: RecapData) -> Grid:
             b.name,
             b.sex,
             b.birth_place or "",
-            dmy(b.birth_date or b.event_date),
+            b.birth_date or b.event_date,
             b.father_name or "",
             b.mother_name or "",
             b.citizenship,
@@ -182,13 +191,15 @@ def births_grid(data: RecapData) -> Grid:
 
 def completeness_grid(data: RecapData) -> Grid:
     """Each unit's monthly report: submitted, nihil, late or missing."""
+    words: dict[str | None, str] = {**texts.DOC_COMPLETENESS_STATUS}
+    words[None] = texts.MISSING_WORD[data.table.closed]
     rows: list[list[Value]] = [
         [
             no,
             s.nama,
-            texts.DOC_COMPLETENESS_STATUS[s.status],
+            words[s.status],
             texts.DOC_YES if s.late else "",
-            dmy(s.submitted_at.astimezone(WIB).date()) if s.submitted_at else "",
+            s.submitted_at.astimezone(WIB).date() if s.submitted_at else "",
         ]
         for no, s in enumerate(data.statuses, start=1)
     ]
@@ -198,6 +209,7 @@ def completeness_grid(data: RecapData) -> Grid:
         nihil=count["nihil"],
         late=sum(1 for s in data.statuses if s.late),
         missing=count[None],
+        missing_word=words[None],
     )
     header = plain_header(texts.DOC_COMPLETENESS_HEADERS)
     return Grid(texts.DOC_COMPLETENESS_TITLE, header, 1, rows, [3.5, 24, 14, 11, 14], summary=[summary])
@@ -219,7 +231,7 @@ def notes_grid(data: RecapData) -> Grid:
             n.receipt,
             n.unit_nama,
             texts.DOC_KINDS.get(n.kind, n.kind),
-            dmy(n.event_date),
+            n.event_date,
             _note_text(n.action, n.corrects, n.reason),
         ]
         for no, n in enumerate(data.notes, start=1)
@@ -236,14 +248,17 @@ def _moved(table_rows: list[B3Row], kind: str) -> int:
 def rollup_grid(data: RollupData) -> Grid:
     """Every pekon of the kecamatan in one table, with the kecamatan's total."""
     rows: list[list[Value]] = []
+    counted: list[list[int]] = []
     for no, (p, table) in enumerate(zip(data.pekons, data.totals, strict=True), start=1):
         total = table.total
         status = texts.DOC_ROLLUP_CLOSED.format(revision=p.revision) if p.closed else texts.DOC_ROLLUP_OPEN
         counts = [p.units, p.submitted, p.nihil, p.missing, total.awal_jiwa]
         moves = [_moved(table.rows, k) for k in KINDS]
-        rows.append([no, p.pekon_nama, *counts, *moves, total.akhir_jiwa, total.figures["akhir_kk"], status])
+        numbers = [*counts, *moves, total.akhir_jiwa, total.figures["akhir_kk"]]
+        counted.append(numbers)
+        rows.append([no, p.pekon_nama, *numbers, status])
     sums: list[Value] = [None, texts.DOC_TOTAL]
-    sums += [sum(int(r[c] or 0) for r in rows) for c in range(2, 13)]
+    sums += [sum(column) for column in zip(*counted, strict=True)] if counted else [0] * 11
     rows.append([*sums, ""])
     village = data.place.village_word.upper()
     headers = tuple(h.format(village_upper=village) for h in texts.DOC_ROLLUP_HEADERS)

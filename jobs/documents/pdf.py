@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import reportlab
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import registerFont, registerFontFamily, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -33,6 +37,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from handlers import texts
+from handlers.recap_text import show_number
 from jobs.documents.data import RecapData, RollupData
 from jobs.documents.layout import (
     Grid,
@@ -40,6 +45,7 @@ from jobs.documents.layout import (
     b3_grid,
     births_grid,
     completeness_grid,
+    dmy,
     heading,
     notes_grid,
     revision_line,
@@ -53,15 +59,28 @@ rl_config.useA85 = 0
 PAGE = landscape(A4)
 MARGIN = 10 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
-REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
+
+
+def _embedded_fonts() -> tuple[str, str]:
+    """Bitstream Vera (the face DejaVu grew from), shipped inside the reportlab wheel: embedded
+    in every PDF, so every viewer and printer shows the same glyphs and widths, and nothing
+    depends on fonts installed on the machine (the 14 standard fonts are never embedded)."""
+    folder = Path(reportlab.__file__).parent / "fonts"
+    registerFont(TTFont("Vera", str(folder / "Vera.ttf")))
+    registerFont(TTFont("Vera-Bold", str(folder / "VeraBd.ttf")))
+    registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
+    return "Vera", "Vera-Bold"
+
+
+REGULAR, BOLD = _embedded_fonts()
 PADDING = 1.5
 POINTS_PER_CHAR = 5.5  # narrow tables keep their natural width instead of stretching
 HEADER_BG = colors.HexColor("#DDE4EE")
-TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=12, alignment=TA_CENTER, leading=15)
-SUBTITLE = ParagraphStyle("subtitle", fontName="Helvetica-Bold", fontSize=10, alignment=TA_CENTER, leading=13)
-PLAIN = ParagraphStyle("plain", fontName="Helvetica", fontSize=9, alignment=TA_LEFT, leading=11)
-SECTION = ParagraphStyle("section", fontName="Helvetica-Bold", fontSize=10, leading=13, spaceBefore=6)
-SIGN = ParagraphStyle("sign", fontName="Helvetica", fontSize=9, alignment=TA_CENTER, leading=11)
+TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=12, alignment=TA_CENTER, leading=15)
+SUBTITLE = ParagraphStyle("subtitle", fontName=BOLD, fontSize=10, alignment=TA_CENTER, leading=13)
+PLAIN = ParagraphStyle("plain", fontName=REGULAR, fontSize=9, alignment=TA_LEFT, leading=11)
+SECTION = ParagraphStyle("section", fontName=BOLD, fontSize=10, leading=13, spaceBefore=6)
+SIGN = ParagraphStyle("sign", fontName=REGULAR, fontSize=9, alignment=TA_CENTER, leading=11)
 
 
 def wrap_lines(text: str, width: float, font: str, size: float) -> str:
@@ -92,13 +111,34 @@ def _matrix(grid: Grid, size: float, widths: list[float]) -> list[list[Any]]:
         matrix[c.row - 1][c.col - 1] = wrap_lines(c.text, width, BOLD, size - 1)
     for index, values in enumerate(grid.rows):
         font = BOLD if index >= len(grid.rows) - grid.total_rows else REGULAR
-        matrix.append(
-            [
-                v if not isinstance(v, str) else wrap_lines(v, w - 2 * PADDING, font, size)
-                for v, w in zip(values, widths, strict=True)
-            ]
-        )
+        matrix.append([_cell(v, w - 2 * PADDING, font, size) for v, w in zip(values, widths, strict=True)])
     return matrix
+
+
+def _shrunk(grid: Grid, size: float, widths: list[float]) -> list[tuple[Any, ...]]:
+    """A smaller font for each count or date too wide for its column (a total of 1.150 in a narrow
+    L/P column), so it never runs into its neighbour."""
+    commands: list[tuple[Any, ...]] = []
+    for index, values in enumerate(grid.rows):
+        font = BOLD if index >= len(grid.rows) - grid.total_rows else REGULAR
+        for col, (value, width) in enumerate(zip(values, widths, strict=True)):
+            if isinstance(value, str) or value is None:
+                continue  # text wraps instead
+            drawn = stringWidth(_cell(value, width, font, size), font, size)
+            if drawn > width - 2 * PADDING:
+                fit = size * (width - 2 * PADDING) / drawn
+                cell = (col, grid.header_rows + index)
+                commands.append(("FONT", cell, cell, font, fit, size + 1.5))
+    return commands
+
+
+def _cell(value: Any, width: float, font: str, size: float) -> Any:
+    """A body value as drawn: text wrapped, counts with a thousands dot, dates as dd-mm-yyyy."""
+    if isinstance(value, str):
+        return wrap_lines(value, width, font, size)
+    if isinstance(value, date):
+        return dmy(value)
+    return show_number(value) if isinstance(value, int) else value
 
 
 def _text_columns(grid: Grid) -> list[int]:
@@ -134,6 +174,7 @@ def grid_table(grid: Grid, size: float = 7) -> Table:
     ]
     if grid.total_rows:
         commands.append(("FONT", (0, -grid.total_rows), (-1, -1), BOLD, size, size + 1.5))
+    commands += _shrunk(grid, size, widths)
     table.setStyle(TableStyle(commands))
     table.hAlign = "LEFT"
     return table
@@ -155,16 +196,38 @@ def _heading(lines: Sequence[str]) -> list[Flowable]:
 
 def _signature(lines: list[str]) -> Flowable:
     block = Table([[Paragraph(escape(line) or "&nbsp;", SIGN)] for line in lines], colWidths=[70 * mm])
+    style = [("FONT", (0, 0), (-1, -1), REGULAR, 9), ("TOPPADDING", (0, 0), (-1, -1), 1)]
+    block.setStyle(TableStyle([*style, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))  # Vera, not Helvetica
     block.hAlign = "RIGHT"
     return KeepTogether([Spacer(1, 6 * mm), block])
 
 
 def _footer(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.saveState()
-    canvas.setFont("Helvetica", 7)
-    canvas.drawRightString(PAGE[0] - MARGIN, 6 * mm, texts.DOC_PAGE.format(page=doc.page))
+    canvas.setFont(REGULAR, 7)
     canvas.drawString(MARGIN, 6 * mm, doc.title)
     canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that holds its pages back until the end, so each can say "Halaman 1 dari 2"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, page in enumerate(self._pages, start=1):
+            self.__dict__.update(page)
+            self.setFont(REGULAR, 7)
+            self.drawRightString(PAGE[0] - MARGIN, 6 * mm, texts.DOC_PAGE.format(page=number, pages=total))
+            super().showPage()
+        super().save()
 
 
 def _build(story: list[Flowable], title: str) -> bytes:
@@ -180,8 +243,10 @@ def _build(story: list[Flowable], title: str) -> bytes:
         author="pemangku-bot",
         creator="pemangku-bot",
         invariant=1,
+        initialFontName=REGULAR,  # else every page starts in Helvetica, which is never embedded
+        initialFontSize=9,
     )
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
 
 
@@ -206,4 +271,5 @@ def rollup_pdf(data: RollupData) -> bytes:
     """The kecamatan roll-up as one table."""
     grid = rollup_grid(data)
     story = [*_heading(heading(data.place, data.period, grid.title)), *_grid_flowables(grid, size=8)]
+    story.append(_signature(signature(data.place, data.signed_on)))
     return _build(story, f"{grid.title} {data.place.kecamatan} {data.period:%Y-%m}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -40,6 +40,8 @@ THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+DATE_FORMAT = "dd-mm-yyyy"  # day first, as Indonesian registers are written; the cell is a real date
+COUNT_FORMAT = "#,##0"  # Excel shows the locale's separator: 1.085 in Indonesian
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -107,9 +109,27 @@ def _styles(workbook: Workbook) -> None:
             "pk_head", font=Font(bold=True, size=9), alignment=CENTER, fill=HEADER_FILL, border=BOX
         ),
         "pk_cell": NamedStyle("pk_cell", font=Font(size=9), border=BOX),
-        "pk_cell_c": NamedStyle("pk_cell_c", font=Font(size=9), border=BOX, alignment=center),
+        "pk_cell_c": NamedStyle(
+            "pk_cell_c", font=Font(size=9), border=BOX, alignment=center, number_format=COUNT_FORMAT
+        ),
+        "pk_cell_d": NamedStyle(
+            "pk_cell_d", font=Font(size=9), border=BOX, alignment=center, number_format=DATE_FORMAT
+        ),
         "pk_total": NamedStyle("pk_total", font=Font(bold=True, size=9), border=BOX),
-        "pk_total_c": NamedStyle("pk_total_c", font=Font(bold=True, size=9), border=BOX, alignment=center),
+        "pk_total_c": NamedStyle(
+            "pk_total_c",
+            font=Font(bold=True, size=9),
+            border=BOX,
+            alignment=center,
+            number_format=COUNT_FORMAT,
+        ),
+        "pk_total_d": NamedStyle(
+            "pk_total_d",
+            font=Font(bold=True, size=9),
+            border=BOX,
+            alignment=center,
+            number_format=DATE_FORMAT,
+        ),
     }
     for style in specs.values():
         workbook.add_named_style(style)
@@ -152,10 +172,16 @@ def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
     for index, values in enumerate(grid.rows):
         base = "pk_total" if index >= len(grid.rows) - grid.total_rows else "pk_cell"
         for col, value in enumerate(values, start=1):
-            centered = isinstance(value, int) or col == 1
-            ws.cell(row=row, column=col, value=value).style = f"{base}_c" if centered else base
+            ws.cell(row=row, column=col, value=value).style = base + _suffix(value, col)
         row += 1
     return _lines(ws, grid.summary, row) + 1
+
+
+def _suffix(value: object, col: int) -> str:
+    """Which variant of a body style a value takes: a date, a centred count, or left-aligned text."""
+    if isinstance(value, date):
+        return "_d"
+    return "_c" if isinstance(value, int) or col == 1 else ""
 
 
 def _signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> None:
@@ -203,7 +229,8 @@ def rollup_xlsx(data: RollupData) -> bytes:
     ws = workbook.active
     ws.title = texts.DOC_SHEET_ROLLUP
     grid = rollup_grid(data)
-    top = _heading(ws, heading(data.place, data.period, grid.title), len(grid.widths))
+    span = len(grid.widths)
+    top = _heading(ws, heading(data.place, data.period, grid.title), span)
     _print_setup(ws, grid, top)
-    write_grid(ws, grid, top)
+    _signature(ws, signature(data.place, data.signed_on), write_grid(ws, grid, top) + 1, span)
     return _save(workbook, generated_at(data))

@@ -190,7 +190,7 @@ def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> 
     assert first.exit_code == 0, first.output
     assert "Rekap B.3 Pekon Trimulyo (18.04.15.2004)" in first.stdout
     assert "Belum lapor (2): Pemangku Marga Mulya, Pemangku Tanjung Sari" in first.stdout
-    assert "Awal 1340 jiwa (390 KK) · Akhir 1343 jiwa (390 KK)" in first.stdout
+    assert "Awal 1.340 jiwa (390 KK) · Akhir 1.343 jiwa (390 KK)" in first.stdout
     counts = asyncio.run(_counts(db_url))
     assert (counts["pekon"], counts["unit"], counts["baseline"]) == (1, 4, 4)
     again = cli("demo")
@@ -286,3 +286,16 @@ async def test_export_leaves_out_other_pekon(session: AsyncSession, tmp_path: Pa
     by_name = {d.name: d for d in dumps}
     assert len(by_name["units"].rows) == 2 and by_name["events"].rows == []
     assert all(Role.PEMANGKU not in row for row in by_name["members"].rows)
+
+
+def test_recap_refuses_a_month_before_the_first_month_of_data(cli: Invoke, tmp_path: Path) -> None:
+    cli("regions", "import", write(tmp_path, "r.csv", REGIONS))
+    cli("units", "import", write(tmp_path, "u.csv", UNITS))
+    cli("baseline", "import", write(tmp_path, "b.csv", BASELINE.replace("2026-10", "2026-11")))
+    for fmt in ("text", "pdf"):
+        out = tmp_path / "x"
+        before = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10", "--format", fmt, "--out", out)
+        assert before.exit_code == 1 and "data dimulai bulan 2026-11" in before.stderr
+        assert not (tmp_path / "x").exists()
+    november = cli("recap", "--pekon", TRIMULYO, "--month", "2026-11")
+    assert november.exit_code == 0 and "November 2026" in november.stdout

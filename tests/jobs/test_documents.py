@@ -26,7 +26,7 @@ from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon
 from tests.jobs.helpers import DEC, NOV, wib
 
-B3_NUMBERS_ROW = 12  # 7 heading lines + a blank line, then the 5 header rows (the last one numbers 1..33)
+B3_NUMBERS_ROW = 13  # 7 heading lines + a blank line, then the 5 header rows (the last one numbers 1..33)
 
 
 async def closed_month(session: AsyncSession) -> RecapData:
@@ -86,12 +86,18 @@ async def test_xlsx_has_the_33_columns_and_the_totals_of_compute_b3(session: Asy
     book = load_workbook(io.BytesIO(recap_xlsx(data)))
     assert book.sheetnames == ["B.3 Rekapitulasi", "B.2 Mutasi", "Kelahiran", "Kelengkapan & Catatan"]
     b3 = book["B.3 Rekapitulasi"]
-    assert b3["A1"].value == "BUKU REKAPITULASI JUMLAH PENDUDUK"
+    assert b3["A1"].value == "B.3 BUKU REKAPITULASI JUMLAH PENDUDUK"
     assert b3["A2"].value == "BULAN NOVEMBER TAHUN 2026"
+    assert [b3.cell(r, 1).value for r in range(3, 7)] == [
+        "PEKON : Trimulyo",
+        "KECAMATAN : Gedung Surian",
+        "KABUPATEN : Lampung Barat",
+        "KODE WILAYAH : 18.04.15.2004",
+    ]
     assert [b3.cell(B3_NUMBERS_ROW, c).value for c in range(1, 34)] == [str(c) for c in range(1, 34)]
     assert b3.cell(B3_NUMBERS_ROW - 4, 3).value == "JUMLAH PENDUDUK AWAL BULAN"
-    assert "C8:I8" in {str(r) for r in b3.merged_cells.ranges}
-    assert b3.page_setup.orientation == "landscape" and b3.freeze_panes == "C13"
+    assert "C9:I9" in {str(r) for r in b3.merged_cells.ranges}
+    assert b3.page_setup.orientation == "landscape" and b3.freeze_panes == "C14"
     table = await compute_b3(session, TRIMULYO, NOV)
     rows = [
         [b3.cell(B3_NUMBERS_ROW + i, c).value for c in range(1, 33)] for i in range(1, len(table.rows) + 2)

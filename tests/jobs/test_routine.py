@@ -4,8 +4,10 @@ reminders, quiet hours, stop on submission, escalation, close, delivery, reopen;
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import date, timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -185,10 +187,20 @@ async def test_a_pekon_that_starts_later_neither_closes_nor_blocks(
     camat = world.keyed("escalate-camat:18.04.15:2026-11")[0].row.payload["text"]
     assert "Trimulyo" in camat and "Sukamaju" not in camat
     await world.tick(wib(date_(12, 12), 7))
-    assert len(world.keyed("rollup:Rekap-Kecamatan_18.04.15_2026-11_v1")) == 3
+    rollup = world.keyed("rollup:Rekap-Kecamatan_18.04.15_2026-11_v1")
+    assert len(rollup) == 3
+    # the notice and the table agree: the pekon without units in November is in neither
+    notice = rollup[0].row.payload["text"]
+    assert "sudah ditutup di semua pekon Kecamatan Gedung Surian" in notice and "(1 pekon)" in notice
     async with sessionmaker() as session:
         closed = set(await session.scalars(select(PekonMonth.pekon_kode).where(PekonMonth.period == NOV)))
+        table = await session.scalar(
+            select(StoredDocument.content).where(StoredDocument.filename.like("Rekap-Kecamatan%.xlsx"))
+        )
     assert closed == {TRIMULYO}
+    assert table is not None
+    cells = [c.value for row in load_workbook(io.BytesIO(table)).active.iter_rows() for c in row]
+    assert "Trimulyo" in cells and "Sukamaju" not in cells and "terbuka" not in cells
 
 
 async def test_a_pass_run_by_two_processes_at_once_is_done_once(
