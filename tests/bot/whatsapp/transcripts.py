@@ -116,7 +116,10 @@ class WhatsAppChat:
             )
         replies = []
         for row in rows:
-            assert row.status in DELIVERED, f"reply {row.id} not delivered: {row.status} {row.last_error}"
+            assert row.status in DELIVERED, (
+                f"reply {row.id} not delivered: {row.status} {row.last_error} attempts {row.attempts} "
+                f"due {row.next_attempt_at} created {row.created_at} now {self.world.clock()}"
+            )
             shown = readable(self.world.graph.by_wamid[str(row.platform_message_id)])
             message = OutgoingMessage.from_payload(row.payload)
             assert len(message.text) > 1000 or message.text in shown, (message.text, shown)
