@@ -148,6 +148,12 @@ class _Status(_Part):
 
 
 Model = TypeVar("Model", bound=_Part)
+PARTS: dict[str, type[_Part]] = {
+    "text": _TextMessage,
+    "interactive": _InteractiveMessage,
+    "button": _ButtonMessage,
+    "contacts": _ContactsMessage,
+}
 
 
 def signature_ok(app_secret: bytes, raw_body: bytes, header: str | None) -> bool:
@@ -276,26 +282,30 @@ def _message(
             external_id=head.id,
             received_at=_instant(head.timestamp, received),
             sender_name=names.get(head.sender),
-            **_content(head, raw),
+            **_content(head, raw, problems),
         )
     except InboundRejected as exc:  # an id that fits no column: dropped here, counted by kind
         problems[exc.kind] += 1
         return None
 
 
-def _content(head: _Message, raw: Any) -> dict[str, Any]:
-    """The IncomingMessage fields that depend on the message type; a part of the wrong shape
-    makes the message unreadable (the person gets the kind answer), not lost."""
-    if head.type == "text" and (text := _valid(_TextMessage, raw)):
-        return {"text": text.text.body}
-    if head.type == "interactive" and (inter := _valid(_InteractiveMessage, raw)):
-        reply = inter.interactive.button_reply or inter.interactive.list_reply
+def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:
+    """The IncomingMessage fields that depend on the message type. A part of the wrong shape is
+    counted, and the message still gets the kind answer for what cannot be read."""
+    model = PARTS.get(head.type)
+    part = _valid(model, raw) if model is not None else None
+    if model is not None and part is None:
+        problems[head.type] += 1
+    if isinstance(part, _TextMessage):
+        return {"text": part.text.body}
+    if isinstance(part, _InteractiveMessage):
+        reply = part.interactive.button_reply or part.interactive.list_reply
         if reply is not None:
             return {"choice_id": reply.id}
-    if head.type == "button" and (button := _valid(_ButtonMessage, raw)):
-        return {"text": button.button.text}  # a template's quick reply: its text is what was "said"
-    if head.type == "contacts" and (cards := _valid(_ContactsMessage, raw)):
-        return _shared_contact(cards, head.sender)
+    if isinstance(part, _ButtonMessage):  # a template's quick reply: its text is what was "said"
+        return {"text": part.button.text}
+    if isinstance(part, _ContactsMessage):
+        return _shared_contact(part, head.sender)
     return {"unsupported": head.type or "unknown"}
 
 
