@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.channels import text as edge
 from models.person import Channel
 
 __all__ = ["Channel", "Choice", "DocumentRef", "IncomingMessage", "OutgoingMessage", "TemplateRef"]
@@ -31,6 +32,25 @@ class IncomingMessage:
     contact_is_own: bool = True
     unsupported: str | None = None
     sender_name: str | None = None
+
+    def __post_init__(self) -> None:
+        """Every channel's messages pass the same edge (bot/channels/text.py): ids that fit their
+        columns (else InboundRejected), clean text, and a text holding NUL refused as unreadable."""
+        edge.checked_id(self.sender_id, edge.SENDER_ID_MAX, "sender id")
+        edge.checked_id(self.external_id, edge.EXTERNAL_ID_MAX, "message id")
+        safe: dict[str, Any] = {
+            "choice_id": edge.clipped(self.choice_id, edge.CHOICE_ID_MAX),
+            "sender_name": edge.clipped(self.sender_name, edge.NAME_MAX),
+        }
+        if self.contact_phone is not None and edge.phone_or_none(self.contact_phone) is None:
+            safe |= {"contact_phone": None, "unsupported": self.unsupported or "contacts"}
+        if self.text is not None:
+            nul = edge.has_nul(self.text)
+            safe["text"] = None if nul else edge.clean_text(self.text)
+            if nul:
+                safe["unsupported"] = self.unsupported or "text"
+        for name, value in safe.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ each to the dispatcher; replies travel through the outbox and `TelegramSender`.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 import traceback
@@ -25,6 +24,8 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import MessageSink
 from bot.channels.telegram import TelegramSender
+from bot.channels.telegram_update import read_update
+from bot.channels.text import InboundRejected
 from bot.config import Settings
 from bot.messages import IncomingMessage
 from handlers import texts
@@ -172,23 +173,36 @@ class TelegramChannel:
         await app.shutdown()
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = to_incoming(update, self._clock())
+        try:
+            incoming = to_incoming(update, self._clock())
+        except InboundRejected as exc:  # an id that fits no column: dropped at the edge
+            logger.warning("telegram update %s dropped: %s too long", update.update_id, exc.kind)
+            return
         replies = await self._sink.dispatch(incoming) if incoming is not None else []
         if update.callback_query is not None:
             await _settle_button(update.callback_query, fresh=bool(replies))
 
     async def _webhook_endpoint(self, request: Request) -> Response:
         """Telegram's POST: checked secret, then the update is handled before answering 200, so
-        a failure makes Telegram deliver it again (and the dedup makes that harmless)."""
+        a failure makes Telegram deliver it again (and the dedup makes that harmless). A body
+        that is no readable update is acknowledged and dropped: Telegram would resend it forever."""
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self._secret.encode()):
             return Response(status_code=403)
-        try:
-            update = Update.de_json(json.loads(await request.body()), self.application.bot)
-        except (ValueError, TypeError, KeyError):
-            return Response(status_code=400)
-        await self.application.process_update(update)
+        update = self._update(await request.body())  # bot.web limits the size
+        if update is not None:
+            await self.application.process_update(update)
         return Response()
+
+    def _update(self, raw: bytes) -> Update | None:
+        data, problem = read_update(raw)
+        if data is not None:
+            try:
+                return Update.de_json(data, self.application.bot)
+            except Exception as exc:  # PTB's own conversions (a date out of range): the kind only
+                problem = type(exc).__name__
+        logger.warning("telegram webhook: update dropped, unreadable (%s)", problem)
+        return None
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

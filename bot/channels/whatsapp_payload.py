@@ -1,24 +1,32 @@
 """Cloud API webhook bodies to IncomingMessages and delivery statuses (pure, no I/O).
 
-Every entry, every change and every message of one body is read; unknown shapes are skipped,
-never fatal, because Meta adds fields and types without notice.
+The body is validated, not trusted: pydantic models of the parts we read, each entry, change,
+contact, message and status on its own, so one bad item never loses the good ones beside it.
+What cannot be read is counted by kind (never by content) in `ParsedBody.problems`; nothing
+here raises, whatever the bytes. Unknown fields and message types are not problems: Meta adds
+them without notice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.channels.text import EXTERNAL_ID_MAX, InboundRejected
 from bot.messages import Channel, IncomingMessage
 
 SIGNATURE_PREFIX = "sha256="
 IGNORED_TYPES = {"system", "request_welcome", "ephemeral"}  # nothing a person typed to us
+STATUSES = {"sent", "delivered", "read", "failed"}
 
 
 @dataclass(frozen=True)
@@ -33,10 +41,119 @@ class StatusUpdate:
 
 @dataclass(frozen=True)
 class ParsedBody:
-    """What one webhook body holds."""
+    """What one webhook body holds, and what of it could not be read (kind -> count)."""
 
     messages: list[IncomingMessage]
     statuses: list[StatusUpdate]
+    problems: Counter[str] = field(default_factory=Counter)
+
+    def problem_note(self) -> str | None:
+        """The problems as one line for the stored body ("unreadable: message x2"), or None."""
+        if not self.problems:
+            return None
+        return "unreadable: " + ", ".join(f"{kind} x{n}" for kind, n in sorted(self.problems.items()))
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Body(_Part):
+    object: str
+    entry: list[Any]
+
+
+class _Entry(_Part):
+    changes: list[Any] = []
+
+
+class _Change(_Part):
+    field: str
+    value: Any = None
+
+
+class _Value(_Part):
+    contacts: list[Any] = []
+    messages: list[Any] = []
+    statuses: list[Any] = []
+
+
+class _Profile(_Part):
+    name: str | None = None
+
+
+class _Contact(_Part):
+    wa_id: str
+    profile: _Profile | None = None
+
+
+class _Message(_Part):
+    sender: str = Field(alias="from", min_length=1)
+    id: str = Field(min_length=1)
+    type: str
+    timestamp: Any = None  # unix seconds as a string; anything else means "now"
+
+
+class _Text(_Part):
+    body: str = ""
+
+
+class _TextMessage(_Part):
+    text: _Text
+
+
+class _Reply(_Part):
+    id: str = Field(min_length=1)
+
+
+class _Interactive(_Part):
+    button_reply: _Reply | None = None
+    list_reply: _Reply | None = None
+
+
+class _InteractiveMessage(_Part):
+    interactive: _Interactive
+
+
+class _Button(_Part):
+    text: str = ""
+
+
+class _ButtonMessage(_Part):
+    button: _Button
+
+
+class _Phone(_Part):
+    wa_id: str | None = None
+    phone: str | None = None
+
+
+class _Card(_Part):
+    phones: list[_Phone] = []
+
+
+class _ContactsMessage(_Part):
+    contacts: list[_Card]
+
+
+class _Error(_Part):
+    code: int | None = None
+    title: str | None = None
+
+
+class _Status(_Part):
+    id: str = Field(min_length=1, max_length=EXTERNAL_ID_MAX)
+    status: str
+    errors: list[_Error] = []
+
+
+Model = TypeVar("Model", bound=_Part)
+PARTS: dict[str, type[_Part]] = {
+    "text": _TextMessage,
+    "interactive": _InteractiveMessage,
+    "button": _ButtonMessage,
+    "contacts": _ContactsMessage,
+}
 
 
 def signature_ok(app_secret: bytes, raw_body: bytes, header: str | None) -> bool:
@@ -54,19 +171,47 @@ def sign(app_secret: bytes, raw_body: bytes) -> str:
     return SIGNATURE_PREFIX + hmac.new(app_secret, raw_body, hashlib.sha256).hexdigest()
 
 
-def parse_body(body: dict[str, Any], received: datetime) -> ParsedBody:
-    """All messages and statuses of a webhook body, in the order they appear; a message without
-    a readable timestamp counts as sent at `received` (when the body reached us)."""
-    messages: list[IncomingMessage] = []
-    statuses: list[StatusUpdate] = []
-    for value in _values(body):
-        names = {c.get("wa_id"): (c.get("profile") or {}).get("name") for c in value.get("contacts") or []}
-        for raw in value.get("messages") or []:
-            message = _message(raw, names, received)
+def stored_form(raw: bytes) -> dict[str, Any]:
+    """What the webhook stores of a signed body: its text as received (storable whatever it holds:
+    deep nesting, NUL or lone-surrogate escapes stay inert text until `parse_stored` reads it)."""
+    return {"raw": raw.decode("utf-8", "replace")}
+
+
+def parse_stored(stored: dict[str, Any], received: datetime) -> ParsedBody:
+    """A stored body parsed; rows stored before bodies were kept as text hold the decoded JSON.
+    A message without a readable timestamp counts as sent at `received` (when the body came)."""
+    raw = stored.get("raw")
+    if isinstance(raw, str) and len(stored) == 1:
+        return parse_text(raw, received)
+    return parse_body(stored, received)
+
+
+def parse_text(raw: str, received: datetime) -> ParsedBody:
+    """The messages and statuses of a body's text; invalid JSON is a problem, never an error."""
+    try:
+        body = json.loads(raw)
+    except RecursionError:  # JSON nested thousands deep
+        return ParsedBody([], [], Counter({"nesting": 1}))
+    except ValueError:
+        return ParsedBody([], [], Counter({"json": 1}))
+    return parse_body(body, received)
+
+
+def parse_body(body: Any, received: datetime) -> ParsedBody:
+    """All messages and statuses of a decoded webhook body, in the order they appear."""
+    parsed = ParsedBody([], [])
+    for value in _values(body, parsed.problems):
+        names = {
+            c.wa_id: c.profile.name if c.profile else None for c in _each(_Contact, value.contacts, parsed)
+        }
+        for raw in value.messages:
+            message = _message(raw, names, parsed.problems, received)
             if message is not None:
-                messages.append(message)
-        statuses.extend(s for s in map(_status, value.get("statuses") or []) if s is not None)
-    return ParsedBody(messages, statuses)
+                parsed.messages.append(message)
+        for status in _each(_Status, value.statuses, parsed):
+            if status.status in STATUSES:
+                parsed.statuses.append(_status(status))
+    return parsed
 
 
 def e164_digits(number: str, region: str = "ID") -> str | None:
@@ -80,66 +225,103 @@ def e164_digits(number: str, region: str = "ID") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).removeprefix("+")
 
 
-def _values(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    if body.get("object") != "whatsapp_business_account":
-        return
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or []:
-            if change.get("field") == "messages" and isinstance(change.get("value"), dict):
-                yield change["value"]
-
-
-def _message(raw: dict[str, Any], names: dict[Any, Any], received: datetime) -> IncomingMessage | None:
-    kind, sender, wamid = raw.get("type"), raw.get("from"), raw.get("id")
-    if not sender or not wamid or kind in IGNORED_TYPES:
+def _valid(model: type[Model], raw: Any) -> Model | None:
+    try:
+        return model.model_validate(raw)
+    except (ValidationError, RecursionError):
         return None
-    fields: dict[str, Any] = {
-        "channel": Channel.WHATSAPP,
-        "sender_id": str(sender),
-        "external_id": str(wamid),
-        "received_at": _instant(raw.get("timestamp"), received),
-        "sender_name": names.get(sender),
-    }
-    return IncomingMessage(**fields, **_content(kind, raw, str(sender)))
 
 
-def _content(kind: Any, raw: dict[str, Any], sender: str) -> dict[str, Any]:
-    """The IncomingMessage fields that depend on the message type."""
-    if kind == "text":
-        return {"text": str((raw.get("text") or {}).get("body") or "")}
-    if kind == "interactive":
-        interactive = raw.get("interactive") or {}
-        reply = interactive.get("button_reply") or interactive.get("list_reply")
-        if reply and reply.get("id"):
-            return {"choice_id": str(reply["id"])}
-    if kind == "button":  # a template's quick-reply button: its text is what the person "said"
-        return {"text": str((raw.get("button") or {}).get("text") or "")}
-    if kind == "contacts":
-        return _shared_contact(raw, sender)
-    return {"unsupported": str(kind or "unknown")}
+def _each(model: type[Model], items: list[Any], parsed: ParsedBody) -> Iterator[Model]:
+    """The items that validate; each one that does not is counted under the model's kind."""
+    for raw in items:
+        item = _valid(model, raw)
+        if item is None:
+            parsed.problems[model.__name__.strip("_").lower()] += 1
+        else:
+            yield item
 
 
-def _shared_contact(raw: dict[str, Any], sender: str) -> dict[str, Any]:
+def _values(body: Any, problems: Counter[str]) -> Iterator[_Value]:
+    top = _valid(_Body, body)
+    if top is None:
+        problems["body"] += 1
+        return
+    if top.object != "whatsapp_business_account":
+        return
+    for raw_entry in top.entry:
+        entry = _valid(_Entry, raw_entry)
+        if entry is None:
+            problems["entry"] += 1
+            continue
+        for raw_change in entry.changes:
+            change = _valid(_Change, raw_change)
+            if change is None:
+                problems["change"] += 1
+            elif change.field == "messages":  # other fields (account updates) are not ours
+                value = _valid(_Value, change.value)
+                if value is None:
+                    problems["change"] += 1
+                else:
+                    yield value
+
+
+def _message(
+    raw: Any, names: dict[str, str | None], problems: Counter[str], received: datetime
+) -> IncomingMessage | None:
+    head = _valid(_Message, raw)
+    if head is None:
+        problems["message"] += 1
+        return None
+    if head.type in IGNORED_TYPES:
+        return None
+    try:
+        return IncomingMessage(
+            channel=Channel.WHATSAPP,
+            sender_id=head.sender,
+            external_id=head.id,
+            received_at=_instant(head.timestamp, received),
+            sender_name=names.get(head.sender),
+            **_content(head, raw, problems),
+        )
+    except InboundRejected as exc:  # an id that fits no column: dropped here, counted by kind
+        problems[exc.kind] += 1
+        return None
+
+
+def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:
+    """The IncomingMessage fields that depend on the message type. A part of the wrong shape is
+    counted, and the message still gets the kind answer for what cannot be read."""
+    model = PARTS.get(head.type)
+    part = _valid(model, raw) if model is not None else None
+    if model is not None and part is None:
+        problems[head.type] += 1
+    if isinstance(part, _TextMessage):
+        return {"text": part.text.body}
+    if isinstance(part, _InteractiveMessage):
+        reply = part.interactive.button_reply or part.interactive.list_reply
+        if reply is not None:
+            return {"choice_id": reply.id}
+    if isinstance(part, _ButtonMessage):  # a template's quick reply: its text is what was "said"
+        return {"text": part.button.text}
+    if isinstance(part, _ContactsMessage):
+        return _shared_contact(part, head.sender)
+    return {"unsupported": head.type or "unknown"}
+
+
+def _shared_contact(cards: _ContactsMessage, sender: str) -> dict[str, Any]:
     """A shared contact card: its first phone, and whether it is the sender's own number."""
-    for card in raw.get("contacts") or []:
-        for phone in card.get("phones") or []:
-            digits = e164_digits(str(phone.get("wa_id") or phone.get("phone") or ""))
+    for card in cards.contacts:
+        for phone in card.phones:
+            digits = e164_digits(phone.wa_id or phone.phone or "")
             if digits:
                 return {"contact_phone": "+" + digits, "contact_is_own": digits == e164_digits(sender)}
     return {"unsupported": "contacts"}
 
 
-def _status(raw: dict[str, Any]) -> StatusUpdate | None:
-    if not raw.get("id") or raw.get("status") not in {"sent", "delivered", "read", "failed"}:
-        return None
-    errors = raw.get("errors") or [{}]
-    code = errors[0].get("code")
-    return StatusUpdate(
-        wamid=str(raw["id"]),
-        status=str(raw["status"]),
-        error_code=code if isinstance(code, int) else None,
-        error_title=errors[0].get("title"),
-    )
+def _status(status: _Status) -> StatusUpdate:
+    error = status.errors[0] if status.errors else _Error()
+    return StatusUpdate(status.id, status.status, error.code, error.title)
 
 
 def _instant(timestamp: Any, default: datetime) -> datetime:

@@ -41,10 +41,14 @@ async def unprocessed_ids(session: AsyncSession) -> list[int]:
     )
 
 
-async def mark_processed(session: AsyncSession, payload_id: int, now: datetime) -> None:
-    """The body is done."""
+async def mark_processed(
+    session: AsyncSession, payload_id: int, now: datetime, note: str | None = None
+) -> None:
+    """The body is done; `note` names what of it could not be read (kinds, never content)."""
     await session.execute(
-        update(InboundPayload).where(InboundPayload.id == payload_id).values(processed_at=now, error=None)
+        update(InboundPayload)
+        .where(InboundPayload.id == payload_id)
+        .values(processed_at=now, error=note[:500] if note else None)
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import traceback
 from collections import Counter
@@ -30,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
-from bot.channels.whatsapp_payload import ParsedBody, parse_body, signature_ok
+from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
 from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
 from handlers import texts
@@ -39,7 +38,6 @@ from models.inbound import InboundPayload
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000  # Meta's bodies are a few kB; refuse to buffer anything absurd
 KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
 SWEEP_SECONDS = 300.0
 
@@ -112,26 +110,22 @@ class WhatsAppWebhook:
         return PlainTextResponse("forbidden", status_code=403)
 
     async def receive(self, request: Request) -> Response:
-        """Check the signature, store the body, answer 200, process it in the background."""
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
-            return PlainTextResponse("too large", status_code=413)
+        """Check the signature, store the body, answer 200, process it in the background.
+
+        A signed body is answered 200 whatever its shape (Meta retries anything else for days);
+        what of it cannot be read is logged and stored by kind, once (bot.web limits its size)."""
         raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:  # a chunked body declares no length
-            return PlainTextResponse("too large", status_code=413)
         if not signature_ok(self._secret, raw, request.headers.get("x-hub-signature-256")):
             logger.warning("whatsapp webhook: bad or missing signature, body dropped")
             return PlainTextResponse("forbidden", status_code=403)
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return PlainTextResponse("bad json", status_code=400)
-        if not isinstance(body, dict):
-            return PlainTextResponse("bad json", status_code=400)
+        stored = stored_form(raw)
+        parsed = parse_stored(stored, self._clock())
         async with self._sessionmaker() as session, session.begin():
-            payload_id = await store.store_body(session, body)
+            payload_id = await store.store_body(session, stored)
+        if parsed.problems:
+            logger.warning("whatsapp payload %s: %s", payload_id, parsed.problem_note())
         self._running.add(payload_id)
-        self._spawn(self._run(payload_id, parse_body(body, self._clock())))
+        self._spawn(self._run(payload_id, parsed))
         return PlainTextResponse("ok")
 
     async def recover(self) -> int:
@@ -178,9 +172,12 @@ class WhatsAppWebhook:
                     async with self._senders.hold(m.sender_id for m in parsed.messages):
                         await self._process(payload_id, parsed)
         except Exception as exc:  # left unprocessed: the next sweep tries again
-            # Type and code lines only: a database error's text can carry what people typed.
-            trace = "".join(traceback.format_tb(exc.__traceback__))
-            logger.error("whatsapp payload %s failed: %s\n%s", payload_id, type(exc).__name__, trace)
+            # Type and place only, on one line: a database error's text can carry what people typed.
+            where = " <- ".join(
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+                for f in reversed(traceback.extract_tb(exc.__traceback__))
+            )
+            logger.error("whatsapp payload %s failed: %s at %s", payload_id, type(exc).__name__, where)
             await self._record_error(payload_id, exc)
         finally:
             self._running.discard(payload_id)
@@ -191,7 +188,7 @@ class WhatsAppWebhook:
             row = await session.get(InboundPayload, payload_id)
             if row is None or row.processed_at is not None:
                 return None
-            return parse_body(row.body, row.created_at)
+            return parse_stored(row.body, row.created_at)
 
     async def _process(self, payload_id: int, parsed: ParsedBody) -> None:
         now = self._clock()
@@ -204,7 +201,7 @@ class WhatsAppWebhook:
                 await store.apply_status(session, status, now)
             if self._late_notice is not None:
                 store.notify_late(session, answered, self._late_notice, now)
-            await store.mark_processed(session, payload_id, now)
+            await store.mark_processed(session, payload_id, now, parsed.problem_note())
         if answered and self._client is not None:
             self._spawn(self._mark_read(self._client, answered))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,9 +16,13 @@ from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer, build_web_app
+from handlers import texts
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
+from models.person import Identity
 from models.region import Unit
+from tests.bot.logtrap import trapped_logs
+from tests.bot.rawhttp import RawConnection, head
 from tests.bot.telegram.conftest import PEMANGKU, invite_code, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.transcript import Clock
@@ -97,14 +102,87 @@ async def test_registration_by_webhook_and_a_retried_delivery_is_processed_once(
     assert len(tg.texts(PEMANGKU)) == 1
 
 
-async def test_a_malformed_body_is_refused(webhook: str) -> None:
+def _message(**fields: Any) -> dict[str, Any]:
+    """A private message from PEMANGKU, fields replaced."""
+    sender = {"id": PEMANGKU, "is_bot": False, "first_name": "Budi"}
+    chat = {"id": PEMANGKU, "type": "private"}
+    return {"message_id": 7, "date": 1795400000, "chat": chat, "from": sender, "text": "halo", **fields}
+
+
+def _user(user_id: object) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "B"}
+
+
+# Issue 12 item 4's bodies, and wrong types PTB would have trusted; all with the right secret.
+HOSTILE: dict[str, bytes | dict[str, Any]] = {
+    "a JSON array": b"[1, 2]",
+    "a JSON string": b'"x"',
+    "null": b"null",
+    "not JSON": b"not json",
+    "nested 5,000 deep": b"[" * 5000 + b"]" * 5000,
+    "a message that is a string": {"update_id": 5, "message": "x"},
+    "an update id that is a string": {"update_id": "5", "message": _message()},
+    "a text that is a list": {"update_id": 5, "message": _message(text=["a"])},
+    "a user id that is a string": {"update_id": 5, "message": _message(**{"from": _user("x")})},
+    "a date out of range": {"update_id": 5, "message": _message(date=10**20)},
+    "a user id of 71 digits": {"update_id": 5, "message": _message(**{"from": _user(10**70)})},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE))
+async def test_a_bad_update_is_acknowledged_and_dropped_without_a_traceback(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, webhook: str, shape: str
+) -> None:
+    body = HOSTILE[shape]
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    with trapped_logs() as logs:
+        async with httpx.AsyncClient() as client:
+            answers = [
+                (await client.post(f"{webhook}/telegram/webhook", content=raw, headers=headers)).status_code
+                for _ in range(2)  # the same keep-alive connection serves the next request
+            ]
+    assert answers == [200, 200]
+    assert await stored(sessionmaker) == (0, 0)
+    assert tg.chats == {}
+    assert logs.problems() == []
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(webhook: str) -> None:
+    conn = await RawConnection.open(webhook)
+    secret = f"X-Telegram-Bot-Api-Secret-Token: {SECRET}"
+    await conn.send(head("/telegram/webhook", secret, "Content-Length: 5000000") + b'{"update_id": 5')
+    assert await conn.status() == 413
+    conn.close()
+
+
+async def _answers_to(tg: FakeTelegram, webhook: str, count: int, **fields: Any) -> list[str]:
+    before = len(tg.texts(PEMANGKU))
+    raw = json.dumps({"update_id": 9, "message": _message(**fields)}).encode()  # "\ud800" escaped
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with httpx.AsyncClient() as client:
-        response = await client.post(
-            f"{webhook}/telegram/webhook",
-            content=b"not json",
-            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        )
-    assert response.status_code == 400
+        assert (await client.post(f"{webhook}/telegram/webhook", content=raw, headers=headers)).is_success
+    await tg.wait_for(PEMANGKU, before + count)
+    return tg.texts(PEMANGKU)[before:]
+
+
+async def test_long_names_and_odd_text_are_made_safe_at_the_edge(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, webhook: str, units: list[Unit]
+) -> None:
+    code = await invite_code(sessionmaker, unit=units[0])
+    person = {"id": PEMANGKU, "is_bot": False, "first_name": "B" * 100, "last_name": "\ud800" + "S" * 100}
+    [welcome] = await _answers_to(tg, webhook, 1, text=f"/start {code}", **{"from": person})
+    assert welcome.startswith("Selamat datang, Budi!")
+    async with sessionmaker() as session:
+        name = await session.scalar(select(Identity.display_name))
+    assert name is not None and len(name) == 120 and "\ud800" not in name
+    [menu] = await _answers_to(tg, webhook, 1, message_id=8, text="men\ud800u\x07")
+    assert texts.MENU_PROMPT in menu
+    refused, _menu = await _answers_to(tg, webhook, 2, message_id=9, text="lahir\x00")
+    assert refused == texts.UNSUPPORTED
+    contact = {"phone_number": "9" * 30, "first_name": "B", "user_id": PEMANGKU}
+    not_a_phone, _menu = await _answers_to(tg, webhook, 2, message_id=10, contact=contact, text=None)
+    assert not_a_phone == texts.UNSUPPORTED
 
 
 @pytest.mark.parametrize(

@@ -18,13 +18,13 @@ from typing import Any
 import httpx
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.applications import Starlette
 
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
+from bot.web import WebServer, build_web_app
 from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, serve
@@ -151,7 +151,10 @@ async def whatsapp_world(
         worker.add_sender(channel.sender)
         await channel.start()
         running = asyncio.create_task(worker.run())
-        async with serve(Starlette(routes=channel.routes)) as url, httpx.AsyncClient() as http:
+        web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)  # what `pemangku run` serves
+        await web.start()
+        url = f"http://127.0.0.1:{web.port}"
+        async with httpx.AsyncClient() as http:
             try:
                 yield WhatsAppWorld(
                     url, http, graph, channel.webhook, worker, sessionmaker, settings, transport
@@ -160,6 +163,7 @@ async def whatsapp_world(
                 await worker.stop()
                 await running
                 await channel.stop()
+                await web.stop()
 
 
 @dataclass
