@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers import texts
+from handlers.keywords import parse_number
 from handlers.parsing import (
     Invalid,
     is_skip,
@@ -22,7 +23,6 @@ from handlers.parsing import (
     parse_place,
     parse_sex,
     parse_yes_no,
-    words,
 )
 from models.event import Citizenship, Event, EventKind, Sex
 from models.ledger import PersonInput, current_persons
@@ -60,10 +60,10 @@ def _date(text: str, now: datetime) -> str:
 
 
 def _count(text: str, _now: datetime) -> int:
-    typed = words(text).removesuffix(" orang")
-    if not typed.isdigit() or not 2 <= int(typed) <= MAX_FAMILY:
+    number = parse_number(text)  # "4", "empat", "4 orang"; not "⁴"
+    if number is None or not 2 <= number <= MAX_FAMILY:
         raise Invalid("count")
-    return int(typed)
+    return number
 
 
 def _sex(text: str) -> str:

@@ -11,6 +11,7 @@ from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
+from handlers.keywords import parse_number
 from handlers.menu import choices, menu, pick, said
 from handlers.months import kind_counts
 from handlers.report_flow import start as start_report
@@ -119,10 +120,10 @@ async def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 
 async def _picked(turn: Turn, ids: Sequence[int]) -> list[OutgoingMessage]:
-    typed = turn.text.strip(" .")
-    if not typed.isdigit() or not 1 <= int(typed) <= len(ids):
+    number = parse_number(turn.text)  # "2", "dua"; "²" is explained as a wrong answer
+    if number is None or not 1 <= number <= len(ids):
         return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
-    event = await turn.session.get(Event, ids[int(typed) - 1])
+    event = await turn.session.get(Event, ids[number - 1])
     assert event is not None
     what = texts.MINE_WHAT.format(
         receipt=event.receipt, kind=texts.KIND_NAMES[event.kind], names=_names(event)

@@ -107,7 +107,7 @@ async def answer(turn: Turn, key: str) -> list[OutgoingMessage]:
     try:
         value = field.parse(picked or turn.text, turn.now)
     except Invalid as exc:
-        return [OutgoingMessage(texts.ERRORS[exc.code]), *prompt(turn)]
+        return [OutgoingMessage(exc.text), *prompt(turn)]
     _data(turn)["v"][key] = value
     return await advance(turn, just=key)
 

@@ -160,12 +160,14 @@ ERRORS = {
     "date_format": "Tanggal itu belum bisa saya baca. Contoh: 12-11-2026, 12 nov 2026, kemarin.",
     "date_future": "Tanggal itu belum terjadi. Mohon periksa lagi; contoh: 12-11-2026.",
     "date_old": "Tanggal itu terlalu lama. Mohon periksa tahunnya; contoh: 12-11-2026.",
+    "date_no_day": "{month} {year} hanya sampai tanggal {last}; tanggal {day} tidak ada. Mohon periksa lagi.",
     "sex": "Mohon jawab L (laki-laki) atau P (perempuan).",
     "yes_no": "Mohon jawab Ya atau Tidak.",
     "citizenship": "Mohon jawab WNI (warga Indonesia) atau WNA (warga asing).",
     "name_length": "Nama harus 2 sampai 100 huruf. Contoh: Siti Aminah.",
     "name_chars": "Nama hanya berisi huruf (boleh titik, koma, petik, tanda hubung). Contoh: Siti Aminah.",
     "place": "Mohon tulis nama tempatnya. Contoh: Liwa.",
+    "place_nik": "Itu berisi NIK. Tulis nama tempatnya saja (contoh: Liwa); NIK ditanyakan tersendiri.",
     "nik_digits": "NIK hanya berisi angka. Contoh: 1804151203900001. Ketik - bila tidak ada.",
     "nik_length": "NIK harus 16 angka. Mohon periksa lagi, atau ketik - bila tidak ada.",
     "nik_invalid": "NIK itu tidak mungkin benar (kode wilayah atau tanggalnya salah). Mohon periksa lagi.",
@@ -209,6 +211,11 @@ LEDGER_ERRORS = {
     "other": "Laporan belum bisa disimpan. Mohon coba lagi atau hubungi petugas {village}.",
 }
 CORRECTED = "Koreksi tersimpan. Laporan {kind} yang lama tetap tercatat beserta koreksinya.\nNomor: {receipt}"
+# the express line read back (handlers/express_reply.py)
+EXPRESS_READ = "Dari baris tadi saya baca:"
+EXPRESS_UNREAD = "Belum saya mengerti: {words}"
+EXPRESS_CHECK = "Mohon periksa; yang keliru bisa diubah nanti lewat UBAH di ringkasan."
+EXPRESS_MISSING = "Belum ada di baris tadi: {fields}. Saya tanyakan satu per satu."
 CORRECTION_REASON = "Apa alasan koreksinya? (misalnya: salah tulis nama)"
 
 # month submission and NIHIL (handlers/monthly.py)
