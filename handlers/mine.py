@@ -14,6 +14,7 @@ from handlers.fields import prefill
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, pick, said
 from handlers.months import kind_counts
+from handlers.parsing import mask_free_text
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
 from models.audit import record_audit
@@ -21,6 +22,7 @@ from models.base import add_months, month_of, wib_date
 from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons
 from models.months import latest_closed
+from models.names import proper_name
 from models.period import UnitReport
 from models.person import Member
 from models.region import Unit
@@ -53,7 +55,7 @@ async def standing_events(turn: Turn, unit: Unit) -> list[Event]:
 
 
 def _names(event: Event) -> str:
-    return ", ".join(p.name for p in current_persons(event))
+    return ", ".join(proper_name(p.name) for p in current_persons(event))
 
 
 def _line(no: int, event: Event) -> str:
@@ -158,7 +160,7 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
                 original=original,
                 unit=unit,
                 persons=None,
-                reason=turn.text,
+                reason=mask_free_text(turn.text),  # a NIK in a note is masked like in chat
                 actor_id=member.id,
                 channel=turn.message.channel,
                 now=turn.now,

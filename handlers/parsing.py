@@ -32,7 +32,6 @@ NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
 NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
 PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNORECASE)
-NAME_PARTICLES = frozenset({"bin", "binti", "van", "de"})
 NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
 WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
 RELATIVE_DAYS = {"hari ini": 0, "tadi": 0, "kemarin": 1, "semalam": 1, "tadi malam": 1, "kemarin lusa": 2}
@@ -197,20 +196,6 @@ def parse_place(text: str) -> str:
     if len(place) < 2 or len(place) > 120 or not any(ch.isalpha() for ch in place):
         raise Invalid("place")
     return place
-
-
-def proper_name(name: str) -> str:
-    """A name as printed, in chat and in the books: each word capitalised when it was typed all in
-    lower or all in upper case ("nur hasanah" -> "Nur Hasanah"); mixed case is kept as typed."""
-    return " ".join(_proper_word(word) for word in name.split())
-
-
-def _proper_word(word: str) -> str:
-    if word.lower() in NAME_PARTICLES:
-        return word.lower()
-    if not (word.islower() or word.isupper()):
-        return word
-    return re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word)
 
 
 def mask_free_text(text: str) -> str:

@@ -8,9 +8,11 @@ from __future__ import annotations
 # general (handlers/router.py)
 INTERNAL_ERROR = "Maaf, ada gangguan. Data yang sudah tersimpan aman; mohon kirim lagi jawaban terakhir Anda."
 UNREGISTERED = (
-    "Halo! Nomor ini belum terdaftar. Untuk mendaftar, ketik DAFTAR diikuti kode undangan "
+    "Halo! {account} belum terdaftar. Untuk mendaftar, ketik DAFTAR diikuti kode undangan "
     "dari petugas {village}, misalnya: DAFTAR ABCD-EFGH"
 )
+# what identifies a person on each channel: a Telegram account has no number
+ACCOUNT_WORDS = {"telegram": "Akun Telegram ini", "whatsapp": "Nomor WhatsApp ini", "console": "Akun ini"}
 UNSUPPORTED = "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawaban Anda."
 TOO_LONG = "Pesannya terlalu panjang. Mohon ketik jawaban singkat saja."
 NOT_UNDERSTOOD = "Maaf, saya belum mengerti. Pilih salah satu menu di bawah, atau ketik BANTUAN."
@@ -28,7 +30,7 @@ REGISTER_REFUSED = {
     "used": "Kode itu sudah dipakai. Minta kode baru kepada petugas {village}.",
     "expired": "Kode itu sudah kedaluwarsa. Minta kode baru kepada petugas {village}.",
     "throttled": "Terlalu banyak percobaan. Silakan coba lagi satu jam lagi.",
-    "registered": "Nomor ini sudah terdaftar. Ketik MENU untuk melihat menu.",
+    "registered": "{account} sudah terdaftar. Ketik MENU untuk melihat menu.",
     "scope": "Kode itu tidak bisa dipakai. Minta kode baru kepada petugas {village}.",
 }
 WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
@@ -246,6 +248,7 @@ ALREADY_SUBMITTED = (
 )
 REPORT_STATUS_NAMES = {"submitted": "terkirim", "nihil": "NIHIL"}
 NOT_SENT = "Baik, belum dikirim."
+NOT_SENT_AGAIN = "Baik, tidak dikirim ulang. Laporan bulan {bulan} tetap tercatat {status} sejak {tanggal}."
 
 # my reports, corrections and cancellations (handlers/mine.py)
 MINE_TITLE = "Laporan {unit}, bulan yang masih terbuka:"
@@ -281,6 +284,11 @@ STAFF_LIST_LINE = (
 STAFF_LIST_EMPTY = "Belum ada laporan bulan {bulan}."
 STAFF_INVITE_UNIT = "Undang pemangku untuk unit mana?"
 STAFF_INVITE_NAME = "Nama pemangku yang diundang?"
+STAFF_INVITE_HAS_PEMANGKU = (
+    "Perhatian: {unit} sudah punya pemangku terdaftar ({names}). Kode baru ini menambah satu pemangku "
+    "lagi untuk unit itu; ketik BATAL bila tidak jadi.\n"
+)
+STAFF_INVITE_LINK = "Lewat Telegram cukup buka tautan ini: https://t.me/{bot}?start={code}"
 STAFF_INVITE_DONE = (
     "Kode undangan untuk {name} ({unit}): {code}\n"
     "Berlaku sampai {sampai}. Sampaikan kepadanya: buka bot ini lalu ketik DAFTAR {code}"
