@@ -66,7 +66,7 @@ DATE_PATTERNS = (
     ),
 )
 NIK_PATTERNS = (
-    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d)*)", re.I | re.A),  # after the word NIK
+    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d){0,15})(?!\d)", re.I | re.A),  # after the word NIK
     re.compile(r"\b(\d(?:[\s.-]?\d){15})\b", re.A),  # or 16 digits anywhere
 )
 MARKERS = {
@@ -137,6 +137,8 @@ def parse_express(text: str, now: datetime) -> Express | None:
         return _family(kind, rest[: family.start()] + " " + rest[family.end() :], found, now)
     head = _read(rest, found, now, commas_in_values=None)
     _take_person(head, found)
+    if "name" not in found.values and any(key != "" for key, _ in found.read):
+        found.guessed = True  # no name before the first marker: it may have run into a value
     return found
 
 
@@ -160,9 +162,20 @@ def _read(text: str, found: Express, now: datetime, commas_in_values: bool | Non
             marked, after = (f"{marked}, {rest}" if rest.strip(" ,;") else marked), ""
         elif after.strip(" ,;") and end != ":":
             found.guessed = True  # "ke Metro, Rina P": the name follows the place
+        marked, trailing = _trailing_sexes(marked)
+        head += " " + trailing  # "dari Liwa L": the sex, not part of the place
         _take_marked(what, marker, marked, found)
         head += " " + after
     return _tokens(head)
+
+
+def _trailing_sexes(value: str) -> tuple[str, str]:
+    """A marked value without the sex words that end it, and those words."""
+    tokens = value.split()
+    cut = len(tokens)
+    while cut > 1 and _sex_of(tokens[cut - 1].strip(",;")):
+        cut -= 1
+    return " ".join(tokens[:cut]), " ".join(tokens[cut:])
 
 
 def _value_end(value: str) -> tuple[str, str, str]:

@@ -77,6 +77,8 @@ def parse_date(text: str, now: datetime) -> date:
     cleaned = DATE_WORD_FIXES.get(cleaned, cleaned)
     if cleaned not in RELATIVE_DAYS:
         cleaned = TIME_OF_DAY.sub("", cleaned)
+    if any(ch.isdigit() and not ch.isascii() for ch in cleaned):  # "²-11-2026": not a date to read
+        raise Invalid("date_format")
     base = now.astimezone(WIB).replace(tzinfo=None)
     day = _quick_date(cleaned, base.date())
     if day is None:
