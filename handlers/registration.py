@@ -44,6 +44,13 @@ async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
     return [menu(member, await welcome(turn, member))]
 
 
+def unregistered(turn: Turn) -> OutgoingMessage:
+    """How to register, told to a sender nobody invited yet."""
+    return OutgoingMessage(
+        texts.UNREGISTERED.format(village=turn.config.village_word, account=account_word(turn))
+    )
+
+
 def account_word(turn: Turn) -> str:
     """What identifies the sender on their channel ("Akun Telegram ini", "Nomor WhatsApp ini")."""
     return texts.ACCOUNT_WORDS.get(str(turn.message.channel), texts.ACCOUNT_WORDS["console"])

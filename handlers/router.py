@@ -15,7 +15,7 @@ from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
 from handlers.phone import confirm_phone, request_phones
-from handlers.registration import account_word, register, registration_code
+from handlers.registration import register, registration_code, unregistered
 from handlers.report_flow import prompt as report_prompt
 from handlers.report_flow import start as start_report
 from handlers.report_flow import turn_in_report
@@ -83,8 +83,7 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
         return await register(turn, code)
     member = turn.member
     if member is None:
-        unregistered = texts.UNREGISTERED.format(village=turn.config.village_word, account=account_word(turn))
-        return [OutgoingMessage(text=unregistered)]
+        return [unregistered(turn)]
     if _draft_expired(turn):
         turn.state.clear()
         return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
