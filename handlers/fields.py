@@ -20,6 +20,7 @@ from handlers.parsing import (
     parse_date,
     parse_name,
     parse_nik,
+    parse_parent,
     parse_place,
     parse_sex,
     parse_yes_no,
@@ -104,8 +105,8 @@ def fields_for(kind: str, values: Mapping[str, Any]) -> list[Field]:
     """The questions of a report, given what was answered so far (a family asks per member)."""
     if kind == EventKind.LAHIR:
         nik = Field("nik", texts.QUESTION_NIK_NEWBORN, NIK.parse, optional=True)
-        mother = Field("mother_name", Q["mother_name"], _plain(parse_name))
-        father = Field("father_name", Q["father_name"], _optional(parse_name), optional=True)
+        mother = Field("mother_name", Q["mother_name"], _plain(parse_parent))
+        father = Field("father_name", Q["father_name"], _optional(parse_parent), optional=True)
         return [NAME, SEX, _event_date(kind), _place(kind), mother, father, nik, CITIZENSHIP]
     if kind == EventKind.MENINGGAL:
         return [NAME, SEX, NIK, _event_date(kind), _place(kind), HEAD, CITIZENSHIP]

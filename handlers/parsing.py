@@ -31,6 +31,7 @@ DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
 NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
+PARENT_WORD = re.compile(r"^(?:ibu|ayah|bapak|bpk)\s+(?=\S)", re.IGNORECASE)
 PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
 WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
@@ -187,6 +188,12 @@ def parse_name(text: str) -> str:
     if not NAME_PATTERN.match(name):
         raise Invalid("name_chars")
     return name
+
+
+def parse_parent(text: str) -> str:
+    """A mother's or father's name without the word that introduces it ("ibu Sari" is Sari), as the
+    express line reads "ibu Sari ayah Joko"."""
+    return parse_name(PARENT_WORD.sub("", " ".join(text.split())))
 
 
 def parse_place(text: str) -> str:

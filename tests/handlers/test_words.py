@@ -72,9 +72,9 @@ async def test_kemarin_sore_and_an_impossible_day(world: World) -> None:
     answer = await chat.say("31 februari 2026")
     assert "Februari 2026 hanya sampai tanggal 28; tanggal 31 tidak ada" in answer
     assert texts.QUESTIONS["birth_place"] in await chat.say("kemarin sore")
-    await chat.script("di rumah", "Ani", "-", "-", "WNI", "simpan")
+    await chat.script("di rumah", "ibu Ani", "-", "-", "WNI", "simpan")
     [person] = await _persons(world)
-    assert (person.birth_date, person.birth_place) == (date(2026, 11, 19), "rumah")
+    assert (person.birth_date, person.birth_place, person.mother_name) == (date(2026, 11, 19), "rumah", "Ani")
 
 
 async def test_guided_places_lose_their_preposition_and_refuse_a_nik(world: World) -> None:
