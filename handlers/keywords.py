@@ -26,8 +26,8 @@ def closest(text: str, vocabulary: Mapping[str, str]) -> str | None:
             typed = typed.removeprefix(lead)
     if typed in vocabulary:
         return vocabulary[typed]
-    if len(typed) < MIN_FUZZY or len(typed.split()) > MAX_WORDS:
-        return None
+    if len(typed) < MIN_FUZZY or len(typed.split()) > MAX_WORDS or any(ch.isdigit() for ch in typed):
+        return None  # a digit off is another unit or month, never a typo
     close = difflib.get_close_matches(typed, list(vocabulary), n=3, cutoff=CUTOFF)
     if not close:
         return None

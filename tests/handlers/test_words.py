@@ -10,12 +10,24 @@ import pytest
 from sqlalchemy import select
 
 from handlers import texts
+from handlers.keywords import closest, parse_number
 from models.event import Event, EventPerson
 from models.mutasi import mutasi_lines
 from models.person import Channel
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import World
 from tests.handlers.transcript import Chat, make_dispatcher
+
+
+def test_the_matcher_takes_small_typos_and_refuses_guesses() -> None:
+    units = {f"pemangku {n}": str(n) for n in range(1, 11)}
+    assert closest("Pemangku 11", units) is None  # not "Pemangku 1"
+    assert closest("pemangku 3", units) == "3"
+    assert closest("lapor lahr", {"lahir": "lahir", "lapor lahir": "lahir"}) == "lahir"
+    assert closest("kirm", {"kirim": "kirim", "nihil": "nihil"}) == "kirim"
+    assert closest("ya", {"yak": "x"}) is None  # short words must be exact
+    numbers = ["3", "tiga", "dua belas", "dua puluh satu", "sepuluh", "4 orang", "²", "①", "tiga belas x"]
+    assert [parse_number(t) for t in numbers] == [3, 3, 12, 21, 10, 4, None, None, None]
 
 
 async def _persons(world: World) -> list[EventPerson]:
