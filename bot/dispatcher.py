@@ -57,6 +57,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
         draft_ttl_hours=settings.draft_ttl_hours,
         invite_ttl_days=settings.invite_ttl_days,
         village_word=settings.village_word,
+        telegram_bot_username=settings.telegram_bot_username,
     )
 
 

@@ -21,6 +21,7 @@ class HandlerConfig:
     draft_ttl_hours: int = 48
     invite_ttl_days: int = 14
     village_word: str = "pekon"
+    telegram_bot_username: str | None = None  # for invite deep links
 
 
 @dataclass

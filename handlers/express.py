@@ -6,13 +6,18 @@
 KIND is lahir / meninggal / datang / pindah (also mati, wafat, dtg, masuk, keluar, and close typos).
 The date may be anywhere (12-11-2026, 12/11/26, 12 nov 2026, kemarin, hari ini, 3 hari lalu); a
 16-digit number is the NIK; KK marks the head of family; WNA a foreign citizen (default WNI).
-A marked value runs to the next marker, comma or colon; the name is what remains before or between them.
-Whatever is missing or unreadable is asked next, then the usual summary and confirmation follow.
+A marked value runs to the next marker or colon; a comma inside it stays in it ("dari Kotabumi, Lampung
+Utara") once the name was written before the marker, and ends it when the name follows ("ke Metro,
+Rina P"). The name is the rest. Nothing moves silently between fields: every word is read into exactly
+one value, or is shown back as not understood, and an uncertain reading is shown field by field;
+whatever is missing is asked next with that reason, then the usual summary and confirmation follow.
 
 A whole family moves with the word KELUARGA (or SEKELUARGA) after DATANG or PINDAH, the members
-separated by commas (or ; + dan), the date and place once for all:
+separated by commas (or ; + dan), the date and place once for all; with a colon, what stands before it
+is the date and place (commas included) and the members follow it:
 
     PINDAH KELUARGA 5 nov 2026 ke Jakarta, Ali L KK NIK 1804..., Siti P, Rudi L
+    DATANG SEKELUARGA 2-11-2026 dari Metro, Lampung Tengah: Hasan Basri L KK, Aminah P
 
 The member marked KK is the head of family, else the first one; a NIK belongs to the member it is
 written with. One member only: the bot asks how many they are and then the others.
@@ -20,14 +25,23 @@ written with. One member only: the bot asks how many they are and then the other
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from handlers.fields import MAX_FAMILY, PLACE_KEYS
-from handlers.parsing import Invalid, parse_date, parse_name, parse_nik, parse_place, parse_sex
+from handlers.keywords import closest
+from handlers.parsing import (
+    Invalid,
+    is_skip,
+    parse_date,
+    parse_name,
+    parse_nik,
+    parse_place,
+    parse_sex,
+    words,
+)
 from models.event import EventKind
 
 KIND_WORDS = {
@@ -38,104 +52,194 @@ KIND_WORDS = {
     "pendatang": EventKind.DATANG,
     "pindah": EventKind.PINDAH, "pdh": EventKind.PINDAH, "pndh": EventKind.PINDAH, "keluar": EventKind.PINDAH,
 }  # fmt: skip
+LEAD_WORD = "lapor"  # "lapor lahir Siti P ..."
+KIND_TAIL = re.compile(r"^(?:dunia|masuk|keluar)\b", re.IGNORECASE)  # "meninggal dunia", "pindah masuk"
 MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*\.?"
+DATE_LABEL = r"(?:(?:tgl|tanggal|tg)\.?\s*(?:(?:lahir|meninggal|wafat|datang|pindah)\s+)?)?"
 DATE_PATTERNS = (
-    re.compile(r"\b\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}\b"),
-    re.compile(rf"\b\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.IGNORECASE),
-    re.compile(r"\b(?:kemarin|kmrn|hari ini|besok|lusa|\d{1,2}\s+hari\s+(?:yang\s+)?lalu)\b", re.IGNORECASE),
+    re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{2,4}}\b", re.I | re.A),
+    re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
+    re.compile(
+        rf"\b{DATE_LABEL}(?:kemarin|kmrn|hari ini|tadi|semalam|besok|lusa|"
+        r"\d{1,2}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
+        re.I | re.A,
+    ),
 )
 NIK_PATTERNS = (
-    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d)*)", re.IGNORECASE),  # after the word NIK
-    re.compile(r"\b(\d(?:[\s.-]?\d){15})\b"),  # or 16 digits anywhere
+    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d){0,15})(?!\d)", re.I | re.A),  # after the word NIK
+    re.compile(r"\b(\d(?:[\s.-]?\d){15})\b", re.A),  # or 16 digits anywhere
 )
 MARKERS = {
     "di": "place", "tempat": "place", "tmp": "place", "dari": "origin", "asal": "origin",
     "ke": "destination", "tujuan": "destination", "ibu": "mother_name", "ayah": "father_name",
     "bapak": "father_name", "bpk": "father_name",
 }  # fmt: skip
-MARKER_SPLIT = re.compile(r"\b(" + "|".join(MARKERS) + r")\b[:\s]*", re.IGNORECASE)
-VALUE_END = re.compile(r"[,;:]")  # ends a marked value ("dari Kotabumi: Ali L, ...")
+MARKER_SPLIT = re.compile(
+    r"\b((?:tempat|tmp)(?:\s+(?:lahir|meninggal))?|" + "|".join(MARKERS) + r")\b[:\s]*", re.IGNORECASE
+)
+VALUE_END = re.compile(r"[,;:]")
 HEAD_FLAG = re.compile(r"\b(?:kk|kepala keluarga|kepala kk)\b", re.IGNORECASE)
 WNA_FLAG = re.compile(r"\bwna\b", re.IGNORECASE)
 WNI_FLAG = re.compile(r"\bwni\b", re.IGNORECASE)
+NOISE = frozenset({"nama", "bernama", "an", "a.n", "a.n.", "jk", "kelamin", "jenis", "sdr", "sdri"})
 FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
-MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)  # "NIK:" stays
+MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
+MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
 MOVES = (EventKind.DATANG, EventKind.PINDAH)
 
 
 @dataclass
 class Express:
-    """What an express line says: the kind, the values read, the first problem met."""
+    """What an express line says: the kind, the values read, the first problem met; `read` holds
+    each piece of text with the key it went to ("" for a keyword), `unread` what was not understood,
+    `guessed` marks a reading that is not the only possible one (shown field by field)."""
 
     kind: str
     values: dict[str, Any] = field(default_factory=dict)
-    problem: str | None = None
+    problem: Invalid | None = None
+    read: list[tuple[str, str]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    guessed: bool = False
+
+    def keep(self, key: str, text: str) -> None:
+        """Record that `text` was read into `key` ("" for a keyword)."""
+        if text.strip(" ,;:"):
+            self.read.append((key, text.strip()))
+
+    def reject(self, text: str) -> None:
+        """Record text that was not understood."""
+        if text.strip(" ,;:"):
+            self.unread.append(text.strip(" ,;:"))
 
 
 def kind_of(word: str) -> str | None:
-    """The kind a first word names, allowing small typos."""
-    word = word.lower().strip(".,:;!")
-    if word in KIND_WORDS:
-        return KIND_WORDS[word]
-    close = difflib.get_close_matches(word, list(KIND_WORDS), n=1, cutoff=0.75)
-    return KIND_WORDS[close[0]] if close else None
+    """The kind a first word names, allowing small typos (the matcher the menu uses too)."""
+    return closest(word.strip(".,:;!"), KIND_WORDS)
 
 
 def parse_express(text: str, now: datetime) -> Express | None:
     """Read an express line; None when the text is not one (no kind word, or nothing after it)."""
     first, _, rest = " ".join(text.split()).partition(" ")
+    lead = ""
+    if words(first) == LEAD_WORD:
+        lead, (first, _, rest) = first, rest.partition(" ")
     kind = kind_of(first)
     if kind is None or not rest.strip():
         return None
-    if kind in MOVES and FAMILY_WORD.search(rest):
-        return _family(kind, FAMILY_WORD.sub(" ", rest, count=1), now)
     found = Express(kind, _defaults(kind))
-    tokens = _read(rest, found, now)
-    sexes = [sex for token in tokens if (sex := _sex_of(token))]
-    if sexes:
-        found.values["sex"] = sexes[0]
-    _take_name([t for t in tokens if not _sex_of(t)], found)
+    found.keep("", f"{lead} {first}")
+    if tail := KIND_TAIL.match(rest):
+        found.keep("", tail.group(0))
+        rest = rest[tail.end() :]
+    family = FAMILY_WORD.search(rest) if kind in MOVES else None
+    if family is not None:
+        found.keep("", family.group(0))
+        return _family(kind, rest[: family.start()] + " " + rest[family.end() :], found, now)
+    head = _read(rest, found, now, commas_in_values=None)
+    _take_person(head, found)
+    if "name" not in found.values and any(key != "" for key, _ in found.read):
+        found.guessed = True  # no name before the first marker: it may have run into a value
     return found
 
 
-def _read(text: str, found: Express, now: datetime) -> list[str]:
-    """Take the NIK, date, flags and marked values into `found`; the words left (names and sexes)."""
+def _read(text: str, found: Express, now: datetime, commas_in_values: bool | None) -> list[str]:
+    """Take the NIK, date, flags and marked values into `found`; the words left (names and sexes).
+    A comma inside a marked value keeps the rest in it when `commas_in_values`; None decides by
+    whether a name was written before the first marker."""
     text = _take_nik(text, found)
     text = _take_date(text, found, now)
     text = _take_flags(text, found)
     head, *pairs = MARKER_SPLIT.split(text)
+    if commas_in_values is None:
+        commas_in_values = any(not _sex_of(t) and t.lower() not in NOISE for t in _tokens(head))
     for marker, value in zip(pairs[::2], pairs[1::2], strict=True):
-        marked, *after = VALUE_END.split(value, maxsplit=1)
-        _take_marked(MARKERS[marker.lower()], marked, found)
-        head += " " + " ".join(after)
-    return [t for t in re.split(r"[\s,;]+", head) if t]
+        marked, end, after = _value_end(value)
+        what = MARKERS[marker.split()[0].lower()]
+        if after.strip(" ,;") and end != ":" and commas_in_values:
+            sexes = [t for t in _tokens(after) if _sex_of(t)]
+            head += " " + " ".join(sexes)  # "di Liwa, P": the sex, not a place
+            rest = " ".join(t for t in re.split(r"\s+", after) if t and t.strip(",;") not in sexes)
+            marked, after = (f"{marked}, {rest}" if rest.strip(" ,;") else marked), ""
+        elif after.strip(" ,;") and end != ":":
+            found.guessed = True  # "ke Metro, Rina P": the name follows the place
+        marked, trailing = _trailing_sexes(marked)
+        head += " " + trailing  # "dari Liwa L": the sex, not part of the place
+        _take_marked(what, marker, marked, found)
+        head += " " + after
+    return _tokens(head)
 
 
-def _family(kind: str, text: str, now: datetime) -> Express:
+def _trailing_sexes(value: str) -> tuple[str, str]:
+    """A marked value without the sex words that end it, and those words."""
+    tokens = value.split()
+    cut = len(tokens)
+    while cut > 1 and _sex_of(tokens[cut - 1].strip(",;")):
+        cut -= 1
+    return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+
+
+def _value_end(value: str) -> tuple[str, str, str]:
+    found = VALUE_END.search(value)
+    if found is None:
+        return value, "", ""
+    return value[: found.start()], found.group(0), value[found.end() :]
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\s,;:]+", text) if t]
+
+
+def _family(kind: str, text: str, found: Express, now: datetime) -> Express:
     """A whole-family move: the members one by one, what they share once."""
-    found = Express(kind, {"citizenship": "WNI", "family": True})
+    found.values = {"citizenship": "WNI", "family": True}
+    colon = MEMBERS_COLON.search(text)
+    if colon is not None:  # "dari Metro, Lampung Tengah: Ali L, ...": before the colon is shared
+        for token in _read(text[: colon.start()], found, now, commas_in_values=True):
+            found.reject(token)
+        text = text[colon.end() :]
     members: list[dict[str, Any]] = []
     for segment in MEMBER_SEPARATOR.split(text):
         part = Express(kind)
-        people = _people(_read(segment, part, now), part)
-        found.problem = found.problem or part.problem
+        people = _people(_read(segment, part, now, commas_in_values=False), part)
         own: dict[str, Any] = {key: part.values.pop(key) for key in ("nik", "is_head") if key in part.values}
-        found.values |= part.values  # the date, the place, WNA
+        _merge(found, part)
         if people:
             people[0] |= own
         members += people
+    _take_members(members, found)
+    return found
+
+
+def _merge(found: Express, part: Express) -> None:
+    """What a member's segment says for the whole family (date, place, WNA); a second, different
+    value of the same field is shown as not understood rather than replacing the first."""
+    found.problem = found.problem or part.problem
+    found.unread += part.unread
+    for key, text in part.read:
+        value = part.values.get(key)
+        if key in part.values and key != "citizenship" and found.values.get(key, value) != value:
+            found.reject(text)
+        else:
+            found.read.append((key, text))
+    for key, value in part.values.items():
+        if key != "citizenship":
+            found.values.setdefault(key, value)
+        elif value == "WNA":
+            found.values[key] = value
+
+
+def _take_members(members: list[dict[str, Any]], found: Express) -> None:
     members.sort(key=lambda member: not member.get("is_head"))  # the head first; stable otherwise
     if sum(bool(m.get("is_head")) for m in members) > 1:
-        _note(found, "family_heads")
+        _note(found, Invalid("family_heads"))
     if len(members) > MAX_FAMILY:
-        _note(found, "count")
+        _note(found, Invalid("count"))
         members = members[:MAX_FAMILY]
     for n, member in enumerate(members, 1):
         found.values |= {f"m{n}.{key}": value for key, value in member.items() if key != "is_head"}
         found.values.setdefault(f"m{n}.nik", None)
     if len(members) > 1:
         found.values["count"] = len(members)
-    return found
 
 
 def _people(tokens: list[str], found: Express) -> list[dict[str, Any]]:
@@ -148,17 +252,35 @@ def _people(tokens: list[str], found: Express) -> list[dict[str, Any]]:
             name.append(token)
         elif name:
             people.append(_person(name, sex, found))
+            found.keep("sex", token)
             name = []
+        else:
+            found.reject(token)  # a sex with no name before it
     if name:
         people.append(_person(name, None, found))
-    return people
+    return [p for p in people if p.get("name")]
 
 
 def _person(name: list[str], sex: str | None, found: Express) -> dict[str, Any]:
     person = Express(found.kind)
     _take_name(name, person)
     found.problem = found.problem or person.problem
+    found.read += person.read
+    found.unread += person.unread
     return person.values | ({"sex": sex} if sex else {})
+
+
+def _take_person(tokens: list[str], found: Express) -> None:
+    """The one person of a line: the sex words (all the same one, else it is asked) and the name."""
+    sexes = [t for t in tokens if _sex_of(t)]
+    if len({_sex_of(t) for t in sexes}) == 1:
+        found.values["sex"] = _sex_of(sexes[0])
+        for token in sexes:
+            found.keep("sex", token)
+    else:
+        for token in sexes:
+            found.reject(token)
+    _take_name([t for t in tokens if not _sex_of(t)], found)
 
 
 def _sex_of(token: str) -> str | None:
@@ -170,17 +292,15 @@ def _sex_of(token: str) -> str | None:
 
 def _defaults(kind: str) -> dict[str, Any]:
     values: dict[str, Any] = {"citizenship": "WNI", "nik": None}
-    if kind == EventKind.LAHIR:
-        values["father_name"] = None
-    else:
+    if kind != EventKind.LAHIR:
         values["is_head"] = False
     if kind in (EventKind.DATANG, EventKind.PINDAH):
         values["family"] = False
     return values
 
 
-def _note(found: Express, code: str) -> None:
-    found.problem = found.problem or code
+def _note(found: Express, problem: Invalid) -> None:
+    found.problem = found.problem or problem
 
 
 def _take_nik(text: str, found: Express) -> str:
@@ -189,8 +309,10 @@ def _take_nik(text: str, found: Express) -> str:
         return text
     try:
         found.values["nik"] = parse_nik(match.group(1))
+        found.keep("nik", match.group(0))
     except Invalid as exc:
-        _note(found, exc.code)
+        _note(found, exc)
+        found.reject(match.group(0))
     return text[: match.start()] + " " + text[match.end() :]
 
 
@@ -201,40 +323,68 @@ def _take_date(text: str, found: Express, now: datetime) -> str:
             continue
         try:
             found.values["event_date"] = parse_date(match.group(0), now).isoformat()
+            found.keep("event_date", match.group(0))
         except Invalid as exc:
-            _note(found, exc.code)
+            _note(found, exc)
+            found.reject(match.group(0))
         return text[: match.start()] + " " + text[match.end() :]
     return text
 
 
 def _take_flags(text: str, found: Express) -> str:
-    if HEAD_FLAG.search(text) and found.kind != EventKind.LAHIR:
-        found.values["is_head"] = True
-    if WNA_FLAG.search(text):
+    for match in HEAD_FLAG.finditer(text):
+        if found.kind == EventKind.LAHIR:
+            found.reject(match.group(0))  # a newborn heads no family
+        else:
+            found.values["is_head"] = True
+            found.keep("is_head", match.group(0))
+    for match in WNA_FLAG.finditer(text):
         found.values["citizenship"] = "WNA"
+        found.keep("citizenship", match.group(0))
+    for match in WNI_FLAG.finditer(text):
+        found.keep("citizenship", match.group(0))
     for flag in (HEAD_FLAG, WNA_FLAG, WNI_FLAG):
         text = flag.sub(" ", text)
     return text
 
 
 def _take_name(tokens: list[str], found: Express) -> None:
-    if tokens:
-        _store(found, "name", " ".join(tokens), parse_name)
+    """The name from the words left; noise words ("tgl", "nama") are read as keywords, and words that
+    cannot be part of a name (digits) are shown as not understood instead of spoiling it."""
+    name = []
+    for token in tokens:
+        if token.lower() in NOISE:
+            found.keep("", token)
+        elif any(ch.isdigit() for ch in token):
+            found.reject(token)
+        else:
+            name.append(token)
+    if name:
+        _store(found, "name", " ".join(name))
 
 
-def _take_marked(what: str, value: str, found: Express) -> None:
-    value = value.strip(" ,;")
-    if what == "place":
-        _store(found, PLACE_KEYS[found.kind], value, parse_place)
-    elif what in ("origin", "destination"):
-        if PLACE_KEYS[found.kind] == what:
-            _store(found, what, value, parse_place)
-    elif found.kind == EventKind.LAHIR:
-        _store(found, what, value, parse_name)
+def _take_marked(what: str, marker: str, value: str, found: Express) -> None:
+    key = {
+        "place": PLACE_KEYS[found.kind],
+        "origin": "origin" if found.kind == EventKind.DATANG else None,
+        "destination": "destination" if found.kind == EventKind.PINDAH else None,
+    }.get(what, what if found.kind == EventKind.LAHIR else None)
+    if key is None or key in found.values or not value.strip(" ,;"):
+        found.reject(f"{marker} {value}")  # "ke Jakarta" in a birth, a second "di"
+        return
+    found.keep("", marker)
+    _store(found, key, value)
 
 
-def _store(found: Express, key: str, value: str, parse: Any) -> None:
+def _store(found: Express, key: str, value: str) -> None:
+    parse = parse_name if key in ("name", "mother_name", "father_name") else parse_place
+    if key == "father_name" and is_skip(value):  # "ayah -": no father to name
+        found.values[key] = None
+        found.keep(key, value)
+        return
     try:
         found.values[key] = parse(value)
+        found.keep(key, value)
     except Invalid as exc:
-        _note(found, exc.code)
+        _note(found, exc)
+        found.reject(value)

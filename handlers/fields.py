@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers import texts
+from handlers.keywords import parse_number
 from handlers.parsing import (
     Invalid,
     is_skip,
@@ -19,10 +20,10 @@ from handlers.parsing import (
     parse_date,
     parse_name,
     parse_nik,
+    parse_parent,
     parse_place,
     parse_sex,
     parse_yes_no,
-    words,
 )
 from models.event import Citizenship, Event, EventKind, Sex
 from models.ledger import PersonInput, current_persons
@@ -60,10 +61,10 @@ def _date(text: str, now: datetime) -> str:
 
 
 def _count(text: str, _now: datetime) -> int:
-    typed = words(text).removesuffix(" orang")
-    if not typed.isdigit() or not 2 <= int(typed) <= MAX_FAMILY:
+    number = parse_number(text)  # "4", "empat", "4 orang"; not "⁴"
+    if number is None or not 2 <= number <= MAX_FAMILY:
         raise Invalid("count")
-    return int(typed)
+    return number
 
 
 def _sex(text: str) -> str:
@@ -104,8 +105,8 @@ def fields_for(kind: str, values: Mapping[str, Any]) -> list[Field]:
     """The questions of a report, given what was answered so far (a family asks per member)."""
     if kind == EventKind.LAHIR:
         nik = Field("nik", texts.QUESTION_NIK_NEWBORN, NIK.parse, optional=True)
-        mother = Field("mother_name", Q["mother_name"], _plain(parse_name))
-        father = Field("father_name", Q["father_name"], _optional(parse_name), optional=True)
+        mother = Field("mother_name", Q["mother_name"], _plain(parse_parent))
+        father = Field("father_name", Q["father_name"], _optional(parse_parent), optional=True)
         return [NAME, SEX, _event_date(kind), _place(kind), mother, father, nik, CITIZENSHIP]
     if kind == EventKind.MENINGGAL:
         return [NAME, SEX, NIK, _event_date(kind), _place(kind), HEAD, CITIZENSHIP]

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from bot.messages import Choice, OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
+from handlers.keywords import closest, parse_number
 from models.person import Member, Role
 
 MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too ambiguous
@@ -42,13 +43,16 @@ def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
     if turn.message.choice_id is not None:
         return turn.message.choice_id if turn.message.choice_id in ids else None
     typed = normalise(turn.text)
-    if typed.isdigit() and 1 <= int(typed) <= len(offered):
-        return offered[int(typed) - 1].id
-    for choice in offered:
-        if typed in (normalise(choice.label), choice.id.lower()):
-            return choice.id
+    number = parse_number(typed)  # "2", "dua"; never "²", which is a wrong answer
+    if number is not None and 1 <= number <= len(offered):
+        return offered[number - 1].id
+    vocabulary = {normalise(c.label): c.id for c in offered} | {c.id.lower(): c.id for c in offered}
+    if typed in vocabulary:
+        return vocabulary[typed]
     starts = [c.id for c in offered if len(typed) >= MIN_PREFIX and normalise(c.label).startswith(typed)]
-    return starts[0] if len(starts) == 1 else None
+    if len(starts) == 1:
+        return starts[0]
+    return closest(typed, vocabulary)  # a small typo: "lahr", "lapor lahr", "nihl"
 
 
 def said(turn: Turn, words: Sequence[str]) -> bool:

@@ -11,14 +11,17 @@ from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
+from handlers.keywords import parse_number
 from handlers.menu import choices, menu, pick, said
 from handlers.months import kind_counts, status_periods
+from handlers.parsing import mask_free_text
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
 from models.audit import record_audit
 from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons
 from models.months import latest_closed
+from models.names import proper_name
 from models.period import UnitReport
 from models.person import Member
 from models.region import Unit
@@ -51,7 +54,7 @@ async def standing_events(turn: Turn, unit: Unit) -> list[Event]:
 
 
 def _names(event: Event) -> str:
-    return ", ".join(p.name for p in current_persons(event))
+    return ", ".join(proper_name(p.name) for p in current_persons(event))
 
 
 def _line(no: int, event: Event) -> str:
@@ -118,10 +121,10 @@ async def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 
 async def _picked(turn: Turn, ids: Sequence[int]) -> list[OutgoingMessage]:
-    typed = turn.text.strip(" .")
-    if not typed.isdigit() or not 1 <= int(typed) <= len(ids):
+    number = parse_number(turn.text)  # "2", "dua"; "²" is explained as a wrong answer
+    if number is None or not 1 <= number <= len(ids):
         return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
-    event = await turn.session.get(Event, ids[int(typed) - 1])
+    event = await turn.session.get(Event, ids[number - 1])
     assert event is not None
     what = texts.MINE_WHAT.format(
         receipt=event.receipt, kind=texts.KIND_NAMES[event.kind], names=_names(event)
@@ -156,7 +159,7 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
                 original=original,
                 unit=unit,
                 persons=None,
-                reason=turn.text,
+                reason=mask_free_text(turn.text),  # a NIK in a note is masked like in chat
                 actor_id=member.id,
                 channel=turn.message.channel,
                 now=turn.now,

@@ -55,14 +55,15 @@ async def _ask(turn: Turn, unit: Unit, period: date, status: str, lead: str) -> 
     earlier = await turn.session.scalar(
         select(UnitReport).where(UnitReport.unit_id == unit.id, UnitReport.period == period)
     )
+    standing = None
     if earlier is not None:
-        note = texts.ALREADY_SUBMITTED.format(
-            bulan=show_month(period),
-            status=texts.REPORT_STATUS_NAMES[earlier.status],
-            tanggal=show_date(earlier.submitted_at.astimezone(WIB).date()),
-        )
-        lead = f"{note}\n\n{lead}"
-    turn.state.go(FLOW, "confirm", period=period.isoformat(), status=status, lead=lead)
+        standing = {
+            "bulan": show_month(period),
+            "status": texts.REPORT_STATUS_NAMES[earlier.status],
+            "tanggal": show_date(earlier.submitted_at.astimezone(WIB).date()),
+        }
+        lead = f"{texts.ALREADY_SUBMITTED.format(**standing)}\n\n{lead}"
+    turn.state.go(FLOW, "confirm", period=period.isoformat(), status=status, lead=lead, standing=standing)
     return prompt(turn)
 
 
@@ -81,8 +82,9 @@ async def turn_in_monthly(turn: Turn) -> list[OutgoingMessage]:
         return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
     data = dict(turn.state.data)
     turn.state.clear()
-    if chosen == texts.NO:
-        return [menu(member, texts.NOT_SENT)]
+    if chosen == texts.NO:  # a month sent before stays sent: say so, not "belum dikirim"
+        standing = data.get("standing")
+        return [menu(member, texts.NOT_SENT_AGAIN.format(**standing) if standing else texts.NOT_SENT)]
     period, status = date.fromisoformat(data["period"]), ReportStatus(data["status"])
     try:
         async with turn.session.begin_nested():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 
@@ -9,6 +10,7 @@ import dateparser
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
 
+from handlers import texts
 from models.base import WIB
 from models.event import Citizenship, Sex
 
@@ -28,16 +30,35 @@ DATE_WORD_FIXES = {"kmrn": "kemarin", "kmrin": "kemarin", "hr ini": "hari ini", 
 DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
-NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$")
-RELATIVE_DAYS = {"hari ini": 0, "kemarin": 1, "kemarin lusa": 2}
+NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
+PARENT_WORD = re.compile(r"^(?:ibu|ayah|bapak|bpk)\s+(?=\S)", re.IGNORECASE)
+PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNORECASE)
+NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
+WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
+RELATIVE_DAYS = {"hari ini": 0, "tadi": 0, "kemarin": 1, "semalam": 1, "tadi malam": 1, "kemarin lusa": 2}
+# "kemarin sore", "tadi pagi": the part of the day does not change the date
+TIME_OF_DAY = re.compile(r"(?<=\S)\s+(?:pagi|siang|sore|petang|malam|subuh|dini hari)$")
+MONTH_WORDS = (
+    ("januari",), ("februari", "pebruari", "peb"), ("maret",), ("april",), ("mei",), ("juni",), ("juli",),
+    ("agustus", "agst", "ags"), ("september",), ("oktober",), ("november", "nopember"), ("desember",),
+)  # fmt: skip
+MONTH_TITLES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+                "Oktober", "November", "Desember")  # fmt: skip
 
 
 class Invalid(Exception):
-    """A typed answer that cannot be used; `code` picks the kind explanation in texts."""
+    """A typed answer that cannot be used; `code` picks the kind explanation in texts, `details`
+    fill it in (the day and month of an impossible date)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, **details: object) -> None:
         super().__init__(code)
         self.code = code
+        self.details = details
+
+    @property
+    def text(self) -> str:
+        """The kind explanation a person reads."""
+        return texts.ERRORS[self.code].format(**self.details)
 
 
 def words(text: str) -> str:
@@ -55,6 +76,10 @@ def parse_date(text: str, now: datetime) -> date:
     cleaned = DATE_NOISE.sub("", words(text))
     cleaned = " ".join(DATE_WORD_FIXES.get(w, w) for w in cleaned.split())
     cleaned = DATE_WORD_FIXES.get(cleaned, cleaned)
+    if cleaned not in RELATIVE_DAYS:
+        cleaned = TIME_OF_DAY.sub("", cleaned)
+    if any(ch.isdigit() and not ch.isascii() for ch in cleaned):  # "²-11-2026": not a date to read
+        raise Invalid("date_format")
     base = now.astimezone(WIB).replace(tzinfo=None)
     day = _quick_date(cleaned, base.date())
     if day is None:
@@ -67,19 +92,49 @@ def parse_date(text: str, now: datetime) -> date:
 
 
 def _quick_date(cleaned: str, today: date) -> date | None:
-    """The commonest forms (12-11-2026, 12/11/26, kemarin, hari ini) without dateparser's cost."""
+    """The commonest forms (12-11-2026, 12/11/26, 12 nov 2026, kemarin) without dateparser's cost."""
     if cleaned in RELATIVE_DAYS:
         return today - timedelta(days=RELATIVE_DAYS[cleaned])
-    found = NUMERIC_DATE.match(cleaned)
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
+    if numeric := NUMERIC_DATE.match(cleaned):
+        day, month, year = (int(part) for part in numeric.groups())
+        return _calendar_date(day, month, _full_year(year, today), today)
+    worded = WORDED_DATE.match(cleaned)
+    named = month_number(worded["month"]) if worded else None
+    if worded and named:
+        given = _full_year(int(worded["year"]), today) if worded["year"] else None
+        return _calendar_date(int(worded["day"]), named, given, today)
+    return None
+
+
+def _full_year(year: int, today: date) -> int:
     if year < 100:  # two digits: this century unless that is in the future
         year += 2000 if 2000 + year <= today.year else 1900
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise Invalid("date_format") from exc
+    return year
+
+
+def _calendar_date(day: int, month: int, year: int | None, today: date) -> date:
+    """The date, or why it cannot be: no such month, or no such day in that month ("31 februari")."""
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        raise Invalid("date_format")
+    candidates = [year] if year is not None else [today.year, today.year - 1]
+    for candidate in candidates:  # without a year: the latest one not in the future
+        try:
+            found = date(candidate, month, day)
+        except ValueError:
+            continue
+        if year is not None or found <= today:
+            return found
+    last = calendar.monthrange(candidates[0], month)[1]
+    raise Invalid("date_no_day", day=day, month=MONTH_TITLES[month - 1], year=candidates[0], last=last)
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name as people write it ("nov", "Nopember", "agust", "peb"), else None."""
+    word = word.lower().rstrip(".")
+    for number, names in enumerate(MONTH_WORDS, 1):
+        if len(word) >= 3 and any(name.startswith(word) or word.startswith(name) for name in names):
+            return number
+    return None
 
 
 def _dateparser_date(cleaned: str, base: datetime) -> date:
@@ -135,18 +190,32 @@ def parse_name(text: str) -> str:
     return name
 
 
+def parse_parent(text: str) -> str:
+    """A mother's or father's name without the word that introduces it ("ibu Sari" is Sari), as the
+    express line reads "ibu Sari ayah Joko"."""
+    return parse_name(PARENT_WORD.sub("", " ".join(text.split())))
+
+
 def parse_place(text: str) -> str:
-    """A place: free text with at least one letter, not too long."""
-    place = " ".join(text.split())
+    """A place: free text with at least one letter, not too long, without its preposition ("ke
+    Pringsewu" is Pringsewu, in the guided answer as in the express line) and never holding a NIK."""
+    place = PREPOSITION.sub("", " ".join(text.split()).strip(" ,;:"))
+    if NIK_RUN.search(place):
+        raise Invalid("place_nik")
     if len(place) < 2 or len(place) > 120 or not any(ch.isalpha() for ch in place):
         raise Invalid("place")
     return place
 
 
+def mask_free_text(text: str) -> str:
+    """Free text as shown in chat: every run of 16 digits (a NIK) masked like a NIK."""
+    return NIK_RUN.sub(lambda run: mask_nik(re.sub(r"\D", "", run.group(0))), text)
+
+
 def parse_nik(text: str) -> str:
     """A 16-digit NIK (spaces, dots, dashes allowed), checked with python-stdnum."""
     digits = stdnum_nik.compact(text)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):  # "²" is a digit to str.isdigit, not to int
         raise Invalid("nik_digits")
     if len(digits) != 16:
         raise Invalid("nik_length")

@@ -36,11 +36,24 @@ async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
             now=turn.now,
         )
     except InviteError as exc:
-        return [OutgoingMessage(text=texts.REGISTER_REFUSED[exc.code].format(village=village))]
+        refused = texts.REGISTER_REFUSED[exc.code]
+        return [OutgoingMessage(text=refused.format(village=village, account=account_word(turn)))]
     turn.identity = redeemed.identity
     turn.state.clear()
     member = redeemed.member
     return [menu(member, await welcome(turn, member))]
+
+
+def unregistered(turn: Turn) -> OutgoingMessage:
+    """How to register, told to a sender nobody invited yet."""
+    return OutgoingMessage(
+        texts.UNREGISTERED.format(village=turn.config.village_word, account=account_word(turn))
+    )
+
+
+def account_word(turn: Turn) -> str:
+    """What identifies the sender on their channel ("Akun Telegram ini", "Nomor WhatsApp ini")."""
+    return texts.ACCOUNT_WORDS.get(str(turn.message.channel), texts.ACCOUNT_WORDS["console"])
 
 
 async def welcome(turn: Turn, member: Member) -> str:

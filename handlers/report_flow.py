@@ -16,15 +16,17 @@ from handlers import texts
 from handlers.core import Step, Turn
 from handlers.fields import Field, fields_for, person_prefixes
 from handlers.menu import choices, menu, pick, said
-from handlers.parsing import Invalid, mask_nik, nik_sex, nik_warnings, words
+from handlers.parsing import Invalid, mask_free_text, mask_nik, nik_sex, nik_warnings, words
 from handlers.report_save import save_report
 from handlers.show import ledger_message, show_date
 from models.base import wib_date
 from models.event import EventKind, EventPerson
 from models.ledger import LedgerError, normalise_name
+from models.names import proper_name
 
 FLOW = "report"
 OLD_AFTER = timedelta(days=365)
+NAME_KEYS = ("name", "mother_name", "father_name")
 
 
 def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = None) -> Step:
@@ -55,7 +57,7 @@ async def turn_in_report(turn: Turn) -> list[OutgoingMessage]:
     if step == "change":
         return change_field(turn)
     if step == "reason":
-        return await _save(turn, reason=turn.text)
+        return await _save(turn, reason=mask_free_text(turn.text))
     return await at_summary(turn)
 
 
@@ -107,7 +109,7 @@ async def answer(turn: Turn, key: str) -> list[OutgoingMessage]:
     try:
         value = field.parse(picked or turn.text, turn.now)
     except Invalid as exc:
-        return [OutgoingMessage(texts.ERRORS[exc.code]), *prompt(turn)]
+        return [OutgoingMessage(exc.text), *prompt(turn)]
     _data(turn)["v"][key] = value
     return await advance(turn, just=key)
 
@@ -220,7 +222,9 @@ def show_value(key: str, value: Any) -> str:
         return str(texts.SEX_CHOICES[value])
     if isinstance(value, bool):
         return texts.YES_NO_CHOICES[texts.YES if value else texts.NO]
-    return str(value)
+    if base in NAME_KEYS:
+        return proper_name(value)  # as the books will print it
+    return mask_free_text(str(value))
 
 
 def summary(turn: Turn) -> OutgoingMessage:

@@ -9,12 +9,14 @@ from bot.messages import OutgoingMessage
 from handlers import monthly, texts
 from handlers.core import Step, Turn
 from handlers.express import parse_express
+from handlers.express_reply import start_express
+from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
 from handlers.month_names import month_request
 from handlers.phone import confirm_phone, request_phones
-from handlers.registration import register, registration_code
+from handlers.registration import register, registration_code, unregistered
 from handlers.report_flow import prompt as report_prompt
 from handlers.report_flow import start as start_report
 from handlers.report_flow import turn_in_report
@@ -89,7 +91,7 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
         return await register(turn, code)
     member = turn.member
     if member is None:
-        return [OutgoingMessage(text=texts.UNREGISTERED.format(village=turn.config.village_word))]
+        return [unregistered(turn)]
     if _draft_expired(turn):
         turn.state.clear()
         return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
@@ -110,7 +112,7 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
         turn.state.clear()
         return [menu(member, text)]
-    if turn.state.flow == "mine" and turn.state.step == "pick" and not turn.text.strip(" .").isdigit():
+    if turn.state.flow == "mine" and turn.state.step == "pick" and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
     if turn.state.flow is None and said(turn, texts.WORDS_HELP):
         return await _help(turn)
@@ -134,8 +136,7 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     if member.role == Role.PEMANGKU:
         express = parse_express(turn.text, turn.now)
         if express is not None:
-            lead = [OutgoingMessage(texts.ERRORS[express.problem])] if express.problem else []
-            return lead + await start_report(express.kind, express.values)(turn)
+            return await start_express(turn, express)
     elif member.role == Role.STAFF and (reason := reopen_reason(turn.text)) is not None:
         return await reopen(turn, reason)
     return [menu(member, texts.NOT_UNDERSTOOD)]
@@ -156,6 +157,11 @@ def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
     """The current question again, or the menu."""
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
+
+
+def _numberish(text: str) -> bool:
+    """A number, or something meant as one ("²"): an answer to the list, right or explained."""
+    return parse_number(text) is not None or text.strip(" .").isdigit()
 
 
 def _draft_expired(turn: Turn) -> bool:

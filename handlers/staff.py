@@ -19,6 +19,7 @@ from handlers.show import show_date, show_month
 from handlers.unit_status import unit_statuses
 from models.audit import record_audit
 from models.event import Action, Event, EventPerson
+from models.names import proper_name
 from models.period import MonthStatus
 from models.person import Member
 from models.recap import compute_b3, month_state
@@ -136,7 +137,7 @@ async def named_lines(session: AsyncSession, pekon_kode: str, period: date) -> l
             no=n,
             unit=unit_name,
             kind=texts.KIND_NAMES[event.kind],
-            name=person.name,
+            name=proper_name(person.name),
             sex=person.sex,
             nik=mask_nik(person.nik),
             tanggal=show_date(event.event_date),

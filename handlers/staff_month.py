@@ -11,7 +11,7 @@ from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick, said
 from handlers.months import asked_period, staff_period
-from handlers.parsing import Invalid, parse_name, words
+from handlers.parsing import Invalid, mask_free_text, parse_name, words
 from handlers.show import ledger_message, show_date, show_month
 from handlers.staff import no_scope, pekon_of
 from handlers.unit_status import PekonStatus, pekon_statuses, unit_statuses
@@ -21,7 +21,7 @@ from models.ledger import LedgerError
 from models.months import close_months, latest_closed, reopen_month
 from models.mutasi import first_period
 from models.period import MonthStatus
-from models.person import Role
+from models.person import Member, Role
 from models.recap import month_state
 from models.region import Kecamatan, Pekon, Unit
 
@@ -41,10 +41,12 @@ async def start_invite(turn: Turn) -> list[OutgoingMessage]:
 
 
 def invite_prompt(turn: Turn) -> list[OutgoingMessage]:
-    """The invite flow's question again."""
+    """The invite flow's question again (the name's with a note when the unit has a pemangku)."""
     if turn.state.step == "unit":
         return [OutgoingMessage(texts.STAFF_INVITE_UNIT, choices(turn.state.data["units"]))]
-    return [OutgoingMessage(texts.STAFF_INVITE_NAME)]
+    present = turn.state.data.get("present")
+    note = texts.STAFF_INVITE_HAS_PEMANGKU.format(**present) if present else ""
+    return [OutgoingMessage(note + texts.STAFF_INVITE_NAME)]
 
 
 async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
@@ -60,6 +62,7 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
         if chosen is None:
             return [OutgoingMessage(texts.ERRORS["choice"]), *invite_prompt(turn)]
         turn.state.data["unit"] = int(chosen)
+        turn.state.data["present"] = await _present_pemangku(turn, int(chosen))
         turn.state.step = "name"
         return invite_prompt(turn)
     try:
@@ -80,7 +83,22 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
         code=format_code(invite.code),
         sampai=show_date(invite.expires_at.astimezone(WIB).date()),
     )
+    bot = turn.config.telegram_bot_username
+    if bot:  # the deep link the CLI prints too: one tap registers on Telegram
+        text += "\n" + texts.STAFF_INVITE_LINK.format(bot=bot.lstrip("@"), code=invite.code)
     return [menu(member, text)]
+
+
+async def _present_pemangku(turn: Turn, unit_id: int) -> dict[str, str] | None:
+    """The unit and its active pemangku's names, when it has any (the invite adds one more)."""
+    rows = await turn.session.execute(
+        select(Unit.nama, Member.name)
+        .join(Member, Member.unit_id == Unit.id)
+        .where(Unit.id == unit_id, Member.role == Role.PEMANGKU, Member.active.is_(True))
+        .order_by(Member.id)
+    )
+    found = rows.all()
+    return {"unit": found[0][0], "names": ", ".join(name for _, name in found)} if found else None
 
 
 def _cleared(turn: Turn) -> OutgoingMessage:
@@ -149,7 +167,7 @@ def reopen_reason(text: str) -> str | None:
     typed = words(text)
     for word in REOPEN_WORDS:
         if typed == word or typed.startswith(word + " "):
-            return " ".join(text.split())[len(word) :].strip(" :,-")
+            return mask_free_text(" ".join(text.split())[len(word) :].strip(" :,-"))
     return None
 
 

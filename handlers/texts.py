@@ -8,9 +8,11 @@ from __future__ import annotations
 # general (handlers/router.py)
 INTERNAL_ERROR = "Maaf, ada gangguan. Data yang sudah tersimpan aman; mohon kirim lagi jawaban terakhir Anda."
 UNREGISTERED = (
-    "Halo! Nomor ini belum terdaftar. Untuk mendaftar, ketik DAFTAR diikuti kode undangan "
+    "Halo! {account} belum terdaftar. Untuk mendaftar, ketik DAFTAR diikuti kode undangan "
     "dari petugas {village}, misalnya: DAFTAR ABCD-EFGH"
 )
+# what identifies a person on each channel: a Telegram account has no number
+ACCOUNT_WORDS = {"telegram": "Akun Telegram ini", "whatsapp": "Nomor WhatsApp ini", "console": "Akun ini"}
 UNSUPPORTED = "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawaban Anda."
 TOO_LONG = "Pesannya terlalu panjang. Mohon ketik jawaban singkat saja."
 NOT_UNDERSTOOD = "Maaf, saya belum mengerti. Pilih salah satu menu di bawah, atau ketik BANTUAN."
@@ -28,7 +30,7 @@ REGISTER_REFUSED = {
     "used": "Kode itu sudah dipakai. Minta kode baru kepada petugas {village}.",
     "expired": "Kode itu sudah kedaluwarsa. Minta kode baru kepada petugas {village}.",
     "throttled": "Terlalu banyak percobaan. Silakan coba lagi satu jam lagi.",
-    "registered": "Nomor ini sudah terdaftar. Ketik MENU untuk melihat menu.",
+    "registered": "{account} sudah terdaftar. Ketik MENU untuk melihat menu.",
     "scope": "Kode itu tidak bisa dipakai. Minta kode baru kepada petugas {village}.",
 }
 WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
@@ -162,12 +164,14 @@ ERRORS = {
     "date_format": "Tanggal itu belum bisa saya baca. Contoh: 12-11-2026, 12 nov 2026, kemarin.",
     "date_future": "Tanggal itu belum terjadi. Mohon periksa lagi; contoh: 12-11-2026.",
     "date_old": "Tanggal itu terlalu lama. Mohon periksa tahunnya; contoh: 12-11-2026.",
+    "date_no_day": "{month} {year} hanya sampai tanggal {last}; tanggal {day} tidak ada. Mohon periksa lagi.",
     "sex": "Mohon jawab L (laki-laki) atau P (perempuan).",
     "yes_no": "Mohon jawab Ya atau Tidak.",
     "citizenship": "Mohon jawab WNI (warga Indonesia) atau WNA (warga asing).",
     "name_length": "Nama harus 2 sampai 100 huruf. Contoh: Siti Aminah.",
     "name_chars": "Nama hanya berisi huruf (boleh titik, koma, petik, tanda hubung). Contoh: Siti Aminah.",
     "place": "Mohon tulis nama tempatnya. Contoh: Liwa.",
+    "place_nik": "Itu berisi NIK. Tulis nama tempatnya saja (contoh: Liwa); NIK ditanyakan tersendiri.",
     "nik_digits": "NIK hanya berisi angka. Contoh: 1804151203900001. Ketik - bila tidak ada.",
     "nik_length": "NIK harus 16 angka. Mohon periksa lagi, atau ketik - bila tidak ada.",
     "nik_invalid": "NIK itu tidak mungkin benar (kode wilayah atau tanggalnya salah). Mohon periksa lagi.",
@@ -212,6 +216,11 @@ LEDGER_ERRORS = {
     "other": "Laporan belum bisa disimpan. Mohon coba lagi atau hubungi petugas {village}.",
 }
 CORRECTED = "Koreksi tersimpan. Laporan {kind} yang lama tetap tercatat beserta koreksinya.\nNomor: {receipt}"
+# the express line read back (handlers/express_reply.py)
+EXPRESS_READ = "Dari baris tadi saya baca:"
+EXPRESS_UNREAD = "Belum saya mengerti: {words}"
+EXPRESS_CHECK = "Mohon periksa; yang keliru bisa diubah nanti lewat UBAH di ringkasan."
+EXPRESS_MISSING = "Belum ada di baris tadi: {fields}. Saya tanyakan satu per satu."
 CORRECTION_REASON = "Apa alasan koreksinya? (misalnya: salah tulis nama)"
 
 # month submission and NIHIL (handlers/monthly.py)
@@ -242,6 +251,7 @@ ALREADY_SUBMITTED = (
 )
 REPORT_STATUS_NAMES = {"submitted": "terkirim", "nihil": "NIHIL"}
 NOT_SENT = "Baik, belum dikirim."
+NOT_SENT_AGAIN = "Baik, tidak dikirim ulang. Laporan bulan {bulan} tetap tercatat {status} sejak {tanggal}."
 
 # my reports, corrections and cancellations (handlers/mine.py)
 MINE_TITLE = "Laporan {unit}, bulan yang masih terbuka:"
@@ -276,6 +286,11 @@ STAFF_LIST_LINE = (
 STAFF_LIST_EMPTY = "Belum ada laporan bulan {bulan}."
 STAFF_INVITE_UNIT = "Undang pemangku untuk unit mana?"
 STAFF_INVITE_NAME = "Nama pemangku yang diundang?"
+STAFF_INVITE_HAS_PEMANGKU = (
+    "Perhatian: {unit} sudah punya pemangku terdaftar ({names}). Kode baru ini menambah satu pemangku "
+    "lagi untuk unit itu; ketik BATAL bila tidak jadi.\n"
+)
+STAFF_INVITE_LINK = "Lewat Telegram cukup buka tautan ini: https://t.me/{bot}?start={code}"
 STAFF_INVITE_DONE = (
     "Kode undangan untuk {name} ({unit}): {code}\n"
     "Berlaku sampai {sampai}. Sampaikan kepadanya: buka bot ini lalu ketik DAFTAR {code}"

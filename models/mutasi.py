@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Action, Event, EventKind, EventPerson
+from models.names import proper_name
 from models.period import Baseline, MonthStatus, PekonMonth, ReportStatus, UnitReport
 from models.person import Member, Role
 from models.region import Pekon, Unit
@@ -144,14 +145,14 @@ async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> 
             unit_nama=nama,
             kind=line.kind,
             sign=line.sign,
-            name=line.name,
+            name=proper_name(line.name),
             sex=line.sex,
             citizenship=line.citizenship,
             is_head=line.is_head,
             birth_place=line.birth_place,
             birth_date=line.birth_date,
-            father_name=line.father_name,
-            mother_name=line.mother_name,
+            father_name=line.father_name and proper_name(line.father_name),
+            mother_name=line.mother_name and proper_name(line.mother_name),
             origin=line.origin,
             destination=line.destination,
             death_place=line.death_place,

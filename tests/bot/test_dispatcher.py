@@ -76,7 +76,7 @@ async def test_unregistered_sender_learns_only_how_to_register(
     for line in ("menu", "1", "Lapor Lahir", "rekap", "status", "/start"):
         answer = await chat.say(line)
         assert answer in (
-            texts.UNREGISTERED.format(village="pekon"),
+            texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["console"]),
             texts.REGISTER_NEED_CODE,
         )
 

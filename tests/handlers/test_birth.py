@@ -30,7 +30,7 @@ async def test_birth_with_a_wrong_answer_at_every_step(world: World) -> None:
         ("perempuan", texts.QUESTION_DATE["lahir"]),
         ("tanggal tiga puluh", E["date_format"]),
         ("besok", E["date_future"]),
-        ("31-11-2026", E["date_format"]),
+        ("31-11-2026", "November 2026 hanya sampai tanggal 30; tanggal 31 tidak ada"),
         ("12 nov 26", texts.QUESTIONS["birth_place"]),
         ("12", E["place"]),
         ("RSUD Liwa", texts.QUESTIONS["mother_name"]),

@@ -60,7 +60,7 @@ async def test_nihil_after_confirmation_then_a_late_event_turns_it_into_a_submis
     assert "tercatat NIHIL" in await chat.say("Ya, kirim")
     assert await _reports(world) == [(world.units[1].id, date(2026, 11, 1), "nihil", False)]
     # a birth of 28 November reported on 2 December, after the NIHIL
-    answer = await chat.say("LAHIR Bayu L 28-11-2026 di rumah ibu Ani")
+    answer = await chat.say("LAHIR Bayu L 28-11-2026 di rumah ibu Ani ayah -")
     answer = await chat.say("simpan")
     assert "Masuk laporan bulan November 2026" in answer
     assert "sudah Anda kirim sebelumnya" in answer
@@ -74,7 +74,7 @@ async def test_nihil_after_confirmation_then_a_late_event_turns_it_into_a_submis
 
 async def test_nihil_is_refused_when_the_month_has_events(world: World) -> None:
     chat = world.chat("budi")
-    await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan")
+    await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah -", "simpan")
     world.clock.advance(days=12)
     answer = await chat.say("nihil")
     assert "sudah ada 1 laporan di Pemangku 1, jadi tidak bisa NIHIL" in answer

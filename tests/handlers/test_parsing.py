@@ -48,7 +48,8 @@ def test_dates_in_the_forms_people_type(typed: str, expected: date) -> None:
     ("typed", "code"),
     [
         ("besok", "date_future"),
-        ("31-11-2026", "date_format"),
+        ("31-11-2026", "date_no_day"),
+        ("13-13-2026", "date_format"),
         ("abc", "date_format"),
         ("1-1-1850", "date_old"),
     ],
@@ -109,4 +110,5 @@ def test_express_needs_a_kind_word_and_something_after_it() -> None:
     assert parse_express("lahir", NOW) is None
     assert parse_express("halo pak apa kabar", NOW) is None
     found = parse_express("lahir Bayu L 2 hari lalu NIK 123", NOW)
-    assert found is not None and found.problem == "nik_length" and found.values["event_date"] == "2026-11-18"
+    assert found is not None and found.problem is not None
+    assert found.problem.code == "nik_length" and found.values["event_date"] == "2026-11-18"

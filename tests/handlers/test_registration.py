@@ -12,6 +12,14 @@ from tests.factories import TRIMULYO
 from tests.handlers.conftest import World
 from tests.handlers.transcript import START
 
+ACCOUNT = texts.ACCOUNT_WORDS["console"]
+
+
+def _account(chat: object) -> str:
+    """How the sender's identity is named on the chat's channel (these transcripts run on WhatsApp too)."""
+    return texts.ACCOUNT_WORDS[str(getattr(chat, "channel", "console"))]
+
+
 VILLAGE = "pekon"
 
 
@@ -49,14 +57,14 @@ async def test_used_code_is_refused(world: World) -> None:
     code = await _code(world)
     await world.chat("wati").say(f"DAFTAR {code}")
     answer = await world.chat("orang-lain").say(f"DAFTAR {code}")
-    assert answer == texts.REGISTER_REFUSED["used"].format(village=VILLAGE)
+    assert answer == texts.REGISTER_REFUSED["used"].format(village=VILLAGE, account=ACCOUNT)
 
 
 async def test_expired_code_is_refused(world: World) -> None:
     code = await _code(world)
     world.clock.advance(days=15)
     answer = await world.chat("wati").say(f"DAFTAR {code}")
-    assert answer == texts.REGISTER_REFUSED["expired"].format(village=VILLAGE)
+    assert answer == texts.REGISTER_REFUSED["expired"].format(village=VILLAGE, account=ACCOUNT)
 
 
 async def test_guessing_is_refused_then_throttled(world: World) -> None:
@@ -64,9 +72,11 @@ async def test_guessing_is_refused_then_throttled(world: World) -> None:
     chat = world.chat("penebak")
     for guess in range(MAX_FAILURES):
         answer = await chat.say(f"DAFTAR AAAA-AA{guess:02d}")
-        assert answer == texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+        assert answer == texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE, account=ACCOUNT)
     # even the right code is refused while the address is throttled ...
-    assert await chat.say(f"DAFTAR {code}") == texts.REGISTER_REFUSED["throttled"].format(village=VILLAGE)
+    assert await chat.say(f"DAFTAR {code}") == texts.REGISTER_REFUSED["throttled"].format(
+        village=VILLAGE, account=ACCOUNT
+    )
     # ... and accepted once the window has passed
     world.clock.advance(hours=1, minutes=1)
     assert "Selamat datang" in await chat.say(f"DAFTAR {code}")
@@ -77,8 +87,9 @@ async def test_guessing_is_refused_then_throttled(world: World) -> None:
 
 async def test_registered_sender_cannot_register_again(world: World) -> None:
     code = await _code(world)
-    answer = await world.chat("budi").say(f"DAFTAR {code}")
-    assert answer == texts.REGISTER_REFUSED["registered"].format(village=VILLAGE)
+    chat = world.chat("budi")
+    answer = await chat.say(f"DAFTAR {code}")
+    assert answer == texts.REGISTER_REFUSED["registered"].format(village=VILLAGE, account=_account(chat))
 
 
 async def test_daftar_without_code_explains(world: World) -> None:
@@ -90,8 +101,13 @@ async def test_unregistered_sender_learns_nothing(world: World, session: AsyncSe
     lines = ["menu", "1", "2", "rekap", "status", "daftar", "Laporan Saya", "LAHIR Ani P kemarin di Liwa"]
     for line in lines:
         answer = await chat.say(line)
-        assert answer in (texts.UNREGISTERED.format(village=VILLAGE), texts.REGISTER_NEED_CODE)
-    assert await chat.sends(unsupported="sticker") == texts.UNREGISTERED.format(village=VILLAGE)
+        assert answer in (
+            texts.UNREGISTERED.format(village=VILLAGE, account=_account(chat)),
+            texts.REGISTER_NEED_CODE,
+        )
+    assert await chat.sends(unsupported="sticker") == texts.UNREGISTERED.format(
+        village=VILLAGE, account=_account(chat)
+    )
     members = await session.scalar(select(func.count(Member.id)))
     assert members == 7  # the seeded ones only
 

@@ -36,7 +36,7 @@ async def test_whole_family_move_in(world: World) -> None:
 
 
 async def test_kirim_and_nihil(world: World) -> None:
-    await world.chat("budi").script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan")
+    await world.chat("budi").script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah -", "simpan")
     world.clock.advance(days=12)
     assert "sudah terkirim" in await _each_line_after_a_restart(world, "budi", "kirim", "ya")
     assert "tercatat NIHIL" in await _each_line_after_a_restart(world, "sari", "nihil", "ya")
@@ -45,7 +45,7 @@ async def test_kirim_and_nihil(world: World) -> None:
 
 
 async def test_correction_and_cancellation(world: World) -> None:
-    await world.chat("budi").script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan")
+    await world.chat("budi").script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah -", "simpan")
     answer = await _each_line_after_a_restart(
         world, "budi", "laporan saya", "1", "koreksi", "ubah", "nama", "Bayu Aji", "simpan", "salah nama"
     )

@@ -78,7 +78,7 @@ async def test_a_late_report_after_the_close_is_susulan(world: World) -> None:
     await _november_reports(world)
     await world.chat("joko").script("nihil", "ya")
     await world.chat("ops").script("tutup", "ya")
-    answer = await world.chat("joko").script("LAHIR Bayu L 28-11-2026 di rumah ibu Ani", "simpan")
+    answer = await world.chat("joko").script("LAHIR Bayu L 28-11-2026 di rumah ibu Ani ayah -", "simpan")
     assert "dicatat sebagai susulan di bulan Desember 2026" in answer[-1]
 
 

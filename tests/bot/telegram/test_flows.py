@@ -89,7 +89,7 @@ async def test_a_complete_birth_report_by_buttons(
 async def test_an_express_line(
     sessionmaker: async_sessionmaker[AsyncSession], budi: Person, units: list[Unit]
 ) -> None:
-    summary = await budi.answer("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    summary = await budi.answer("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah -")
     assert "Bayu" in summary
     assert "tersimpan" in await budi.answer("Simpan")
     [event] = await events(sessionmaker)
@@ -99,7 +99,7 @@ async def test_an_express_line(
 async def test_a_month_submission(
     sessionmaker: async_sessionmaker[AsyncSession], budi: Person, units: list[Unit], clock: Clock
 ) -> None:
-    await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "Simpan")
+    await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah -", "Simpan")
     clock.advance(days=12)  # 2 December: November is the month to send
     answer = await budi.answer("/kirim")
     assert "Laporan bulan November 2026 untuk Pemangku 1" in answer

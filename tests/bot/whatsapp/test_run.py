@@ -21,6 +21,8 @@ from tests.bot.whatsapp.harness import APP_SECRET, TEMPLATES, VERIFY_TOKEN, fixt
 from tests.fakes.graph_api import FakeGraphApi
 from tests.fakes.graph_api import serve as serve_fake
 
+WA_ACCOUNT = texts.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -50,7 +52,9 @@ async def test_run_serves_the_whatsapp_webhook_and_delivers_replies(db_url: str,
         await running
     [reply] = graph.messages
     assert reply["to"] == "6281234567890"
-    assert reply["text"]["body"] == texts.REGISTER_REFUSED["unknown"].format(village="pekon")
+    assert reply["text"]["body"] == texts.REGISTER_REFUSED["unknown"].format(
+        village="pekon", account=WA_ACCOUNT
+    )
 
 
 async def _until(check: Callable[[], bool]) -> None:

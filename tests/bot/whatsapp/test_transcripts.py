@@ -25,6 +25,7 @@ from tests.handlers import (
     test_monthly,
     test_registration,
     test_staff,
+    test_words,
 )
 from tests.handlers.conftest import OTHER_PEKON, World
 from tests.handlers.transcript import Clock
@@ -36,6 +37,7 @@ MODULES: list[ModuleType] = [
     test_registration,
     test_corrections,
     test_staff,
+    test_words,
 ]
 
 
@@ -88,6 +90,7 @@ CONSOLE_ADDRESS = {
     "test_monthly__nihil_after_confirmation_then_a_late_event_turns_it_into_a_submission",
     "test_registration__daftar_binds_the_sender_and_shows_the_menu",
     "test_staff__staff_ask_for_phones_and_only_an_own_contact_is_kept",
+    "test_words__invite_in_chat_gives_the_deep_link_and_warns_of_a_present_pemangku",
 }
 
 

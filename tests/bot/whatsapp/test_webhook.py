@@ -28,6 +28,8 @@ from tests.bot.whatsapp.harness import (
 )
 from tests.factories import add_member, seed_pekon
 
+WA_ACCOUNT = texts.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
+
 WA_ID = "6281234567890"
 
 
@@ -86,7 +88,9 @@ async def test_the_same_body_three_times_is_processed_once(world: WhatsAppWorld)
     assert await count(world.sessionmaker, ProcessedMessage) == 1  # ... handled once
     assert await count(world.sessionmaker, OutboxMessage) == 1
     sent = world.graph.sent_to(WA_ID)
-    assert [m["text"]["body"] for m in sent] == [texts.UNREGISTERED.format(village="pekon")]
+    assert [m["text"]["body"] for m in sent] == [
+        texts.UNREGISTERED.format(village="pekon", account=WA_ACCOUNT)
+    ]
     assert world.graph.read == [body["entry"][0]["changes"][0]["value"]["messages"][0]["id"]]
 
 

@@ -1,0 +1,55 @@
+"""Answering an express line: what could not be read, a reading that is not the only one shown field
+by field, what is missing and why it is asked, then the report conversation as usual."""
+
+from __future__ import annotations
+
+from bot.messages import OutgoingMessage
+from handlers import texts
+from handlers.core import Turn
+from handlers.express import Express
+from handlers.fields import fields_for
+from handlers.parsing import mask_free_text
+from handlers.report_flow import show_value
+from handlers.report_flow import start as start_report
+
+
+async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
+    """Start the report the line describes, led by what the person should know about the reading."""
+    replies = await start_report(found.kind, found.values)(turn)
+    lead = express_lead(found)
+    if not lead or not replies:
+        return replies
+    first = replies[0]  # one message: the explanation and the first question together
+    return [OutgoingMessage(f"{lead}\n\n{first.text}", first.choices), *replies[1:]]
+
+
+def express_lead(found: Express) -> str:
+    """The problem met, the reading when it is uncertain or left words out, and what is missing."""
+    lines = [found.problem.text] if found.problem else []
+    if found.unread or found.guessed:
+        lines.append(texts.EXPRESS_READ)
+        lines += [f"• {label}: {value}" for label, value in understood(found)]
+        if found.unread:
+            quoted = ", ".join(f"«{mask_free_text(piece)}»" for piece in found.unread)
+            lines.append(texts.EXPRESS_UNREAD.format(words=quoted))
+        lines.append(texts.EXPRESS_CHECK)
+    missing = [f for f in fields_for(found.kind, found.values) if f.key not in found.values]
+    if missing:
+        labels = ", ".join(_label(f.key).lower() for f in missing)
+        lines.append(texts.EXPRESS_MISSING.format(fields=labels))
+    return "\n".join(lines)
+
+
+def understood(found: Express) -> list[tuple[str, str]]:
+    """Each field the line gave a value, labelled, as the summary would show it."""
+    keys = [f.key for f in fields_for(found.kind, found.values)]
+    shown = [key for key in keys if found.values.get(key) not in (None, False) and key != "citizenship"]
+    if found.values.get("citizenship") == "WNA":
+        shown.append("citizenship")
+    return [(_label(key), show_value(key, found.values[key])) for key in shown]
+
+
+def _label(key: str) -> str:
+    member, _, base = key.rpartition(".")
+    label = texts.LABELS[base]
+    return f"{texts.MEMBER_LABEL.format(n=member[1:])} {label.lower()}" if member else label

@@ -1,0 +1,54 @@
+"""Words and numbers people type for a choice: the one typo-tolerant matcher that the menu, every list of
+choices and the express line's first word share, and numbers typed as digits or as words."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from handlers.parsing import words
+
+CUTOFF = 0.8  # "lahr", "nihl", "menigal", "pindha" pass; "lahir" vs "batal" does not
+MIN_FUZZY = 4  # shorter words ("ya", "l", "p") must be typed exactly
+MAX_WORDS = 3  # a longer text is not a keyword (it may be an express line or a name)
+LEAD_WORDS = ("lapor ",)  # "lapor lahr" means "lahir"
+UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+         "sembilan": 9}  # fmt: skip
+TENS = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+
+
+def closest(text: str, vocabulary: Mapping[str, str]) -> str | None:
+    """The value of the vocabulary word typed, exactly or with a small typo; None when no word is
+    close or two different values are equally close (a guess between two actions is not made)."""
+    typed = words(text)
+    for lead in LEAD_WORDS:
+        if typed.startswith(lead) and typed not in vocabulary:
+            typed = typed.removeprefix(lead)
+    if typed in vocabulary:
+        return vocabulary[typed]
+    if len(typed) < MIN_FUZZY or len(typed.split()) > MAX_WORDS or any(ch.isdigit() for ch in typed):
+        return None  # a digit off is another unit or month, never a typo
+    close = difflib.get_close_matches(typed, list(vocabulary), n=3, cutoff=CUTOFF)
+    if not close:
+        return None
+    best = difflib.SequenceMatcher(None, typed, close[0]).ratio()
+    tied = {vocabulary[w] for w in close if difflib.SequenceMatcher(None, typed, w).ratio() == best}
+    return vocabulary[close[0]] if len(tied) == 1 else None
+
+
+def parse_number(text: str) -> int | None:
+    """A whole number typed as ASCII digits ("3") or in words ("tiga", "dua belas", "dua puluh satu");
+    None for anything else, superscript and circled digits included ("²", "①": str.isdigit
+    accepts them, int does not)."""
+    typed = words(text).removesuffix(" orang")
+    if typed.isascii() and typed.isdigit():
+        return int(typed)
+    parts = typed.split()
+    if len(parts) == 1:
+        return UNITS.get(typed, TENS.get(typed))
+    if len(parts) == 2 and parts[1] == "belas" and parts[0] in UNITS:
+        return 10 + UNITS[parts[0]]
+    if 2 <= len(parts) <= 3 and parts[1] == "puluh" and parts[0] in UNITS:
+        rest = UNITS.get(parts[2]) if len(parts) == 3 else 0
+        return None if rest is None else 10 * UNITS[parts[0]] + rest
+    return None
