@@ -6,9 +6,9 @@ Operator messages of the CLI are in Bahasa Indonesia, like the rest of the comma
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
-from models.baseline_import import parse_month
 from models.csvfile import ImportRejected, Problem
 
 T = TypeVar("T")
@@ -45,8 +44,11 @@ PROBLEM_WORDS = {
     "unit_exists": "pemangku '{nama}' sudah ada di pekon ini ({kode})",
     "duplicate_unit": "pemangku '{nama}' sudah ada di baris {first}",
     "unknown_unit": "unit pemangku '{kode}' tidak dikenal",
-    "bad_month": "bulan '{value}' tidak berbentuk YYYY-MM",
-    "not_a_count": "kolom '{column}' harus bilangan bulat 0 atau lebih, bukan '{value}'",
+    "bad_month": "bulan '{value}' bukan bulan YYYY-MM antara 2000-01 dan 2099-12",
+    "month_ahead": "bulan {value} terlalu jauh ke depan; paling lambat bulan depan ({latest})",
+    "not_a_count": "kolom '{column}' harus bilangan bulat 0 sampai 1.000.000, bukan '{value}'",
+    "field_too_long": "ada isian lebih dari {limit} huruf",
+    "unreadable_line": "baris ini tidak terbaca sebagai CSV (ada karakter NUL atau tanda kutip rusak?)",
     "totals_disagree": "jumlah WNA+WNI ({persons}) tidak sama dengan KK+anggota ({households})",
     "members_without_head": "ada anggota keluarga tetapi jumlah KK 0",
     "baseline_in_use": "unit {kode} sudah punya peristiwa atau bulan tertutup; angka awal tak bisa diganti",
@@ -60,34 +62,61 @@ def describe(problem: Problem) -> str:
     return f"baris {problem.line}: {words}" if problem.line else words
 
 
+class OperatorError(typer.BadParameter):
+    """The operator's argument or file cannot be used; nothing was written.
+
+    bot/cli.py prints `message` as one line (and `details`, one per line, when there are several)
+    and exits with code 2.
+    """
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.details = list(details)
+
+
 def refuse(what: str, rejected: ImportRejected) -> NoReturn:
-    """Print why a file (or a command's input) was refused and exit non-zero; nothing was written."""
-    err.print(f"[bold red]Ditolak[/]: {what}, basis data tidak berubah.", highlight=False)
-    for problem in rejected.problems:
-        err.print(f"  {describe(problem)}", highlight=False, markup=False)
-    raise typer.Exit(1)
+    """Refuse a file (or a command's input) with its problems; nothing was written."""
+    lines = [describe(p) for p in rejected.problems]
+    head = f"{what}, basis data tidak berubah"
+    if len(lines) == 1:
+        raise OperatorError(f"{head}: {lines[0]}")
+    raise OperatorError(f"{head}: {len(lines)} masalah", lines)
 
 
 def fail(message: str) -> NoReturn:
-    """Print an error and exit non-zero."""
-    err.print(f"[bold red]Gagal[/]: {message}", highlight=False)
-    raise typer.Exit(1)
+    """Refuse the command with a one-line reason."""
+    raise OperatorError(message)
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a clear exit when it cannot be read."""
+    """The file's bytes, or a refusal when it cannot be read."""
     try:
         return path.read_bytes()
     except OSError as exc:
         fail(f"berkas {path} tidak bisa dibaca ({exc.strerror})")
 
 
-def month_option(text: str) -> date:
-    """A --month value YYYY-MM as the first day of the month."""
-    period = parse_month(text)
-    if period is None:
-        raise typer.BadParameter(f"'{text}' bukan bulan YYYY-MM")
-    return period
+def write_private(files: Mapping[Path, bytes]) -> None:
+    """Write files readable by their owner only (0600), replacing what was there, all or none.
+
+    Each file is written under a temporary name created 0600 and then renamed over the old one, so
+    an old file's wider permissions never survive and a failure leaves no new file behind.
+    """
+    done: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            done.append((temporary, path))
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(fd, "wb") as handle:
+                os.fchmod(fd, 0o600)  # whatever the umask
+                handle.write(data)
+        for temporary, path in done:
+            os.replace(temporary, path)
+    except OSError as exc:
+        for temporary, _ in done:
+            temporary.unlink(missing_ok=True)
+        fail(f"{exc.filename or 'berkas'} tidak bisa ditulis ({exc.strerror})")
 
 
 async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]], url: str | None = None) -> T:
