@@ -6,6 +6,7 @@ Operator messages of the CLI are in Bahasa Indonesia, like the rest of the comma
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -88,12 +89,28 @@ def fail(message: str) -> NoReturn:
     raise OperatorError(message)
 
 
+OS_REASONS = {
+    errno.ENOENT: "tidak ada",
+    errno.EACCES: "tidak ada izin",
+    errno.EPERM: "tidak ada izin",
+    errno.EISDIR: "itu sebuah folder",
+    errno.ENOTDIR: "bagian jalurnya bukan folder",
+    errno.ENOSPC: "disk penuh",
+    errno.EROFS: "disk hanya-baca",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Indonesian."""
+    return OS_REASONS.get(exc.errno or 0, f"galat sistem {exc.errno}")
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a refusal when it cannot be read."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        fail(f"berkas {path} tidak bisa dibaca ({exc.strerror})")
+        fail(f"berkas {path} tidak bisa dibaca ({os_reason(exc)})")
 
 
 def write_private(files: Mapping[Path, bytes]) -> None:
@@ -102,21 +119,23 @@ def write_private(files: Mapping[Path, bytes]) -> None:
     Each file is written under a temporary name created 0600 and then renamed over the old one, so
     an old file's wider permissions never survive and a failure leaves no new file behind.
     """
-    done: list[tuple[Path, Path]] = []
+    for path in files:
+        if path.is_dir():  # checked first: renaming over a folder would fail after other files moved
+            fail(f"{path} tidak bisa ditulis (itu sebuah folder)")
+    temporaries = {path: path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in files}
+    path = next(iter(files))
     try:
         for path, data in files.items():
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            done.append((temporary, path))
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(temporaries[path], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with open(fd, "wb") as handle:
                 os.fchmod(fd, 0o600)  # whatever the umask
                 handle.write(data)
-        for temporary, path in done:
+        for path, temporary in temporaries.items():
             os.replace(temporary, path)
     except OSError as exc:
-        for temporary, _ in done:
+        for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
-        fail(f"{exc.filename or 'berkas'} tidak bisa ditulis ({exc.strerror})")
+        fail(f"{path} tidak bisa ditulis ({os_reason(exc)})")
 
 
 async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]], url: str | None = None) -> T:

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import importlib
 import json
 import re
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from typer.testing import CliRunner, Result
 
 from bot.commands.export import write_dumps
 from bot.commands.recap import COLUMN_KEYS, load_recap, recap_json
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
 from models.audit import AuditEntry
-from models.base import Base
 from models.event import EventKind, Sex
 from models.export import export_pekon
 from models.invites import redeem_invite
@@ -31,25 +26,8 @@ from models.period import Baseline, ReportStatus
 from models.person import Member, Role
 from models.recap import compute_b3
 from models.region import Kecamatan, Pekon, Unit
+from tests.bot.cli_support import BASELINE, REGIONS, UNITS, Invoke, write
 from tests.factories import TRIMULYO, seed_pekon
-
-MODULES = [
-    "bot.commands.database",
-    "bot.commands.regions",
-    "bot.commands.units",
-    "bot.commands.baseline",
-    "bot.commands.recap",
-    "bot.commands.export",
-    "bot.commands.invite",
-    "bot.commands.demo",
-]
-Invoke = Callable[..., Result]
-REGIONS = "kode,nama\n18.04.15,Gedung Surian\n18.04.15.2004,Trimulyo\n"
-UNITS = f"pekon,nama\n{TRIMULYO},Pemangku Sidodadi\n{TRIMULYO},Pemangku Sukaraja\n"
-BASELINE = (
-    "unit,bulan,wna_l,wna_p,wni_l,wni_p,kk,anggota\n"
-    f"{TRIMULYO}-01,2026-10,0,1,120,118,70,169\n{TRIMULYO}-02,2026-10,0,0,90,95,55,130\n"
-)
 
 
 async def _counts(url: str) -> dict[str, int]:
@@ -63,36 +41,6 @@ async def _counts(url: str) -> dict[str, int]:
             }
     finally:
         await engine.dispose()
-
-
-async def _truncate(url: str) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Invoke]:
-    """Run `pemangku ...` against the test database, from a scratch working directory."""
-    monkeypatch.setenv("PEMANGKU_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
-    asyncio.run(_truncate(db_url))
-    app = typer.Typer()
-    for name in MODULES:
-        importlib.import_module(name).register(app)
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, [str(a) for a in args])
-    get_settings.cache_clear()
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 @pytest.mark.parametrize(
@@ -116,7 +64,7 @@ def test_a_bad_regions_file_is_refused_and_nothing_changes(
     assert cli("regions", "import", write(tmp_path, "ok.csv", REGIONS)).exit_code == 0
     before = asyncio.run(_counts(db_url))
     result = cli("regions", "import", write(tmp_path, "bad.csv", content))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "basis data tidak berubah" in result.stderr
     assert words in result.stderr
     assert asyncio.run(_counts(db_url)) == before
@@ -129,9 +77,9 @@ def test_an_operator_sets_up_a_pekon_and_reads_its_recap(cli: Invoke, db_url: st
     added = cli("units", "add", "--pekon", TRIMULYO, "--name", "Pemangku  Marga Mulya")
     assert added.stdout.strip() == f"{TRIMULYO}-03\tPemangku Marga Mulya"
     duplicate = cli("units", "import", write(tmp_path, "u2.csv", UNITS))
-    assert duplicate.exit_code == 1 and f"sudah ada di pekon ini ({TRIMULYO}-01)" in duplicate.stderr
+    assert duplicate.exit_code == 2 and f"sudah ada di pekon ini ({TRIMULYO}-01)" in duplicate.stderr
     bad_baseline = cli("baseline", "import", write(tmp_path, "b0.csv", BASELINE.replace("169", "170")))
-    assert bad_baseline.exit_code == 1 and "tidak sama dengan KK+anggota" in bad_baseline.stderr
+    assert bad_baseline.exit_code == 2 and "tidak sama dengan KK+anggota" in bad_baseline.stderr
     assert "2 baru" in cli("baseline", "import", write(tmp_path, "b.csv", BASELINE)).stdout
     assert asyncio.run(_counts(db_url))["baseline"] == 2
 
@@ -153,7 +101,7 @@ def test_an_operator_sets_up_a_pekon_and_reads_its_recap(cli: Invoke, db_url: st
 
 def test_recap_refuses_unknown_pekon_and_bad_month(cli: Invoke) -> None:
     unknown = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10")
-    assert unknown.exit_code == 1 and "belum terdaftar" in unknown.stderr
+    assert unknown.exit_code == 2 and "belum terdaftar" in unknown.stderr
     assert cli("recap", "--pekon", TRIMULYO, "--month", "Oktober").exit_code == 2
 
 
@@ -180,9 +128,9 @@ def test_an_invite_code_printed_by_the_cli_registers_its_person(
 
     assert asyncio.run(redeem()) == ("Wartini", f"{TRIMULYO}-02")
     wrong = cli("invite", "--role", "staff", "--kecamatan", "18.04.15")
-    assert wrong.exit_code == 1 and "--pekon" in wrong.stderr
+    assert wrong.exit_code == 2 and "--pekon" in wrong.stderr
     unknown = cli("invite", "--role", "pemangku", "--unit", f"{TRIMULYO}-09")
-    assert unknown.exit_code == 1 and "belum terdaftar" in unknown.stderr
+    assert unknown.exit_code == 2 and "belum terdaftar" in unknown.stderr
 
 
 def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> None:
@@ -198,7 +146,7 @@ def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> 
         assert again.exit_code == 0 and "dibuat ulang dari awal" in again.stdout
         assert asyncio.run(_counts(db_url)) == counts
     else:  # a server database is never wiped; the demo wants an empty one
-        assert again.exit_code == 1 and "basis data kosong" in again.stderr
+        assert again.exit_code == 2 and "basis data kosong" in again.stderr
 
 
 # --- the functions behind the commands, awaited directly ------------------------------------------
