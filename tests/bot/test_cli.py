@@ -8,15 +8,21 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli import app
+from bot.commands.database import upgrade_message
 from bot.commands.export import write_dumps
+from bot.commands.jobs import PassName
 from bot.commands.recap import COLUMN_KEYS, load_recap, recap_json
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
+from jobs.scheduler import PASSES
 from models.audit import AuditEntry
 from models.event import EventKind, Sex
 from models.export import export_pekon
@@ -243,7 +249,93 @@ def test_recap_refuses_a_month_before_the_first_month_of_data(cli: Invoke, tmp_p
     for fmt in ("text", "pdf"):
         out = tmp_path / "x"
         before = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10", "--format", fmt, "--out", out)
-        assert before.exit_code == 1 and "data dimulai bulan 2026-11" in before.stderr
+        assert before.exit_code == 2 and "data dimulai bulan 2026-11" in before.stderr
         assert not (tmp_path / "x").exists()
     november = cli("recap", "--pekon", TRIMULYO, "--month", "2026-11")
     assert november.exit_code == 0 and "November 2026" in november.stdout
+
+
+# --- invites as staff see them, the schema command, the language of help ---------------------------
+
+
+def test_staff_see_why_an_invite_cannot_be_used(
+    cli: Invoke, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("regions", "import", write(tmp_path, "r.csv", REGIONS))
+    cli("units", "import", write(tmp_path, "u.csv", UNITS))
+    codes = []
+    for name in ("Wartini", "Darto"):
+        made = cli("invite", "--role", "pemangku", "--unit", f"{TRIMULYO}-01", "--name", name)
+        found = re.search(r"DAFTAR (\w{4}-\w{4})", made.stdout)
+        assert found is not None
+        codes.append(found.group(1))
+
+    async def redeem() -> None:
+        engine = make_engine(db_url)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await redeem_invite(session, codes[0], channel="console", address="wartini")
+        await engine.dispose()
+
+    asyncio.run(redeem())
+    monkeypatch.setenv("COLUMNS", "200")  # rich's table width
+    listing = cli("invites", "--pekon", TRIMULYO)
+    assert listing.exit_code == 0, listing.output
+    lines = listing.stdout.splitlines()
+    [used] = [line for line in lines if codes[0] in line]
+    [open_] = [line for line in lines if codes[1] in line]
+    assert "sudah dipakai" in used and "oleh Wartini" in used and "Darto" in open_ and "berlaku" in open_
+    one = cli("invites", "--code", codes[1].lower().replace("-", ""))
+    assert codes[1] in one.stdout and "berlaku" in one.stdout
+    assert "tidak pernah dibuat" in cli("invites", "--code", "AAAA-AAAA").stdout
+
+    async def views() -> int:
+        engine = make_engine(db_url)
+        async with make_sessionmaker(engine)() as session:
+            found = await session.scalars(select(AuditEntry).where(AuditEntry.action == "invite.list"))
+            count = len(list(found))
+        await engine.dispose()
+        return count
+
+    assert asyncio.run(views()) == 2  # each listing that named people is audited
+
+
+def test_db_upgrade_says_whether_it_created_the_schema(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'brand-new.sqlite3'}")
+    get_settings.cache_clear()
+    first = cli("db", "upgrade")
+    assert (first.exit_code, first.stdout.strip()) == (0, "Skema basis data dibuat (revisi 0001).")
+    again = cli("db", "upgrade")
+    assert "sudah terbaru (revisi 0001); tidak ada yang diubah" in again.stdout
+    assert upgrade_message("0000", "0001") == "Skema basis data diperbarui dari revisi 0000 ke 0001."
+
+
+ENGLISH = re.compile(
+    r"\b(the|and|of|to|for|with|or|an?|is|this|show|message|options?|usage|arguments?|commands?|"
+    r"required|default|print|create|import|export|write|run|file|month|chat|install|completion)\b",
+)
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    children = getattr(command, "commands", {})
+    return [path] + [p for name, child in children.items() for p in _command_paths(child, (*path, name))]
+
+
+def test_every_help_is_in_indonesian(cli: Invoke) -> None:
+    paths = _command_paths(typer.main.get_command(app))
+    assert ("baseline", "import") in paths and ("invites",) in paths and len(paths) >= 17
+    for path in paths:
+        result = cli(*path, "--help")
+        assert result.exit_code == 0, path
+        # command and option names (kept for operators' scripts), metavars and formats are not prose
+        names = re.sub(r"(?m)^│ [a-z]+ |^ *Cara pakai: .*$", " ", result.stdout)
+        prose = re.sub(r"--?[\w-]+|<[^>]*>|\b[A-Z][A-Z_-]+\b|\b(text|json|xlsx|pdf)\b", " ", names)
+        words = {m.group(0) for m in ENGLISH.finditer(prose.lower())}
+        assert not words, f"{' '.join(path)} --help has English: {sorted(words)}"
+    baseline_help = " ".join(re.sub("[│╭╮╰╯─]", " ", cli("baseline", "import", "--help").stdout).split())
+    assert "bulan (YYYY-MM) adalah bulan PERTAMA yang dilaporkan unit itu" in baseline_help
+
+
+def test_jobs_run_offers_every_pass() -> None:
+    assert set(PassName) == {*PASSES, "all"}
