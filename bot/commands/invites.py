@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import params
 from bot.commands.bahasa import Command
-from bot.commands.support import run
+from bot.commands.support import fail, run
 from models.audit import record_audit
 from models.base import WIB, utcnow
 from models.invites import InviteView, format_code, list_invites, normalise_code
+from models.region import Pekon
 
 STATE = {"open": "berlaku", "used": "sudah dipakai", "expired": "kedaluwarsa"}
 NOT_FOUND = "kode {code} tidak pernah dibuat (kode yang tidak dikenal, mungkin salah ketik atau tebakan)"
@@ -61,6 +62,8 @@ def register(app: typer.Typer) -> None:
         """Daftar undangan dengan statusnya: berlaku, sudah dipakai (oleh siapa), atau kedaluwarsa."""
 
         async def work(session: AsyncSession) -> list[InviteView]:
+            if pekon is not None and await session.get(Pekon, pekon) is None:
+                fail(f"pekon {pekon} belum terdaftar")
             found = await list_invites(session, utcnow(), pekon_kode=pekon, code=code)
             if found:
                 record_audit(
