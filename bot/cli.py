@@ -8,6 +8,7 @@ traceback; the refusal happens before anything is written.
 from __future__ import annotations
 
 import importlib
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.text import Text
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from bot.commands.bahasa import Group
 from bot.commands.support import OperatorError
@@ -37,6 +39,13 @@ COMMAND_MODULES = [
     "bot.commands.chat",
 ]
 USAGE_ERROR = 2
+# A database that cannot be reached or has no schema yet: a setup problem, said in one line (the
+# error's text is never printed: it may carry SQL parameters, NIKs among them).
+DATABASE_UNAVAILABLE = (OperationalError, ProgrammingError, InterfaceError, ConnectionError, socket.gaierror)
+DATABASE_WORDS = (
+    "basis data tidak bisa dipakai ({kind}); periksa PEMANGKU_DATABASE_URL, dan buat skemanya dengan "
+    "'pemangku db upgrade'"
+)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
@@ -63,6 +72,10 @@ def one_line(exc: Exception) -> str:
     return f"perintah tidak tepat; lihat '{path} --help'"
 
 
+def _kind(exc: Exception) -> str:
+    return type(getattr(exc, "orig", None) or exc).__name__
+
+
 def _param_hint(exc: Exception) -> str:
     param = getattr(exc, "param", None)
     if param is None:
@@ -83,6 +96,9 @@ class Root(Group):
             code = super().main(args, prog_name, standalone_mode=False, **extra)
         except typer.Abort:
             err.print("Dibatalkan.")
+            code = 1
+        except DATABASE_UNAVAILABLE as exc:
+            err.print(Text.assemble(("Gagal", "bold red"), f": {DATABASE_WORDS.format(kind=_kind(exc))}"))
             code = 1
         except Exception as exc:
             if not _is(exc, "UsageError"):

@@ -339,3 +339,14 @@ def test_every_help_is_in_indonesian(cli: Invoke) -> None:
 
 def test_jobs_run_offers_every_pass() -> None:
     assert set(PassName) == {*PASSES, "all"}
+
+
+def test_a_database_without_schema_is_one_line_not_a_traceback(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
+    get_settings.cache_clear()
+    result = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Gagal: basis data tidak bisa dipakai") and "pemangku db upgrade" in line
