@@ -20,10 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
+from models.baseline_import import COUNT_MAX, FIRST_YEAR, LAST_YEAR
 from models.csvfile import ImportRejected, Problem
 
 T = TypeVar("T")
 err = Console(stderr=True, soft_wrap=True)
+
+COUNT_WORDS = f"{COUNT_MAX:,}".replace(",", ".")  # Indonesian thousands separator
 
 PROBLEM_WORDS = {
     "empty_file": "berkas kosong",
@@ -45,9 +48,9 @@ PROBLEM_WORDS = {
     "unit_exists": "pemangku '{nama}' sudah ada di pekon ini ({kode})",
     "duplicate_unit": "pemangku '{nama}' sudah ada di baris {first}",
     "unknown_unit": "unit pemangku '{kode}' tidak dikenal",
-    "bad_month": "bulan '{value}' bukan bulan YYYY-MM antara 2000-01 dan 2099-12",
+    "bad_month": f"bulan '{{value}}' bukan bulan YYYY-MM antara {FIRST_YEAR}-01 dan {LAST_YEAR}-12",
     "month_ahead": "bulan {value} terlalu jauh ke depan; paling lambat bulan depan ({latest})",
-    "not_a_count": "kolom '{column}' harus bilangan bulat 0 sampai 1.000.000, bukan '{value}'",
+    "not_a_count": f"kolom '{{column}}' harus bilangan bulat 0 sampai {COUNT_WORDS}, bukan '{{value}}'",
     "field_too_long": "ada isian lebih dari {limit} huruf",
     "unreadable_line": "baris ini tidak terbaca sebagai CSV (ada karakter NUL atau tanda kutip rusak?)",
     "totals_disagree": "jumlah WNA+WNI ({persons}) tidak sama dengan KK+anggota ({households})",
