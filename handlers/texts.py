@@ -25,13 +25,16 @@ THANKS_REPLY = "Sama-sama! Bila ada laporan lagi, pilih dari menu."
 
 # registration (handlers/registration.py)
 REGISTER_NEED_CODE = "Ketik DAFTAR diikuti kode undangan Anda, misalnya: DAFTAR ABCD-EFGH"
+# One answer for every code that cannot be used (unknown, used or expired), so a guesser learns nothing;
+# staff see the reason with `pemangku invites`.
 REGISTER_REFUSED = {
-    "unknown": "Kode itu tidak dikenal. Periksa lagi kode dari petugas {village}, lalu ketik DAFTAR KODE.",
-    "used": "Kode itu sudah dipakai. Minta kode baru kepada petugas {village}.",
-    "expired": "Kode itu sudah kedaluwarsa. Minta kode baru kepada petugas {village}.",
+    "unknown": (
+        "Kode itu tidak bisa dipakai. Periksa lagi kodenya; bila benar, minta kode baru kepada "
+        "petugas {village}."
+    ),
     "throttled": "Terlalu banyak percobaan. Silakan coba lagi satu jam lagi.",
+    "busy": "Sedang terlalu banyak percobaan pendaftaran. Silakan coba lagi beberapa menit lagi.",
     "registered": "{account} sudah terdaftar. Ketik MENU untuk melihat menu.",
-    "scope": "Kode itu tidak bisa dipakai. Minta kode baru kepada petugas {village}.",
 }
 WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
 WELCOME_STAFF = "Selamat datang, {name}! Anda terdaftar sebagai petugas {village} {pekon}."
@@ -571,8 +574,6 @@ DEMO_FILES = "Berkas B.2/B.3 dan rekap kecamatan ditulis ke {folder}:"
 
 # `pemangku jobs run` (bot/commands/jobs.py)
 JOBS_RAN = "{name}: {count} tindakan pada {at} WIB."
-JOBS_UNKNOWN = "Tugas tidak dikenal: {name}. Pilihan: {names}."
-
 # The month a person names, and which months exist (handlers/months.py, handlers/month_names.py)
 MONTH_UNKNOWN = (
     'Maaf, "{typed}" belum saya kenali sebagai bulan. Contoh: REKAP NOVEMBER, STATUS 2026-10, '

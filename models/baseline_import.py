@@ -1,7 +1,10 @@
 """Import of opening figures (baseline) per pemangku unit: validated in full, then written all or nothing.
 
-A baseline anchors a unit's first month. It may be replaced only while nothing has happened to the
-unit yet (no events, no closed-month snapshot), because after that it is part of history.
+A baseline anchors a unit's first month: `bulan` is the first month the unit reports, and the
+figures are its population at the start of that month (B.3 "awal bulan", i.e. the closing figures of
+the month before). models/recap.py opens month `bulan` with them and counts every event from `bulan`
+on. A baseline may be replaced only while nothing has happened to the unit yet (no events, no
+closed-month snapshot), because after that it is part of history.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ NUMBERS = ("wna_l", "wna_p", "wni_l", "wni_p", "kk", "anggota")
 BASELINE_COLUMNS = ("unit", "bulan", *NUMBERS)
 BASELINE_OPTIONAL = ("nama",)  # the unit's name, for people reading the file; not checked
 MONTH = re.compile(r"(\d{4})-(\d{2})")
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # months outside these years are typing mistakes
+COUNT_MAX = 1_000_000  # people or families in one unit; far above any real unit, within an INTEGER
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ def parse_month(text: str) -> date | None:
     match = MONTH.fullmatch(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        return None
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -49,8 +56,9 @@ def _figures(row: CsvRow) -> tuple[dict[str, int], list[Problem]]:
     problems: list[Problem] = []
     for column in NUMBERS:
         value = row.get(column)
-        if not (value.isascii() and value.isdigit()):  # refuses "-3", "1.5", "12 jiwa"
-            problems.append(Problem(row.line, "not_a_count", {"column": column, "value": value}))
+        # refuses "-3", "1.5", "12 jiwa" and a count no unit has (which would not fit the column)
+        if not (value.isascii() and value.isdigit() and int(value) <= COUNT_MAX):
+            problems.append(Problem(row.line, "not_a_count", {"column": column, "value": value[:20]}))
         else:
             figures[column] = int(value)
     return figures, problems
@@ -66,7 +74,14 @@ def _consistency(line: int, f: dict[str, int]) -> list[Problem]:
     return []
 
 
-def _check_row(row: CsvRow, units: dict[str, Unit]) -> tuple[BaselineEntry | None, list[Problem]]:
+def next_month(today: date) -> date:
+    """The first day of the month after today's: the latest month a baseline may start."""
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def _check_row(
+    row: CsvRow, units: dict[str, Unit], latest: date | None
+) -> tuple[BaselineEntry | None, list[Problem]]:
     missing = require_values(row, ("unit", "bulan"))
     if missing:
         return None, missing
@@ -74,9 +89,13 @@ def _check_row(row: CsvRow, units: dict[str, Unit]) -> tuple[BaselineEntry | Non
     period = parse_month(row.get("bulan"))
     problems = []
     if unit is None:
-        problems.append(Problem(row.line, "unknown_unit", {"kode": row.get("unit")}))
+        problems.append(Problem(row.line, "unknown_unit", {"kode": row.get("unit")[:40]}))
     if period is None:
-        problems.append(Problem(row.line, "bad_month", {"value": row.get("bulan")}))
+        problems.append(Problem(row.line, "bad_month", {"value": row.get("bulan")[:20]}))
+    elif latest is not None and period > latest:
+        problems.append(
+            Problem(row.line, "month_ahead", {"value": f"{period:%Y-%m}", "latest": f"{latest:%Y-%m}"})
+        )
     figures, bad = _figures(row)
     problems += bad or _consistency(row.line, figures)
     if problems or unit is None or period is None:
@@ -102,15 +121,21 @@ async def _latest_closed(session: AsyncSession, pekon_kodes: set[str]) -> dict[s
     return {kode: period for kode, period in rows.tuples()}
 
 
-async def plan_baselines(session: AsyncSession, rows: Sequence[CsvRow]) -> list[BaselineEntry]:
-    """Validate a baseline file against the database; raises ImportRejected naming the lines."""
+async def plan_baselines(
+    session: AsyncSession, rows: Sequence[CsvRow], today: date | None = None
+) -> list[BaselineEntry]:
+    """Validate a baseline file against the database; raises ImportRejected naming the lines.
+
+    With `today`, a month later than next month is refused too (a baseline set up ahead of time).
+    """
+    latest = next_month(today) if today else None
     wanted = {row.get("unit") for row in rows}
     units = {u.kode: u for u in await session.scalars(select(Unit).where(Unit.kode.in_(wanted)))}
     entries: list[BaselineEntry] = []
     problems: list[Problem] = []
     first: dict[str, int] = {}
     for row in rows:
-        entry, found = _check_row(row, units)
+        entry, found = _check_row(row, units, latest)
         problems += found
         if entry is None:
             continue
@@ -153,9 +178,10 @@ async def import_baselines(
     actor_id: int | None = None,
     channel: str = "cli",
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> tuple[int, int]:
     """Validate and write the baselines; returns (created, replaced); a replacement audits old values."""
-    entries = await plan_baselines(session, rows)
+    entries = await plan_baselines(session, rows, today)
     existing = {
         b.unit_id: b
         for b in await session.scalars(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_PROBLEMS = 50  # a file with thousands of bad rows needs the first few, not all
 
@@ -65,12 +66,12 @@ def read_csv(data: bytes, required: Sequence[str], optional: Sequence[str] = ())
     """Parse a CSV file, checking its header; raises ImportRejected for a file that cannot be read."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text.split("\n", 1)[0]))
-    header = [name.strip().casefold() for name in next(reader, [])]
+    header = [name.strip().casefold() for name in next(_records(reader), [])]
     problems = _header_problems(header, required, optional)
     if problems:
         raise ImportRejected(problems)
     rows: list[CsvRow] = []
-    for values in reader:
+    for values in _records(reader):
         if not "".join(values).strip():
             continue  # blank lines are harmless
         if len(values) > len(header):
@@ -82,6 +83,20 @@ def read_csv(data: bytes, required: Sequence[str], optional: Sequence[str] = ())
     if not rows:
         raise ImportRejected([Problem(None, "no_rows")])
     return rows
+
+
+def _records(reader: Any) -> Iterator[list[str]]:
+    """The reader's records; a line the csv module cannot read refuses the file, naming the line."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, ...
+            code = "field_too_long" if "field limit" in str(exc) else "unreadable_line"
+            limit = f"{csv.field_size_limit():,}".replace(",", ".")
+            raise ImportRejected([Problem(reader.line_num, code, {"limit": limit})]) from None
+        yield values
 
 
 def _header_problems(header: list[str], required: Sequence[str], optional: Sequence[str]) -> list[Problem]:

@@ -18,14 +18,23 @@ CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/
 CODE_LENGTH = 8
 MAX_FAILURES = 5  # failed tries per address ...
 FAILURE_WINDOW = timedelta(hours=1)  # ... within this window before further tries are refused
+GLOBAL_MAX_FAILURES = 30  # failed tries from all addresses together ...
+GLOBAL_WINDOW = timedelta(minutes=1)  # ... within this window before every try waits
+NAME_MAX: int = Invite.__table__.c.name.type.length  # type: ignore[attr-defined]
 
 
 class InviteError(Exception):
-    """A refused invite: `code` is one of unknown, used, expired, throttled, registered, scope."""
+    """A refused invite: `code` is what the sender may learn, `reason` what staff may see.
 
-    def __init__(self, code: str) -> None:
+    Codes: unknown (any code that cannot be used, whatever the reason: unknown, used or expired, so
+    a guesser learns nothing), throttled, busy (too many failed tries from everyone), registered,
+    scope, name (too long).
+    """
+
+    def __init__(self, code: str, reason: str | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.reason = reason or code
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,9 @@ async def create_invite(
 ) -> Invite:
     """A new invite for a role and its scope (pemangku: unit, staff: pekon, camat: kecamatan)."""
     now = now or utcnow()
+    name = " ".join(name.split()) if name else None
+    if name and len(name) > NAME_MAX:
+        raise InviteError("name")
     await _check_scope(session, role, unit_id, pekon_kode, kecamatan_kode)
     if role == Role.PEMANGKU and unit_id is not None:
         unit = await session.get(Unit, unit_id)
@@ -90,7 +102,7 @@ async def create_invite(
         unit_id=unit_id,
         pekon_kode=pekon_kode,
         kecamatan_kode=kecamatan_kode,
-        name=" ".join(name.split()) if name else None,
+        name=name,
         expires_at=now + ttl,
         created_by_member_id=created_by,
     )
@@ -121,6 +133,22 @@ async def recent_failures(session: AsyncSession, channel: str, address: str, now
     return int(count or 0)
 
 
+async def everyone_throttled(session: AsyncSession, now: datetime) -> bool:
+    """True when GLOBAL_MAX_FAILURES tries failed within GLOBAL_WINDOW, from any address.
+
+    Reads the newest failures by primary key (no scan of the whole table): the limit is reached when
+    the GLOBAL_MAX_FAILURES-th newest failure is inside the window.
+    """
+    nth = await session.scalar(
+        select(RegistrationAttempt.created_at)
+        .where(RegistrationAttempt.succeeded.is_(False))
+        .order_by(RegistrationAttempt.id.desc())
+        .offset(GLOBAL_MAX_FAILURES - 1)
+        .limit(1)
+    )
+    return nth is not None and nth > now - GLOBAL_WINDOW
+
+
 async def redeem_invite(
     session: AsyncSession,
     typed_code: str,
@@ -138,6 +166,8 @@ async def redeem_invite(
     now = now or utcnow()
     if await recent_failures(session, channel, address, now) >= MAX_FAILURES:
         raise InviteError("throttled")
+    if await everyone_throttled(session, now):
+        raise InviteError("busy")
     existing = await session.scalar(
         select(Identity).where(Identity.channel == channel, Identity.address == address)
     )
@@ -152,7 +182,7 @@ async def redeem_invite(
     )
     if refusal is not None:
         await session.flush()
-        raise InviteError(refusal)
+        raise InviteError("unknown", refusal)
     assert invite is not None
     return await _bind(session, invite, channel, address, display_name, existing, now)
 
@@ -160,11 +190,15 @@ async def redeem_invite(
 def _refusal(invite: Invite | None, now: datetime) -> str | None:
     if invite is None:
         return "unknown"
+    state = invite_state(invite, now)
+    return None if state == "open" else state
+
+
+def invite_state(invite: Invite, now: datetime) -> str:
+    """open, used or expired: what staff see about an invite (the sender only learns it is unusable)."""
     if invite.used_at is not None:
         return "used"
-    if invite.expires_at <= now:
-        return "expired"
-    return None
+    return "expired" if invite.expires_at <= now else "open"
 
 
 async def _bind(
@@ -204,3 +238,42 @@ async def _bind(
         after={"member_id": member.id, "role": member.role},
     )
     return Redeemed(member=member, identity=identity)
+
+
+@dataclass(frozen=True)
+class InviteView:
+    """One invite as staff see it: why a code can no longer be used is shown here, never to the sender."""
+
+    code: str
+    role: str
+    scope: str  # unit, pekon or kecamatan code
+    name: str | None
+    state: str  # open | used | expired
+    expires_at: datetime
+    used_at: datetime | None
+    used_by: str | None
+
+
+async def list_invites(
+    session: AsyncSession, now: datetime, *, pekon_kode: str | None = None, code: str | None = None
+) -> list[InviteView]:
+    """Invites of a pekon (pemangku and staff), or the one with `code`, or all; newest first."""
+    query = select(Invite, Unit.kode, Member.name).outerjoin(Unit, Unit.id == Invite.unit_id)
+    query = query.outerjoin(Member, Member.id == Invite.used_by_member_id).order_by(Invite.id.desc())
+    if pekon_kode is not None:
+        query = query.where(Invite.pekon_kode == pekon_kode)
+    if code is not None:
+        query = query.where(Invite.code == normalise_code(code))
+    return [
+        InviteView(
+            code=invite.code,
+            role=invite.role,
+            scope=unit_kode or invite.pekon_kode or invite.kecamatan_kode or "-",
+            name=invite.name,
+            state=invite_state(invite, now),
+            expires_at=invite.expires_at,
+            used_at=invite.used_at,
+            used_by=used_by,
+        )
+        for invite, unit_kode, used_by in (await session.execute(query)).tuples()
+    ]

@@ -9,9 +9,14 @@ from typing import Annotated
 import typer
 
 from bot.channels.console import converse
+from bot.commands import params
+from bot.commands.bahasa import Command
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.migrate import upgrade
+from models.person import Identity
+
+ADDRESS_MAX: int = Identity.__table__.c.address.type.length  # type: ignore[attr-defined]
 
 INTRO = (
     "Obrolan konsol sebagai '{who}'. Ketik seperti di Telegram/WhatsApp; pilihan dijawab dengan "
@@ -46,15 +51,25 @@ async def chat(who: str, lines: Sequence[str]) -> None:
 def register(app: typer.Typer) -> None:
     """Add the `chat` command."""
 
-    @app.command("chat")
+    @app.command("chat", cls=Command)
     def chat_command(
-        who: Annotated[str, typer.Option("--as", help="Alamat konsol orang yang berbicara, mis. slamet.")],
+        who: Annotated[
+            str,
+            typer.Option(
+                "--as",
+                help="Alamat konsol orang yang berbicara, mis. slamet.",
+                metavar="ALAMAT",
+                parser=params.text(ADDRESS_MAX),
+            ),
+        ],
         line: Annotated[
             list[str] | None,
-            typer.Option("--line", "-l", help="Kirim baris ini (boleh berulang), lalu selesai."),
+            typer.Option(
+                "--line", "-l", help="Kirim baris ini (boleh berulang), lalu selesai.", metavar="TEKS"
+            ),
         ] = None,
     ) -> None:
-        """Chat with the bot in the terminal as WHO (choices are numbered lines)."""
+        """Mengobrol dengan bot di terminal sebagai ALAMAT (pilihan berupa baris bernomor)."""
         upgrade(normalise_url(get_settings().database_url))
         if not line:
             typer.echo(INTRO.format(who=who))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.bahasa import Command
 from bot.commands.recap import load_recap, render_text
 from bot.commands.support import fail, in_transaction
 from bot.config import get_settings
@@ -89,9 +90,9 @@ async def console_demo(url: str, world: DemoWorld) -> str:
 def register(app: typer.Typer) -> None:
     """Add the `demo` command."""
 
-    @app.command("demo")
+    @app.command("demo", cls=Command)
     def demo() -> None:
-        """Create the demo (Pekon Trimulyo, four pemangku, a month of events) and print its B.3."""
+        """Buat demo (Pekon Trimulyo, empat pemangku, sebulan laporan) lalu cetak B.3-nya."""
         url = normalise_url(get_settings().database_url)
         path = _sqlite_path(url)
         note = reset_sqlite(path) if path else f"Basis data demo: {make_url(url).render_as_string()}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +12,9 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands.support import fail, run
+from bot.commands import params
+from bot.commands.bahasa import Command
+from bot.commands.support import fail, run, write_private
 from models.export import TableDump, export_pekon
 
 
@@ -27,37 +29,58 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def csv_bytes(dump: TableDump) -> bytes:
+    """One table as UTF-8 CSV with its header row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(dump.columns)
+    writer.writerows([cell(v) for v in row] for row in dump.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
 def write_dumps(dumps: list[TableDump], out: Path) -> list[Path]:
-    """Write one CSV per table into `out` (created private: only the owner may read it)."""
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    paths = []
-    for dump in dumps:
-        path = out / f"{dump.name}.csv"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(dump.columns)
-            writer.writerows([cell(v) for v in row] for row in dump.rows)
-        paths.append(path)
-    return paths
+    """Write one CSV per table into `out`, each 0600 whatever was there before, all or none.
+
+    A new folder is created 0700; an existing one is kept as it is (it is the operator's).
+    """
+    try:
+        out.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        fail(f"folder {out} tidak bisa dibuat ({exc.strerror})")
+    files = {out / f"{dump.name}.csv": csv_bytes(dump) for dump in dumps}
+    write_private(files)
+    return list(files)
 
 
 def register(app: typer.Typer) -> None:
     """Add the `export` command."""
 
-    @app.command("export")
+    @app.command("export", cls=Command)
     def export(
-        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004")],
-        out: Annotated[Path, typer.Option("--out", help="Folder tujuan (dibuat bila belum ada)")],
+        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004", metavar="KODE")],
+        out: Annotated[
+            Path,
+            typer.Option(
+                "--out",
+                parser=params.output_dir,
+                metavar="FOLDER",
+                help="Folder tujuan (dibuat bila belum ada)",
+            ),
+        ],
     ) -> None:
-        """Export all data of a pekon as CSV files; the export is recorded in the audit trail."""
+        """Ekspor semua data satu pekon sebagai berkas CSV (berisi NIK; berkas 0600; tercatat di audit)."""
 
-        async def work(session: AsyncSession) -> list[TableDump] | None:
-            return await export_pekon(session, pekon.strip(), target=str(out.resolve()))
+        async def work(session: AsyncSession) -> list[tuple[Path, int]] | None:
+            dumps = await export_pekon(session, pekon.strip(), target=str(out.resolve()))
+            if dumps is None:
+                return None
+            # written inside the transaction: a failed write rolls back the export's audit entry
+            paths = write_dumps(dumps, out)
+            return [(path, len(dump.rows)) for path, dump in zip(paths, dumps, strict=True)]
 
-        dumps = run(work)
-        if dumps is None:
+        written = run(work)
+        if written is None:
             fail(f"pekon {pekon} belum terdaftar")
-        for path, dump in zip(write_dumps(dumps, out), dumps, strict=True):
-            typer.echo(f"{path}\t{len(dump.rows)} baris")
+        for path, rows in written:
+            typer.echo(f"{path}\t{rows} baris")
         typer.echo("Berkas ini memuat data pribadi (NIK); simpan dan kirim dengan aman.", err=True)

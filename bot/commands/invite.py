@@ -12,10 +12,12 @@ from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import params
+from bot.commands.bahasa import Command
 from bot.commands.support import fail, run
 from bot.config import get_settings
 from models.base import WIB
-from models.invites import InviteError, create_invite, format_code
+from models.invites import NAME_MAX, InviteError, create_invite, format_code
 from models.person import Role
 from models.region import Unit
 
@@ -85,15 +87,32 @@ def instructions(code: str, bot_username: str | None) -> list[str]:
 def register(app: typer.Typer) -> None:
     """Add the `invite` command."""
 
-    @app.command("invite")
+    @app.command("invite", cls=Command)
     def invite(
-        invited: Annotated[InviteRole, typer.Option("--role", help="pemangku | staff | camat")],
-        unit: Annotated[str | None, typer.Option("--unit", help="Kode unit (pemangku)")] = None,
-        pekon: Annotated[str | None, typer.Option("--pekon", help="Kode pekon (staff)")] = None,
-        kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Kode kecamatan (camat)")] = None,
-        name: Annotated[str | None, typer.Option("--name", help="Nama orang yang diundang")] = None,
+        invited: Annotated[
+            InviteRole,
+            typer.Option("--role", parser=params.choice(InviteRole), metavar="pemangku|staff|camat"),
+        ],
+        unit: Annotated[
+            str | None, typer.Option("--unit", help="Kode unit (pemangku)", metavar="KODE")
+        ] = None,
+        pekon: Annotated[
+            str | None, typer.Option("--pekon", help="Kode pekon (staff)", metavar="KODE")
+        ] = None,
+        kecamatan: Annotated[
+            str | None, typer.Option("--kecamatan", help="Kode kecamatan (camat)", metavar="KODE")
+        ] = None,
+        name: Annotated[
+            str | None,
+            typer.Option(
+                "--name",
+                help=f"Nama orang yang diundang (paling panjang {NAME_MAX} huruf)",
+                metavar="NAMA",
+                parser=params.text(NAME_MAX),
+            ),
+        ] = None,
     ) -> None:
-        """Create a one-time invite code and print how to use it."""
+        """Buat kode undangan sekali pakai dan cetak cara memakainya."""
         role = Role(invited.value)
         given = Scope(unit, pekon, kecamatan).given()
         if list(given) != [SCOPE_OPTION[role]]:

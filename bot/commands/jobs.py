@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from bot.commands import params
+from bot.commands.bahasa import Command, new_group
 from bot.config import Settings, get_settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from handlers import texts
 from jobs.context import JobContext, Schedule
-from jobs.scheduler import PASSES, run_pass
+from jobs.scheduler import run_pass
 from models.base import WIB, utcnow
-
-NAMES = [*PASSES, "all"]
 
 
 def schedule_from_settings(settings: Settings) -> Schedule:
@@ -35,12 +36,14 @@ def schedule_from_settings(settings: Settings) -> Schedule:
     )
 
 
-def parse_at(value: str | None) -> datetime:
-    """An ISO time; without an offset it is read as WIB. None means now."""
-    if value is None:
-        return utcnow()
-    at = datetime.fromisoformat(value)
-    return at.replace(tzinfo=WIB) if at.tzinfo is None else at
+class PassName(StrEnum):
+    """The passes `jobs run` can run, and `all`."""
+
+    CLOSE = "close"
+    DELIVERY = "delivery"
+    REMINDERS = "reminders"
+    ESCALATION = "escalation"
+    ALL = "all"
 
 
 async def run_named(name: str, at: datetime, settings: Settings) -> int:
@@ -55,21 +58,34 @@ async def run_named(name: str, at: datetime, settings: Settings) -> int:
 
 def register(app: typer.Typer) -> None:
     """Add the `jobs` group."""
-    group = typer.Typer(
-        help="Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap.", no_args_is_help=True
-    )
+    group = new_group("Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap.")
 
-    @group.command("run")
+    @group.command("run", cls=Command)
     def jobs_run(
-        name: Annotated[str, typer.Argument(help="close | delivery | reminders | escalation | all")],
-        at: Annotated[str | None, typer.Option("--at", help="ISO time, e.g. 2026-12-06T08:00 (WIB)")] = None,
+        tugas: Annotated[
+            PassName,
+            typer.Argument(
+                parser=params.choice(PassName),
+                metavar="TUGAS",
+                help="Tugas yang dijalankan",
+                show_default=False,
+            ),
+        ],
+        at: Annotated[
+            datetime | None,
+            typer.Option(
+                "--at",
+                parser=params.instant,
+                metavar="WAKTU",
+                help="Jalankan seolah-olah pada waktu ini (ISO, mis. 2026-12-06T08:00; tanpa zona = WIB)",
+            ),
+        ] = None,
     ) -> None:
-        """Run one pass now (or as if at --at); running it twice does no harm."""
-        if name not in NAMES:
-            typer.echo(texts.JOBS_UNKNOWN.format(name=name, names=", ".join(NAMES)), err=True)
-            raise typer.Exit(2)
-        when = parse_at(at)
-        count = asyncio.run(run_named(name, when, get_settings()))
-        typer.echo(texts.JOBS_RAN.format(name=name, count=count, at=f"{when.astimezone(WIB):%Y-%m-%d %H:%M}"))
+        """Jalankan satu tugas sekarang (atau seolah-olah pada --at); dua kali pun tidak apa-apa."""
+        when = at or utcnow()
+        count = asyncio.run(run_named(tugas, when, get_settings()))
+        typer.echo(
+            texts.JOBS_RAN.format(name=tugas, count=count, at=f"{when.astimezone(WIB):%Y-%m-%d %H:%M}")
+        )
 
     app.add_typer(group, name="jobs")

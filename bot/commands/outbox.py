@@ -3,34 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from bot import outbox_store
+from bot.commands import params
+from bot.commands.bahasa import Command
+from bot.commands.support import fail
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
 from handlers import texts
 from models.base import WIB, utcnow
 from models.outbox import OutboxMessage
 
+LIMIT_MAX = 10_000
+
 
 def register(app: typer.Typer) -> None:
     """Add the `outbox` command."""
 
-    @app.command("outbox")
+    @app.command("outbox", cls=Command)
     def outbox_command(
-        retry: int | None = typer.Option(None, "--retry", help="Kirim ulang pesan gagal ini (ID)."),
-        retry_dead: bool = typer.Option(False, "--retry-dead", help="Kirim ulang semua pesan gagal."),
-        limit: int = typer.Option(100, help="Paling banyak baris yang ditampilkan."),
+        retry: Annotated[
+            int | None,
+            typer.Option("--retry", parser=params.row_id, metavar="ID", help="Kirim ulang pesan gagal ini."),
+        ] = None,
+        retry_dead: Annotated[
+            bool, typer.Option("--retry-dead", help="Kirim ulang semua pesan gagal.")
+        ] = False,
+        limit: Annotated[
+            int,
+            typer.Option(
+                "--limit",
+                parser=params.count(1, LIMIT_MAX),
+                metavar="N",
+                help="Paling banyak baris yang ditampilkan.",
+            ),
+        ] = 100,
     ) -> None:
         """Daftar pesan yang tertunda atau gagal (dead); --retry/--retry-dead mengantrekan ulang."""
         if retry is not None or retry_dead:
             count = asyncio.run(_requeue(retry))
             if retry is not None and count == 0:
-                typer.echo(texts.OUTBOX_NOT_FOUND.format(id=retry), err=True)
-                raise typer.Exit(1)
+                fail(texts.OUTBOX_NOT_FOUND.format(id=retry))
             typer.echo(texts.OUTBOX_REQUEUED.format(count=count))
             return
         rows = asyncio.run(_problems(limit))

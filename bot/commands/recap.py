@@ -17,7 +17,9 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands.support import fail, month_option, run
+from bot.commands import params
+from bot.commands.bahasa import Command
+from bot.commands.support import fail, run, write_private
 from bot.config import get_settings
 from handlers.recap_text import render_b3_text
 from jobs.documents.data import RecapData
@@ -135,26 +137,35 @@ def write_document(pekon_kode: str, period: date, fmt: RecapFormat, out: Path | 
 
 
 def _emit(output: str | bytes, out: Path | None) -> None:
+    """Print text, or write the file 0600 (B.2 names people)."""
     if out is None:
         if isinstance(output, bytes):
             fail("format ini berupa berkas; tambahkan --out NAMA_BERKAS")
         typer.echo(output)
         return
-    out.write_bytes(output.encode() if isinstance(output, str) else output)
+    write_private({out: output.encode() if isinstance(output, str) else output})
     typer.echo(f"Rekap ditulis ke {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add the `recap` command."""
 
-    @app.command("recap")
+    @app.command("recap", cls=Command)
     def recap(
-        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004")],
-        month: Annotated[date, typer.Option("--month", parser=month_option, metavar="YYYY-MM")],
-        fmt: Annotated[RecapFormat, typer.Option("--format")] = RecapFormat.TEXT,
-        out: Annotated[Path | None, typer.Option("--out", help="Tulis ke berkas ini")] = None,
+        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004", metavar="KODE")],
+        month: Annotated[
+            date, typer.Option("--month", parser=params.month, metavar="YYYY-MM", help="Bulan rekap")
+        ],
+        fmt: Annotated[
+            RecapFormat,
+            typer.Option("--format", parser=params.choice(RecapFormat), metavar="text|json|xlsx|pdf"),
+        ] = RecapFormat.TEXT,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", parser=params.output_file, metavar="BERKAS", help="Tulis ke berkas ini"),
+        ] = None,
     ) -> None:
-        """Print or write the B.3 recap of a pekon for a month (xlsx/pdf: B.3 and B.2 as a file)."""
+        """Cetak atau tulis rekap B.3 satu pekon untuk satu bulan (xlsx/pdf: berkas B.3 dan B.2)."""
         if fmt in DOCUMENTS:
             write_document(pekon.strip(), month, fmt, out)
             return

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands.bahasa import Command, new_group
 from bot.commands.support import progress_bar, read_bytes, refuse, run
 from models.csvfile import ImportRejected, read_csv
 from models.imports import REGION_COLUMNS, REGION_OPTIONAL, RegionsResult, import_regions
@@ -15,13 +16,13 @@ from models.imports import REGION_COLUMNS, REGION_OPTIONAL, RegionsResult, impor
 
 def register(app: typer.Typer) -> None:
     """Add the `regions` group."""
-    regions = typer.Typer(help="Wilayah: kecamatan dan pekon dengan kode resmi.", no_args_is_help=True)
+    regions = new_group("Wilayah: kecamatan dan pekon dengan kode resmi.")
 
-    @regions.command("import")
+    @regions.command("import", cls=Command)
     def regions_import(
-        file: Annotated[Path, typer.Argument(help="CSV dengan kolom kode,nama[,tingkat]")],
+        file: Annotated[Path, typer.Argument(help="CSV dengan kolom kode,nama[,tingkat]", metavar="BERKAS")],
     ) -> None:
-        """Import kecamatan and pekon; any bad row refuses the whole file."""
+        """Impor kecamatan dan pekon (dicocokkan dengan tabel resmi); satu baris salah menolak semuanya."""
         try:
             rows = read_csv(read_bytes(file), REGION_COLUMNS, REGION_OPTIONAL)
             with progress_bar("Mengimpor wilayah", len(rows)) as advance:

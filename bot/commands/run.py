@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.channels.telegram_bot import ConfigurationError
+from bot.commands.bahasa import Command
 from bot.config import get_settings
 from bot.main import SchemaMissing, run
 from handlers import texts
@@ -13,7 +14,7 @@ from handlers import texts
 def register(app: typer.Typer) -> None:
     """Add the `run` command."""
 
-    @app.command("run")
+    @app.command("run", cls=Command)
     def run_command() -> None:
         """Jalankan bot (Telegram dan/atau WhatsApp) sampai dihentikan."""
         try:

@@ -6,9 +6,10 @@ Operator messages of the CLI are in Bahasa Indonesia, like the rest of the comma
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+import errno
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -19,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
-from models.baseline_import import parse_month
+from models.baseline_import import COUNT_MAX, FIRST_YEAR, LAST_YEAR
 from models.csvfile import ImportRejected, Problem
 
 T = TypeVar("T")
 err = Console(stderr=True, soft_wrap=True)
+
+COUNT_WORDS = f"{COUNT_MAX:,}".replace(",", ".")  # Indonesian thousands separator
 
 PROBLEM_WORDS = {
     "empty_file": "berkas kosong",
@@ -45,8 +48,11 @@ PROBLEM_WORDS = {
     "unit_exists": "pemangku '{nama}' sudah ada di pekon ini ({kode})",
     "duplicate_unit": "pemangku '{nama}' sudah ada di baris {first}",
     "unknown_unit": "unit pemangku '{kode}' tidak dikenal",
-    "bad_month": "bulan '{value}' tidak berbentuk YYYY-MM",
-    "not_a_count": "kolom '{column}' harus bilangan bulat 0 atau lebih, bukan '{value}'",
+    "bad_month": f"bulan '{{value}}' bukan bulan YYYY-MM antara {FIRST_YEAR}-01 dan {LAST_YEAR}-12",
+    "month_ahead": "bulan {value} terlalu jauh ke depan; paling lambat bulan depan ({latest})",
+    "not_a_count": f"kolom '{{column}}' harus bilangan bulat 0 sampai {COUNT_WORDS}, bukan '{{value}}'",
+    "field_too_long": "ada isian lebih dari {limit} huruf",
+    "unreadable_line": "baris ini tidak terbaca sebagai CSV (ada karakter NUL atau tanda kutip rusak?)",
     "totals_disagree": "jumlah WNA+WNI ({persons}) tidak sama dengan KK+anggota ({households})",
     "members_without_head": "ada anggota keluarga tetapi jumlah KK 0",
     "baseline_in_use": "unit {kode} sudah punya peristiwa atau bulan tertutup; angka awal tak bisa diganti",
@@ -60,34 +66,79 @@ def describe(problem: Problem) -> str:
     return f"baris {problem.line}: {words}" if problem.line else words
 
 
+class OperatorError(typer.BadParameter):
+    """The operator's argument or file cannot be used; nothing was written.
+
+    bot/cli.py prints `message` as one line (and `details`, one per line, when there are several)
+    and exits with code 2.
+    """
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.details = list(details)
+
+
 def refuse(what: str, rejected: ImportRejected) -> NoReturn:
-    """Print why a file (or a command's input) was refused and exit non-zero; nothing was written."""
-    err.print(f"[bold red]Ditolak[/]: {what}, basis data tidak berubah.", highlight=False)
-    for problem in rejected.problems:
-        err.print(f"  {describe(problem)}", highlight=False, markup=False)
-    raise typer.Exit(1)
+    """Refuse a file (or a command's input) with its problems; nothing was written."""
+    lines = [describe(p) for p in rejected.problems]
+    head = f"{what}, basis data tidak berubah"
+    if len(lines) == 1:
+        raise OperatorError(f"{head}: {lines[0]}")
+    raise OperatorError(f"{head}: {len(lines)} masalah", lines)
 
 
 def fail(message: str) -> NoReturn:
-    """Print an error and exit non-zero."""
-    err.print(f"[bold red]Gagal[/]: {message}", highlight=False)
-    raise typer.Exit(1)
+    """Refuse the command with a one-line reason."""
+    raise OperatorError(message)
+
+
+OS_REASONS = {
+    errno.ENOENT: "tidak ada",
+    errno.EACCES: "tidak ada izin",
+    errno.EPERM: "tidak ada izin",
+    errno.EISDIR: "itu sebuah folder",
+    errno.ENOTDIR: "bagian jalurnya bukan folder",
+    errno.ENOSPC: "disk penuh",
+    errno.EROFS: "disk hanya-baca",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Indonesian."""
+    return OS_REASONS.get(exc.errno or 0, f"galat sistem {exc.errno}")
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a clear exit when it cannot be read."""
+    """The file's bytes, or a refusal when it cannot be read."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        fail(f"berkas {path} tidak bisa dibaca ({exc.strerror})")
+        fail(f"berkas {path} tidak bisa dibaca ({os_reason(exc)})")
 
 
-def month_option(text: str) -> date:
-    """A --month value YYYY-MM as the first day of the month."""
-    period = parse_month(text)
-    if period is None:
-        raise typer.BadParameter(f"'{text}' bukan bulan YYYY-MM")
-    return period
+def write_private(files: Mapping[Path, bytes]) -> None:
+    """Write files readable by their owner only (0600), replacing what was there, all or none.
+
+    Each file is written under a temporary name created 0600 and then renamed over the old one, so
+    an old file's wider permissions never survive and a failure leaves no new file behind.
+    """
+    for path in files:
+        if path.is_dir():  # checked first: renaming over a folder would fail after other files moved
+            fail(f"{path} tidak bisa ditulis (itu sebuah folder)")
+    temporaries = {path: path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in files}
+    path = next(iter(files))
+    try:
+        for path, data in files.items():
+            fd = os.open(temporaries[path], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(fd, "wb") as handle:
+                os.fchmod(fd, 0o600)  # whatever the umask
+                handle.write(data)
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
+    except OSError as exc:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+        fail(f"{path} tidak bisa ditulis ({os_reason(exc)})")
 
 
 async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]], url: str | None = None) -> T:

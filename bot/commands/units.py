@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import params
+from bot.commands.bahasa import Command, new_group
 from bot.commands.support import progress_bar, read_bytes, refuse, run
 from models.csvfile import ImportRejected, read_csv
-from models.imports import UNIT_COLUMNS, UnitEntry, create_units, unit_entries
+from models.imports import NAME_MAX, UNIT_COLUMNS, UnitEntry, create_units, unit_entries
 
 
 def _create(what: str, entries: list[UnitEntry]) -> list[tuple[str, str]]:
@@ -29,20 +31,30 @@ def _create(what: str, entries: list[UnitEntry]) -> list[tuple[str, str]]:
 
 def register(app: typer.Typer) -> None:
     """Add the `units` group."""
-    units = typer.Typer(help="Unit pemangku (dusun) di bawah pekon.", no_args_is_help=True)
+    units = new_group("Unit pemangku (dusun) di bawah pekon.")
 
-    @units.command("add")
+    @units.command("add", cls=Command)
     def units_add(
-        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004")],
-        name: Annotated[str, typer.Option("--name", help="Nama pemangku, mis. 'Pemangku Sidodadi'")],
+        pekon: Annotated[str, typer.Option("--pekon", help="Kode pekon, mis. 18.04.15.2004", metavar="KODE")],
+        name: Annotated[
+            str,
+            typer.Option(
+                "--name",
+                help=f"Nama unit, mis. 'Pemangku Sidodadi' (paling panjang {NAME_MAX} huruf)",
+                metavar="NAMA",
+                parser=params.text(NAME_MAX),
+            ),
+        ],
     ) -> None:
-        """Add one unit and print its code."""
+        """Tambah satu unit pemangku dan cetak kodenya (<pekon>-NN)."""
         (kode, nama), *_ = _create("unit tidak dibuat", [UnitEntry(None, pekon.strip(), name)])
         typer.echo(f"{kode}\t{nama}")
 
-    @units.command("import")
-    def units_import(file: Annotated[Path, typer.Argument(help="CSV dengan kolom pekon,nama")]) -> None:
-        """Import units; a duplicate or unknown pekon refuses the whole file."""
+    @units.command("import", cls=Command)
+    def units_import(
+        file: Annotated[Path, typer.Argument(help="CSV dengan kolom pekon,nama", metavar="BERKAS")],
+    ) -> None:
+        """Impor unit pemangku; nama ganda atau pekon yang belum terdaftar menolak seluruh berkas."""
         try:
             entries = unit_entries(read_csv(read_bytes(file), UNIT_COLUMNS))
         except ImportRejected as rejected:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import importlib
 import json
 import re
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from typer.testing import CliRunner, Result
 
+from bot.cli import app
+from bot.commands.database import upgrade_message
 from bot.commands.export import write_dumps
+from bot.commands.jobs import PassName
 from bot.commands.recap import COLUMN_KEYS, load_recap, recap_json
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
+from jobs.scheduler import PASSES
 from models.audit import AuditEntry
-from models.base import Base
 from models.event import EventKind, Sex
 from models.export import export_pekon
 from models.invites import redeem_invite
@@ -31,25 +32,8 @@ from models.period import Baseline, ReportStatus
 from models.person import Member, Role
 from models.recap import compute_b3
 from models.region import Kecamatan, Pekon, Unit
+from tests.bot.cli_support import BASELINE, REGIONS, UNITS, Invoke, write
 from tests.factories import TRIMULYO, seed_pekon
-
-MODULES = [
-    "bot.commands.database",
-    "bot.commands.regions",
-    "bot.commands.units",
-    "bot.commands.baseline",
-    "bot.commands.recap",
-    "bot.commands.export",
-    "bot.commands.invite",
-    "bot.commands.demo",
-]
-Invoke = Callable[..., Result]
-REGIONS = "kode,nama\n18.04.15,Gedung Surian\n18.04.15.2004,Trimulyo\n"
-UNITS = f"pekon,nama\n{TRIMULYO},Pemangku Sidodadi\n{TRIMULYO},Pemangku Sukaraja\n"
-BASELINE = (
-    "unit,bulan,wna_l,wna_p,wni_l,wni_p,kk,anggota\n"
-    f"{TRIMULYO}-01,2026-10,0,1,120,118,70,169\n{TRIMULYO}-02,2026-10,0,0,90,95,55,130\n"
-)
 
 
 async def _counts(url: str) -> dict[str, int]:
@@ -63,36 +47,6 @@ async def _counts(url: str) -> dict[str, int]:
             }
     finally:
         await engine.dispose()
-
-
-async def _truncate(url: str) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Invoke]:
-    """Run `pemangku ...` against the test database, from a scratch working directory."""
-    monkeypatch.setenv("PEMANGKU_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
-    asyncio.run(_truncate(db_url))
-    app = typer.Typer()
-    for name in MODULES:
-        importlib.import_module(name).register(app)
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, [str(a) for a in args])
-    get_settings.cache_clear()
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 @pytest.mark.parametrize(
@@ -116,7 +70,7 @@ def test_a_bad_regions_file_is_refused_and_nothing_changes(
     assert cli("regions", "import", write(tmp_path, "ok.csv", REGIONS)).exit_code == 0
     before = asyncio.run(_counts(db_url))
     result = cli("regions", "import", write(tmp_path, "bad.csv", content))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "basis data tidak berubah" in result.stderr
     assert words in result.stderr
     assert asyncio.run(_counts(db_url)) == before
@@ -129,9 +83,9 @@ def test_an_operator_sets_up_a_pekon_and_reads_its_recap(cli: Invoke, db_url: st
     added = cli("units", "add", "--pekon", TRIMULYO, "--name", "Pemangku  Marga Mulya")
     assert added.stdout.strip() == f"{TRIMULYO}-03\tPemangku Marga Mulya"
     duplicate = cli("units", "import", write(tmp_path, "u2.csv", UNITS))
-    assert duplicate.exit_code == 1 and f"sudah ada di pekon ini ({TRIMULYO}-01)" in duplicate.stderr
+    assert duplicate.exit_code == 2 and f"sudah ada di pekon ini ({TRIMULYO}-01)" in duplicate.stderr
     bad_baseline = cli("baseline", "import", write(tmp_path, "b0.csv", BASELINE.replace("169", "170")))
-    assert bad_baseline.exit_code == 1 and "tidak sama dengan KK+anggota" in bad_baseline.stderr
+    assert bad_baseline.exit_code == 2 and "tidak sama dengan KK+anggota" in bad_baseline.stderr
     assert "2 baru" in cli("baseline", "import", write(tmp_path, "b.csv", BASELINE)).stdout
     assert asyncio.run(_counts(db_url))["baseline"] == 2
 
@@ -153,7 +107,7 @@ def test_an_operator_sets_up_a_pekon_and_reads_its_recap(cli: Invoke, db_url: st
 
 def test_recap_refuses_unknown_pekon_and_bad_month(cli: Invoke) -> None:
     unknown = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10")
-    assert unknown.exit_code == 1 and "belum terdaftar" in unknown.stderr
+    assert unknown.exit_code == 2 and "belum terdaftar" in unknown.stderr
     assert cli("recap", "--pekon", TRIMULYO, "--month", "Oktober").exit_code == 2
 
 
@@ -180,9 +134,9 @@ def test_an_invite_code_printed_by_the_cli_registers_its_person(
 
     assert asyncio.run(redeem()) == ("Wartini", f"{TRIMULYO}-02")
     wrong = cli("invite", "--role", "staff", "--kecamatan", "18.04.15")
-    assert wrong.exit_code == 1 and "--pekon" in wrong.stderr
+    assert wrong.exit_code == 2 and "--pekon" in wrong.stderr
     unknown = cli("invite", "--role", "pemangku", "--unit", f"{TRIMULYO}-09")
-    assert unknown.exit_code == 1 and "belum terdaftar" in unknown.stderr
+    assert unknown.exit_code == 2 and "belum terdaftar" in unknown.stderr
 
 
 def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> None:
@@ -198,7 +152,7 @@ def test_demo_builds_trimulyo_and_prints_its_recap(cli: Invoke, db_url: str) -> 
         assert again.exit_code == 0 and "dibuat ulang dari awal" in again.stdout
         assert asyncio.run(_counts(db_url)) == counts
     else:  # a server database is never wiped; the demo wants an empty one
-        assert again.exit_code == 1 and "basis data kosong" in again.stderr
+        assert again.exit_code == 2 and "basis data kosong" in again.stderr
 
 
 # --- the functions behind the commands, awaited directly ------------------------------------------
@@ -295,7 +249,104 @@ def test_recap_refuses_a_month_before_the_first_month_of_data(cli: Invoke, tmp_p
     for fmt in ("text", "pdf"):
         out = tmp_path / "x"
         before = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10", "--format", fmt, "--out", out)
-        assert before.exit_code == 1 and "data dimulai bulan 2026-11" in before.stderr
+        assert before.exit_code == 2 and "data dimulai bulan 2026-11" in before.stderr
         assert not (tmp_path / "x").exists()
     november = cli("recap", "--pekon", TRIMULYO, "--month", "2026-11")
     assert november.exit_code == 0 and "November 2026" in november.stdout
+
+
+# --- invites as staff see them, the schema command, the language of help ---------------------------
+
+
+def test_staff_see_why_an_invite_cannot_be_used(
+    cli: Invoke, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("regions", "import", write(tmp_path, "r.csv", REGIONS))
+    cli("units", "import", write(tmp_path, "u.csv", UNITS))
+    codes = []
+    for name in ("Wartini", "Darto"):
+        made = cli("invite", "--role", "pemangku", "--unit", f"{TRIMULYO}-01", "--name", name)
+        found = re.search(r"DAFTAR (\w{4}-\w{4})", made.stdout)
+        assert found is not None
+        codes.append(found.group(1))
+
+    async def redeem() -> None:
+        engine = make_engine(db_url)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await redeem_invite(session, codes[0], channel="console", address="wartini")
+        await engine.dispose()
+
+    asyncio.run(redeem())
+    monkeypatch.setenv("COLUMNS", "200")  # rich's table width
+    listing = cli("invites", "--pekon", TRIMULYO)
+    assert listing.exit_code == 0, listing.output
+    lines = listing.stdout.splitlines()
+    [used] = [line for line in lines if codes[0] in line]
+    [open_] = [line for line in lines if codes[1] in line]
+    assert "sudah dipakai" in used and "oleh Wartini" in used and "Darto" in open_ and "berlaku" in open_
+    one = cli("invites", "--code", codes[1].lower().replace("-", ""))
+    assert codes[1] in one.stdout and "berlaku" in one.stdout
+    assert "tidak pernah dibuat" in cli("invites", "--code", "AAAA-AAAA").stdout
+
+    async def views() -> int:
+        engine = make_engine(db_url)
+        async with make_sessionmaker(engine)() as session:
+            found = await session.scalars(select(AuditEntry).where(AuditEntry.action == "invite.list"))
+            count = len(list(found))
+        await engine.dispose()
+        return count
+
+    assert asyncio.run(views()) == 2  # each listing that named people is audited
+
+
+def test_db_upgrade_says_whether_it_created_the_schema(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'brand-new.sqlite3'}")
+    get_settings.cache_clear()
+    first = cli("db", "upgrade")
+    assert (first.exit_code, first.stdout.strip()) == (0, "Skema basis data dibuat (revisi 0001).")
+    again = cli("db", "upgrade")
+    assert "sudah terbaru (revisi 0001); tidak ada yang diubah" in again.stdout
+    assert upgrade_message("0000", "0001") == "Skema basis data diperbarui dari revisi 0000 ke 0001."
+
+
+ENGLISH = re.compile(
+    r"\b(the|and|of|to|for|with|or|an?|is|this|show|message|options?|usage|arguments?|commands?|"
+    r"required|default|print|create|import|export|write|run|file|month|chat|install|completion)\b",
+)
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    children = getattr(command, "commands", {})
+    return [path] + [p for name, child in children.items() for p in _command_paths(child, (*path, name))]
+
+
+def test_every_help_is_in_indonesian(cli: Invoke) -> None:
+    paths = _command_paths(typer.main.get_command(app))
+    assert ("baseline", "import") in paths and ("invites",) in paths and len(paths) >= 17
+    for path in paths:
+        result = cli(*path, "--help")
+        assert result.exit_code == 0, path
+        # command and option names (kept for operators' scripts), metavars and formats are not prose
+        names = re.sub(r"(?m)^│ [a-z]+ |^ *Cara pakai: .*$", " ", result.stdout)
+        prose = re.sub(r"--?[\w-]+|<[^>]*>|\b[A-Z][A-Z_-]+\b|\b(text|json|xlsx|pdf)\b", " ", names)
+        words = {m.group(0) for m in ENGLISH.finditer(prose.lower())}
+        assert not words, f"{' '.join(path)} --help has English: {sorted(words)}"
+    baseline_help = " ".join(re.sub("[│╭╮╰╯─]", " ", cli("baseline", "import", "--help").stdout).split())
+    assert "bulan (YYYY-MM) adalah bulan PERTAMA yang dilaporkan unit itu" in baseline_help
+
+
+def test_jobs_run_offers_every_pass() -> None:
+    assert set(PassName) == {*PASSES, "all"}
+
+
+def test_a_database_without_schema_is_one_line_not_a_traceback(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEMANGKU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
+    get_settings.cache_clear()
+    result = cli("recap", "--pekon", TRIMULYO, "--month", "2026-10")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Gagal: basis data tidak bisa dipakai") and "pemangku db upgrade" in line

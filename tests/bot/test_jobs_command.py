@@ -44,4 +44,4 @@ def test_jobs_run_reminders_twice(app: typer.Typer, engine: AsyncEngine, db_url:
     again = runner.invoke(app, ["jobs", "run", "all", "--at", "2026-12-02T08:00+07:00"])
     assert "all: 0 tindakan" in again.output
     unknown = runner.invoke(app, ["jobs", "run", "tidur"])
-    assert unknown.exit_code == 2 and "Tugas tidak dikenal: tidur" in unknown.output
+    assert unknown.exit_code == 2 and "'tidur' bukan salah satu dari close" in unknown.output

@@ -351,7 +351,7 @@ def test_the_operator_lists_and_requeues_dead_messages(
     assert listing.exit_code == 0
     assert "chat not found" in listing.output and "Bad Gateway" in listing.output and "dead" in listing.output
     assert (one.exit_code, one.output.strip()) == (0, "1 pesan dijadwalkan ulang.")
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     assert (rest.exit_code, rest.output.strip()) == (0, "1 pesan dijadwalkan ulang.")
     stored = asyncio.run(in_fresh_loop(rows))
     assert {stored[i].status for i in ids} == {OutboxStatus.PENDING}

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
-from models.invites import MAX_FAILURES, create_invite, format_code
+from models.invites import GLOBAL_MAX_FAILURES, MAX_FAILURES, create_invite, format_code, list_invites
 from models.person import Identity, Member, RegistrationAttempt, Role
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import World
@@ -53,18 +53,20 @@ async def test_camat_registration_names_the_kecamatan(world: World) -> None:
     assert "Kecamatan Gedung Surian" in await world.chat("pakcamat").say(f"DAFTAR {code}")
 
 
-async def test_used_code_is_refused(world: World) -> None:
-    code = await _code(world)
-    await world.chat("wati").say(f"DAFTAR {code}")
-    answer = await world.chat("orang-lain").say(f"DAFTAR {code}")
-    assert answer == texts.REGISTER_REFUSED["used"].format(village=VILLAGE, account=ACCOUNT)
-
-
-async def test_expired_code_is_refused(world: World) -> None:
-    code = await _code(world)
-    world.clock.advance(days=15)
-    answer = await world.chat("wati").say(f"DAFTAR {code}")
-    assert answer == texts.REGISTER_REFUSED["expired"].format(village=VILLAGE, account=ACCOUNT)
+async def test_unknown_used_and_expired_codes_get_one_answer(world: World) -> None:
+    """A guesser cannot tell a code that exists from one that does not (issue 12 item 9)."""
+    used, expired = await _code(world), await _code(world)
+    await world.chat("wati").say(f"DAFTAR {used}")
+    world.clock.advance(days=15)  # `expired` was never used and is now too old
+    answers = {
+        await world.chat("tamu1").say(f"DAFTAR {used}"),
+        await world.chat("tamu2").say(f"DAFTAR {expired}"),
+        await world.chat("tamu3").say("DAFTAR AAAA-AAAA"),
+    }
+    assert answers == {texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)}
+    async with world.sessionmaker() as s:  # staff still see why, in their own listing
+        states = {v.code: v.state for v in await list_invites(s, world.clock.now)}
+    assert (states[used], states[expired]) == ("used", "expired")
 
 
 async def test_guessing_is_refused_then_throttled(world: World) -> None:
@@ -83,6 +85,18 @@ async def test_guessing_is_refused_then_throttled(world: World) -> None:
     async with world.sessionmaker() as s:
         tries = await s.scalar(select(func.count(RegistrationAttempt.id)))
     assert tries == MAX_FAILURES + 1
+
+
+async def test_failed_guesses_from_everyone_are_limited_per_minute(world: World) -> None:
+    """Many addresses guessing at once (each under its own limit) make every try wait a minute."""
+    code = await _code(world)
+    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    for n in range(GLOBAL_MAX_FAILURES):
+        assert await world.chat(f"bot{n}").say(f"DAFTAR AAAA-{n:04d}") == refused
+    busy = texts.REGISTER_REFUSED["busy"].format(village=VILLAGE)
+    assert await world.chat("wati").say(f"DAFTAR {code}") == busy  # the right code waits too
+    world.clock.advance(seconds=61)
+    assert "Selamat datang, Wati" in await world.chat("wati").say(f"DAFTAR {code}")
 
 
 async def test_registered_sender_cannot_register_again(world: World) -> None:
@@ -120,7 +134,8 @@ async def test_invite_created_by_staff_works_once(world: World) -> None:
     code = answer.split("DAFTAR ")[-1].split("\n")[0]
     assert "Kode undangan untuk Pak Joko Baru (Pemangku 3)" in answer
     assert "Selamat datang, Pak Joko Baru" in await world.chat("joko2").say(f"DAFTAR {code}")
-    assert "sudah dipakai" in await world.chat("joko3").say(f"DAFTAR {code}")
+    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    assert await world.chat("joko3").say(f"DAFTAR {code}") == refused
 
 
 async def test_invite_expiry_uses_the_configured_ttl(world: World) -> None:
@@ -130,4 +145,5 @@ async def test_invite_expiry_uses_the_configured_ttl(world: World) -> None:
     assert "Berlaku sampai 4 Desember 2026" in answer  # 14 days after 20 November
     world.clock.advance(days=14, seconds=1)
     code = answer.split("DAFTAR ")[-1].split("\n")[0]
-    assert "kedaluwarsa" in await world.chat("rina").say(f"DAFTAR {code}")
+    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    assert await world.chat("rina").say(f"DAFTAR {code}") == refused

@@ -62,6 +62,8 @@ def problems(exc: pytest.ExceptionInfo[ImportRejected]) -> list[tuple[int | None
         (b"kode,nama,nama\n18.04.15,Gedung Surian,x\n", [(1, "duplicate_column")]),
         (b"kode,nama\n18.04.15,Gedung,Surian\n", [(2, "extra_values")]),
         (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb3\xd5", [(1, "not_utf8")]),  # an .xlsx
+        (b"kode,nama\n18.04.15," + b"x" * 131_073 + b"\n", [(2, "field_too_long")]),  # csv's own limit
+        (b'kode,nama\n18.04.15,a\n18.04.15.2004,"' + b"y" * 200_000, [(3, "field_too_long")]),
     ],
 )
 def test_unreadable_files_are_refused_naming_the_line(
@@ -258,6 +260,12 @@ async def test_baseline_import_and_replacement_before_any_event(session: AsyncSe
         ("-01,2026-10,0,0,0,2,0,2,\n", [(2, "members_without_head")]),
         ("-09,2026-10,0,1,120,118,70,169,\n", [(2, "unknown_unit")]),
         ("-01,10/2026,0,1,120,118,70,169,\n", [(2, "bad_month")]),
+        ("-01,0001-01,0,1,120,118,70,169,\n", [(2, "bad_month")]),  # a year nobody means
+        ("-01,2100-01,0,1,120,118,70,169,\n", [(2, "bad_month")]),
+        ("-01,2027-01,0,1,120,118,70,169,\n", [(2, "month_ahead")]),  # today is 2026-11-20
+        # a count no unit has, which would not even fit PostgreSQL's INTEGER
+        ("-01,2026-10,0,0,99999999999,0,99999999999,0,\n", [(2, "not_a_count"), (2, "not_a_count")]),
+        ("-01,2026-10,0,0,1000001,0,1000001,0,\n", [(2, "not_a_count"), (2, "not_a_count")]),
         ("-01,2026-10,0,1,120,118,70,169,\n{p}-01,2026-10,0,1,120,118,70,169,\n", [(3, "duplicate")]),
     ],
 )
@@ -268,7 +276,9 @@ async def test_bad_baselines_are_refused_whole(
     good = f"{TRIMULYO}-02,2026-10,0,0,50,50,30,70,\n"
     before = await counts(session)
     with pytest.raises(ImportRejected) as exc:
-        await import_baselines(session, baseline_rows(TRIMULYO + body.format(p=TRIMULYO) + good))
+        await import_baselines(
+            session, baseline_rows(TRIMULYO + body.format(p=TRIMULYO) + good), today=date(2026, 11, 20)
+        )
     assert problems(exc) == expected
     assert await counts(session) == before
 
@@ -299,3 +309,15 @@ async def test_a_baseline_inside_a_closed_month_is_refused(session: AsyncSession
         await import_baselines(session, baseline_rows(f"{unit.kode},2026-09,0,0,1,0,1,0,\n"))
     assert problems(exc) == [(2, "month_closed")]
     assert await import_baselines(session, baseline_rows(f"{unit.kode},2026-10,0,0,1,0,1,0,\n")) == (1, 0)
+
+
+async def test_a_baseline_may_start_next_month_at_the_latest(session: AsyncSession) -> None:
+    await _units_without_baseline(session, 1)
+    late_december = date(2026, 12, 31)
+    with pytest.raises(ImportRejected) as exc:
+        await import_baselines(
+            session, baseline_rows(f"{TRIMULYO}-01,2027-02,0,0,1,0,1,0,\n"), today=late_december
+        )
+    assert problems(exc) == [(2, "month_ahead")]
+    rows = baseline_rows(f"{TRIMULYO}-01,2027-01,0,0,1,0,1,0,\n")
+    assert await import_baselines(session, rows, today=late_december) == (1, 0)
