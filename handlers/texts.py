@@ -572,3 +572,12 @@ STATUS_NOT_STARTED = "Laporan pemangku {unit} belum dimulai."
 # One word for a unit without a report, in chat and in the books alike: while the month is open it
 # may still come ("belum lapor"); once the month is closed it did not ("tidak lapor").
 MISSING_WORD = {False: "belum lapor", True: "tidak lapor"}
+
+# Buttons answer only the question they were sent with (handlers/questions.py, issue 11 item 1)
+STALE_CHOICE = "Tombol itu dari pertanyaan sebelumnya, jadi tidak saya pakai. Ini pertanyaan sekarang:"
+CHOSEN_MARK = "{text}\n\n➜ {label} ✓"
+DUPLICATE_FLAG = (
+    "⚠️ Kemungkinan sudah pernah dilaporkan: {name} ({kind}, tanda terima {receipt}). "
+    "Kalau memang orang yang berbeda, pilih Tetap simpan."
+)
+DUPLICATE_CHOICES = {"tetap simpan": "Tetap simpan", "ubah": "Ubah", "batal": "Batal"}

@@ -70,6 +70,7 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     too_many: int = 0
     send_times: list[float] = field(default_factory=list)
+    edits: list[tuple[int, int, str]] = field(default_factory=list)  # (chat, message, new text)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -191,6 +192,15 @@ class FakeTelegram:
         if sent.reply_markup == markup:
             return _error(400, "Bad Request: message is not modified")
         sent.reply_markup = markup
+        return self._message_json(sent)
+
+    async def _api_editMessageText(self, p: dict[str, Any]) -> dict[str, Any] | JSONResponse:
+        sent = self.message(int(p["chat_id"]), int(p["message_id"]))
+        markup = p.get("reply_markup") or None  # Telegram drops an inline keyboard not sent again
+        if sent.text == p["text"] and sent.reply_markup == markup:
+            return _error(400, "Bad Request: message is not modified")
+        sent.text, sent.reply_markup = p["text"], markup
+        self.edits.append((sent.chat_id, sent.message_id, p["text"]))
         return self._message_json(sent)
 
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool | JSONResponse:

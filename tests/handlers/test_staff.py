@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from handlers import texts
+from handlers.questions import unstamp
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from models.period import MonthStatus, PekonMonth
@@ -90,10 +91,11 @@ async def test_staff_see_only_their_pekon(world: World) -> None:
     assert "Sukardi" not in await other.say("Siapa Lapor Apa")
     assert "Meninggal 1" not in await other.say("rekap")
     await other.say("undang")
-    offered = {int(c.id) for c in other.last[0].choices}
+    offered = {int(unstamp(c.id)[1]) for c in other.last[0].choices}
     assert offered == {u.id for u in world.other_units}
     # a forged button with a unit of another pekon is not accepted
-    assert texts.ERRORS["choice"] in await other.tap(str(world.units[0].id))
+    asked = unstamp(other.last[0].choices[0].id)[0]
+    assert texts.ERRORS["choice"] in await other.tap(f"q{asked}:{world.units[0].id}")
 
 
 async def test_pemangku_cannot_use_staff_commands(world: World) -> None:

@@ -25,6 +25,7 @@ from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
+from handlers.questions import unstamp
 from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, serve
@@ -193,8 +194,11 @@ class WhatsAppPhone:
         return "\n".join(await self.post(self.body("text", type="text", text={"body": text})))
 
     async def tap(self, choice_id: str) -> str:
-        """Press a reply button or a list row offered in the last answer; the answers as one text."""
-        title = self._offered().get(choice_id)
+        """Press a reply button or a list row offered in the last answer (by its bare id or its
+        marked id); the answers as one text."""
+        offered = self._offered()
+        choice_id = next((i for i in offered if unstamp(i)[1] == choice_id), choice_id)
+        title = offered.get(choice_id)
         assert title is not None, f"{choice_id} was not offered; offered: {self._offered()}"
         kind = "list_reply" if self._last_interactive_type() == "list" else "button_reply"
         interactive = {"type": kind, kind: {"id": choice_id, "title": title}}
