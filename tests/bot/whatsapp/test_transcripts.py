@@ -24,6 +24,7 @@ from tests.handlers import (
     test_death_and_moves,
     test_monthly,
     test_registration,
+    test_stale_choices,
     test_staff,
 )
 from tests.handlers.conftest import OTHER_PEKON, World
@@ -36,6 +37,7 @@ MODULES: list[ModuleType] = [
     test_registration,
     test_corrections,
     test_staff,
+    test_stale_choices,
 ]
 
 
