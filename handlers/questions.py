@@ -38,4 +38,4 @@ def chosen(message: IncomingMessage, offered: Sequence[Choice]) -> Choice | None
     typed = normalise(message.text or "")
     if typed.isdecimal() and typed.isascii() and 1 <= int(typed) <= len(offered):
         return offered[int(typed) - 1]
-    return next((c for c in offered if typed in (normalise(c.label), c.id.lower())), None)
+    return next((c for c in offered if typed in (normalise(c.label), unstamp(c.id)[1].lower())), None)

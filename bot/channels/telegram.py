@@ -49,8 +49,9 @@ class TelegramSender:
     async def send(self, delivery: Delivery) -> str:
         """Send one delivery; returns the id of the last Telegram message it produced."""
         try:
-            if delivery.message.edit is not None:
-                return await self._edit(int(delivery.address), delivery.message.edit.chosen, delivery.edit_target)
+            edit = delivery.message.edit
+            if edit is not None:
+                return await self._edit(int(delivery.address), edit.chosen, delivery.edit_target)
             sent = await self._send(delivery)
         except RetryAfter as exc:
             raise RetryLater("telegram 429", _retry_after_seconds(exc), whole_channel=True) from exc

@@ -293,7 +293,7 @@ class FakeTelegram:
                 body["caption"] = sent.text
         elif sent.text is not None:
             body["text"] = sent.text
-        if sent.reply_markup:
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # as Telegram: inline only
             body["reply_markup"] = sent.reply_markup
         return body
 

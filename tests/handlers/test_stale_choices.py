@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from handlers import texts
 from handlers.questions import unstamp
 from models.event import Event, EventPerson
-from models.invites import Invite
 from models.period import PekonMonth, UnitReport
+from models.person import Invite
 from tests.handlers.conftest import World
 from tests.handlers.transcript import Chat, keyboard_ids, offered_id
 
@@ -27,8 +27,7 @@ async def ledger(world: World) -> tuple[Any, ...]:
     """What a press could change: events and their persons, unit reports, months, invites."""
     async with world.sessionmaker() as s:
         counts = [
-            await s.scalar(select(func.count()).select_from(table))
-            for table in (Event, EventPerson, Invite)
+            await s.scalar(select(func.count()).select_from(table)) for table in (Event, EventPerson, Invite)
         ]
         reports = (await s.execute(select(UnitReport.unit_id, UnitReport.status))).all()
         months = (await s.execute(select(PekonMonth.period, PekonMonth.status))).all()

@@ -8,6 +8,7 @@ the outbox rows the worker delivered to the fake server (each checked sent, with
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from bot.dispatcher import Dispatcher
 from bot.messages import OutgoingMessage
 from bot.outbox import OutboxWorker
 from models.outbox import OutboxMessage, OutboxStatus
-from models.person import Channel
+from models.person import Channel, Role
 from tests.bot.telegram.conftest import telegram_settings
+from tests.factories import TRIMULYO, add_member, seed_pekon
 from tests.fakes.telegram_api import FakeTelegram, Sent
+from tests.handlers.conftest import OTHER_PEKON, World
 from tests.handlers.transcript import Clock, offered_id, render
 
 
@@ -144,3 +147,45 @@ class TelegramChat:
             replies.append(message)
         return replies
 
+
+@dataclass
+class TelegramTranscriptWorld(World):
+    """The conversations' World, every person on Telegram."""
+
+    telegram: TelegramWorld | None = None
+    users: dict[str, int] | None = None
+
+    def chat(self, who: str) -> TelegramChat:  # type: ignore[override]
+        """A chat as `who` over Telegram."""
+        assert self.telegram is not None and self.users is not None
+        return TelegramChat(self.telegram, who, self.users[who], clock=self.clock)
+
+
+async def transcript_world(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[TelegramTranscriptWorld]:
+    """The same people as tests/handlers/conftest.py's world, with Telegram user ids."""
+    ids = itertools.count(7001)
+    users: dict[str, int] = {}
+    clock = Clock()
+
+    async def person(name: str, role: Role, **scope: Any) -> Any:
+        users[name] = next(ids)
+        address = str(users[name])
+        return await add_member(
+            session, name.title(), role, channel=Channel.TELEGRAM, address=address, **scope
+        )
+
+    units = await seed_pekon(session, units=3)
+    others = await seed_pekon(session, kode=OTHER_PEKON, nama="Sukajaya", units=2)
+    pemangku = [
+        await person(name, Role.PEMANGKU, unit=unit)
+        for name, unit in zip(("budi", "sari", "joko"), units, strict=True)
+    ]
+    await person("ops", Role.STAFF, pekon_kode=TRIMULYO)
+    await person("camat", Role.CAMAT, kecamatan_kode=TRIMULYO[:8])
+    await person("lain", Role.PEMANGKU, unit=others[0])
+    await person("ops-lain", Role.STAFF, pekon_kode=OTHER_PEKON)
+    await session.rollback()  # SQLite: the test's reads must not hold the write lock
+    async with telegram_world(sessionmaker, clock) as tg:
+        yield TelegramTranscriptWorld(sessionmaker, clock, units, others, pemangku, tg, users)

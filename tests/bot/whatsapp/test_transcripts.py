@@ -24,8 +24,8 @@ from tests.handlers import (
     test_death_and_moves,
     test_monthly,
     test_registration,
-    test_stale_choices,
     test_staff,
+    test_stale_choices,
 )
 from tests.handlers.conftest import OTHER_PEKON, World
 from tests.handlers.transcript import Clock
