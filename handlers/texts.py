@@ -180,7 +180,6 @@ WARNINGS = {
     "nik_birth_date": "Perhatian: tanggal lahir dalam NIK {nik} berbeda dengan {date}. Tetap pakai?",
     "old_birth": "Tanggal lahir {date} lebih dari setahun yang lalu. Apakah sudah benar?",
     "old_event": "Tanggal {date} lebih dari setahun yang lalu. Apakah sudah benar?",
-    "duplicate": "{name} sepertinya sudah pernah dilaporkan ({kind}). Tetap laporkan lagi?",
 }
 WARNING_CHOICES = {"ya": "Ya, sudah benar", "tidak": "Tidak, ketik ulang"}
 SEX_NAMES = {"L": "laki-laki", "P": "perempuan"}
@@ -581,3 +580,6 @@ DUPLICATE_FLAG = (
     "Kalau memang orang yang berbeda, pilih Tetap simpan."
 )
 DUPLICATE_CHOICES = {"tetap simpan": "Tetap simpan", "ubah": "Ubah", "batal": "Batal"}
+DUPLICATE_NEEDS_CONFIRMATION = (
+    "Laporan ini mirip laporan yang sudah ada. Untuk tetap menyimpan, pilih Tetap simpan."
+)

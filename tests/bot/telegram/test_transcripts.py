@@ -1,4 +1,4 @@
-"""Conversation transcripts run unchanged over Telegram: the stale-button ones (issue 11 item 1)
+"""Conversation transcripts run unchanged over Telegram: stale buttons and duplicates (issue 11)
 and the birth reports, with the real PTB application, the outbox worker and the fake Bot API
 (the `world` fixture of tests/bot/telegram/conftest.py)."""
 
@@ -8,9 +8,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from tests.handlers import test_birth, test_stale_choices
+from tests.handlers import test_birth, test_duplicates, test_stale_choices
 
-MODULES: list[ModuleType] = [test_stale_choices, test_birth]
+MODULES: list[ModuleType] = [test_stale_choices, test_duplicates, test_birth]
 CONSOLE_ADDRESS = {"test_birth__cancel_at_any_point_saves_nothing"}  # looks "budi" up by address
 
 

@@ -22,6 +22,7 @@ from tests.handlers import (
     test_birth,
     test_corrections,
     test_death_and_moves,
+    test_duplicates,
     test_monthly,
     test_registration,
     test_staff,
@@ -33,6 +34,7 @@ from tests.handlers.transcript import Clock
 MODULES: list[ModuleType] = [
     test_birth,
     test_death_and_moves,
+    test_duplicates,
     test_monthly,
     test_registration,
     test_corrections,
