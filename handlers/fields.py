@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers import texts
+from handlers.menu import is_number
 from handlers.parsing import (
     Invalid,
     is_skip,
@@ -61,7 +62,7 @@ def _date(text: str, now: datetime) -> str:
 
 def _count(text: str, _now: datetime) -> int:
     typed = words(text).removesuffix(" orang")
-    if not typed.isdigit() or not 2 <= int(typed) <= MAX_FAMILY:
+    if not is_number(typed) or not 2 <= int(typed) <= MAX_FAMILY:
         raise Invalid("count")
     return int(typed)
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from bot.messages import OutgoingMessage
+from bot.messages import Choice, OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
-from handlers.menu import choices, menu, pick, said
+from handlers.menu import choices, is_number, menu, pick, said
 from handlers.months import kind_counts, status_periods
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
@@ -25,6 +25,7 @@ from models.region import Unit
 
 FLOW = "mine"
 MAX_LISTED = 30
+MAX_CHOICES = 10  # a list up to here (a WhatsApp list holds 10 rows); longer ones are typed by number
 MIN_REASON = 3
 
 
@@ -55,16 +56,25 @@ def _names(event: Event) -> str:
 
 
 def _line(no: int, event: Event) -> str:
+    return texts.MINE_LINE.format(no=no, **_shown(event))
+
+
+def _shown(event: Event) -> dict[str, str]:
     mark = texts.MINE_CORRECTED if event.action == Action.CORRECT else ""
     mark += texts.MINE_SUSULAN if event.susulan else ""
-    return texts.MINE_LINE.format(
-        no=no,
-        receipt=event.receipt,
-        kind=texts.KIND_NAMES[event.kind],
-        names=_names(event),
-        tanggal=show_date(event.event_date),
-        mark=mark,
-    )
+    return {
+        "receipt": event.receipt,
+        "kind": texts.KIND_NAMES[event.kind],
+        "names": _names(event),
+        "tanggal": show_date(event.event_date),
+        "mark": mark,
+    }
+
+
+def _row(event: Event) -> list[str]:
+    """A choice of the list: a short title (a list row's title holds 24 characters), the rest after."""
+    shown = _shown(event)
+    return [texts.MINE_ROW_TITLE.format(**shown), texts.MINE_ROW_DETAIL.format(**shown)]
 
 
 async def start_mine(turn: Turn) -> list[OutgoingMessage]:
@@ -83,7 +93,8 @@ async def start_mine(turn: Turn) -> list[OutgoingMessage]:
     if not events:
         return [menu(member, texts.MINE_EMPTY)]
     lines = [texts.MINE_TITLE.format(unit=unit.nama), *(_line(n, e) for n, e in enumerate(events, 1))]
-    turn.state.go(FLOW, "pick", ids=[e.id for e in events], text="\n".join(lines))
+    rows = [_row(e) for e in events] if len(events) <= MAX_CHOICES else []
+    turn.state.go(FLOW, "pick", ids=[e.id for e in events], text="\n".join(lines), rows=rows)
     return prompt(turn)
 
 
@@ -91,7 +102,9 @@ def prompt(turn: Turn) -> list[OutgoingMessage]:
     """The current question of this flow again."""
     data = turn.state.data
     if turn.state.step == "pick":
-        return [OutgoingMessage(f"{data['text']}\n\n{texts.MINE_PICK}")]
+        rows = data.get("rows") or []
+        offered = tuple(Choice(str(n), title, detail) for n, (title, detail) in enumerate(rows, 1))
+        return [OutgoingMessage(f"{data['text']}\n\n{texts.MINE_PICK}", offered)]
     if turn.state.step == "action":
         return [OutgoingMessage(data["what"], choices(texts.MINE_ACTIONS))]
     return [OutgoingMessage(texts.CANCEL_REASON)]
@@ -118,8 +131,8 @@ async def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 
 async def _picked(turn: Turn, ids: Sequence[int]) -> list[OutgoingMessage]:
-    typed = turn.text.strip(" .")
-    if not typed.isdigit() or not 1 <= int(typed) <= len(ids):
+    typed = (turn.message.choice_id or turn.text).strip(" .")
+    if not is_number(typed) or not 1 <= int(typed) <= len(ids):
         return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
     event = await turn.session.get(Event, ids[int(typed) - 1])
     assert event is not None

@@ -10,7 +10,7 @@ from bot.messages import OutgoingMessage
 from handlers import monthly, texts
 from handlers.core import Step, Turn
 from handlers.express import parse_express
-from handlers.menu import choices, menu, menu_items, pick, said
+from handlers.menu import choices, is_number, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
 from handlers.month_names import month_request
@@ -125,7 +125,8 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
         turn.state.clear()
         return [menu(member, text)]
-    if turn.state.flow == "mine" and turn.state.step == "pick" and not turn.text.strip(" .").isdigit():
+    picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
+    if picking and not is_number(turn.text.strip(" .")):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
     if turn.state.flow is None and said(turn, texts.WORDS_HELP):
         return await _help(turn)
