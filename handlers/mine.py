@@ -183,7 +183,7 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
 
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     """The unit's report state for the previous and the current month."""
-    member, unit = _unit(turn)
+    _, unit = _unit(turn)
     lines = []
     for period in await status_periods(turn.session, unit, turn.now):
         report = await turn.session.scalar(
@@ -196,4 +196,4 @@ async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
                 bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
             )
         )
-    return [menu(member, "\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]
+    return [OutgoingMessage("\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]

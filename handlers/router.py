@@ -52,7 +52,7 @@ async def _help(turn: Turn) -> list[OutgoingMessage]:
     assert turn.member is not None
     helps = {Role.PEMANGKU.value: texts.HELP_PEMANGKU, Role.CAMAT.value: texts.HELP_CAMAT}
     text = helps.get(turn.member.role, texts.HELP_STAFF)
-    return [menu(turn.member, text.format(village=turn.config.village_word))]
+    return [OutgoingMessage(text.format(village=turn.config.village_word))]
 
 
 ACTIONS: dict[str, dict[str, Step]] = {

@@ -14,6 +14,7 @@ from models.period import MonthStatus, PekonMonth
 from models.person import Member
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import OTHER_PEKON, World
+from tests.handlers.transcript import keyboard_ids
 
 NIK = "1804150101900001"
 
@@ -149,3 +150,19 @@ async def test_staff_ask_for_phones_and_only_an_own_contact_is_kept(world: World
     assert "terkirim ke 2 pemangku" in again  # budi's number is confirmed now
     other = await world.chat("ops-lain").say("minta nomor")
     assert "terkirim ke 1 pemangku" in other  # only the pemangku of their own pekon
+
+
+async def test_the_menu_comes_back_only_where_the_person_is_back_at_it(world: World) -> None:
+    await _november_reports(world)
+    ops = world.chat("ops")
+    for word in ("status", "rekap", "Siapa Lapor Apa", "bantuan"):
+        await ops.say(word)
+        assert not any(m.choices for m in ops.last), word
+    budi = world.chat("budi")
+    await budi.say("status")
+    assert not any(m.choices for m in budi.last)
+    await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan")  # a report done
+    assert [c.label for c in budi.last[-1].choices][:1] == [texts.MENU_PEMANGKU["lahir"]]
+    older_menu = keyboard_ids(budi.last)
+    await budi.say("status")
+    assert texts.QUESTIONS["name"] in await budi.tap(older_menu["lahir"])  # still works at the menu
