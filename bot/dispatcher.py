@@ -23,15 +23,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from bot.config import Settings
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import Choice, EditRef, IncomingMessage, OutgoingMessage
 from handlers import texts
 from handlers.core import HandlerConfig, State, Turn
+from handlers.questions import chosen
 from handlers.router import handle
 from models.base import utcnow
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
 from models.outbox import enqueue_replies
-from models.person import Identity, Member
+from models.person import Channel, Identity, Member
 from models.region import Unit
 
 logger = logging.getLogger(__name__)
@@ -103,21 +104,23 @@ class Dispatcher:
             conv, identity = await _lock_conversation(session, message, now)
             if not await _claim(session, message, now):
                 raise _Duplicate
-            state = State(conv.flow, conv.step, dict(conv.data or {}))
+            state = State(conv.flow, conv.step, dict(conv.data or {}), conv.question)
             turn = Turn(session, message, identity, state, now, self._config, conv.updated_at)
             replies = await handle(turn)
-            await _save_state(session, conv, state, turn.now)
             identity = turn.identity  # registration binds the sender during the turn
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
             member_id = identity.member_id if identity is not None else None
-            await enqueue_replies(
+            outgoing = [*_edits(message, conv.keyboard, replies), *replies]
+            rows = await enqueue_replies(
                 session,
                 channel=message.channel,
                 address=message.sender_id,
-                payloads=[out.to_payload() for out in replies],
+                payloads=[out.to_payload() for out in outgoing],
                 member_id=member_id,
             )
+            keyboard = _keyboard(outgoing, rows) if replies else conv.keyboard
+            await _save_state(session, conv, state, turn.now, keyboard)
         return replies
 
     async def _failed(self, message: IncomingMessage, exc: BaseException) -> list[OutgoingMessage]:
@@ -149,6 +152,26 @@ class Dispatcher:
     def _queued(self, replies: list[OutgoingMessage]) -> None:
         if replies and self._on_queued is not None:
             self._on_queued()
+
+
+def _edits(
+    message: IncomingMessage, keyboard: dict[str, Any] | None, replies: list[OutgoingMessage]
+) -> list[OutgoingMessage]:
+    """On Telegram, the previous keyboard loses its buttons as a new question is put, and shows
+    what was chosen on it (pressed or typed). Queued ahead of the replies, so it goes first."""
+    if keyboard is None or not replies or message.channel != Channel.TELEGRAM:
+        return []
+    offered = [Choice(id=choice_id, label=label) for choice_id, label in keyboard["choices"]]
+    picked = chosen(message, offered)
+    return [OutgoingMessage("", edit=EditRef(keyboard["row"], picked.label if picked else None))]
+
+
+def _keyboard(outgoing: list[OutgoingMessage], rows: list[int]) -> dict[str, Any] | None:
+    """The last keyboard of this turn's replies: its outbox row and its (marked) choices."""
+    for out, row in zip(reversed(outgoing), reversed(rows), strict=True):
+        if out.choices:
+            return {"row": row, "choices": [[c.id, c.label] for c in out.choices]}
+    return None
 
 
 def _turns_at_once(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
@@ -206,6 +229,8 @@ _SAVE = (
         step=bindparam("new_step"),
         data=bindparam("new_data", type_=_CONVERSATION.c.data.type),
         updated_at=bindparam("new_updated_at", type_=_CONVERSATION.c.updated_at.type),
+        question=bindparam("new_question"),
+        keyboard=bindparam("new_keyboard", type_=_CONVERSATION.c.keyboard.type),
         version=_CONVERSATION.c.version + 1,
     )
 )
@@ -259,7 +284,9 @@ async def _claim(session: AsyncSession, message: IncomingMessage, now: datetime)
     return result.first() is not None
 
 
-async def _save_state(session: AsyncSession, conv: Conversation, state: State, now: datetime) -> None:
+async def _save_state(
+    session: AsyncSession, conv: Conversation, state: State, now: datetime, keyboard: dict[str, Any] | None
+) -> None:
     """Write the new state if nobody else did since we read it (version check)."""
     params = {
         "conv_id": conv.id,
@@ -268,6 +295,8 @@ async def _save_state(session: AsyncSession, conv: Conversation, state: State, n
         "new_step": state.step,
         "new_data": state.data,
         "new_updated_at": now,
+        "new_question": state.question,
+        "new_keyboard": keyboard,
     }
     result = await session.execute(_SAVE, params)
     if not result.rowcount:  # type: ignore[attr-defined]

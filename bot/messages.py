@@ -9,7 +9,15 @@ from typing import Any
 from bot.channels import text as edge
 from models.person import Channel
 
-__all__ = ["Channel", "Choice", "DocumentRef", "IncomingMessage", "OutgoingMessage", "TemplateRef"]
+__all__ = [
+    "Channel",
+    "Choice",
+    "DocumentRef",
+    "EditRef",
+    "IncomingMessage",
+    "OutgoingMessage",
+    "TemplateRef",
+]
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,14 @@ class TemplateRef:
 
 
 @dataclass(frozen=True)
+class EditRef:
+    """An earlier outbox row whose buttons are taken away, showing what was chosen on it."""
+
+    row: int
+    chosen: str | None = None
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """One message to one person: text, optional choices, optional document, optional template."""
 
@@ -88,6 +104,8 @@ class OutgoingMessage:
     document: DocumentRef | None = None
     template: TemplateRef | None = None
     request_contact: bool = False
+    remove_keyboard: bool = False  # the contact button was used: take it away
+    edit: EditRef | None = None  # not a new message: an edit of an earlier one (Telegram only)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_payload(self) -> dict[str, Any]:
@@ -107,6 +125,10 @@ class OutgoingMessage:
             payload["template"] = {"name": self.template.name, "params": list(self.template.params)}
         if self.request_contact:
             payload["request_contact"] = True
+        if self.remove_keyboard:
+            payload["remove_keyboard"] = True
+        if self.edit:
+            payload["edit"] = {"row": self.edit.row, "chosen": self.edit.chosen}
         if self.extra:
             payload["extra"] = self.extra
         return payload
@@ -116,11 +138,14 @@ class OutgoingMessage:
         """The inverse of `to_payload`."""
         doc = payload.get("document")
         tpl = payload.get("template")
+        edit = payload.get("edit")
         return cls(
             text=payload["text"],
             choices=tuple(Choice(**c) for c in payload.get("choices", [])),
             document=DocumentRef(**doc) if doc else None,
             template=TemplateRef(tpl["name"], tuple(tpl["params"])) if tpl else None,
             request_contact=bool(payload.get("request_contact")),
+            remove_keyboard=bool(payload.get("remove_keyboard")),
+            edit=EditRef(**edit) if edit else None,
             extra=payload.get("extra", {}),
         )

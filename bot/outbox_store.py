@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Delivery
+from bot.channels.base import Delivery, EditTarget
 from bot.messages import OutgoingMessage
 from handlers import texts
 from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
@@ -133,6 +133,7 @@ async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: tim
     ).all()
     messages = {row.id: OutgoingMessage.from_payload(row.payload) for row in rows}
     documents = await _documents(session, messages.values())
+    targets = await _edit_targets(session, messages.values())
     people = await _identities(session, {(row.channel, row.address) for row in rows})
     claimed = []
     for row in sorted(rows, key=lambda r: r.id):
@@ -140,7 +141,8 @@ async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: tim
         person = people.get((row.channel, row.address))
         document = documents.get(message.document.document_id) if message.document else None
         window = _window_open(person, now)
-        delivery = Delivery(row.id, row.address, message, document, window)
+        target = targets.get(message.edit.row) if message.edit else None
+        delivery = Delivery(row.id, row.address, message, document, window, target)
         claimed.append(Claimed(delivery, row.attempts, person is not None and not person[0]))
     return claimed
 
@@ -163,6 +165,22 @@ async def _documents(session: AsyncSession, messages: Iterable[OutgoingMessage])
         select(StoredDocument.id, StoredDocument.content).where(StoredDocument.id.in_(wanted))
     )
     return {doc_id: content for doc_id, content in found.all()}
+
+
+async def _edit_targets(session: AsyncSession, messages: Iterable[OutgoingMessage]) -> dict[int, EditTarget]:
+    """The sent rows that edit rows refer to (a row never sent has nothing to edit)."""
+    wanted = {m.edit.row for m in messages if m.edit is not None}
+    if not wanted:
+        return {}
+    found = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.platform_message_id, OutboxMessage.payload).where(
+            OutboxMessage.id.in_(wanted), OutboxMessage.platform_message_id.is_not(None)
+        )
+    )
+    return {
+        row_id: EditTarget(str(platform_id), OutgoingMessage.from_payload(payload))
+        for row_id, platform_id, payload in found.all()
+    }
 
 
 Person = tuple[bool, datetime | None]  # (reachable, last_inbound_at)

@@ -31,6 +31,7 @@ class State:
     flow: str | None = None
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    question: int = 0  # the number the current question's choices carry (handlers/questions.py)
 
     def clear(self) -> None:
         """Back to the menu, draft forgotten."""

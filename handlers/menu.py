@@ -22,19 +22,34 @@ def menu_items(member: Member) -> dict[str, str]:
     return texts.MENU_STAFF
 
 
-def choices(items: Mapping[str, str]) -> tuple[Choice, ...]:
-    """Choices from an id -> label mapping, in order."""
-    return tuple(Choice(id=key, label=label) for key, label in items.items())
+def menu_details(member: Member) -> dict[str, str]:
+    """What each menu entry is for (shown under its title where the channel can)."""
+    if member.role == Role.PEMANGKU:
+        return texts.MENU_DETAILS_PEMANGKU
+    if member.role == Role.CAMAT:
+        return texts.MENU_DETAILS_CAMAT
+    return texts.MENU_DETAILS_STAFF
+
+
+def choices(items: Mapping[str, str], details: Mapping[str, str] | None = None) -> tuple[Choice, ...]:
+    """Choices from an id -> label mapping, in order (with id -> description, if given)."""
+    details = details or {}
+    return tuple(Choice(id=key, label=label, description=details.get(key)) for key, label in items.items())
 
 
 def menu(member: Member, text: str = texts.MENU_PROMPT) -> OutgoingMessage:
     """The member's menu with a lead text."""
-    return OutgoingMessage(text=text, choices=choices(menu_items(member)))
+    return OutgoingMessage(text=text, choices=choices(menu_items(member), menu_details(member)))
 
 
 def normalise(text: str) -> str:
     """Lower case, single spaces, without trailing punctuation."""
     return " ".join(text.lower().split()).strip(" .!?")
+
+
+def is_number(text: str) -> bool:
+    """Plain digits 0-9 only: `str.isdigit` also takes "²" and "①", which `int` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:

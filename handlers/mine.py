@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from bot.messages import OutgoingMessage
+from bot.messages import Choice, OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
@@ -28,6 +28,7 @@ from models.region import Unit
 
 FLOW = "mine"
 MAX_LISTED = 30
+MAX_CHOICES = 10  # a list up to here (a WhatsApp list holds 10 rows); longer ones are typed by number
 MIN_REASON = 3
 
 
@@ -58,16 +59,25 @@ def _names(event: Event) -> str:
 
 
 def _line(no: int, event: Event) -> str:
+    return texts.MINE_LINE.format(no=no, **_shown(event))
+
+
+def _shown(event: Event) -> dict[str, str]:
     mark = texts.MINE_CORRECTED if event.action == Action.CORRECT else ""
     mark += texts.MINE_SUSULAN if event.susulan else ""
-    return texts.MINE_LINE.format(
-        no=no,
-        receipt=event.receipt,
-        kind=texts.KIND_NAMES[event.kind],
-        names=_names(event),
-        tanggal=show_date(event.event_date),
-        mark=mark,
-    )
+    return {
+        "receipt": event.receipt,
+        "kind": texts.KIND_NAMES[event.kind],
+        "names": _names(event),
+        "tanggal": show_date(event.event_date),
+        "mark": mark,
+    }
+
+
+def _row(event: Event) -> list[str]:
+    """A choice of the list: a short title (a list row's title holds 24 characters), the rest after."""
+    shown = _shown(event)
+    return [texts.MINE_ROW_TITLE.format(**shown), texts.MINE_ROW_DETAIL.format(**shown)]
 
 
 async def start_mine(turn: Turn) -> list[OutgoingMessage]:
@@ -86,7 +96,8 @@ async def start_mine(turn: Turn) -> list[OutgoingMessage]:
     if not events:
         return [menu(member, texts.MINE_EMPTY)]
     lines = [texts.MINE_TITLE.format(unit=unit.nama), *(_line(n, e) for n, e in enumerate(events, 1))]
-    turn.state.go(FLOW, "pick", ids=[e.id for e in events], text="\n".join(lines))
+    rows = [_row(e) for e in events] if len(events) <= MAX_CHOICES else []
+    turn.state.go(FLOW, "pick", ids=[e.id for e in events], text="\n".join(lines), rows=rows)
     return prompt(turn)
 
 
@@ -94,7 +105,9 @@ def prompt(turn: Turn) -> list[OutgoingMessage]:
     """The current question of this flow again."""
     data = turn.state.data
     if turn.state.step == "pick":
-        return [OutgoingMessage(f"{data['text']}\n\n{texts.MINE_PICK}")]
+        rows = data.get("rows") or []
+        offered = tuple(Choice(str(n), title, detail) for n, (title, detail) in enumerate(rows, 1))
+        return [OutgoingMessage(f"{data['text']}\n\n{texts.MINE_PICK}", offered)]
     if turn.state.step == "action":
         return [OutgoingMessage(data["what"], choices(texts.MINE_ACTIONS))]
     return [OutgoingMessage(texts.CANCEL_REASON)]
@@ -121,7 +134,7 @@ async def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 
 async def _picked(turn: Turn, ids: Sequence[int]) -> list[OutgoingMessage]:
-    number = parse_number(turn.text)  # "2", "dua"; "²" is explained as a wrong answer
+    number = parse_number(turn.message.choice_id or turn.text)  # "2", "dua"; "²" is a wrong answer
     if number is None or not 1 <= number <= len(ids):
         return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
     event = await turn.session.get(Event, ids[number - 1])
@@ -173,7 +186,7 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
 
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     """The unit's report state for the previous and the current month."""
-    member, unit = _unit(turn)
+    _, unit = _unit(turn)
     lines = []
     for period in await status_periods(turn.session, unit, turn.now):
         report = await turn.session.scalar(
@@ -186,4 +199,4 @@ async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
                 bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
             )
         )
-    return [menu(member, "\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]
+    return [OutgoingMessage("\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]

@@ -3,6 +3,8 @@ a shared contact that is not the sender's own is refused and changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select, update
 
 from bot.messages import OutgoingMessage
@@ -50,4 +52,5 @@ async def confirm_phone(turn: Turn, member: Member) -> list[OutgoingMessage]:
         before={"phone": member.phone},
         after={"phone": phone},
     )
-    return [menu(member, texts.PHONE_SAVED.format(phone=phone))]
+    saved = menu(member, texts.PHONE_SAVED.format(phone=phone))
+    return [replace(saved, remove_keyboard=True)]  # the contact button has done its job

@@ -1,7 +1,8 @@
 """The report conversation: one question at a time, warnings, summary, change, save with a receipt.
 
 State: flow "report"; step "ask:<key>", "warn", "summary", "change" or "reason" (corrections);
-data {"kind", "v": answers, "hist": keys asked in order, "ok": accepted warnings, "fix": event id}.
+data {"kind", "v": answers, "hist": keys asked in order, "ok": accepted warnings, "fix": event id,
+"dup": the likely duplicate shown on the summary, "was": the value of a field being changed}.
 """
 
 from __future__ import annotations
@@ -9,19 +10,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
 from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Step, Turn
+from handlers.duplicates import likely_duplicate
 from handlers.fields import Field, fields_for, person_prefixes
 from handlers.menu import choices, menu, pick, said
-from handlers.parsing import Invalid, mask_free_text, mask_nik, nik_sex, nik_warnings, words
+from handlers.parsing import Invalid, mask_free_text, mask_nik, nik_sex, nik_warnings, parse_yes_no, words
 from handlers.report_save import save_report
 from handlers.show import ledger_message, show_date
 from models.base import wib_date
-from models.event import EventKind, EventPerson
-from models.ledger import LedgerError, normalise_name
+from models.event import EventKind
+from models.ledger import LedgerError
 from models.names import proper_name
 
 FLOW = "report"
@@ -111,12 +111,13 @@ async def answer(turn: Turn, key: str) -> list[OutgoingMessage]:
     except Invalid as exc:
         return [OutgoingMessage(exc.text), *prompt(turn)]
     _data(turn)["v"][key] = value
-    return await advance(turn, just=key)
+    _data(turn).pop("was", None)
+    return await advance(turn)
 
 
-async def advance(turn: Turn, just: str | None = None) -> list[OutgoingMessage]:
+async def advance(turn: Turn) -> list[OutgoingMessage]:
     """The next thing to say: a warning, the next unanswered question, or the summary."""
-    warning = await _pending_warning(turn, just)
+    warning = _pending_warning(turn)
     if warning is not None:
         _data(turn)["warn"] = warning
         turn.state.step = "warn"
@@ -126,13 +127,18 @@ async def advance(turn: Turn, just: str | None = None) -> list[OutgoingMessage]:
     if missing is not None:
         return ask(turn, missing.key)
     turn.state.step = "summary"
+    data["dup"] = None if data.get("fix") else await likely_duplicate(turn, data["kind"], data["v"])
     return [summary(turn)]
 
 
 async def back(turn: Turn) -> list[OutgoingMessage]:
-    """One step back: the previous question (its answer forgotten), or out of the report."""
+    """One step back: the previous question (its answer forgotten), or out of the report; from
+    a change (the list of fields, or the field being changed) back to the summary."""
     data, step = _data(turn), turn.state.step or ""
     hist: list[str] = data["hist"]
+    if step.startswith("ask:") and "was" in data:
+        data["v"].update(data.pop("was"))
+        step = "change"
     if step in ("change", "reason"):
         turn.state.step = "summary"
         return [summary(turn)]
@@ -162,11 +168,16 @@ async def confirm_warning(turn: Turn) -> list[OutgoingMessage]:
 
 
 async def at_summary(turn: Turn) -> list[OutgoingMessage]:
-    """Simpan, Ubah or Batal on the summary."""
-    chosen = pick(turn, choices(texts.SUMMARY_CHOICES))
+    """Simpan (or "ya"), Ubah or Batal on the summary; a likely duplicate needs "Tetap simpan"."""
+    duplicate = _data(turn).get("dup")
+    chosen = pick(turn, choices(texts.DUPLICATE_CHOICES if duplicate else texts.SUMMARY_CHOICES))
     if chosen is None and words(turn.text) in texts.WORDS_CHANGE:
         chosen = "ubah"
-    if chosen == "simpan":
+    if chosen is None and _says_yes(turn):
+        if duplicate:
+            return [OutgoingMessage(texts.DUPLICATE_NEEDS_CONFIRMATION), summary(turn)]
+        chosen = "simpan"
+    if chosen in ("simpan", "tetap simpan"):
         if _data(turn).get("fix"):
             turn.state.step = "reason"
             return prompt(turn)
@@ -181,6 +192,17 @@ async def at_summary(turn: Turn) -> list[OutgoingMessage]:
     return [OutgoingMessage(texts.ERRORS["choice"]), summary(turn)]
 
 
+def _says_yes(turn: Turn) -> bool:
+    if turn.message.choice_id is not None:
+        return False
+    if words(turn.text) == "simpan":
+        return True
+    try:
+        return parse_yes_no(turn.text)
+    except Invalid:
+        return False
+
+
 def _change_items(turn: Turn) -> dict[str, str]:
     data = _data(turn)
     return {f.key: _label(f.key) for f in fields_for(data["kind"], data["v"])}
@@ -191,7 +213,8 @@ def change_field(turn: Turn) -> list[OutgoingMessage]:
     key = pick(turn, choices(_change_items(turn)))
     if key is None:
         return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
-    _data(turn)["v"].pop(key, None)
+    was = _data(turn)["v"].pop(key, None)
+    _data(turn)["was"] = {key: was} if was is not None else {}
     return ask(turn, key)
 
 
@@ -238,22 +261,20 @@ def summary(turn: Turn) -> OutgoingMessage:
             lines.append(f"{_label(f.key)}: {show_value(f.key, data['v'].get(f.key))}")
         elif base == "name":  # a family member on one line: a cheap phone's screen is short
             lines.append(_member_line(member, data["v"]))
+    duplicate = data.get("dup")
+    if duplicate:
+        kind_name = texts.KIND_NAMES[kind]
+        lines.append(texts.DUPLICATE_FLAG.format(kind=kind_name, **duplicate))
+        return OutgoingMessage("\n".join(lines), choices(texts.DUPLICATE_CHOICES))
     lines.append(texts.SUMMARY_FOOTER)
     return OutgoingMessage("\n".join(lines), choices(texts.SUMMARY_CHOICES))
 
 
-async def _pending_warning(turn: Turn, just: str | None) -> dict[str, str] | None:
+def _pending_warning(turn: Turn) -> dict[str, str] | None:
     """The first warning about the draft that the person has not accepted yet."""
     data = _data(turn)
     accepted = set(data["ok"])
-    for warning in _draft_warnings(data["kind"], data["v"], turn):
-        if warning["id"] not in accepted:
-            return warning
-    if just is not None and just.rsplit(".", 1)[-1] == "name" and not data.get("fix"):
-        duplicate = await _duplicate(turn, data["kind"], data["v"][just], just)
-        if duplicate is not None and duplicate["id"] not in accepted:
-            return duplicate
-    return None
+    return next((w for w in _draft_warnings(data["kind"], data["v"], turn) if w["id"] not in accepted), None)
 
 
 def _draft_warnings(kind: str, values: dict[str, Any], turn: Turn) -> list[dict[str, str]]:
@@ -279,21 +300,3 @@ def _draft_warnings(kind: str, values: dict[str, Any], turn: Turn) -> list[dict[
         text = texts.WARNINGS[code].format(date=show_date(day))
         found.append({"id": f"{code}:{day}", "key": "event_date", "text": text})
     return found
-
-
-async def _duplicate(turn: Turn, kind: str, name: str, key: str) -> dict[str, str] | None:
-    """A warning when a person of this name already stands in the unit's ledger for this kind."""
-    member = turn.member
-    if member is None or member.unit_id is None:
-        return None
-    standing = await turn.session.scalar(
-        select(func.coalesce(func.sum(EventPerson.sign), 0)).where(
-            EventPerson.unit_id == member.unit_id,
-            EventPerson.kind == kind,
-            EventPerson.name_norm == normalise_name(name),
-        )
-    )
-    if not standing:
-        return None
-    text = texts.WARNINGS["duplicate"].format(name=name, kind=texts.KIND_NAMES[kind])
-    return {"id": f"duplicate:{normalise_name(name)}", "key": key, "text": text}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
@@ -16,6 +17,7 @@ from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
 from handlers.month_names import month_request
 from handlers.phone import confirm_phone, request_phones
+from handlers.questions import stamp, unstamp
 from handlers.registration import register, registration_code, unregistered
 from handlers.report_flow import prompt as report_prompt
 from handlers.report_flow import start as start_report
@@ -52,7 +54,7 @@ async def _help(turn: Turn) -> list[OutgoingMessage]:
     assert turn.member is not None
     helps = {Role.PEMANGKU.value: texts.HELP_PEMANGKU, Role.CAMAT.value: texts.HELP_CAMAT}
     text = helps.get(turn.member.role, texts.HELP_STAFF)
-    return [menu(turn.member, text.format(village=turn.config.village_word))]
+    return [OutgoingMessage(text.format(village=turn.config.village_word))]
 
 
 ACTIONS: dict[str, dict[str, Step]] = {
@@ -85,7 +87,18 @@ MONTH_ACTIONS: dict[str, dict[str, MonthStep]] = {
 
 
 async def handle(turn: Turn) -> list[OutgoingMessage]:
-    """Answer one incoming message."""
+    """Answer one incoming message; every turn puts a new question, whose choices carry its number."""
+    asked = turn.state.question
+    if turn.message.choice_id is not None:
+        pressed_for, bare = unstamp(turn.message.choice_id)
+        turn.message = replace(turn.message, choice_id=bare)
+        asked = pressed_for if pressed_for is not None else -1
+    replies = await _handle(turn, asked)
+    turn.state.question += 1
+    return stamp(turn.state.question, replies)
+
+
+async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
     code = registration_code(turn.text) if turn.message.text else None
     if code is not None and (turn.member is None or code):
         return await register(turn, code)
@@ -95,6 +108,8 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
     if _draft_expired(turn):
         turn.state.clear()
         return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
+    if asked != turn.state.question and not _menu_press(turn, member):
+        return [OutgoingMessage(texts.STALE_CHOICE), *_repeat(turn, member)]
     if turn.message.contact_phone is not None:
         return await confirm_phone(turn, member)
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
@@ -112,7 +127,8 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
         turn.state.clear()
         return [menu(member, text)]
-    if turn.state.flow == "mine" and turn.state.step == "pick" and not _numberish(turn.text):
+    picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
+    if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
     if turn.state.flow is None and said(turn, texts.WORDS_HELP):
         return await _help(turn)
@@ -162,6 +178,12 @@ def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
 def _numberish(text: str) -> bool:
     """A number, or something meant as one ("²"): an answer to the list, right or explained."""
     return parse_number(text) is not None or text.strip(" .").isdigit()
+
+
+def _menu_press(turn: Turn, member: Member) -> bool:
+    """A press on an older menu while at the menu: menu items only start something, so it is
+    taken as if typed (the menu is not sent after every reply)."""
+    return turn.state.flow is None and turn.message.choice_id in menu_items(member)
 
 
 def _draft_expired(turn: Turn) -> bool:

@@ -76,7 +76,7 @@ async def staff_status(turn: Turn, asked: str | None = None) -> list[OutgoingMes
             done=len(statuses) - len(missing), total=len(statuses), missing=", ".join(missing) or "-"
         )
     )
-    return [menu(member, "\n".join(lines))]
+    return [OutgoingMessage("\n".join(lines))]  # the menu only where the person is back at it
 
 
 async def staff_recap(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
@@ -89,7 +89,7 @@ async def staff_recap(turn: Turn, asked: str | None = None) -> list[OutgoingMess
         return [menu(member, period)]
     table = await compute_b3(turn.session, pekon.kode, period)
     text = render_b3_text(table, pekon_nama=pekon.nama, village_word=turn.config.village_word)
-    return [OutgoingMessage(text), menu(member)]
+    return [OutgoingMessage(text)]
 
 
 async def staff_list(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
@@ -114,7 +114,7 @@ async def staff_list(turn: Turn, asked: str | None = None) -> list[OutgoingMessa
     if not lines:
         return [menu(member, texts.STAFF_LIST_EMPTY.format(bulan=bulan))]
     title = texts.STAFF_LIST_TITLE.format(bulan=bulan, village=turn.config.village_word, pekon=pekon.nama)
-    return [OutgoingMessage("\n".join([title, *lines])), menu(member)]
+    return [OutgoingMessage("\n".join([title, *lines]))]
 
 
 async def named_lines(session: AsyncSession, pekon_kode: str, period: date) -> list[str]:

@@ -213,7 +213,7 @@ async def camat_status(turn: Turn, asked: str | None = None) -> list[OutgoingMes
     statuses = await pekon_statuses(turn.session, kecamatan.kode, period)
     lines = [texts.CAMAT_TITLE.format(bulan=show_month(period), kecamatan=kecamatan.nama)]
     lines += [_camat_line(n, s) for n, s in enumerate(statuses, 1)]
-    return [menu(member, "\n".join(lines))]
+    return [OutgoingMessage("\n".join(lines))]  # the menu only where the person is back at it
 
 
 async def _camat_period(turn: Turn, kodes: list[str], asked: str | None) -> date | str:

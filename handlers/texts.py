@@ -48,7 +48,7 @@ MENU_PEMANGKU = {
     "meninggal": "Lapor Meninggal",
     "datang": "Lapor Datang",
     "pindah": "Lapor Pindah",
-    "kirim": "Kirim Laporan Bulan Ini",
+    "kirim": "Kirim Laporan",
     "nihil": "Nihil",
     "laporan": "Laporan Saya",
     "bantuan": "Bantuan",
@@ -62,6 +62,26 @@ MENU_STAFF = {
     "bantuan": "Bantuan",
 }
 MENU_CAMAT = {"status": "Status Kecamatan", "bantuan": "Bantuan"}
+# Menu labels fit a WhatsApp list row's 24-character title with their number; the detail goes below.
+MENU_DETAILS_PEMANGKU = {
+    "lahir": "Bayi yang lahir di unit Anda",
+    "meninggal": "Warga yang meninggal dunia",
+    "datang": "Warga yang pindah masuk",
+    "pindah": "Warga yang pindah keluar",
+    "kirim": "Kirim laporan bulan ini ke petugas pekon",
+    "nihil": "Bulan ini tidak ada perubahan",
+    "laporan": "Lihat, koreksi atau batalkan laporan",
+    "bantuan": "Cara memakai layanan ini",
+}
+MENU_DETAILS_STAFF = {
+    "status": "Unit yang sudah dan belum lapor",
+    "rekap": "Rekap B.3 bulan ini",
+    "daftar": "Semua laporan per unit",
+    "undang": "Kode daftar untuk pemangku baru",
+    "tutup": "Tutup bulan dan kirim rekap",
+    "bantuan": "Cara memakai layanan ini",
+}
+MENU_DETAILS_CAMAT = {"status": "Kelengkapan laporan tiap pekon", "bantuan": "Cara memakai layanan ini"}
 WORDS_CANCEL = ("batal", "cancel", "/batal", "/cancel")
 WORDS_BACK = ("kembali", "balik", "back", "/kembali")
 WORDS_MENU = ("menu", "/menu")
@@ -78,7 +98,7 @@ HELP_PEMANGKU = (
     "Cara melapor:\n"
     "• Pilih menu Lapor Lahir / Meninggal / Datang / Pindah, lalu jawab pertanyaannya satu per satu.\n"
     "• Ketik KEMBALI untuk mengulang pertanyaan sebelumnya, BATAL untuk membatalkan.\n"
-    "• Awal bulan: pilih Kirim Laporan Bulan Ini, atau Nihil bila tidak ada perubahan.\n\n"
+    "• Awal bulan: pilih Kirim Laporan, atau Nihil bila tidak ada perubahan.\n\n"
     "Lapor cepat dalam satu baris, contoh:\n"
     "LAHIR Putri Ayu P 12-11-2026 di Liwa ibu Sari ayah Joko\n"
     "MENINGGAL Sukardi L 10/11/2026 di rumah KK\n"
@@ -187,7 +207,6 @@ WARNINGS = {
     "nik_birth_date": "Perhatian: tanggal lahir dalam NIK {nik} berbeda dengan {date}. Tetap pakai?",
     "old_birth": "Tanggal lahir {date} lebih dari setahun yang lalu. Apakah sudah benar?",
     "old_event": "Tanggal {date} lebih dari setahun yang lalu. Apakah sudah benar?",
-    "duplicate": "{name} sepertinya sudah pernah dilaporkan ({kind}). Tetap laporkan lagi?",
 }
 WARNING_CHOICES = {"ya": "Ya, sudah benar", "tidak": "Tidak, ketik ulang"}
 SEX_NAMES = {"L": "laki-laki", "P": "perempuan"}
@@ -209,7 +228,7 @@ LEDGER_ERRORS = {
     "two_heads": "Satu keluarga hanya punya satu kepala keluarga.",
     "month_closed": "Bulan {bulan} sudah ditutup oleh petugas {village}.",
     "month_closed_auto": "Bulan {bulan} sudah ditutup otomatis sesuai jadwal.",
-    "nihil_with_events": "Bulan ini sudah ada laporan, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini.",
+    "nihil_with_events": "Bulan ini sudah ada laporan, jadi tidak bisa NIHIL. Pilih Kirim Laporan.",
     "already_cancelled": "Laporan itu sudah dibatalkan sebelumnya.",
     "wrong_unit": "Laporan itu tidak ditemukan.",
     "no_reason": "Mohon tulis alasannya.",
@@ -242,7 +261,7 @@ NIHIL_CONFIRM = (
     "Benar?"
 )
 NIHIL_HAS_EVENTS = (
-    "Bulan {bulan} sudah ada {count} laporan di {unit}, jadi tidak bisa NIHIL. Pilih Kirim Laporan Bulan Ini."
+    "Bulan {bulan} sudah ada {count} laporan di {unit}, jadi tidak bisa NIHIL. Pilih Kirim Laporan."
 )
 CONFIRM_CHOICES = {"ya": "Ya, kirim", "tidak": "Tidak"}
 SUBMITTED = "Terima kasih! Laporan bulan {bulan} untuk {unit} sudah terkirim."
@@ -259,6 +278,8 @@ NOT_SENT_AGAIN = "Baik, tidak dikirim ulang. Laporan bulan {bulan} tetap tercata
 # my reports, corrections and cancellations (handlers/mine.py)
 MINE_TITLE = "Laporan {unit}, bulan yang masih terbuka:"
 MINE_LINE = "{no}. {receipt} · {kind} · {names} · {tanggal}{mark}"
+MINE_ROW_TITLE = "{receipt} {kind}"
+MINE_ROW_DETAIL = "{names} · {tanggal}{mark}"
 MINE_CORRECTED = " (dikoreksi)"
 MINE_SUSULAN = " (susulan)"
 MINE_EMPTY = "Belum ada laporan di bulan yang masih terbuka."
@@ -588,3 +609,15 @@ STATUS_NOT_STARTED = "Laporan pemangku {unit} belum dimulai."
 # One word for a unit without a report, in chat and in the books alike: while the month is open it
 # may still come ("belum lapor"); once the month is closed it did not ("tidak lapor").
 MISSING_WORD = {False: "belum lapor", True: "tidak lapor"}
+
+# Buttons answer only the question they were sent with (handlers/questions.py, issue 11 item 1)
+STALE_CHOICE = "Tombol itu dari pertanyaan sebelumnya, jadi tidak saya pakai. Ini pertanyaan sekarang:"
+CHOSEN_MARK = "{text}\n\n➜ {label} ✓"
+DUPLICATE_FLAG = (
+    "⚠️ Kemungkinan sudah pernah dilaporkan: {name} ({kind}, tanda terima {receipt}). "
+    "Kalau memang orang yang berbeda, pilih Tetap simpan."
+)
+DUPLICATE_CHOICES = {"tetap simpan": "Tetap simpan", "ubah": "Ubah", "batal": "Batal"}
+DUPLICATE_NEEDS_CONFIRMATION = (
+    "Laporan ini mirip laporan yang sudah ada. Untuk tetap menyimpan, pilih Tetap simpan."
+)

@@ -25,3 +25,9 @@ class Conversation(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=0)  # optimistic lock against concurrent turns
+    # The number of the question now waiting for its answer, bumped on every turn: each offered
+    # choice carries it, so a press on the keyboard of an earlier question is recognised.
+    question: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The last keyboard sent ({"row": outbox id, "choices": [[id, label], ...]}), whose buttons
+    # the next turn takes away (Telegram edits the message to show what was chosen).
+    keyboard: Mapped[dict[str, Any] | None]

@@ -76,7 +76,8 @@ def enqueue(
     return row
 
 
-_QUEUE = insert(cast(Table, OutboxMessage.__table__))
+_TABLE = cast(Table, OutboxMessage.__table__)
+_QUEUE_RETURNING = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 
 
 async def enqueue_replies(
@@ -86,12 +87,14 @@ async def enqueue_replies(
     address: str,
     payloads: list[dict[str, Any]],
     member_id: int | None = None,
-) -> None:
-    """Queue the replies of one turn with one Core INSERT: the hot path of every incoming message,
-    where the ORM's unit of work would cost more than the statement itself."""
-    if payloads:
-        row = {"channel": channel, "address": address, "member_id": member_id}
-        await session.execute(_QUEUE, [{**row, "payload": p} for p in payloads])
+) -> list[int]:
+    """Queue the replies of one turn with one Core INSERT (the hot path of every incoming message,
+    where the ORM's unit of work would cost more than the statement itself); their row ids."""
+    if not payloads:
+        return []
+    row = {"channel": channel, "address": address, "member_id": member_id}
+    result = await session.execute(_QUEUE_RETURNING, [{**row, "payload": p} for p in payloads])
+    return list(result.scalars())
 
 
 async def enqueue_for_member(

@@ -9,6 +9,14 @@ from bot.messages import IncomingMessage, OutgoingMessage
 
 
 @dataclass(frozen=True)
+class EditTarget:
+    """The sent message an edit row changes: its platform id and what it showed."""
+
+    platform_message_id: str
+    message: OutgoingMessage
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One outbox row handed to a sender."""
 
@@ -17,6 +25,7 @@ class Delivery:
     message: OutgoingMessage
     document_bytes: bytes | None = None  # loaded by the worker when message.document is set
     window_open: bool = True  # WhatsApp: within 24 hours of the person's last message
+    edit_target: EditTarget | None = None  # loaded when message.edit is set and its row was sent
 
 
 class RetryLater(Exception):

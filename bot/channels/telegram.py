@@ -1,11 +1,14 @@
 """Telegram sender: renders an OutgoingMessage with the Bot API and maps its errors.
 
-Choices become an inline keyboard whose callback_data is the Choice.id; a contact request
-becomes a one-time reply keyboard with a contact button; a document goes with sendDocument.
+Choices become an inline keyboard whose callback_data is the Choice.id (marked with its
+question, handlers/questions.py); a contact request becomes a one-time reply keyboard with a
+contact button, taken away again once used; a document goes with sendDocument. An edit row
+takes the buttons off an earlier message and shows what was chosen on it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 
@@ -16,12 +19,15 @@ from telegram import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachable
+from bot.channels.base import Delivery, EditTarget, PermanentFailure, RetryLater, Unreachable
 from bot.messages import Choice, OutgoingMessage
 from handlers import texts
+
+logger = logging.getLogger(__name__)
 
 # PTB's documented opt-in: time periods (RetryAfter.retry_after) as timedelta, without warnings.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -29,7 +35,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 class TelegramSender:
@@ -43,6 +49,9 @@ class TelegramSender:
     async def send(self, delivery: Delivery) -> str:
         """Send one delivery; returns the id of the last Telegram message it produced."""
         try:
+            edit = delivery.message.edit
+            if edit is not None:
+                return await self._edit(int(delivery.address), edit.chosen, delivery.edit_target)
             sent = await self._send(delivery)
         except RetryAfter as exc:
             raise RetryLater("telegram 429", _retry_after_seconds(exc), whole_channel=True) from exc
@@ -60,6 +69,11 @@ class TelegramSender:
         message = delivery.message
         chat_id = int(delivery.address)
         markup = render_markup(message)
+        if message.remove_keyboard:  # one message cannot take a reply keyboard away and add buttons
+            if markup is None:
+                return await self._send_text(chat_id, message.text, ReplyKeyboardRemove())
+            await self._send_text(chat_id, message.text, ReplyKeyboardRemove())
+            return await self._send_text(chat_id, texts.MENU_PROMPT, markup)
         if message.document is None:
             return await self._send_text(chat_id, message.text, markup)
         if delivery.document_bytes is None:
@@ -75,6 +89,22 @@ class TelegramSender:
             caption=caption[:CAPTION_LIMIT] or None,
             reply_markup=markup,
         )
+
+    async def _edit(self, chat_id: int, chosen: str | None, target: EditTarget | None) -> str:
+        """Take the buttons off a sent message, showing what was chosen when it was a text."""
+        if target is None:  # the keyboard never went out: nothing to take away
+            return ""
+        message_id = int(target.platform_message_id)
+        shown = split_text(target.message.text)[-1]  # the keyboard rides on the last part
+        text = texts.CHOSEN_MARK.format(text=shown, label=chosen) if chosen else ""
+        try:
+            if text and target.message.document is None and len(text) <= TEXT_LIMIT:
+                await self._bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+            else:
+                await self._bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+        except BadRequest as exc:  # not modified, deleted, or too old to edit: nothing left to do
+            logger.info("telegram edit skipped: %s", exc.message)
+        return target.platform_message_id
 
     async def _send_text(self, chat_id: int, text: str, markup: Markup) -> Message:
         """Long texts go in several messages; the keyboard rides on the last one."""

@@ -215,16 +215,12 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def _settle_button(query: CallbackQuery, fresh: bool) -> None:
-    """Stop the button's spinner and take the keyboard away so it cannot be pressed again."""
+    """Stop the button's spinner. The keyboard itself is taken away by an edit the dispatcher
+    queued in the outbox (paced, and kept across restarts)."""
     try:
         await query.answer(None if fresh else texts.TELEGRAM_BUTTON_STALE)
     except TelegramError as exc:  # too old to answer, or answered already: nothing to do
         logger.info("callback answer failed: %s", exc.message)
-    if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except TelegramError as exc:  # removed already ("message is not modified")
-            logger.info("keyboard removal failed: %s", exc.message)
 
 
 def _webhook_secret(settings: Settings) -> str:

@@ -70,6 +70,7 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     too_many: int = 0
     send_times: list[float] = field(default_factory=list)
+    edits: list[tuple[int, int, str]] = field(default_factory=list)  # (chat, message, new text)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -193,6 +194,15 @@ class FakeTelegram:
         sent.reply_markup = markup
         return self._message_json(sent)
 
+    async def _api_editMessageText(self, p: dict[str, Any]) -> dict[str, Any] | JSONResponse:
+        sent = self.message(int(p["chat_id"]), int(p["message_id"]))
+        markup = p.get("reply_markup") or None  # Telegram drops an inline keyboard not sent again
+        if sent.text == p["text"] and sent.reply_markup == markup:
+            return _error(400, "Bad Request: message is not modified")
+        sent.text, sent.reply_markup = p["text"], markup
+        self.edits.append((sent.chat_id, sent.message_id, p["text"]))
+        return self._message_json(sent)
+
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool | JSONResponse:
         if any(a["callback_query_id"] == p["callback_query_id"] for a in self.answers):
             return _error(400, "Bad Request: query is too old and response timeout expired")
@@ -283,7 +293,7 @@ class FakeTelegram:
                 body["caption"] = sent.text
         elif sent.text is not None:
             body["text"] = sent.text
-        if sent.reply_markup:
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # as Telegram: inline only
             body["reply_markup"] = sent.reply_markup
         return body
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from models.conversation import Conversation
-from models.event import Event, EventPerson
+from models.event import Event
 from tests.handlers.conftest import World
 
 E = texts.ERRORS
@@ -143,16 +143,6 @@ async def test_restart_in_the_middle_loses_nothing(world: World) -> None:
     assert event.persons[0].birth_place == "Liwa" and event.event_date == date(2026, 11, 19)
 
 
-async def test_duplicate_name_warns_before_a_second_report(world: World, session: AsyncSession) -> None:
-    chat = world.chat("budi")
-    await chat.script("1", "Putri", "P", "kemarin", "Liwa", "Sari", "-", "-", "WNI", "simpan")
-    await chat.say("1")
-    assert "sepertinya sudah pernah dilaporkan" in await chat.say("putri")
-    assert texts.QUESTIONS["name"] in await chat.say("tidak")
-    assert texts.QUESTIONS["sex"] in await chat.say("Putri Lain")
-    assert await session.scalar(select(func.count(EventPerson.id))) == 1
-
-
 async def test_choices_by_button_id_work_too(world: World) -> None:
     chat = world.chat("budi")
     await chat.tap("lahir")
@@ -163,3 +153,22 @@ async def test_choices_by_button_id_work_too(world: World) -> None:
     assert "Laporan kelahiran tersimpan" in await chat.tap("simpan")
     [event] = await _events(world)
     assert event.persons[0].citizenship == "WNA"
+
+
+async def test_ya_on_the_summary_means_simpan(world: World) -> None:
+    chat = world.chat("budi")
+    assert texts.SUMMARY_FOOTER in await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    assert "Laporan kelahiran tersimpan" in await chat.say("ya")
+    assert len(await _events(world)) == 1
+
+
+async def test_ubah_then_kembali_goes_back_to_the_summary(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    assert texts.CHANGE_PROMPT in await chat.say("ubah")
+    assert texts.QUESTIONS["sex"] in await chat.say("Jenis kelamin")
+    answer = await chat.say("kembali")  # changed my mind: the summary, the answer kept
+    assert texts.SUMMARY_FOOTER in answer and "Jenis kelamin: L (laki-laki)" in answer
+    await chat.say("ubah")
+    assert texts.SUMMARY_FOOTER in await chat.say("kembali")
+    assert "tersimpan" in await chat.say("simpan")

@@ -27,7 +27,7 @@ async def test_kirim_shows_counts_and_submits_after_confirmation(world: World) -
     await chat.script(*BIRTH)
     await chat.script("MENINGGAL Sukardi L 10/11/2026 di rumah KK", "simpan")
     world.clock.advance(days=12)  # 2 December: November is the reporting month
-    answer = await chat.say("Kirim Laporan Bulan Ini")
+    answer = await chat.say("Kirim Laporan")
     assert "Laporan bulan November 2026 untuk Pemangku 1" in answer
     assert "Lahir 1 · Meninggal 1 · Datang 0 · Pindah 0" in answer
     assert texts.ERRORS["yes_no"] in await chat.say("hmm")

@@ -73,7 +73,7 @@ async def test_a_stale_button_is_explained(world: World) -> None:
     chat = world.chat("budi")
     await chat.say("1")
     answer = await chat.tap("WNA")  # a button of a question that is not the current one
-    assert texts.ERRORS["name_length"] in answer or texts.ERRORS["name_chars"] in answer
+    assert answer.startswith(texts.STALE_CHOICE)
     assert texts.QUESTIONS["name"] in answer
 
 
@@ -141,3 +141,15 @@ async def test_a_greeting_in_the_middle_keeps_the_draft_and_menu_drops_it(world:
 async def test_thanks_at_the_menu_gets_a_kind_answer(world: World) -> None:
     answer = await world.chat("budi").say("Terima kasih")
     assert answer.startswith(texts.THANKS_REPLY) and texts.MENU_PEMANGKU["lahir"] in answer
+
+
+async def test_superscript_and_circled_digits_are_a_wrong_answer_not_a_failure(world: World) -> None:
+    chat = world.chat("budi")
+    for typed in ("²", "①"):
+        assert texts.INTERNAL_ERROR not in await chat.say(typed)  # at the menu
+    await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan", "Laporan Saya")
+    answer = await chat.say("①")  # the list waits for a number
+    assert texts.INTERNAL_ERROR not in answer
+    await chat.script("Laporan Saya")
+    assert texts.ERRORS["choice"] in await chat.say("1") or "Mau diapakan?" in chat.last[-1].text
+    assert texts.ERRORS["choice"] in await chat.say("²")

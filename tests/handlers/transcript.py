@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.messages import IncomingMessage, OutgoingMessage
+from handlers.questions import unstamp
 from models.person import Channel
 
 _ids = itertools.count(1)
@@ -49,6 +50,20 @@ def render(message: OutgoingMessage) -> str:
     return "\n".join(lines)
 
 
+def offered_id(last: list[OutgoingMessage], choice_id: str) -> str:
+    """The id as the last keyboard carries it ("q7:simpan" for "simpan"): what a press sends."""
+    for message in reversed(last):
+        for choice in message.choices:
+            if choice.id == choice_id or unstamp(choice.id)[1] == choice_id:
+                return choice.id
+    return choice_id
+
+
+def keyboard_ids(last: list[OutgoingMessage]) -> dict[str, str]:
+    """Bare id -> marked id of the choices in the last replies (to press them later: stale)."""
+    return {unstamp(c.id)[1]: c.id for message in last for c in message.choices}
+
+
 @dataclass
 class Chat:
     """One person talking to the dispatcher."""
@@ -79,8 +94,8 @@ class Chat:
         return await self.send(self._incoming(text=text))
 
     async def tap(self, choice_id: str) -> str:
-        """Press a button; the replies as one text."""
-        return await self.send(self._incoming(choice_id=choice_id))
+        """Press a button of the last replies (by its bare id, or its full marked id); the replies."""
+        return await self.send(self._incoming(choice_id=offered_id(self.last, choice_id)))
 
     async def sends(self, **fields: object) -> str:
         """Send something else (unsupported=..., contact_phone=...); the replies as one text."""

@@ -121,3 +121,12 @@ async def register(
     before = len(fake.chats.get(user_id, []))
     fake.say(user_id, f"/start {code}")
     return (await fake.wait_for(user_id, before + 1))[-1]
+
+
+@pytest.fixture
+async def world(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[Any]:
+    """tests/handlers' world (same people), everyone on Telegram: for transcripts run over Telegram."""
+    from tests.bot.telegram.transcripts import transcript_world  # it imports this module
+
+    async for world in transcript_world(session, sessionmaker):
+        yield world

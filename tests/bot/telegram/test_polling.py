@@ -25,7 +25,7 @@ async def test_registration_by_deep_link(
     tg.say(PEMANGKU, f"/start {code}")
     [welcome] = await tg.wait_for(PEMANGKU, 1)
     assert welcome.text is not None and welcome.text.startswith("Selamat datang, Budi!")
-    assert ("Lapor Lahir", "lahir") in welcome.buttons
+    assert ("Lapor Lahir", "q1:lahir") in welcome.buttons  # marked with the question it answers
     async with sessionmaker() as session:
         identity = await session.scalar(select(Identity).where(Identity.address == str(PEMANGKU)))
     assert identity is not None and identity.channel == "telegram"

@@ -256,3 +256,39 @@ async def test_the_first_reply_to_a_new_registration_is_not_held(world: WhatsApp
     await webhook.process(stored.id)
     await world.settle()
     assert "Selamat datang, Sutrisno" in "\n".join(phone.read())
+
+
+def _rows(message: dict[str, object]) -> list[dict[str, str]]:
+    interactive = message["interactive"]
+    assert isinstance(interactive, dict) and interactive["type"] == "list"
+    return [row for section in interactive["action"]["sections"] for row in section["rows"]]
+
+
+@pytest.mark.parametrize("role", [Role.PEMANGKU, Role.STAFF, Role.CAMAT])
+def test_every_menu_row_title_fits_with_its_detail_below(role: Role) -> None:
+    from bot.channels.whatsapp_render import ELLIPSIS, ROW_TITLE_MAX, free_form_contents
+    from handlers.menu import menu
+    from models.person import Member
+
+    [content] = free_form_contents(menu(Member(name="X", role=role)))
+    if content["interactive"]["type"] == "button":  # two entries: reply buttons, titles whole
+        assert all(ELLIPSIS not in b["reply"]["title"] for b in content["interactive"]["action"]["buttons"])
+        return
+    for row in _rows(content):
+        assert len(row["title"]) <= ROW_TITLE_MAX and ELLIPSIS not in row["title"], row
+        assert row.get("description") and ELLIPSIS not in row["description"], row
+
+
+async def test_laporan_saya_with_five_entries_is_a_list_to_tap(world: WhatsAppWorld) -> None:
+    phone = await registered(world)
+    names = ("Ayu", "Bayu", "Citra", "Dewi", "Eko")
+    for day, name in enumerate(names, 10):
+        await phone.say(f"LAHIR {name} L {day}-11-2026 di rumah ibu Ani")
+        await phone.tap("simpan")
+    await phone.tap("laporan")
+    rows = _rows(world.graph.sent_to(WA_ID)[-1])
+    assert [row["title"].split(". ", 1)[0] for row in rows] == ["1", "2", "3", "4", "5"]
+    assert all(len(row["title"]) <= 24 and "kelahiran" in row["title"] for row in rows)
+    assert rows[0]["description"].startswith("Eko · 14 November 2026")
+    answer = await phone.tap(rows[1]["id"])
+    assert "Dewi" in answer and "Mau diapakan?" in answer

@@ -22,9 +22,11 @@ from tests.handlers import (
     test_birth,
     test_corrections,
     test_death_and_moves,
+    test_duplicates,
     test_monthly,
     test_registration,
     test_staff,
+    test_stale_choices,
     test_words,
 )
 from tests.handlers.conftest import OTHER_PEKON, World
@@ -33,10 +35,12 @@ from tests.handlers.transcript import Clock
 MODULES: list[ModuleType] = [
     test_birth,
     test_death_and_moves,
+    test_duplicates,
     test_monthly,
     test_registration,
     test_corrections,
     test_staff,
+    test_stale_choices,
     test_words,
 ]
 

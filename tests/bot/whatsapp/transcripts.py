@@ -18,7 +18,7 @@ from bot.messages import IncomingMessage, OutgoingMessage
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Channel
 from tests.bot.whatsapp.harness import FIXTURES, WhatsAppWorld, readable
-from tests.handlers.transcript import Clock, render
+from tests.handlers.transcript import Clock, offered_id, render
 
 DELIVERED = {OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ}
 _ids = itertools.count(1)
@@ -71,8 +71,8 @@ class WhatsAppChat:
         return await self.send(self._incoming(text=text))
 
     async def tap(self, choice_id: str) -> str:
-        """Press a button (a reply button: WhatsApp sends its id)."""
-        return await self.send(self._incoming(choice_id=choice_id))
+        """Press a button of the last replies (a reply button: WhatsApp sends its id)."""
+        return await self.send(self._incoming(choice_id=offered_id(self.last, choice_id)))
 
     async def sends(self, **fields: Any) -> str:
         """Send something else (unsupported=..., contact_phone=...)."""
