@@ -157,14 +157,14 @@ async def test_choices_by_button_id_work_too(world: World) -> None:
 
 async def test_ya_on_the_summary_means_simpan(world: World) -> None:
     chat = world.chat("budi")
-    assert texts.SUMMARY_FOOTER in await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    assert texts.SUMMARY_FOOTER in await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
     assert "Laporan kelahiran tersimpan" in await chat.say("ya")
     assert len(await _events(world)) == 1
 
 
 async def test_ubah_then_kembali_goes_back_to_the_summary(world: World) -> None:
     chat = world.chat("budi")
-    await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
     assert texts.CHANGE_PROMPT in await chat.say("ubah")
     assert texts.QUESTIONS["sex"] in await chat.say("Jenis kelamin")
     answer = await chat.say("kembali")  # changed my mind: the summary, the answer kept

@@ -13,7 +13,7 @@ from models.event import Event
 from tests.handlers.conftest import World
 
 EXPRESS = {
-    "lahir": "LAHIR Putri P 12-11-2026 di Liwa ibu Sari",
+    "lahir": "LAHIR Putri P 12-11-2026 di Liwa ibu Sari ayah Joko",
     "meninggal": "MENINGGAL Sukardi L 10-11-2026 di rumah KK",
     "datang": "DATANG Andi L 12-11-2026 dari Liwa",
     "pindah": "PINDAH Rina P 5 nov 2026 ke Jakarta",
@@ -63,7 +63,7 @@ async def test_the_same_nik_under_another_name_and_date_is_flagged(world: World)
 async def test_another_date_another_unit_or_a_cancelled_report_is_not_flagged(world: World) -> None:
     budi = world.chat("budi")
     await budi.script(EXPRESS["lahir"], "simpan")
-    assert texts.SUMMARY_FOOTER in await budi.say("LAHIR Putri P 13-11-2026 di Liwa ibu Sari")
+    assert texts.SUMMARY_FOOTER in await budi.say("LAHIR Putri P 13-11-2026 di Liwa ibu Sari ayah Joko")
     await budi.say("batal")
     assert texts.SUMMARY_FOOTER in await world.chat("sari").say(EXPRESS["lahir"])
     await budi.script("Laporan Saya", "1", "Batalkan laporan", "salah orang")

@@ -161,7 +161,7 @@ async def test_the_menu_comes_back_only_where_the_person_is_back_at_it(world: Wo
     budi = world.chat("budi")
     await budi.say("status")
     assert not any(m.choices for m in budi.last)
-    await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan")  # a report done
+    await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko", "simpan")  # a report done
     assert [c.label for c in budi.last[-1].choices][:1] == [texts.MENU_PEMANGKU["lahir"]]
     older_menu = keyboard_ids(budi.last)
     await budi.say("status")

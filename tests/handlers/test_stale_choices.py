@@ -103,7 +103,7 @@ async def test_simpan_of_a_guided_birth(world: World) -> None:
 
 async def test_kirim_and_nihil(world: World) -> None:
     budi, sari = Pressing(world.chat("budi")), Pressing(world.chat("sari"))
-    await budi.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    await budi.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
     await budi.tap("simpan")
     world.clock.advance(days=12)  # 2 December: November is the month to send
     await budi.say("kirim")
@@ -173,10 +173,10 @@ async def test_seen_an_old_ya_of_pindah_sekeluarga_does_not_record_nihil(world: 
 
 async def test_seen_an_older_summary_does_not_save_the_new_draft(world: World) -> None:
     budi = world.chat("budi")
-    await budi.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani")
+    await budi.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
     older = keyboard_ids(budi.last)
     await budi.say("batal")
-    await budi.say("LAHIR Sinta P 11-11-2026 di rumah ibu Ani")
+    await budi.say("LAHIR Sinta P 11-11-2026 di rumah ibu Ani ayah Joko")
     assert refused(await budi.tap(older["simpan"]))
     assert await ledger(world) == (0, 0, 0, [], [])
     assert "tersimpan" in await budi.tap("simpan")

@@ -147,7 +147,7 @@ async def test_superscript_and_circled_digits_are_a_wrong_answer_not_a_failure(w
     chat = world.chat("budi")
     for typed in ("²", "①"):
         assert texts.INTERNAL_ERROR not in await chat.say(typed)  # at the menu
-    await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani", "simpan", "Laporan Saya")
+    await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko", "simpan", "Laporan Saya")
     answer = await chat.say("①")  # the list waits for a number
     assert texts.INTERNAL_ERROR not in answer
     await chat.script("Laporan Saya")
