@@ -22,7 +22,7 @@ from tests.bot.whatsapp.harness import WhatsAppWorld, whatsapp_world
 from tests.factories import add_member, seed_pekon
 
 WA_ID = "6281234567890"
-UNREGISTERED = texts.UNREGISTERED.format(village="pekon")
+UNREGISTERED = texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["whatsapp"])
 Mutation = Callable[[dict[str, Any]], object]
 
 
