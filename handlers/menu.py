@@ -47,11 +47,6 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split()).strip(" .!?")
 
 
-def is_number(text: str) -> bool:
-    """Plain digits 0-9 only: `str.isdigit` also takes "²" and "①", which `int` refuses."""
-    return text.isascii() and text.isdigit()
-
-
 def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
     """The id of the offered choice the sender tapped, or typed by number, label or id."""
     ids = {c.id for c in offered}
