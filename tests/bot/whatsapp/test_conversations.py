@@ -283,7 +283,7 @@ async def test_laporan_saya_with_five_entries_is_a_list_to_tap(world: WhatsAppWo
     phone = await registered(world)
     names = ("Ayu", "Bayu", "Citra", "Dewi", "Eko")
     for day, name in enumerate(names, 10):
-        await phone.say(f"LAHIR {name} L {day}-11-2026 di rumah ibu Ani")
+        await phone.say(f"LAHIR {name} L {day}-11-2026 di rumah ibu Ani ayah Joko")
         await phone.tap("simpan")
     await phone.tap("laporan")
     rows = _rows(world.graph.sent_to(WA_ID)[-1])
