@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, func, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery, EditTarget
 from bot.messages import OutgoingMessage
 from handlers import texts
-from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
+from models.outbox import IN_REPLY, OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
 from models.person import Identity, Member, Role
 
 logger = logging.getLogger(__name__)
@@ -44,59 +44,65 @@ class Claimed:
     delivery: Delivery
     attempts: int
     identity_unreachable: bool
+    reply: bool = False  # an answer to the person's own message (sent without per-chat pacing)
 
 
 def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-async def due_rows(session: AsyncSession, channels: list[str], now: datetime, limit: int) -> list[DueRow]:
-    """Due pending rows in id order, minus those queued behind an earlier row of the same chat that
-    is not due yet (being retried or leased): a chat's messages go out in the order they were queued."""
-    rows = (
-        await session.execute(
-            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.channel.in_(channels),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    ).all()
-    if not rows:
-        return []
-    waiting = await _first_waiting(session, {(r.channel, r.address) for r in rows}, now)
-    return [
-        DueRow(r.id, r.channel, r.address)
-        for r in rows
-        if r.id < waiting.get((r.channel, r.address), r.id + 1)
-    ]
+async def due_rows(
+    session: AsyncSession, channels: list[str], now: datetime, limit: int, per_chat: int
+) -> list[DueRow]:
+    """Due rows at the head of each chat, at most `per_chat` of one chat, taken round-robin across
+    chats (every chat's first row before any chat's second), oldest chat first.
 
-
-async def _first_waiting(
-    session: AsyncSession, chats: set[tuple[str, str]], now: datetime
-) -> dict[tuple[str, str], int]:
-    """Per chat, the smallest id of a pending row that is not due yet."""
-    result = await session.execute(
-        select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id))
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at > now,
-            OutboxMessage.address.in_({address for _, address in chats}),
+    A chat's messages go out in queue order, so a row queued behind a row of its chat that is
+    not due (being retried, or leased by a send in flight) is not due either; such a chat is
+    skipped inside the query, so however many rows it holds, it never hides another chat's."""
+    pending = (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.channel,
+            OutboxMessage.address,
+            OutboxMessage.next_attempt_at.label("at"),
+            _over(func.row_number(), OutboxMessage.id).label("place"),
+            _over(func.min(case((OutboxMessage.next_attempt_at > now, OutboxMessage.id)))).label("stop"),
         )
-        .group_by(OutboxMessage.channel, OutboxMessage.address)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
+        .subquery()
     )
-    return {(channel, address): first for channel, address, first in result.all()}
+    rows = await session.execute(
+        select(pending.c.id, pending.c.channel, pending.c.address)
+        .where(
+            pending.c.at <= now,
+            or_(pending.c.stop.is_(None), pending.c.id < pending.c.stop),
+            pending.c.place <= per_chat,
+        )
+        .order_by(pending.c.place, pending.c.id)
+        .limit(limit)
+    )
+    return [DueRow(r.id, r.channel, r.address) for r in rows.all()]
+
+
+def _over(function: Any, order: Any = None) -> Any:
+    """`function` over the rows of the same chat."""
+    return function.over(partition_by=(OutboxMessage.channel, OutboxMessage.address), order_by=order)
 
 
 async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime | None:
-    """When the next pending row becomes due."""
-    earliest: datetime | None = await session.scalar(
-        select(func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels)
+    """When the next chat can send: the earliest due time of a chat's first pending row (a row
+    queued behind another row of its chat waits for that one, whatever its own due time)."""
+    heads = (
+        select(
+            OutboxMessage.next_attempt_at.label("at"),
+            _over(func.row_number(), OutboxMessage.id).label("place"),
         )
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
+        .subquery()
+    )
+    earliest: datetime | None = await session.scalar(
+        select(func.min(heads.c.at)).where(heads.c.place == 1)
     )
     return earliest
 
@@ -131,20 +137,44 @@ async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: tim
             ).where(OutboxMessage.id.in_(taken))
         )
     ).all()
-    messages = {row.id: OutgoingMessage.from_payload(row.payload) for row in rows}
+    messages, broken = _messages(rows)
+    if broken:  # a payload that cannot be read can never be sent: dead now, not retried
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(broken))
+            .values(status=OutboxStatus.DEAD, last_error="refused: unreadable payload")
+            .execution_options(synchronize_session=False)
+        )
     documents = await _documents(session, messages.values())
     targets = await _edit_targets(session, messages.values())
     people = await _identities(session, {(row.channel, row.address) for row in rows})
     claimed = []
     for row in sorted(rows, key=lambda r: r.id):
-        message = messages[row.id]
+        message = messages.get(row.id)
+        if message is None:
+            continue
         person = people.get((row.channel, row.address))
         document = documents.get(message.document.document_id) if message.document else None
         window = _window_open(person, now)
         target = targets.get(message.edit.row) if message.edit else None
         delivery = Delivery(row.id, row.address, message, document, window, target)
-        claimed.append(Claimed(delivery, row.attempts, person is not None and not person[0]))
+        unreachable = person is not None and not person[0]
+        reply = bool(row.payload.get(IN_REPLY))
+        claimed.append(Claimed(delivery, row.attempts, unreachable, reply))
     return claimed
+
+
+def _messages(rows: Iterable[Any]) -> tuple[dict[int, OutgoingMessage], list[int]]:
+    """The claimed rows' messages by id, and the ids of rows whose payload is not a message."""
+    messages: dict[int, OutgoingMessage] = {}
+    broken: list[int] = []
+    for row in rows:
+        try:
+            messages[row.id] = OutgoingMessage.from_payload(row.payload)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            logger.error("outbox %s: the payload is not a message; dead", row.id)
+            broken.append(row.id)
+    return messages, broken
 
 
 async def release(session: AsyncSession, ids: list[int], now: datetime) -> None:
