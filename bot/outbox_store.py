@@ -101,9 +101,7 @@ async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime |
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
         .subquery()
     )
-    earliest: datetime | None = await session.scalar(
-        select(func.min(heads.c.at)).where(heads.c.place == 1)
-    )
+    earliest: datetime | None = await session.scalar(select(func.min(heads.c.at)).where(heads.c.place == 1))
     return earliest
 
 

@@ -36,6 +36,7 @@ class FailingForOne(FakeGraphApi):
         super().__init__(templates=dict(TEMPLATES))
         self.tries = 0
         self.received: dict[str, list[float]] = defaultdict(list)
+        self.arrived = asyncio.Event()
 
     def app(self) -> Starlette:
         plain = self._messages
@@ -50,6 +51,7 @@ class FailingForOne(FakeGraphApi):
             answer = await plain(request)
             if answer.status_code == 200 and "to" in body:
                 self.received[body["to"]].append(time.monotonic())
+                self.arrived.set()
             return answer
 
         self._messages = messages  # type: ignore[method-assign]
@@ -72,7 +74,8 @@ async def _talk(phone: WhatsAppPhone, graph: FailingForOne, lines: int) -> list[
         await phone.world.post(phone.body("text", type="text", text={"body": f"halo {n}"}))
         async with asyncio.timeout(10):
             while len(graph.received[phone.wa_id]) == before:
-                await asyncio.sleep(0.01)
+                graph.arrived.clear()
+                await graph.arrived.wait()
         delays.append(graph.received[phone.wa_id][before] - posted)
         await asyncio.sleep(0.2)
     return delays
