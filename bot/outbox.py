@@ -138,16 +138,14 @@ class OutboxWorker:
             return 0
         budget = self._budget()
         limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
-        async with self._transaction() as session:
+        async with self._transaction() as session:  # one commit: it is on every reply's way
             due = await store.due_rows(session, list(self._lanes), self._clock(), limit, PER_CHAT_BATCH)
-        planned = self._plan(due, free, budget)
-        if not planned:
-            return 0
-        ids = [row_id for chat in planned.values() for row_id in chat]
-        async with self._transaction() as session:
-            claimed = {
-                c.delivery.outbox_id: c for c in await store.claim(session, ids, self._clock(), self._lease)
-            }
+            planned = self._plan(due, free, budget)
+            if not planned:
+                return 0
+            ids = [row_id for chat in planned.values() for row_id in chat]
+            taken = await store.claim(session, ids, self._clock(), self._lease)
+        claimed = {c.delivery.outbox_id: c for c in taken}
         started = 0
         for key, chat_ids in planned.items():
             # Only an unbroken head of the chat's rows goes out (another worker took the rest).

@@ -107,34 +107,27 @@ async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime |
 
 async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: timedelta) -> list[Claimed]:
     """Take due rows for one send attempt each; rows another worker holds or finished are left out."""
-    taken = set(
-        (
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(ids),
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
-                .returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False)
-            )
-        ).scalars()
-    )
-    if not taken:
-        return []
     rows = (
         await session.execute(
-            select(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+            .returning(
                 OutboxMessage.id,
                 OutboxMessage.channel,
                 OutboxMessage.address,
                 OutboxMessage.payload,
                 OutboxMessage.attempts,
-            ).where(OutboxMessage.id.in_(taken))
+            )
+            .execution_options(synchronize_session=False)
         )
     ).all()
+    if not rows:
+        return []
     messages, broken = _messages(rows)
     if broken:  # a payload that cannot be read can never be sent: dead now, not retried
         await session.execute(

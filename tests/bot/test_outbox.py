@@ -20,10 +20,10 @@ from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachabl
 from bot.cli import _register_all, app
 from bot.config import Settings, get_settings
 from bot.db import make_engine, make_sessionmaker
-from bot.messages import DocumentRef, OutgoingMessage
+from bot.messages import Choice, DocumentRef, OutgoingMessage
 from bot.outbox import PER_CHAT_BATCH, OutboxWorker, backoff
 from models.base import utcnow
-from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue, enqueue_replies
+from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, coalesce, enqueue, enqueue_replies
 from models.person import Channel, Identity, Role
 from models.region import Unit
 from tests.factories import TRIMULYO, add_member, seed_pekon
@@ -442,3 +442,16 @@ async def test_a_message_that_can_never_be_encoded_is_dead_at_once(
         assert stored[row_id].status == OutboxStatus.DEAD and stored[row_id].attempts == 1
     assert stored[good].status == OutboxStatus.SENT
     assert sender.texts() == ["berikutnya"]
+
+
+def test_one_turns_replies_are_joined_where_they_fit() -> None:
+    question = OutgoingMessage("Jenis kelamin?", (Choice("L", "L"), Choice("P", "P"))).to_payload()
+    told, menu = OutgoingMessage("Belum mengerti.").to_payload(), OutgoingMessage("Menu").to_payload()
+    document = OutgoingMessage("Rekap", document=DocumentRef(1, "rekap.pdf")).to_payload()
+    assert coalesce([told, question]) == [{**question, "text": "Belum mengerti.\n\nJenis kelamin?"}]
+    assert coalesce([told, menu, question])[0]["text"] == "Belum mengerti.\n\nMenu\n\nJenis kelamin?"
+    assert coalesce([question, told]) == [question, told]  # buttons stay on the last message
+    assert coalesce([told, document]) == [told, document]
+    long = OutgoingMessage("x" * 1020).to_payload()
+    assert coalesce([long, question]) == [long, question]  # a WhatsApp button body holds 1,024
+    assert len(coalesce([long, menu])) == 1
