@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -22,6 +21,7 @@ from bot.config import Settings, get_settings
 from bot.db import make_engine, make_sessionmaker
 from bot.messages import Choice, DocumentRef, OutgoingMessage
 from bot.outbox import PER_CHAT_BATCH, OutboxWorker, backoff
+from bot.outbox_pace import ChatBuckets
 from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, coalesce, enqueue, enqueue_replies
 from models.person import Channel, Identity, Role
@@ -288,17 +288,14 @@ async def test_a_crash_mid_send_loses_nothing(sessionmaker: async_sessionmaker[A
     assert {r.status for r in (await rows(sessionmaker)).values()} == {OutboxStatus.SENT}
 
 
-async def test_bulk_sends_to_one_chat_burst_then_keep_the_sustained_rate(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    await queue(sessionmaker, *[("1", f"m{n}") for n in range(5)], ("2", "x"))
-    sender = FakeSender()
-    await worker_for(sessionmaker, sender, telegram_chat_burst=2, telegram_chat_rate_per_second=5).flush()
-    times = sender.times["1"]
-    assert sender.texts("1") == [f"m{n}" for n in range(5)]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert gaps[0] < 0.1  # the burst: two at once
-    assert all(gap >= 0.19 for gap in gaps[1:])  # then one per 1/5 s
+def test_bulk_sends_to_one_chat_burst_then_keep_the_sustained_rate() -> None:
+    chats = ChatBuckets(burst=2, rate=5.0)  # seconds on an injected clock
+    assert [chats.take("1", 0.0) for _ in range(4)] == [0.0, 0.0, 0.2, pytest.approx(0.4)]
+    assert chats.take("2", 0.0) == 0.0  # another chat has its own allowance
+    assert chats.take("1", 0.4) == pytest.approx(0.2)  # the promised sends are still owed
+    assert [chats.take("1", 10.0) for _ in range(3)] == [0.0, 0.0, pytest.approx(0.2)]  # refilled, burst only
+    assert chats.take("1", 10.0, wait=False) == 0.0  # a reply never waits
+    assert ChatBuckets(burst=1, rate=0.0).take("1", 0.0) == 0.0  # rate 0: no per-chat limit
 
 
 async def test_replies_to_a_person_go_out_at_once_whatever_the_chat_pace(
