@@ -51,7 +51,7 @@ from bot.db import make_engine, make_sessionmaker
 from bot.messages import OutgoingMessage
 from models.base import add_months, month_of, utcnow, wib_date
 from models.event import EventPerson
-from models.outbox import enqueue
+from models.outbox import OutboxMessage, enqueue
 from models.period import Baseline
 from models.person import Channel, Identity, Member, Role
 from models.region import Kecamatan, Pekon, Unit
@@ -170,6 +170,7 @@ async def soak(url: str, minutes: float, log: Path) -> dict[str, Any]:
         "start": first_start,
         "restart": restart,
         "window": window,
+        "killed_after": killed_at - started,
         "peak_rss_mb": bot.peak_rss_kb / 1024,
         "exit_code": exit_code,
         "wall": time.monotonic() - started,
@@ -186,8 +187,17 @@ async def _ledger(sessionmaker: async_sessionmaker[AsyncSession], tally: Tally) 
                 .group_by(EventPerson.name)
             )
         ).all()
+        queued = (
+            await session.execute(
+                select(OutboxMessage.created_at, OutboxMessage.sent_at).where(
+                    OutboxMessage.address.in_(TELEGRAM_PEOPLE + WHATSAPP_PEOPLE),
+                    OutboxMessage.sent_at.is_not(None),
+                )
+            )
+        ).all()
     counts: dict[str, int] = {row[0]: row[1] for row in rows}
     return {
+        "outbox": [(sent - created).total_seconds() for created, sent in queued],
         "in_ledger": len(counts),
         "doubled": sorted(n for n, c in counts.items() if c > 1),
         "saved_missing": sorted(set(tally.saved) - set(counts)),
@@ -212,8 +222,12 @@ def _report(f: dict[str, Any], log: Path) -> None:
     print(f"messages in            {sum(tally.sent.values())} ({sent})")
     print(f"replies out            {f['telegram_out']} Telegram + {f['whatsapp_out']} WhatsApp")
     print(f"replies lost           {len(tally.lost)} (healthy messages without their answer within 30 s)")
+    print(f"SIGKILL                {f['killed_after']:.0f} s in")
     for lost in tally.lost[:10]:
         print(f"                       {lost}")
+    print(f"other answer than the expected one: {len(tally.unexpected)}")
+    for other in tally.unexpected[:5]:
+        print(f"                       {other}")
     ledger = f["in_ledger"]
     print(
         f"reports                {len(tally.reported)} sent, {len(tally.saved)} receipts, {ledger} in ledger"
@@ -223,11 +237,12 @@ def _report(f: dict[str, Any], log: Path) -> None:
     for channel in ("telegram", "whatsapp"):
         calm = [s for c, at, s in tally.latencies if c == channel and not low <= at <= high]
         print(f"healthy {channel:<15}{_quantiles(calm)}")
+    print(f"  of which the outbox  {_quantiles(f['outbox'], 'queued to sent')}")
     around = [s for _, at, s in tally.latencies if low <= at <= high]
     if around:
         slowest = max(around)
         print(
-            f"around the restart     {len(around)} replies, max {slowest:.1f} s (sent from 1 s before the kill)"
+            f"around the restart     {len(around)} replies, max {slowest:.1f} s (sent 1 s before the kill on)"
         )
     print(f"failing chat           {f['failing_tries']} send attempts (500, then 20 s timeouts)")
     print(f"webhook answers        {dict(sorted(tally.answers.items()))}")
@@ -235,14 +250,12 @@ def _report(f: dict[str, Any], log: Path) -> None:
     print(f"bot log                {_log_summary(log)}; exit code {f['exit_code']}; {log}")
 
 
-def _quantiles(seconds: list[float]) -> str:
+def _quantiles(seconds: list[float], what: str = "reply latency") -> str:
     if len(seconds) < 2:
         return f"{len(seconds)} replies"
     cuts = statistics.quantiles(seconds, n=100)
-    ms = [cuts[49] * 1000, cuts[98] * 1000, max(seconds) * 1000]
-    return (
-        f"reply latency p50 {ms[0]:.0f} ms, p99 {ms[1]:.0f} ms, max {ms[2]:.0f} ms ({len(seconds)} replies)"
-    )
+    p50, p99, most = cuts[49] * 1000, cuts[98] * 1000, max(seconds) * 1000
+    return f"{what} p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {most:.0f} ms ({len(seconds)})"
 
 
 def main() -> None:

@@ -65,10 +65,12 @@ class SoakGraph(FakeGraphApi):
 class Tally:
     """What the soak counts."""
 
+    began: float = field(default_factory=time.monotonic)
     sent: Counter[str] = field(default_factory=Counter)  # messages in, by kind
     answers: Counter[str] = field(default_factory=Counter)  # webhook HTTP answers / errors
     latencies: list[tuple[str, float, float]] = field(default_factory=list)  # (channel, sent at, seconds)
     lost: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
     saved: list[str] = field(default_factory=list)  # names whose receipt arrived
     reported: list[str] = field(default_factory=list)  # names whose Simpan was sent
 
@@ -152,7 +154,9 @@ async def say(platforms: Platforms, chat: str, text: str) -> None:
 
 
 async def step(platforms: Platforms, chat: str, text: str, expect: Callable[[str], bool]) -> bool:
-    """Send one line and wait for the answer it expects; its latency is noted, a miss is lost."""
+    """Send one line and wait for the answer it expects; its latency is noted. No answer at all
+    within WAIT is a lost reply; only other answers (the conversation went elsewhere) are noted
+    apart."""
     before = len(platforms.arrivals(chat))
     started = time.monotonic()
     platforms.tally.sent["healthy"] += 1
@@ -164,7 +168,10 @@ async def step(platforms: Platforms, chat: str, text: str, expect: Callable[[str
                 return True
         await platforms.event()
     got = [answer[:50] for _, answer in platforms.arrivals(chat)[before:]]
-    platforms.tally.lost.append(f"{chat}: {text[:40]!r}, got {got}")
+    when = started - platforms.tally.began
+    (platforms.tally.unexpected if got else platforms.tally.lost).append(
+        f"{chat} at {when:.0f} s: {text[:40]!r}, got {got}"
+    )
     return False
 
 
