@@ -47,7 +47,7 @@ from bench.soak_world import (
     telegram_attacker,
     whatsapp_attacker,
 )
-from bot.db import make_engine, make_sessionmaker
+from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.messages import OutgoingMessage
 from models.base import add_months, month_of, utcnow, wib_date
 from models.event import EventPerson
@@ -115,6 +115,7 @@ def _env(url: str, telegram: TimedTelegram, graph_url: str, port: int) -> dict[s
 
 async def soak(url: str, minutes: float, log: Path) -> dict[str, Any]:
     """Run the soak; the figures."""
+    url = normalise_url(url)
     await reset(url)
     engine = make_engine(url)
     sessionmaker = make_sessionmaker(engine)
