@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 
 from bench.roundtrip import TimedTelegram
 from bot.channels.whatsapp_payload import sign
-from tests.bot.whatsapp.harness import readable
+from tests.bot.whatsapp.harness import TEMPLATES, readable
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphApi, error
 
 APP_SECRET = "soak-app-secret"
@@ -36,7 +36,7 @@ class SoakGraph(FakeGraphApi):
     """The fake Graph API noting arrival times; for FAILING: HTTP 500 twice, then hanging."""
 
     def __init__(self) -> None:
-        super().__init__(templates={"pengingat_laporan": 3, "pemberitahuan_rekap": 2})
+        super().__init__(templates=dict(TEMPLATES))
         self.arrived: dict[str, list[tuple[float, str]]] = defaultdict(list)
         self.failing_tries = 0
         self.kept = asyncio.Event()

@@ -19,6 +19,7 @@ from bot.channels.whatsapp_webhook import build_whatsapp
 from bot.dispatcher import Dispatcher
 from bot.messages import OutgoingMessage
 from bot.outbox import OutboxWorker
+from models.base import utcnow
 from models.outbox import enqueue
 from tests.bot.whatsapp.harness import TEMPLATES, WhatsAppPhone, WhatsAppWorld, settings_for
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, error, serve
@@ -102,7 +103,7 @@ async def test_one_failing_chat_with_1000_messages_delays_no_other_reply(
         await channel.start()
         running = asyncio.create_task(worker.run())
         async with serve(Starlette(routes=channel.routes)) as url, httpx.AsyncClient() as http:
-            world = WhatsAppWorld(url, http, graph, channel.webhook, worker, sessionmaker, settings)
+            world = WhatsAppWorld(url, http, graph, channel.webhook, worker, sessionmaker, settings, utcnow)
             try:
                 failing = world.phone(FAILING, "Gagal")
                 noise = asyncio.create_task(_talk_on(failing, 10))
