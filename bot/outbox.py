@@ -72,6 +72,7 @@ class OutboxWorker:
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
         self._stopping = False
+        self._crowded = False  # the last look was filled by rows of chats that took no more
         self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
         self._marker: asyncio.Task[None] | None = None
         bind = sessionmaker.kw.get("bind")
@@ -114,7 +115,8 @@ class OutboxWorker:
                 started = await self.start_due()
                 if self._stopping:
                     break
-                await self._idle(started)
+                if not (started and self._crowded):
+                    await self._idle(started)
         except asyncio.CancelledError:
             for task in list(self._busy.values()):
                 task.cancel()
@@ -139,8 +141,11 @@ class OutboxWorker:
         budget = self._budget()
         limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
         async with self._transaction() as session:  # one commit: it is on every reply's way
-            due = await store.due_rows(session, list(self._lanes), self._clock(), limit, PER_CHAT_BATCH)
+            due = await store.due_rows(session, list(self._lanes), self._clock(), limit)
             planned = self._plan(due, free, budget)
+            # The look was filled by chats taking no more rows now (a bulk to one chat): other
+            # chats' rows may be just behind; they are leased now, so look again at once.
+            self._crowded = len(due) == limit and any(left > 0 for left in budget.values())
             if not planned:
                 return 0
             ids = [row_id for chat in planned.values() for row_id in chat]
@@ -196,7 +201,7 @@ class OutboxWorker:
         timeout = self._poll
         if not started and not self._busy:
             async with self._transaction() as session:
-                due = await store.earliest_due(session, list(self._lanes))
+                due = await store.next_due(session, list(self._lanes), self._clock())
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery, EditTarget
@@ -51,57 +51,46 @@ def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-async def due_rows(
-    session: AsyncSession, channels: list[str], now: datetime, limit: int, per_chat: int
-) -> list[DueRow]:
-    """Due rows at the head of each chat, at most `per_chat` of one chat, taken round-robin across
-    chats (every chat's first row before any chat's second), oldest chat first.
+async def due_rows(session: AsyncSession, channels: list[str], now: datetime, limit: int) -> list[DueRow]:
+    """Due rows in id order, minus the rows queued behind a row of their chat that is not due
+    (being retried, or leased by a send in flight): a chat's messages go out in queue order.
 
-    A chat's messages go out in queue order, so a row queued behind a row of its chat that is
-    not due (being retried, or leased by a send in flight) is not due either; such a chat is
-    skipped inside the query, so however many rows it holds, it never hides another chat's."""
-    pending = (
-        select(
-            OutboxMessage.id,
-            OutboxMessage.channel,
-            OutboxMessage.address,
-            OutboxMessage.next_attempt_at.label("at"),
-            _over(func.row_number(), OutboxMessage.id).label("place"),
-            _over(func.min(case((OutboxMessage.next_attempt_at > now, OutboxMessage.id)))).label("stop"),
-        )
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
+    Such chats are left out inside the query (a join with the few rows that wait), so the limit
+    counts only rows that can go now: however many rows one waiting chat holds, it hides no other
+    chat's. The worker takes at most a few rows of a chat per look, and a chat it took rows of
+    waits for their lease, so a bulk to one chat holds others back by one look at most."""
+    waiting = (
+        select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id).label("stop"))
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > now)
+        .group_by(OutboxMessage.channel, OutboxMessage.address)
         .subquery()
     )
+    behind = (waiting.c.channel == OutboxMessage.channel) & (waiting.c.address == OutboxMessage.address)
     rows = await session.execute(
-        select(pending.c.id, pending.c.channel, pending.c.address)
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
+        .outerjoin(waiting, behind)
         .where(
-            pending.c.at <= now,
-            or_(pending.c.stop.is_(None), pending.c.id < pending.c.stop),
-            pending.c.place <= per_chat,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(channels),
+            or_(waiting.c.stop.is_(None), OutboxMessage.id < waiting.c.stop),
         )
-        .order_by(pending.c.place, pending.c.id)
+        .order_by(OutboxMessage.id)
         .limit(limit)
     )
     return [DueRow(r.id, r.channel, r.address) for r in rows.all()]
 
 
-def _over(function: Any, order: Any = None) -> Any:
-    """`function` over the rows of the same chat."""
-    return function.over(partition_by=(OutboxMessage.channel, OutboxMessage.address), order_by=order)
-
-
-async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime | None:
-    """When the next chat can send: the earliest due time of a chat's first pending row (a row
-    queued behind another row of its chat waits for that one, whatever its own due time)."""
-    heads = (
-        select(
-            OutboxMessage.next_attempt_at.label("at"),
-            _over(func.row_number(), OutboxMessage.id).label("place"),
+async def next_due(session: AsyncSession, channels: list[str], now: datetime) -> datetime | None:
+    """When the next pending row falls due (a retry, or a lease running out). Rows queued behind
+    it in its chat, due as they may be, wait for it: they never make the worker spin."""
+    earliest: datetime | None = await session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.channel.in_(channels),
         )
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
-        .subquery()
     )
-    earliest: datetime | None = await session.scalar(select(func.min(heads.c.at)).where(heads.c.place == 1))
     return earliest
 
 

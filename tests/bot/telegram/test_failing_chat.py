@@ -17,7 +17,7 @@ from tests.bot.telegram.conftest import start_bot
 from tests.fakes.telegram_api import FakeTelegram
 
 FAILING = 6001
-HEALTHY = [6100 + n for n in range(4)]
+HEALTHY = [6100 + n for n in range(3)]
 BOUND = 2.0
 
 
