@@ -141,7 +141,7 @@ class OutboxWorker:
         budget = self._budget()
         limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
         async with self._transaction() as session:  # one commit: it is on every reply's way
-            due = await store.due_rows(session, list(self._lanes), self._clock(), limit)
+            due = await store.due_rows(session, list(self._lanes), self._clock(), limit, self._busy)
             planned = self._plan(due, free, budget)
             # The look was filled by chats taking no more rows now (a bulk to one chat): other
             # chats' rows may be just behind; they are leased now, so look again at once.

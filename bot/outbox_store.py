@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery, EditTarget
@@ -51,14 +51,21 @@ def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-async def due_rows(session: AsyncSession, channels: list[str], now: datetime, limit: int) -> list[DueRow]:
+async def due_rows(
+    session: AsyncSession,
+    channels: list[str],
+    now: datetime,
+    limit: int,
+    busy: Iterable[tuple[str, str]] = (),
+) -> list[DueRow]:
     """Due rows in id order, minus the rows queued behind a row of their chat that is not due
     (being retried, or leased by a send in flight): a chat's messages go out in queue order.
 
     Such chats are left out inside the query (a join with the few rows that wait), so the limit
     counts only rows that can go now: however many rows one waiting chat holds, it hides no other
     chat's. The worker takes at most a few rows of a chat per look, and a chat it took rows of
-    waits for their lease, so a bulk to one chat holds others back by one look at most."""
+    waits for their lease, so a bulk to one chat holds others back by one look at most. `busy`
+    chats (sending right now in this worker) are left out too: a send may outlast its lease."""
     waiting = (
         select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id).label("stop"))
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > now)
@@ -66,7 +73,7 @@ async def due_rows(session: AsyncSession, channels: list[str], now: datetime, li
         .subquery()
     )
     behind = (waiting.c.channel == OutboxMessage.channel) & (waiting.c.address == OutboxMessage.address)
-    rows = await session.execute(
+    query = (
         select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
         .outerjoin(waiting, behind)
         .where(
@@ -78,6 +85,9 @@ async def due_rows(session: AsyncSession, channels: list[str], now: datetime, li
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
+    if busy := list(busy):
+        query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.address).not_in(busy))
+    rows = await session.execute(query)
     return [DueRow(r.id, r.channel, r.address) for r in rows.all()]
 
 

@@ -452,3 +452,27 @@ def test_one_turns_replies_are_joined_where_they_fit() -> None:
     long = OutgoingMessage("x" * 1020).to_payload()
     assert coalesce([long, question]) == [long, question]  # a WhatsApp button body holds 1,024
     assert len(coalesce([long, menu])) == 1
+
+
+async def test_a_send_that_outlasts_its_lease_hides_no_other_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    class StuckOnOne(FakeSender):
+        async def send(self, delivery: Delivery) -> str:
+            if delivery.address == "1":
+                await asyncio.Event().wait()  # the platform never answers this chat
+            return await super().send(delivery)
+
+    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)])
+    sender = StuckOnOne()
+    worker = OutboxWorker(sessionmaker, settings(telegram_rate_per_second=50), [sender], lease_seconds=0.2)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.4)  # chat 1's leases have run out while its send still hangs
+    await queue(sessionmaker, ("2", "other"))
+    worker.wake()
+    try:
+        await eventually(lambda: sender.texts() == ["other"])
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
