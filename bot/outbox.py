@@ -1,9 +1,10 @@
 """The outbox worker: delivers queued rows through the channels' senders within their limits.
 
 Channel-generic: each channel plugs in a `ChannelSender` and gets a global pace (messages per
-second, spaced exactly, so no burst ever exceeds the platform's limit) and a minimum interval
-per chat. A chat's messages go out one after another in queue order; different chats go out
-concurrently.
+second, spaced exactly, so no burst ever exceeds the platform's limit) and a per-chat allowance
+for bulk sends (`outbox_pace.ChatBuckets`; an answer to a person's own message never waits for
+it). A chat's messages go out one after another in queue order; different chats go out
+concurrently, and a chat that waits (a retry, a lease, a send in flight) never hides another.
 
 Safety (see `outbox_store`): rows are claimed under a lease just ahead of the pace (about one
 second of sending per claim), so a crash leaves at most that many rows waiting for their lease;
@@ -35,8 +36,7 @@ logger = logging.getLogger(__name__)
 ChatKey = tuple[str, str]  # (channel, address)
 PER_CHAT_BATCH = 5  # rows of one chat claimed together
 
-
-__all__ = ["OutboxWorker", "backoff"]
+__all__ = ["PER_CHAT_BATCH", "OutboxWorker", "backoff"]
 
 
 @dataclass
