@@ -74,7 +74,8 @@ async def run(messages: int, rate: float, database_url: str, base_url: str) -> d
         telegram_token=TOKEN,
         telegram_base_url=base_url,
         telegram_rate_per_second=rate,
-        telegram_chat_interval_seconds=1.0,
+        telegram_chat_burst=1,
+        telegram_chat_rate_per_second=1.0,
     )
     channel = TelegramChannel(settings, _NoIntake())
     await channel.application.initialize()

@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None  # for invite deep links t.me/<name>?start=<code>
     telegram_webhook_secret: SecretStr | None = None
     telegram_rate_per_second: float = 30.0
-    telegram_chat_interval_seconds: float = 1.0
+    # Per chat, bulk sends only (answers to a person's own message are not held back): a burst of
+    # this many messages at once, then this sustained rate (Telegram's "about 1 per second").
+    telegram_chat_burst: int = Field(default=5, ge=1)
+    telegram_chat_rate_per_second: float = Field(default=1.0, ge=0)  # 0: no per-chat limit
     public_url: str | None = None
 
     whatsapp_token: SecretStr | None = None

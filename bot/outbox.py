@@ -1,9 +1,10 @@
 """The outbox worker: delivers queued rows through the channels' senders within their limits.
 
 Channel-generic: each channel plugs in a `ChannelSender` and gets a global pace (messages per
-second, spaced exactly, so no burst ever exceeds the platform's limit) and a minimum interval
-per chat. A chat's messages go out one after another in queue order; different chats go out
-concurrently.
+second, spaced exactly, so no burst ever exceeds the platform's limit) and a per-chat allowance
+for bulk sends (`outbox_pace.ChatBuckets`; an answer to a person's own message never waits for
+it). A chat's messages go out one after another in queue order; different chats go out
+concurrently, and a chat that waits (a retry, a lease, a send in flight) never hides another.
 
 Safety (see `outbox_store`): rows are claimed under a lease just ahead of the pace (about one
 second of sending per claim), so a crash leaves at most that many rows waiting for their lease;
@@ -16,17 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox_store as store
-from bot.channels.base import ChannelSender, PermanentFailure, RetryLater, Unreachable
+from bot.channels.base import ChannelSender, Delivery, PermanentFailure, RetryLater, Unreachable
 from bot.config import Settings
+from bot.outbox_pace import ChatBuckets, Pacer, backoff
 from models.base import utcnow
 
 logger = logging.getLogger(__name__)
@@ -34,82 +36,17 @@ logger = logging.getLogger(__name__)
 ChatKey = tuple[str, str]  # (channel, address)
 PER_CHAT_BATCH = 5  # rows of one chat claimed together
 
-
-class Pacer:
-    """Send slots at a steady pace such that the platform never counts more than `rate` of our
-    sends in any one second, however the network delays them.
-
-    A send may reach the platform at any moment between its slot and its answer, so it counts
-    against the limit from its slot until one second after its answer: a new slot is given only
-    while fewer than `rate` sends are in flight or answered within the last second. Slots are
-    also spaced 1/rate apart (a late taker may catch up TOLERANCE slots), so there are no bursts."""
-
-    TOLERANCE = 2
-
-    def __init__(self, rate_per_second: float) -> None:
-        self.rate = rate_per_second
-        self._cap = max(1, int(rate_per_second))
-        self._interval = 1.0 / rate_per_second
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._in_flight = 0
-        self._answered: deque[float] = deque()
-        self._freed = asyncio.Event()
-        self._lock = asyncio.Lock()
-
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold a slot for one send (wait for it first)."""
-        await self._take()
-        try:
-            yield
-        finally:
-            self._in_flight -= 1
-            self._answered.append(asyncio.get_running_loop().time())
-            self._freed.set()
-
-    async def _take(self) -> None:
-        loop = asyncio.get_running_loop()
-        async with self._lock:  # waiters are served in order
-            while (delay := self._delay(loop.time())) is not None:
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                else:  # every unit of the limit is in flight: wait for an answer
-                    self._freed.clear()
-                    await self._freed.wait()
-            now = loop.time()
-            self._next = max(self._next, now) + self._interval
-            self._in_flight += 1
-
-    def _delay(self, now: float) -> float | None:
-        """None when a slot is free now; else how long to wait (0: until a send is answered)."""
-        while self._answered and self._answered[0] <= now - 1.0:
-            self._answered.popleft()
-        wait = max(self._next - self.TOLERANCE * self._interval, self._paused_until) - now
-        if self._in_flight + len(self._answered) >= self._cap:
-            wait = max(wait, self._answered[0] + 1.0 - now) if self._answered else max(wait, 0.0)
-            return wait
-        return wait if wait > 0 else None
-
-    def pause(self, seconds: float) -> None:
-        """Give out no slot for `seconds` (the platform asked us to slow down)."""
-        self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + seconds)
+__all__ = ["PER_CHAT_BATCH", "OutboxWorker", "backoff"]
 
 
 @dataclass
 class _Lane:
-    """One channel: its sender, its global pace and its per-chat interval."""
+    """One channel: its sender, its global pace and its per-chat allowance."""
 
     sender: ChannelSender
     pacer: Pacer
-    chat_interval: float
+    chats: ChatBuckets
     in_flight: asyncio.Semaphore  # a few connections suffice; hundreds only slow the HTTP pool
-    chat_ready_at: dict[str, float] = field(default_factory=dict)
-
-
-def backoff(attempts: int, base: float = 2.0, cap: float = 600.0) -> float:
-    """Seconds before the next try after `attempts` failed tries: 2, 4, 8, ... up to 10 minutes."""
-    return float(min(cap, base * 2 ** max(0, attempts - 1)))
 
 
 class OutboxWorker:
@@ -135,6 +72,7 @@ class OutboxWorker:
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
         self._stopping = False
+        self._crowded = False  # the last look was filled by rows of chats that took no more
         self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
         self._marker: asyncio.Task[None] | None = None
         bind = sessionmaker.kw.get("bind")
@@ -147,10 +85,12 @@ class OutboxWorker:
 
     def add_sender(self, sender: ChannelSender) -> None:
         """Deliver the rows of `sender.channel` with it, at the channel's configured limits."""
-        rate = float(getattr(self._settings, f"{sender.channel}_rate_per_second", 30.0))
-        interval = float(getattr(self._settings, f"{sender.channel}_chat_interval_seconds", 0.0))
+        name = sender.channel
+        rate = float(getattr(self._settings, f"{name}_rate_per_second", 30.0))
+        burst = float(getattr(self._settings, f"{name}_chat_burst", 1.0))
+        chats = ChatBuckets(burst, float(getattr(self._settings, f"{name}_chat_rate_per_second", 0.0)))
         in_flight = asyncio.Semaphore(max(8, int(rate / 10)))
-        self._lanes[sender.channel] = _Lane(sender, Pacer(rate), interval, in_flight)
+        self._lanes[name] = _Lane(sender, Pacer(rate), chats, in_flight)
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -175,7 +115,8 @@ class OutboxWorker:
                 started = await self.start_due()
                 if self._stopping:
                     break
-                await self._idle(started)
+                if not (started and self._crowded):
+                    await self._idle(started)
         except asyncio.CancelledError:
             for task in list(self._busy.values()):
                 task.cancel()
@@ -198,17 +139,18 @@ class OutboxWorker:
         if free <= 0 or not self._lanes:
             return 0
         budget = self._budget()
-        limit = min(free, sum(budget.values())) * 2  # room for rows that wait behind their chat
-        async with self._transaction() as session:
-            due = await store.due_rows(session, list(self._lanes), self._clock(), limit=limit)
-        planned = self._plan(due, free, budget)
-        if not planned:
-            return 0
-        ids = [row_id for chat in planned.values() for row_id in chat]
-        async with self._transaction() as session:
-            claimed = {
-                c.delivery.outbox_id: c for c in await store.claim(session, ids, self._clock(), self._lease)
-            }
+        limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
+        async with self._transaction() as session:  # one commit: it is on every reply's way
+            due = await store.due_rows(session, list(self._lanes), self._clock(), limit, self._busy)
+            planned = self._plan(due, free, budget)
+            # The look was filled by chats taking no more rows now (a bulk to one chat): other
+            # chats' rows may be just behind; they are leased now, so look again at once.
+            self._crowded = len(due) == limit and any(left > 0 for left in budget.values())
+            if not planned:
+                return 0
+            ids = [row_id for chat in planned.values() for row_id in chat]
+            taken = await store.claim(session, ids, self._clock(), self._lease)
+        claimed = {c.delivery.outbox_id: c for c in taken}
         started = 0
         for key, chat_ids in planned.items():
             # Only an unbroken head of the chat's rows goes out (another worker took the rest).
@@ -259,7 +201,7 @@ class OutboxWorker:
         timeout = self._poll
         if not started and not self._busy:
             async with self._transaction() as session:
-                due = await store.earliest_due(session, list(self._lanes))
+                due = await store.next_due(session, list(self._lanes), self._clock())
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races
@@ -283,14 +225,13 @@ class OutboxWorker:
         lane = self._lanes[key[0]]
         loop = asyncio.get_running_loop()
         for done, claimed in enumerate(batch):
-            ready = lane.chat_ready_at.get(key[1], 0.0)
-            if ready > loop.time():
-                await asyncio.sleep(ready - loop.time())
+            wait = lane.chats.take(key[1], loop.time(), wait=not claimed.reply)
+            if wait:
+                await asyncio.sleep(wait)
             sent = await self._deliver_one(lane, claimed)
             if sent is None:  # stopping: only sends already in flight finish
                 await self._release([c.delivery.outbox_id for c in batch[done:]])
                 return
-            lane.chat_ready_at[key[1]] = loop.time() + lane.chat_interval
             if not sent:
                 await self._release([c.delivery.outbox_id for c in batch[done + 1 :]])
                 return
@@ -299,6 +240,9 @@ class OutboxWorker:
         """One attempt; true when the platform took it, None when stopping before the send."""
         delivery = claimed.delivery
         row_id = delivery.outbox_id
+        if not _encodable(delivery):  # a lone surrogate, say: no platform will ever take it
+            await self._write(store.mark_dead, row_id, "refused: text cannot be encoded as UTF-8")
+            return False
         try:
             async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
                 if self._stopping:
@@ -311,6 +255,9 @@ class OutboxWorker:
             return False
         except Unreachable as exc:
             await self._unreachable(lane.sender.channel, delivery.address, f"unreachable: {exc}")
+            return False
+        except UnicodeError as exc:  # the same text fails the same way on every try
+            await self._write(store.mark_dead, row_id, f"refused: {type(exc).__name__}")
             return False
         except PermanentFailure as exc:
             await self._write(store.mark_dead, row_id, f"refused: {exc}")
@@ -387,3 +334,12 @@ def _prefix(ids: list[int], claimed: dict[int, store.Claimed]) -> Iterable[int]:
         if row_id not in claimed:
             return
         yield row_id
+
+
+def _encodable(delivery: Delivery) -> bool:
+    """Whether every text of the message can go over the wire (UTF-8 JSON or form data)."""
+    try:
+        json.dumps(delivery.message.to_payload(), ensure_ascii=False).encode()
+    except UnicodeError:
+        return False
+    return True

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, func, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery, EditTarget
 from bot.messages import OutgoingMessage
 from handlers import texts
-from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
+from models.outbox import IN_REPLY, OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
 from models.person import Identity, Member, Role
 
 logger = logging.getLogger(__name__)
@@ -44,58 +44,61 @@ class Claimed:
     delivery: Delivery
     attempts: int
     identity_unreachable: bool
+    reply: bool = False  # an answer to the person's own message (sent without per-chat pacing)
 
 
 def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-async def due_rows(session: AsyncSession, channels: list[str], now: datetime, limit: int) -> list[DueRow]:
-    """Due pending rows in id order, minus those queued behind an earlier row of the same chat that
-    is not due yet (being retried or leased): a chat's messages go out in the order they were queued."""
-    rows = (
-        await session.execute(
-            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.channel.in_(channels),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    ).all()
-    if not rows:
-        return []
-    waiting = await _first_waiting(session, {(r.channel, r.address) for r in rows}, now)
-    return [
-        DueRow(r.id, r.channel, r.address)
-        for r in rows
-        if r.id < waiting.get((r.channel, r.address), r.id + 1)
-    ]
+async def due_rows(
+    session: AsyncSession,
+    channels: list[str],
+    now: datetime,
+    limit: int,
+    busy: Iterable[tuple[str, str]] = (),
+) -> list[DueRow]:
+    """Due rows in id order, minus the rows queued behind a row of their chat that is not due
+    (being retried, or leased by a send in flight): a chat's messages go out in queue order.
 
-
-async def _first_waiting(
-    session: AsyncSession, chats: set[tuple[str, str]], now: datetime
-) -> dict[tuple[str, str], int]:
-    """Per chat, the smallest id of a pending row that is not due yet."""
-    result = await session.execute(
-        select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id))
+    Such chats are left out inside the query (a join with the few rows that wait), so the limit
+    counts only rows that can go now: however many rows one waiting chat holds, it hides no other
+    chat's. The worker takes at most a few rows of a chat per look, and a chat it took rows of
+    waits for their lease, so a bulk to one chat holds others back by one look at most. `busy`
+    chats (sending right now in this worker) are left out too: a send may outlast its lease."""
+    waiting = (
+        select(OutboxMessage.channel, OutboxMessage.address, func.min(OutboxMessage.id).label("stop"))
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at > now)
+        .group_by(OutboxMessage.channel, OutboxMessage.address)
+        .subquery()
+    )
+    behind = (waiting.c.channel == OutboxMessage.channel) & (waiting.c.address == OutboxMessage.address)
+    query = (
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
+        .outerjoin(waiting, behind)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at > now,
-            OutboxMessage.address.in_({address for _, address in chats}),
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(channels),
+            or_(waiting.c.stop.is_(None), OutboxMessage.id < waiting.c.stop),
         )
-        .group_by(OutboxMessage.channel, OutboxMessage.address)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     )
-    return {(channel, address): first for channel, address, first in result.all()}
+    if busy := list(busy):
+        query = query.where(tuple_(OutboxMessage.channel, OutboxMessage.address).not_in(busy))
+    rows = await session.execute(query)
+    return [DueRow(r.id, r.channel, r.address) for r in rows.all()]
 
 
-async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime | None:
-    """When the next pending row becomes due."""
+async def next_due(session: AsyncSession, channels: list[str], now: datetime) -> datetime | None:
+    """When the next pending row falls due (a retry, or a lease running out). Rows queued behind
+    it in its chat, due as they may be, wait for it: they never make the worker spin."""
     earliest: datetime | None = await session.scalar(
         select(func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels)
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.channel.in_(channels),
         )
     )
     return earliest
@@ -103,48 +106,65 @@ async def earliest_due(session: AsyncSession, channels: list[str]) -> datetime |
 
 async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: timedelta) -> list[Claimed]:
     """Take due rows for one send attempt each; rows another worker holds or finished are left out."""
-    taken = set(
-        (
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(ids),
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
-                .returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False)
-            )
-        ).scalars()
-    )
-    if not taken:
-        return []
     rows = (
         await session.execute(
-            select(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+            .returning(
                 OutboxMessage.id,
                 OutboxMessage.channel,
                 OutboxMessage.address,
                 OutboxMessage.payload,
                 OutboxMessage.attempts,
-            ).where(OutboxMessage.id.in_(taken))
+            )
+            .execution_options(synchronize_session=False)
         )
     ).all()
-    messages = {row.id: OutgoingMessage.from_payload(row.payload) for row in rows}
+    if not rows:
+        return []
+    messages, broken = _messages(rows)
+    if broken:  # a payload that cannot be read can never be sent: dead now, not retried
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(broken))
+            .values(status=OutboxStatus.DEAD, last_error="refused: unreadable payload")
+            .execution_options(synchronize_session=False)
+        )
     documents = await _documents(session, messages.values())
     targets = await _edit_targets(session, messages.values())
     people = await _identities(session, {(row.channel, row.address) for row in rows})
     claimed = []
     for row in sorted(rows, key=lambda r: r.id):
-        message = messages[row.id]
+        message = messages.get(row.id)
+        if message is None:
+            continue
         person = people.get((row.channel, row.address))
         document = documents.get(message.document.document_id) if message.document else None
         window = _window_open(person, now)
         target = targets.get(message.edit.row) if message.edit else None
         delivery = Delivery(row.id, row.address, message, document, window, target)
-        claimed.append(Claimed(delivery, row.attempts, person is not None and not person[0]))
+        unreachable = person is not None and not person[0]
+        reply = bool(row.payload.get(IN_REPLY))
+        claimed.append(Claimed(delivery, row.attempts, unreachable, reply))
     return claimed
+
+
+def _messages(rows: Iterable[Any]) -> tuple[dict[int, OutgoingMessage], list[int]]:
+    """The claimed rows' messages by id, and the ids of rows whose payload is not a message."""
+    messages: dict[int, OutgoingMessage] = {}
+    broken: list[int] = []
+    for row in rows:
+        try:
+            messages[row.id] = OutgoingMessage.from_payload(row.payload)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            logger.error("outbox %s: the payload is not a message; dead", row.id)
+            broken.append(row.id)
+    return messages, broken
 
 
 async def release(session: AsyncSession, ids: list[int], now: datetime) -> None:

@@ -89,12 +89,52 @@ async def enqueue_replies(
     member_id: int | None = None,
 ) -> list[int]:
     """Queue the replies of one turn with one Core INSERT (the hot path of every incoming message,
-    where the ORM's unit of work would cost more than the statement itself); their row ids."""
+    where the ORM's unit of work would cost more than the statement itself); per reply, the id of
+    the row that carries it.
+
+    The replies are marked as answers to the person's own message (the outbox sends them at once)
+    and joined into as few messages as they fit in (see `coalesce`): joined replies share a row."""
     if not payloads:
         return []
+    merged, owner = _coalesce(payloads)
     row = {"channel": channel, "address": address, "member_id": member_id}
-    result = await session.execute(_QUEUE_RETURNING, [{**row, "payload": p} for p in payloads])
-    return list(result.scalars())
+    rows = [{**row, "payload": {**p, IN_REPLY: True}} for p in merged]
+    ids = list((await session.execute(_QUEUE_RETURNING, rows)).scalars())
+    return [ids[i] for i in owner]
+
+
+IN_REPLY = "in_reply"  # payload key: an answer to the person's own message, not a bulk send
+TEXT_MAX = 4096  # Telegram's and WhatsApp's text limit
+TEXT_WITH_CHOICES_MAX = 1024  # WhatsApp's interactive body limit (buttons and lists)
+JOIN = "\n\n"
+
+
+def coalesce(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One turn's replies as few messages as possible: a plain text (no choices, document,
+    template, edit or extra) is joined to the reply after it, which keeps that reply's choices,
+    as long as the joined text fits the platforms' limits. An explanation and the repeated
+    question arrive as one message, not two."""
+    return _coalesce(payloads)[0]
+
+
+def _coalesce(payloads: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """The joined payloads, and for each given payload the index of the one that carries it."""
+    merged: list[dict[str, Any]] = []
+    owner: list[int] = []
+    for payload in payloads:
+        before = merged[-1] if merged else None
+        if before is not None and _joinable(before, payload):
+            merged[-1] = {**payload, "text": before["text"] + JOIN + payload["text"]}
+        else:
+            merged.append(payload)
+        owner.append(len(merged) - 1)
+    return merged, owner
+
+
+def _joinable(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    plain = set(first) == {"text"} and not ({"document", "template", "edit", "extra"} & set(second))
+    limit = TEXT_WITH_CHOICES_MAX if second.get("choices") or second.get("request_contact") else TEXT_MAX
+    return plain and bool(first["text"]) and len(first["text"]) + len(JOIN) + len(second["text"]) <= limit
 
 
 async def enqueue_for_member(

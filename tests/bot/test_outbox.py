@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -20,10 +19,11 @@ from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachabl
 from bot.cli import _register_all, app
 from bot.config import Settings, get_settings
 from bot.db import make_engine, make_sessionmaker
-from bot.messages import DocumentRef, OutgoingMessage
-from bot.outbox import OutboxWorker, backoff
+from bot.messages import Choice, DocumentRef, OutgoingMessage
+from bot.outbox import PER_CHAT_BATCH, OutboxWorker, backoff
+from bot.outbox_pace import ChatBuckets
 from models.base import utcnow
-from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue
+from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, coalesce, enqueue, enqueue_replies
 from models.person import Channel, Identity, Role
 from models.region import Unit
 from tests.factories import TRIMULYO, add_member, seed_pekon
@@ -63,7 +63,7 @@ class FakeSender:
 
 def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database_url": "sqlite://", "telegram_rate_per_second": 1000.0}
-    values |= {"telegram_chat_interval_seconds": 0.0, "outbox_max_attempts": 3}
+    values |= {"telegram_chat_rate_per_second": 0.0, "outbox_max_attempts": 3}
     return Settings(**(values | overrides))
 
 
@@ -288,15 +288,28 @@ async def test_a_crash_mid_send_loses_nothing(sessionmaker: async_sessionmaker[A
     assert {r.status for r in (await rows(sessionmaker)).values()} == {OutboxStatus.SENT}
 
 
-async def test_one_chat_gets_at_most_one_message_per_interval(
+def test_bulk_sends_to_one_chat_burst_then_keep_the_sustained_rate() -> None:
+    chats = ChatBuckets(burst=2, rate=5.0)  # seconds on an injected clock
+    assert [chats.take("1", 0.0) for _ in range(4)] == [0.0, 0.0, 0.2, pytest.approx(0.4)]
+    assert chats.take("2", 0.0) == 0.0  # another chat has its own allowance
+    assert chats.take("1", 0.4) == pytest.approx(0.2)  # the promised sends are still owed
+    assert [chats.take("1", 10.0) for _ in range(3)] == [0.0, 0.0, pytest.approx(0.2)]  # refilled, burst only
+    assert chats.take("1", 10.0, wait=False) == 0.0  # a reply never waits
+    assert ChatBuckets(burst=1, rate=0.0).take("1", 0.0) == 0.0  # rate 0: no per-chat limit
+
+
+async def test_replies_to_a_person_go_out_at_once_whatever_the_chat_pace(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await queue(sessionmaker, ("1", "a"), ("1", "b"), ("1", "c"), ("2", "x"))
+    async with sessionmaker() as session, session.begin():
+        for n in range(4):  # four turns of a person typing quickly, one reply each
+            payload = OutgoingMessage(text=f"jawaban {n}").to_payload()
+            await enqueue_replies(session, channel="telegram", address="1", payloads=[payload])
     sender = FakeSender()
-    await worker_for(sessionmaker, sender, telegram_chat_interval_seconds=0.2).flush()
+    await worker_for(sessionmaker, sender, telegram_chat_burst=1, telegram_chat_rate_per_second=0.1).flush()
     times = sender.times["1"]
-    assert len(times) == 3
-    assert all(later - earlier >= 0.19 for earlier, later in itertools.pairwise(times))
+    assert sender.texts("1") == [f"jawaban {n}" for n in range(4)]
+    assert times[-1] - times[0] < 1.0  # a bulk send would have waited 10 s for each
 
 
 async def _make_due(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -356,3 +369,110 @@ def test_the_operator_lists_and_requeues_dead_messages(
     stored = asyncio.run(in_fresh_loop(rows))
     assert {stored[i].status for i in ids} == {OutboxStatus.PENDING}
     assert stored[ids[0]].attempts == 0 and stored[ids[0]].last_error is None
+
+
+async def test_a_chat_waiting_to_retry_hides_no_other_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)], ("2", "other"))
+    sender = FakeSender()
+    sender.failures["m0"].append(RetryLater("whatsapp: temporary error HTTP 500", after=30))
+    await worker_for(sessionmaker, sender, telegram_rate_per_second=50).flush()
+    assert sender.texts() == ["other"]  # chat 1 waits for its first message, in order
+
+
+async def test_a_bulk_to_one_chat_does_not_hold_back_another_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)], ("2", "other"))
+    sender = FakeSender()
+    worker = worker_for(sessionmaker, sender, telegram_rate_per_second=50)
+    task = asyncio.create_task(worker.run())
+    await eventually(lambda: "other" in sender.texts())
+    await worker.stop()
+    await task
+    assert sender.texts().index("other") <= PER_CHAT_BATCH  # in the first round, not after chat 1
+    assert sender.texts("1") == [f"m{n}" for n in range(len(sender.texts("1")))]
+
+
+async def test_the_worker_sleeps_while_only_a_retry_is_due_later(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, *_ = await queue(sessionmaker, *[("1", f"m{n}") for n in range(10)])
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == first)
+            .values(next_attempt_at=utcnow() + timedelta(seconds=30), attempts=1)
+        )
+    looks = 0
+    due_rows = outbox_store.due_rows
+
+    async def counted(*args: Any) -> list[outbox_store.DueRow]:
+        nonlocal looks
+        looks += 1
+        return await due_rows(*args)
+
+    monkeypatch.setattr(outbox_store, "due_rows", counted)
+    worker = OutboxWorker(sessionmaker, settings(), [FakeSender()], poll_seconds=1.0)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.5)
+    await worker.stop()
+    await task
+    assert looks <= 2  # one look, then asleep until the poll: no busy loop over the waiting chat
+
+
+async def test_a_message_that_can_never_be_encoded_is_dead_at_once(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    bad, good = await queue(sessionmaker, ("1", "Nama: Budi \ud800"), ("1", "berikutnya"))
+    async with sessionmaker() as session, session.begin():
+        broken = enqueue(session, channel="telegram", address="2", payload={"choices": "x"})
+        await session.flush()
+        broken_id = broken.id
+    sender = FakeSender()
+    sender.failures["encode"].append(UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"))
+    [encode] = await queue(sessionmaker, ("3", "encode"))
+    await worker_for(sessionmaker, sender).flush()
+    stored = await rows(sessionmaker)
+    for row_id in (bad, broken_id, encode):
+        assert stored[row_id].status == OutboxStatus.DEAD and stored[row_id].attempts == 1
+    assert stored[good].status == OutboxStatus.SENT
+    assert sender.texts() == ["berikutnya"]
+
+
+def test_one_turns_replies_are_joined_where_they_fit() -> None:
+    question = OutgoingMessage("Jenis kelamin?", (Choice("L", "L"), Choice("P", "P"))).to_payload()
+    told, menu = OutgoingMessage("Belum mengerti.").to_payload(), OutgoingMessage("Menu").to_payload()
+    document = OutgoingMessage("Rekap", document=DocumentRef(1, "rekap.pdf")).to_payload()
+    assert coalesce([told, question]) == [{**question, "text": "Belum mengerti.\n\nJenis kelamin?"}]
+    assert coalesce([told, menu, question])[0]["text"] == "Belum mengerti.\n\nMenu\n\nJenis kelamin?"
+    assert coalesce([question, told]) == [question, told]  # buttons stay on the last message
+    assert coalesce([told, document]) == [told, document]
+    long = OutgoingMessage("x" * 1020).to_payload()
+    assert coalesce([long, question]) == [long, question]  # a WhatsApp button body holds 1,024
+    assert len(coalesce([long, menu])) == 1
+
+
+async def test_a_send_that_outlasts_its_lease_hides_no_other_chat(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    class StuckOnOne(FakeSender):
+        async def send(self, delivery: Delivery) -> str:
+            if delivery.address == "1":
+                await asyncio.Event().wait()  # the platform never answers this chat
+            return await super().send(delivery)
+
+    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)])
+    sender = StuckOnOne()
+    worker = OutboxWorker(sessionmaker, settings(telegram_rate_per_second=50), [sender], lease_seconds=0.2)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.4)  # chat 1's leases have run out while its send still hangs
+    await queue(sessionmaker, ("2", "other"))
+    worker.wake()
+    try:
+        await eventually(lambda: sender.texts() == ["other"])
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task

@@ -33,7 +33,7 @@ def telegram_settings(fake: FakeTelegram, **overrides: Any) -> Settings:
         "telegram_base_url": fake.base_url,
         "telegram_base_file_url": fake.base_url.replace("/bot", "/file/bot"),
         "telegram_rate_per_second": 500.0,
-        "telegram_chat_interval_seconds": 0.0,
+        "telegram_chat_rate_per_second": 0.0,
     }
     return Settings(**(values | overrides))
 

@@ -95,7 +95,7 @@ async def _run_bot(db_url: str, tg: FakeTelegram, log: Path) -> asyncio.subproce
         "PEMANGKU_TELEGRAM_BASE_URL": tg.base_url,
         "PEMANGKU_TELEGRAM_BASE_FILE_URL": tg.base_url.replace("/bot", "/file/bot"),
         "PEMANGKU_TELEGRAM_RATE_PER_SECOND": "100",
-        "PEMANGKU_TELEGRAM_CHAT_INTERVAL_SECONDS": "0",
+        "PEMANGKU_TELEGRAM_CHAT_RATE_PER_SECOND": "0",
         "PEMANGKU_OUTBOX_LEASE_SECONDS": "1",
     }
     with log.open("ab") as out:
