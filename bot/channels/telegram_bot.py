@@ -24,6 +24,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import MessageSink
 from bot.channels.telegram import TelegramSender
+from bot.channels.telegram_poll import Poller
 from bot.channels.telegram_update import read_update
 from bot.channels.text import InboundRejected
 from bot.config import Settings
@@ -125,7 +126,6 @@ class TelegramChannel:
         self._settings = settings
         self._sink = sink
         self._clock = clock
-        self._poll_timeout = poll_timeout
         self._webhook = settings.telegram_mode == "webhook"
         self._secret = _webhook_secret(settings) if self._webhook else ""
         builder = (
@@ -134,12 +134,17 @@ class TelegramChannel:
             .base_url(settings.telegram_base_url)
             .base_file_url(settings.telegram_base_file_url)
         )
-        if self._webhook:
-            builder = builder.updater(None)
-        self.application = builder.build()
+        # No PTB Updater: its polling confirms updates before they are handled (telegram_poll.py).
+        self.application = builder.updater(None).build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(_log_error)
         self.sender = TelegramSender(self.application.bot)
+        self._poller = Poller(
+            self.application.bot,
+            self.application.process_update,
+            timeout=poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+        )
         self.routes: list[BaseRoute] = (
             [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []
         )
@@ -157,17 +162,15 @@ class TelegramChannel:
         if self._webhook:
             url = (self._settings.public_url or "").rstrip("/") + WEBHOOK_PATH
             await app.bot.set_webhook(url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
-        else:
-            assert app.updater is not None
-            await app.updater.start_polling(timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
         await app.start()
+        if not self._webhook:
+            await self._poller.start()
         logger.info("telegram started (%s) as @%s", self._settings.telegram_mode, app.bot.username)
 
     async def stop(self) -> None:
         """Stop polling and the application; a webhook stays registered (Telegram queues for us)."""
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        await self._poller.stop()
         if app.running:
             await app.stop()
         await app.shutdown()

@@ -133,3 +133,25 @@ async def test_a_killed_process_loses_no_message_of_a_delivery_burst(
     async with sessionmaker() as session:
         statuses = set(await session.scalars(select(OutboxMessage.status)))
     assert statuses == {OutboxStatus.SENT}
+
+
+async def test_a_killed_process_loses_no_incoming_message(
+    sessionmaker: async_sessionmaker[AsyncSession], db_url: str, tg: FakeTelegram, tmp_path: Path
+) -> None:
+    """Polling confirms an update to Telegram only after its turn is committed: a SIGKILL while a
+    batch is being handled loses none of it (PTB's own Updater confirmed whole batches on fetch)."""
+    people = range(8000, 8150)
+    for person in people:
+        tg.say(person, "halo")
+    first = await _run_bot(db_url, tg, tmp_path / "bot.log")
+    await eventually(lambda: sum(bool(tg.chats.get(p)) for p in people) >= 10, within=60)
+    first.kill()
+    await first.wait()
+    assert sum(bool(tg.chats.get(p)) for p in people) < len(people)
+
+    second = await _run_bot(db_url, tg, tmp_path / "bot.log")
+    await eventually(lambda: all(tg.chats.get(p) for p in people), within=90)
+    second.terminate()
+    assert await second.wait() == 0, (tmp_path / "bot.log").read_text()
+    unregistered = texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["telegram"])
+    assert all(tg.texts(p)[0] == unregistered and len(tg.chats[p]) <= 2 for p in people)
