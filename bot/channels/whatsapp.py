@@ -188,7 +188,8 @@ def _translate(exc: GraphApiError) -> Exception:
     if code == OUTSIDE_WINDOW:
         return PermanentFailure(WINDOW_CLOSED)
     if code in RETRY_AFTER:
-        return RetryLater(f"whatsapp: rate limited ({code})", RETRY_AFTER[code])
+        after = RETRY_AFTER[code]  # None: the pair rate, which concerns this one person only
+        return RetryLater(f"whatsapp: rate limited ({code})", after, whole_channel=after is not None)
     if exc.status >= 500 or code in TRANSIENT_CODES:
         return RetryLater(f"whatsapp: temporary error {exc}")
     if code == INVALID_TOKEN or exc.status == 401:

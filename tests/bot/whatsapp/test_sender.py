@@ -147,15 +147,24 @@ async def test_131047_falls_back_to_the_template(rig: Rig) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "after"), [(130429, 1.0), (131056, None), (1, None), (2, None), (131000, None)]
+    ("code", "after", "whole_channel"),
+    [
+        (130429, 1.0, True),
+        (4, 60.0, True),
+        (131056, None, False),
+        (1, None, False),
+        (2, None, False),
+        (131000, None, False),
+    ],
 )
 async def test_rate_limits_and_server_errors_are_retried_later(
-    rig: Rig, code: int, after: float | None
+    rig: Rig, code: int, after: float | None, whole_channel: bool
 ) -> None:
+    """Throughput and call limits pause the whole channel; a pair-rate hit concerns one person."""
     rig.graph.fail_next(code)
     with pytest.raises(RetryLater) as caught:
         await rig.send(OutgoingMessage(text="Halo"))
-    assert caught.value.after == after
+    assert (caught.value.after, caught.value.whole_channel) == (after, whole_channel)
     assert await rig.send(OutgoingMessage(text="Halo"))  # the next try goes through
 
 
