@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.channels.telegram_bot import TelegramChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
+from bot.web import WebServer, build_web_app
 from models.invites import create_invite
 from models.person import Role
 from models.region import Unit
@@ -130,3 +132,28 @@ async def world(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSes
 
     async for world in transcript_world(session, sessionmaker):
         yield world
+
+
+@asynccontextmanager
+async def webhook_bot(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, secret: str, public_url: str
+) -> AsyncIterator[str]:
+    """The bot in webhook mode behind the project's web server; yields the server's base URL."""
+    settings = telegram_settings(
+        tg, telegram_mode="webhook", telegram_webhook_secret=secret, public_url=public_url
+    )
+    worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
+    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake)
+    channel = TelegramChannel(settings, dispatcher)
+    worker.add_sender(channel.sender)
+    web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)
+    await web.start()
+    await channel.start()
+    task = asyncio.create_task(worker.run())
+    try:
+        yield f"http://127.0.0.1:{web.port}"
+    finally:
+        await worker.stop()
+        await task
+        await channel.stop()
+        await web.stop()

@@ -22,20 +22,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram_bot import TelegramChannel
-from bot.dispatcher import Dispatcher
-from bot.outbox import OutboxWorker
-from bot.web import WebServer, build_web_app
 from handlers import texts
 from models.event import Event
 from models.outbox import OutboxMessage, OutboxStatus
 from models.region import Unit
 from tests.bot.fuzz import JUNK, assert_books_hold, mutate, odd_text
 from tests.bot.logtrap import trapped_logs
-from tests.bot.telegram.conftest import invite_code, telegram_settings
+from tests.bot.telegram.conftest import invite_code, webhook_bot
 from tests.factories import TRIMULYO
 from tests.fakes.telegram_api import FakeTelegram
-from tests.handlers.transcript import Clock
 
 SEED = 20261129
 ROUNDS = 16
@@ -48,22 +43,8 @@ EXPRESS = "LAHIR Putri Ayu P 19-11-2026 di Liwa ibu Sari ayah Joko"
 @pytest.fixture
 async def url(sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram) -> AsyncIterator[str]:
     """The bot in webhook mode behind the project's web server."""
-    settings = telegram_settings(
-        tg, telegram_mode="webhook", telegram_webhook_secret=SECRET, public_url="https://bot.example.id"
-    )
-    worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
-    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake)
-    channel = TelegramChannel(settings, dispatcher)
-    worker.add_sender(channel.sender)
-    web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)
-    await web.start()
-    await channel.start()
-    task = asyncio.create_task(worker.run())
-    yield f"http://127.0.0.1:{web.port}/telegram/webhook"
-    await worker.stop()
-    await task
-    await channel.stop()
-    await web.stop()
+    async with webhook_bot(sessionmaker, tg, SECRET, "https://bot.example.id") as base:
+        yield f"{base}/telegram/webhook"
 
 
 class Traffic:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,8 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
 from bot.dispatcher import Dispatcher
-from bot.outbox import OutboxWorker
-from bot.web import WebServer, build_web_app
 from handlers import texts
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
@@ -23,9 +20,8 @@ from models.person import Identity
 from models.region import Unit
 from tests.bot.logtrap import trapped_logs
 from tests.bot.rawhttp import RawConnection, head
-from tests.bot.telegram.conftest import PEMANGKU, invite_code, telegram_settings
+from tests.bot.telegram.conftest import PEMANGKU, invite_code, telegram_settings, webhook_bot
 from tests.fakes.telegram_api import FakeTelegram
-from tests.handlers.transcript import Clock
 
 SECRET = "s3cret_Token-42"
 PUBLIC = "https://bot.example.id"
@@ -35,23 +31,9 @@ PUBLIC = "https://bot.example.id"
 async def webhook(
     sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, units: list[Unit]
 ) -> AsyncIterator[str]:
-    """The bot in webhook mode behind the project's web server; the webhook URL to post to."""
-    settings = telegram_settings(
-        tg, telegram_mode="webhook", telegram_webhook_secret=SECRET, public_url=PUBLIC
-    )
-    worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.1)
-    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake)
-    channel = TelegramChannel(settings, dispatcher)
-    worker.add_sender(channel.sender)
-    web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)
-    await web.start()
-    await channel.start()
-    task = asyncio.create_task(worker.run())
-    yield f"http://127.0.0.1:{web.port}"
-    await worker.stop()
-    await task
-    await channel.stop()
-    await web.stop()
+    """The bot in webhook mode behind the project's web server; the base URL to post to."""
+    async with webhook_bot(sessionmaker, tg, SECRET, PUBLIC) as base:
+        yield base
 
 
 async def post(base: str, update: dict[str, Any], secret: str | None) -> httpx.Response:
