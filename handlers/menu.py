@@ -13,22 +13,22 @@ from models.person import Member, Role
 MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too ambiguous
 
 
+# Per role: the menu entries (id -> label) and what each is for; anyone else gets the staff menu.
+_MENUS = {
+    Role.PEMANGKU: (texts.MENU_PEMANGKU, texts.MENU_DETAILS_PEMANGKU),
+    Role.CAMAT: (texts.MENU_CAMAT, texts.MENU_DETAILS_CAMAT),
+}
+_STAFF_MENU = (texts.MENU_STAFF, texts.MENU_DETAILS_STAFF)
+
+
 def menu_items(member: Member) -> dict[str, str]:
     """The menu entries (id -> label) of a member's role."""
-    if member.role == Role.PEMANGKU:
-        return texts.MENU_PEMANGKU
-    if member.role == Role.CAMAT:
-        return texts.MENU_CAMAT
-    return texts.MENU_STAFF
+    return _MENUS.get(Role(member.role), _STAFF_MENU)[0]
 
 
 def menu_details(member: Member) -> dict[str, str]:
     """What each menu entry is for (shown under its title where the channel can)."""
-    if member.role == Role.PEMANGKU:
-        return texts.MENU_DETAILS_PEMANGKU
-    if member.role == Role.CAMAT:
-        return texts.MENU_DETAILS_CAMAT
-    return texts.MENU_DETAILS_STAFF
+    return _MENUS.get(Role(member.role), _STAFF_MENU)[1]
 
 
 def choices(items: Mapping[str, str], details: Mapping[str, str] | None = None) -> tuple[Choice, ...]:
