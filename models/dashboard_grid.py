@@ -8,11 +8,18 @@ first period have no units and no cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import add_months, month_of
+from models.months import deadline_of
+from models.mutasi import PekonCompleteness, pekon_completeness
+from models.region import Kecamatan
 
 
 class CellStatus(StrEnum):
@@ -126,7 +133,13 @@ async def kecamatan_grid(
     months: int = GRID_MONTHS,
 ) -> Grid:
     """Pekon down, the `months` months up to `until` across (today decides what is due)."""
-    raise NotImplementedError
+    kecamatan = await session.get(Kecamatan, kecamatan_kode)
+    if kecamatan is None:
+        raise LookupError(kecamatan_kode)
+    periods = months_up_to(until, months)
+    columns = [await pekon_completeness(session, p, kecamatan_kode) for p in periods]
+    rows = _rows(periods, columns, today, deadline_day, lambda c: (c.pekon_kode, c.pekon_nama))
+    return Grid("kecamatan", kecamatan.kode, kecamatan.nama, periods, rows)
 
 
 async def kabupaten_grid(
@@ -139,14 +152,103 @@ async def kabupaten_grid(
     months: int = GRID_MONTHS,
 ) -> Grid:
     """Kecamatan down (code `PP.KK`, e.g. "18.04"), each cell the sum of its pekon."""
-    raise NotImplementedError
+    names = await _kecamatan_names(session, kabupaten_kode)
+    periods = months_up_to(until, months)
+    columns = [await pekon_completeness(session, p, kabupaten_kode=kabupaten_kode) for p in periods]
+    rows = _rows(periods, columns, today, deadline_day, lambda c: (c.kecamatan_kode, names[c.kecamatan_kode]))
+    return Grid("kabupaten", kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), periods, rows)
 
 
 async def kecamatan_rates(session: AsyncSession, kecamatan_kode: str, period: date) -> ReportingRate:
     """The kecamatan's reporting and on-time rates for a month (units as the reporting units)."""
-    raise NotImplementedError
+    kecamatan = await session.get(Kecamatan, kecamatan_kode)
+    if kecamatan is None:
+        raise LookupError(kecamatan_kode)
+    counts = await pekon_completeness(session, period, kecamatan_kode)
+    return _rate(kecamatan.kode, kecamatan.nama, period, counts)
 
 
 async def kabupaten_rates(session: AsyncSession, kabupaten_kode: str, period: date) -> KabupatenRates:
     """The kabupaten's rates and each kecamatan's for a month."""
-    raise NotImplementedError
+    names = await _kecamatan_names(session, kabupaten_kode)
+    counts = await pekon_completeness(session, period, kabupaten_kode=kabupaten_kode)
+    by_kecamatan: dict[str, list[PekonCompleteness]] = {kode: [] for kode in names}
+    for count in counts:
+        by_kecamatan[count.kecamatan_kode].append(count)
+    total = _rate(kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), period, counts)
+    parts = tuple(_rate(kode, names[kode], period, found) for kode, found in by_kecamatan.items())
+    return KabupatenRates(total, parts)
+
+
+def months_up_to(until: date, months: int) -> tuple[date, ...]:
+    """The `months` months ending with `until`'s, oldest first."""
+    return tuple(add_months(month_of(until), -k) for k in range(months - 1, -1, -1))
+
+
+def _rows(
+    periods: tuple[date, ...],
+    columns: list[list[PekonCompleteness]],
+    today: date,
+    deadline_day: int,
+    key: Callable[[PekonCompleteness], tuple[str, str]],
+) -> tuple[GridRow, ...]:
+    """Group each month's pekon counts by row (pekon or kecamatan), one cell per month."""
+    names: dict[str, str] = {}
+    grouped: dict[str, list[list[PekonCompleteness]]] = {}
+    for index, column in enumerate(columns):
+        for count in column:
+            kode, nama = key(count)
+            names[kode] = nama
+            grouped.setdefault(kode, [[] for _ in periods])[index].append(count)
+    return tuple(
+        GridRow(
+            kode,
+            names[kode],
+            tuple(_cell(p, c, today, deadline_day) for p, c in zip(periods, cells, strict=True)),
+        )
+        for kode, cells in sorted(grouped.items())
+    )
+
+
+def _cell(period: date, counts: list[PekonCompleteness], today: date, deadline_day: int) -> Cell | None:
+    """The cell of summed pekon counts; None when no unit existed in the month."""
+    present = [c for c in counts if c.units]
+    units = sum(c.units for c in present)
+    if not units:
+        return None
+    submitted, nihil = sum(c.submitted for c in present), sum(c.nihil for c in present)
+    late = sum(c.late for c in present)
+    open_ = not all(c.closed for c in present)
+    due = today > deadline_of(period, deadline_day)  # the rule submit_report marks `late` by
+    if submitted + nihil < units:
+        status = CellStatus.MISSING if due or not open_ else CellStatus.NOT_DUE
+    else:
+        status = CellStatus.LATE if late else CellStatus.ON_TIME if submitted else CellStatus.NIHIL
+    return Cell(period, status, units, submitted, nihil, late, open_, due)
+
+
+def _rate(kode: str, nama: str, period: date, counts: list[PekonCompleteness]) -> ReportingRate:
+    received = sum(c.submitted + c.nihil for c in counts)
+    late = sum(c.late for c in counts)
+    return ReportingRate(kode, nama, period, sum(c.units for c in counts), received, received - late)
+
+
+async def _kecamatan_names(session: AsyncSession, kabupaten_kode: str) -> dict[str, str]:
+    rows = await session.execute(
+        select(Kecamatan.kode, Kecamatan.nama)
+        .where(Kecamatan.kode.startswith(f"{kabupaten_kode}.", autoescape=True))
+        .order_by(Kecamatan.kode)
+    )
+    names = {kode: nama for kode, nama in rows}
+    if not names:
+        raise LookupError(kabupaten_kode)
+    return names
+
+
+async def _kabupaten_name(session: AsyncSession, kabupaten_kode: str) -> str:
+    name = await session.scalar(
+        select(Kecamatan.kabupaten_nama)
+        .where(Kecamatan.kode.startswith(f"{kabupaten_kode}.", autoescape=True))
+        .limit(1)
+    )
+    return name or kabupaten_kode

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.recap import GROUPS, KINDS, MOVES
+from models.event import Event, EventPerson
+from models.names import proper_name
+from models.recap import GROUPS, KINDS, MOVES, compute_b3, pekon_totals
+from models.region import Pekon, Unit
 
 # The columns a number can be opened on: the 16 movement columns of B.3 ("lahir_wni_l"...), and
 # the four kinds as a whole ("lahir" = columns 10-13), which the pages show as sub-totals.
@@ -83,5 +88,85 @@ async def number_rows(
     unit_kode: str | None = None,
 ) -> NumberRows:
     """The lines behind one B.3 number of a pekon (optionally one unit's row) or of the kecamatan
-    roll-up, oldest event first; exactly one of pekon_kode / kecamatan_kode."""
-    raise NotImplementedError
+    roll-up (whose rows are pekon: open a pekon's row with its pekon_kode), oldest event first;
+    exactly one of pekon_kode / kecamatan_kode, ValueError otherwise."""
+    if (pekon_kode is None) == (kecamatan_kode is None):
+        raise ValueError("one of pekon_kode and kecamatan_kode")
+    if unit_kode is not None and pekon_kode is None:  # the roll-up's rows are pekon: open the pekon
+        raise ValueError("unit_kode needs pekon_kode")
+    kind, groups = column_parts(column)
+    scope = Pekon.kode == pekon_kode if pekon_kode is not None else Pekon.kecamatan_kode == kecamatan_kode
+    stmt = _lines_select(period, kind, groups).where(scope)
+    if unit_kode is not None:
+        stmt = stmt.where(Unit.kode == unit_kode)
+    lines = tuple(_line(row) for row in await session.execute(stmt))
+    kode = pekon_kode if pekon_kode is not None else kecamatan_kode
+    assert kode is not None
+    figure = await _figure(session, period, kind, groups, pekon_kode, kecamatan_kode, unit_kode)
+    return NumberRows(period, column, kode, unit_kode, figure, lines)
+
+
+def _lines_select(period: date, kind: str, groups: tuple[str, ...]) -> Select[Any]:
+    ep = EventPerson
+    original = Event.__table__.alias("original")
+    group_match = or_(*(and_(ep.citizenship == g[:3].upper(), ep.sex == g[4:].upper()) for g in groups))
+    return (
+        select(Pekon.kode, Pekon.nama, Unit.kode, Unit.nama, ep, Event, original.c.receipt)
+        .join(Event, Event.id == ep.event_id)
+        .join(Unit, Unit.id == ep.unit_id)
+        .join(Pekon, Pekon.kode == ep.pekon_kode)
+        .outerjoin(original, original.c.id == Event.correction_of_id)
+        .where(ep.period == period, ep.kind == kind, group_match)
+        .order_by(Event.event_date, Pekon.kode, Unit.seq, ep.id)
+    )
+
+
+def _line(row: Any) -> NumberLine:
+    pekon_kode, pekon_nama, unit_kode, unit_nama, line, event, corrects = row
+    return NumberLine(
+        pekon_kode=pekon_kode,
+        pekon_nama=pekon_nama,
+        unit_kode=unit_kode,
+        unit_nama=unit_nama,
+        kind=line.kind,
+        sign=line.sign,
+        name=proper_name(line.name),
+        sex=line.sex,
+        citizenship=line.citizenship,
+        is_head=line.is_head,
+        birth_place=line.birth_place,
+        birth_date=line.birth_date,
+        father_name=line.father_name and proper_name(line.father_name),
+        mother_name=line.mother_name and proper_name(line.mother_name),
+        origin=line.origin,
+        destination=line.destination,
+        death_place=line.death_place,
+        event_date=event.event_date,
+        reported_at=event.reported_at,
+        receipt=event.receipt,
+        action=event.action,
+        susulan=event.susulan,
+        corrects=corrects,
+        reason=event.reason,
+    )
+
+
+async def _figure(
+    session: AsyncSession,
+    period: date,
+    kind: str,
+    groups: tuple[str, ...],
+    pekon_kode: str | None,
+    kecamatan_kode: str | None,
+    unit_kode: str | None,
+) -> int:
+    """The number as the book shows it: a unit's row or the pekon's total of compute_b3, or the
+    sum of the pekon totals for the kecamatan roll-up (as the roll-up document sums them)."""
+    columns = [f"{kind}_{g}" for g in groups]
+    if pekon_kode is not None:
+        table = await compute_b3(session, pekon_kode, period)
+        rows = [r for r in table.rows if r.unit_kode == unit_kode] if unit_kode else [table.total]
+        return sum(r.figures[c] for r in rows for c in columns)
+    kodes = list(await session.scalars(select(Pekon.kode).where(Pekon.kecamatan_kode == kecamatan_kode)))
+    totals = await pekon_totals(session, kodes, period)
+    return sum(figures[c] for figures in totals.values() for c in columns)

@@ -302,12 +302,18 @@ def _completeness_select(period: date) -> Select[Any]:
 
 
 async def pekon_completeness(
-    session: AsyncSession, period: date, kecamatan_kode: str | None = None
+    session: AsyncSession,
+    period: date,
+    kecamatan_kode: str | None = None,
+    *,
+    kabupaten_kode: str | None = None,
 ) -> list[PekonCompleteness]:
-    """Completeness of every pekon (of one kecamatan, or all), in code order."""
+    """Completeness of every pekon (of one kecamatan, of one kabupaten `PP.KK`, or all), in code order."""
     stmt = _completeness_select(period)
     if kecamatan_kode is not None:
         stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
+    if kabupaten_kode is not None:
+        stmt = stmt.where(Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
     return [
         PekonCompleteness(
             pekon_kode=r[0],
