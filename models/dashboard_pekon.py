@@ -122,7 +122,9 @@ async def _units(session: AsyncSession, pekon_kode: str, period: date) -> tuple[
     """Each unit's report (models.mutasi.unit_statuses, as the chat and the books), its events
     and its pemangku with their channels."""
     kodes = dict(
-        (await session.execute(select(Unit.id, Unit.kode).where(Unit.pekon_kode == pekon_kode))).tuples()
+        (await session.execute(select(Unit.id, Unit.kode).where(Unit.pekon_kode == pekon_kode)))
+        .tuples()
+        .all()
     )
     events = {
         unit_id: (int(count), last)
