@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import event, select
@@ -52,7 +53,7 @@ CLOSED = OPEN.replace(month=OPEN.month - 1)
 def queries(kecamatan: list[str], pekon: list[str]) -> dict[str, Query]:
     """Each query a page makes, on a random scope and month."""
 
-    def month(rng: random.Random) -> object:
+    def month(rng: random.Random) -> date:
         return rng.choice([OPEN, CLOSED])
 
     return {
@@ -60,23 +61,23 @@ def queries(kecamatan: list[str], pekon: list[str]) -> dict[str, Query]:
         "kecamatan_grid (12 months)": lambda s, r: kecamatan_grid(
             s, r.choice(kecamatan), OPEN, today=TODAY, deadline_day=DEADLINE_DAY
         ),
-        "kecamatan_rates": lambda s, r: kecamatan_rates(s, r.choice(kecamatan), month(r)),  # type: ignore[arg-type]
+        "kecamatan_rates": lambda s, r: kecamatan_rates(s, r.choice(kecamatan), month(r)),
         "kabupaten_grid (12 months)": lambda s, r: kabupaten_grid(
             s, KABUPATEN, OPEN, today=TODAY, deadline_day=DEADLINE_DAY
         ),
-        "kabupaten_rates": lambda s, r: kabupaten_rates(s, KABUPATEN, month(r)),  # type: ignore[arg-type]
-        "pekon_page": lambda s, r: pekon_page(s, r.choice(pekon), month(r), deadline_day=DEADLINE_DAY),  # type: ignore[arg-type]
+        "kabupaten_rates": lambda s, r: kabupaten_rates(s, KABUPATEN, month(r)),
+        "pekon_page": lambda s, r: pekon_page(s, r.choice(pekon), month(r), deadline_day=DEADLINE_DAY),
         "number_rows (pekon)": lambda s, r: number_rows(
             s,
             month(r),
             r.choice(NUMBER_COLUMNS),
-            pekon_kode=r.choice(pekon),  # type: ignore[arg-type]
+            pekon_kode=r.choice(pekon),
         ),
         "number_rows (kecamatan)": lambda s, r: number_rows(
             s,
             month(r),
             r.choice(NUMBER_COLUMNS),
-            kecamatan_kode=r.choice(kecamatan),  # type: ignore[arg-type]
+            kecamatan_kode=r.choice(kecamatan),
         ),
         "kecamatan_trend (12 months)": lambda s, r: kecamatan_trend(s, r.choice(kecamatan), OPEN),
     }

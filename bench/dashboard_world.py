@@ -64,7 +64,10 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def _units(pekon: list[dict[str, Any]], rng: random.Random) -> tuple[list[dict[str, Any]], ...]:
-    units, baselines, members, identities = [], [], [], []
+    units: list[dict[str, Any]] = []
+    baselines: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    identities: list[dict[str, Any]] = []
     for p in pekon:
         for seq in range(1, rng.randint(3, 6) + 1):
             uid = len(units) + 1
@@ -101,7 +104,10 @@ def _month(
     period: date, units: list[dict[str, Any]], rng: random.Random, next_id: int
 ) -> dict[str, list[Any]]:
     """One month's events, person lines, audit entries and unit reports."""
-    events, persons, audits, reports = [], [], [], []
+    events: list[dict[str, Any]] = []
+    persons: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
     reported = datetime(period.year, period.month, 20, 3, tzinfo=UTC)
     for unit in units:
         count = 0
