@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Event, EventPerson
-from models.names import proper_name
+from models.mutasi import mutasi_line
 from models.recap import GROUPS, KINDS, MOVES, compute_b3, pekon_totals
 from models.region import Pekon, Unit
 
@@ -123,32 +123,10 @@ def _lines_select(period: date, kind: str, groups: tuple[str, ...]) -> Select[An
 
 def _line(row: Any) -> NumberLine:
     pekon_kode, pekon_nama, unit_kode, unit_nama, line, event, corrects = row
-    return NumberLine(
-        pekon_kode=pekon_kode,
-        pekon_nama=pekon_nama,
-        unit_kode=unit_kode,
-        unit_nama=unit_nama,
-        kind=line.kind,
-        sign=line.sign,
-        name=proper_name(line.name),
-        sex=line.sex,
-        citizenship=line.citizenship,
-        is_head=line.is_head,
-        birth_place=line.birth_place,
-        birth_date=line.birth_date,
-        father_name=line.father_name and proper_name(line.father_name),
-        mother_name=line.mother_name and proper_name(line.mother_name),
-        origin=line.origin,
-        destination=line.destination,
-        death_place=line.death_place,
-        event_date=event.event_date,
-        reported_at=event.reported_at,
-        receipt=event.receipt,
-        action=event.action,
-        susulan=event.susulan,
-        corrects=corrects,
-        reason=event.reason,
-    )
+    shared = mutasi_line(unit_nama, line, event, corrects)
+    fields = {f: getattr(shared, f) for f in NumberLine.__dataclass_fields__ if hasattr(shared, f)}
+    where = {"pekon_kode": pekon_kode, "pekon_nama": pekon_nama, "unit_kode": unit_kode}
+    return NumberLine(**where, reported_at=event.reported_at, **fields)
 
 
 async def _figure(
