@@ -621,3 +621,35 @@ DUPLICATE_CHOICES = {"tetap simpan": "Tetap simpan", "ubah": "Ubah", "batal": "B
 DUPLICATE_NEEDS_CONFIRMATION = (
     "Laporan ini mirip laporan yang sudah ada. Untuk tetap menyimpan, pilih Tetap simpan."
 )
+
+# The dashboard's words for the query layer's enums (models/dashboard*.py, jobs/nudge.py)
+DASHBOARD_STATUS = {
+    "on_time": "Lapor tepat waktu",
+    "late": "Lapor terlambat",
+    "nihil": "NIHIL",
+    "missing": "Tidak lapor",
+    "not_due": "Belum jatuh tempo",
+}
+DASHBOARD_OPEN_CELL = "{done} dari {units} unit sudah lapor"
+DASHBOARD_UNIT_STATE = {"submitted": "Sudah kirim", "nihil": "NIHIL", "missing": "Belum lapor"}
+DASHBOARD_HISTORY = {
+    "closed": "Ditutup (revisi {revision})",
+    "reopened": "Dibuka kembali (revisi {revision}): {reason}",
+}
+DASHBOARD_HISTORY_BY_SCHEDULE = "jadwal otomatis"
+DASHBOARD_NUDGE = {
+    "sent": "Pengingat dikirim ke {names}",
+    "already_today": "Sudah diingatkan hari ini",
+    "reported": "Sudah lapor",
+    "no_pemangku": "Belum ada pemangku yang bisa dihubungi",
+    "quiet_hours": "Jam tenang ({start:02d}.00-{end:02d}.00 WIB): pengingat belum dikirim, coba lagi nanti",
+    "month_closed": "Bulan ini sudah ditutup",
+}
+DASHBOARD_TREND_SERIES = {
+    "population": "Jumlah penduduk",
+    "kk": "Jumlah KK",
+    "births": "Lahir",
+    "deaths": "Meninggal",
+    "moves_in": "Datang",
+    "moves_out": "Pindah",
+}

@@ -140,33 +140,35 @@ async def mutasi_lines(session: AsyncSession, pekon_kode: str, period: date) -> 
         .where(ep.pekon_kode == pekon_kode, ep.period == period)
         .order_by(Event.event_date, Unit.seq, ep.id)
     )
-    return [
-        MutasiLine(
-            unit_nama=nama,
-            kind=line.kind,
-            sign=line.sign,
-            name=proper_name(line.name),
-            sex=line.sex,
-            citizenship=line.citizenship,
-            is_head=line.is_head,
-            birth_place=line.birth_place,
-            birth_date=line.birth_date,
-            father_name=line.father_name and proper_name(line.father_name),
-            mother_name=line.mother_name and proper_name(line.mother_name),
-            origin=line.origin,
-            destination=line.destination,
-            death_place=line.death_place,
-            event_date=event.event_date,
-            receipt=event.receipt,
-            action=event.action,
-            susulan=event.susulan,
-            event_id=event.id,
-            corrects_id=event.correction_of_id,
-            corrects=corrects,
-            reason=event.reason,
-        )
-        for nama, line, event, corrects in await session.execute(stmt)
-    ]
+    return [mutasi_line(*row) for row in await session.execute(stmt)]
+
+
+def mutasi_line(unit_nama: str, line: EventPerson, event: Event, corrects: str | None) -> MutasiLine:
+    """A person line with its event, names in their proper case (books and pages alike)."""
+    return MutasiLine(
+        unit_nama=unit_nama,
+        kind=line.kind,
+        sign=line.sign,
+        name=proper_name(line.name),
+        sex=line.sex,
+        citizenship=line.citizenship,
+        is_head=line.is_head,
+        birth_place=line.birth_place,
+        birth_date=line.birth_date,
+        father_name=line.father_name and proper_name(line.father_name),
+        mother_name=line.mother_name and proper_name(line.mother_name),
+        origin=line.origin,
+        destination=line.destination,
+        death_place=line.death_place,
+        event_date=event.event_date,
+        receipt=event.receipt,
+        action=event.action,
+        susulan=event.susulan,
+        event_id=event.id,
+        corrects_id=event.correction_of_id,
+        corrects=corrects,
+        reason=event.reason,
+    )
 
 
 def standing_lines(lines: list[MutasiLine]) -> list[MutasiLine]:
@@ -302,12 +304,18 @@ def _completeness_select(period: date) -> Select[Any]:
 
 
 async def pekon_completeness(
-    session: AsyncSession, period: date, kecamatan_kode: str | None = None
+    session: AsyncSession,
+    period: date,
+    kecamatan_kode: str | None = None,
+    *,
+    kabupaten_kode: str | None = None,
 ) -> list[PekonCompleteness]:
-    """Completeness of every pekon (of one kecamatan, or all), in code order."""
+    """Completeness of every pekon (of one kecamatan, of one kabupaten `PP.KK`, or all), in code order."""
     stmt = _completeness_select(period)
     if kecamatan_kode is not None:
         stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
+    if kabupaten_kode is not None:
+        stmt = stmt.where(Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
     return [
         PekonCompleteness(
             pekon_kode=r[0],

@@ -284,3 +284,40 @@ async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3
     ]
     closed = state is not None and state.status == MonthStatus.CLOSED
     return B3Table(pekon_kode, period, closed, state.revision if state else 0, rows)
+
+
+async def pekon_totals(
+    session: AsyncSession, pekon_kodes: Sequence[str], period: date
+) -> dict[str, dict[str, int]]:
+    """The figures of each pekon's B.3 total row for a month, read as compute_b3 reads them (the
+    snapshots of a closed month, the live statement for an open one), in two statements for any
+    number of pekon. A pekon without units in the month is absent."""
+    closed = (
+        select(PekonMonth.pekon_kode, PekonMonth.revision)
+        .where(
+            PekonMonth.pekon_kode.in_(pekon_kodes),
+            PekonMonth.period == period,
+            PekonMonth.status == MonthStatus.CLOSED,
+        )
+        .subquery("closed")
+    )
+    snaps = (
+        select(UnitSnapshot.pekon_kode, *(func.sum(UnitSnapshot.__table__.c[c]).label(c) for c in FIGURES))
+        .join(
+            closed,
+            and_(closed.c.pekon_kode == UnitSnapshot.pekon_kode, closed.c.revision == UnitSnapshot.revision),
+        )
+        .where(UnitSnapshot.period == period)
+        .group_by(UnitSnapshot.pekon_kode)
+    )
+    out = {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(snaps)}
+    still_open = sorted(set(pekon_kodes) - set(await session.scalars(select(closed.c.pekon_kode))))
+    if still_open:
+        live = b3_select(period, still_open).subquery("live")
+        sums = select(live.c.pekon_kode, *(func.sum(live.c[c]).label(c) for c in FIGURES)).group_by(
+            live.c.pekon_kode
+        )
+        out.update(
+            {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(sums)}
+        )
+    return out

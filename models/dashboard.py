@@ -1,0 +1,62 @@
+"""The dashboard's queries, in one place for the web layer (bot/web): the completeness grid and
+rates, the rows behind a B.3 number, the pekon page and the trend. Each builds on the functions
+the chat and the documents use (models.mutasi, models.recap, models.months), so a number on a page
+is the number of the book. Scope is given as explicit codes; the caller checks who may see what."""
+
+from __future__ import annotations
+
+from models.dashboard_grid import (
+    GRID_MONTHS,
+    Cell,
+    CellStatus,
+    Grid,
+    GridRow,
+    KabupatenRates,
+    ReportingRate,
+    kabupaten_grid,
+    kabupaten_rates,
+    kecamatan_grid,
+    kecamatan_rates,
+)
+from models.dashboard_pekon import (
+    HistoryEntry,
+    HistoryKind,
+    PekonPage,
+    Pemangku,
+    UnitLine,
+    UnitState,
+    pekon_page,
+)
+from models.dashboard_rows import NUMBER_COLUMNS, NumberLine, NumberRows, column_parts, number_rows
+from models.dashboard_trend import TREND_MONTHS, Trend, TrendPoint, TrendSeries, kecamatan_trend
+
+__all__ = [
+    "GRID_MONTHS",
+    "NUMBER_COLUMNS",
+    "TREND_MONTHS",
+    "Cell",
+    "CellStatus",
+    "Grid",
+    "GridRow",
+    "HistoryEntry",
+    "HistoryKind",
+    "KabupatenRates",
+    "NumberLine",
+    "NumberRows",
+    "PekonPage",
+    "Pemangku",
+    "ReportingRate",
+    "Trend",
+    "TrendPoint",
+    "TrendSeries",
+    "UnitLine",
+    "UnitState",
+    "column_parts",
+    "kabupaten_grid",
+    "kabupaten_rates",
+    "kecamatan_grid",
+    "kecamatan_rates",
+    "kecamatan_trend",
+    "number_rows",
+    "pekon_page",
+]
