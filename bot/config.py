@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     telegram_chat_burst: int = Field(default=5, ge=1)
     telegram_chat_rate_per_second: float = Field(default=1.0, ge=0)  # 0: no per-chat limit
     public_url: str | None = None
+    # Signs the dashboard's session cookies; set it when several processes serve one address
+    # (unset: a random key per process, so sessions end on restart).
+    web_secret: SecretStr | None = None
 
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None

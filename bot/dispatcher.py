@@ -59,6 +59,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
         invite_ttl_days=settings.invite_ttl_days,
         village_word=settings.village_word,
         telegram_bot_username=settings.telegram_bot_username,
+        public_url=settings.public_url,
     )
 
 

@@ -3,4 +3,15 @@
 from models import audit, conversation, event, inbound, outbox, period, person, region, web_login
 from models.base import Base
 
-__all__ = ["Base", "audit", "conversation", "event", "inbound", "outbox", "period", "person", "region", "web_login"]
+__all__ = [
+    "Base",
+    "audit",
+    "conversation",
+    "event",
+    "inbound",
+    "outbox",
+    "period",
+    "person",
+    "region",
+    "web_login",
+]

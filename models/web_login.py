@@ -153,3 +153,11 @@ async def end_session(session: AsyncSession, web: WebSession, now: datetime) -> 
     web.ended_at = now
     record_audit(session, actor_member_id=web.member_id, channel="web", action="web.signout",
                  entity="member", entity_id=web.member_id)  # fmt: skip
+
+
+LOGIN_PATH = "/dasbor/masuk/"
+
+
+def login_url(public_url: str, token: str) -> str:
+    """The sign-in link under the public base URL."""
+    return public_url.rstrip("/") + LOGIN_PATH + token
