@@ -71,3 +71,11 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+def public_base(settings: Settings) -> str:
+    """PEMANGKU_PUBLIC_URL, or this machine's own server for a local try-out."""
+    if settings.public_url:
+        return settings.public_url
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::", "") else settings.http_host
+    return f"http://{host}:{settings.http_port}"

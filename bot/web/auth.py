@@ -73,13 +73,14 @@ def guarded(
                 return message(texts.WEB_NEED_SIGNIN, 401)
             if post and not hmac.compare_digest((await form(request)).get("csrf", ""), viewer.web.csrf):
                 return message(texts.WEB_CSRF, 403, viewer)
+            who = (viewer.member.id, viewer.scope.kode)  # read now: a rollback expires the objects
             try:
                 response = await handler(request, session, viewer)
             except OutOfScope:
                 await session.rollback()
-                _audit_refusal(session, viewer, request)
+                _audit_refusal(session, who, request)
                 await session.commit()
-                return message(texts.WEB_NOT_FOUND, 404, viewer)
+                return message(texts.WEB_NOT_FOUND, 404)
             except NotFound:
                 return message(texts.WEB_NOT_FOUND, 404, viewer)
             await session.commit()
@@ -88,10 +89,10 @@ def guarded(
     return endpoint
 
 
-def _audit_refusal(session: AsyncSession, viewer: Viewer, request: Request) -> None:
+def _audit_refusal(session: AsyncSession, who: tuple[int, str | None], request: Request) -> None:
     record_audit(
-        session, actor_member_id=viewer.member.id, channel="web", action="web.out_of_scope", entity="url",
-        after={"path": request.url.path[:300], "scope": viewer.scope.kode},
+        session, actor_member_id=who[0], channel="web", action="web.out_of_scope", entity="url",
+        after={"path": request.url.path[:300], "scope": who[1]},
     )  # fmt: skip
 
 
