@@ -140,7 +140,7 @@ async def current_session(
     ).first()
     if found is None:
         return None
-    web, member = found.tuple()
+    web, member = found
     if now - web.last_seen_at >= SESSION_IDLE or not member.active:
         return None
     if now - web.last_seen_at >= TOUCH_EVERY:

@@ -59,7 +59,7 @@ def rollup_lines(
 def column_label(column: str) -> str:
     """lahir_wni_l -> Lahir WNI L; lahir -> Lahir."""
     kind, _, group = column.partition("_")
-    return " ".join([kind.capitalize(), *group.upper().split("_")])
+    return " ".join([kind.capitalize(), *(group.upper().split("_") if group else [])])
 
 
 ENV = Environment(
