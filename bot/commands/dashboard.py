@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("dashboard-link", cls=Command)
     def dashboard_link(
-        member: Annotated[str, typer.Option("--member", help="ID anggota atau alamat konsol/percakapan", metavar="ID")],
+        member: Annotated[str, typer.Option("--member", help="ID atau alamat anggota", metavar="ID")],
     ) -> None:
         """Cetak tautan masuk dasbor sekali pakai (berlaku 10 menit) untuk petugas, camat atau kabupaten."""
         base = public_base(get_settings())
