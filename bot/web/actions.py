@@ -16,7 +16,7 @@ from starlette.responses import Response
 from bot.commands.recap import DOCUMENTS, RecapFormat
 from bot.web.auth import Handler, NotFound, check, form
 from bot.web.context import Viewer, WebContext
-from bot.web.pages import MONTH, audit_view, period_of
+from bot.web.pages import MONTH, audit_view, scoped
 from bot.web.render import month_short, render
 from handlers import texts
 from jobs.documents.data import load_recap
@@ -24,7 +24,6 @@ from jobs.nudge import send_reminders_now
 from models import dashboard as dash
 from models.audit import record_audit
 from models.base import add_months
-from models.mutasi import missing_targets
 from models.period import MonthStatus, PekonMonth
 from models.region import Pekon
 
@@ -109,9 +108,21 @@ def grid_csv(ctx: WebContext) -> Handler:
     return download
 
 
-def inside(kode: str, pekon_kode: str) -> bool:
-    """Whether a pekon is the region `kode` or lies in it."""
-    return pekon_kode == kode or pekon_kode.startswith(kode + ".")
+async def late_units(
+    session: AsyncSession, kode: str, period: date, deadline_day: int
+) -> list[tuple[tuple[str, int, str], list[str]]]:
+    """The units of the open months of the pekon in `kode` with no report yet, and their pemangku
+    (the pekon page's own lines, so both pages say the same)."""
+    where = Pekon.kode == kode if len(kode) == 13 else Pekon.kode.startswith(kode + ".")
+    late = []
+    for pekon_kode in await session.scalars(select(Pekon.kode).where(where).order_by(Pekon.kode)):
+        page = await dash.pekon_page(session, pekon_kode, period, deadline_day=deadline_day)
+        late += [
+            ((page.pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
+            for u in page.units
+            if u.state == dash.UnitState.MISSING and not page.closed
+        ]
+    return late
 
 
 def cell_label(cell: dash.Cell | None) -> str:
@@ -128,9 +139,7 @@ def follow_up(ctx: WebContext) -> Handler:
     sends them a reminder now (jobs/nudge.py: quiet hours, once a day per unit, audited)."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        kode = request.path_params["kode"]
-        check(viewer, kode)
-        period = period_of(request, ctx.reported_month())
+        kode, period = scoped(request, viewer, ctx)
         results = None
         if request.method == "POST":
             fields = await form(request)
@@ -146,11 +155,7 @@ def follow_up(ctx: WebContext) -> Handler:
                 unit_ids=chosen,
                 **where,
             )
-        targets = [t for t in await missing_targets(session, period) if inside(kode, t.pekon_kode)]
-        units = [
-            (key, [t.member_name for t in g])
-            for key, g in groupby(targets, lambda t: (t.pekon_nama, t.unit_id, t.unit_nama))
-        ]
+        units = await late_units(session, kode, period, ctx.schedule.deadline_day)
         audit_view(session, viewer, "tindak", kode, period)
         return render("followup.html", viewer, kode=kode, period=period, units=units, results=results,
                       quiet=(ctx.schedule.quiet_hours_start, ctx.schedule.quiet_hours_end))  # fmt: skip

@@ -37,6 +37,13 @@ def period_of(request: Request, default: date) -> date:
     return date(int(found[1]), int(found[2]), 1)
 
 
+def scoped(request: Request, viewer: Viewer, ctx: WebContext) -> tuple[str, date]:
+    """The region of the URL (checked against the scope) and the month asked for."""
+    kode = request.path_params["kode"]
+    check(viewer, kode)
+    return kode, period_of(request, ctx.reported_month())
+
+
 def audit_view(session: AsyncSession, viewer: Viewer, what: str, kode: str, period: date) -> None:
     """A page with names was shown (UU 27/2022: who saw what, when)."""
     record_audit(session, actor_member_id=viewer.member.id, channel="web", action=f"web.view.{what}",
@@ -57,9 +64,7 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
     """Kelengkapan of a kecamatan (pekon down) or of a kabupaten (kecamatan down)."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        kode = request.path_params["kode"]
-        check(viewer, kode)
-        period = period_of(request, ctx.reported_month())
+        kode, period = scoped(request, viewer, ctx)
         today, deadline_day = ctx.today(), ctx.schedule.deadline_day
         build = dash.kecamatan_grid if level == "kecamatan" else dash.kabupaten_grid
         if level == "kecamatan" and await session.get(Kecamatan, kode) is None:
@@ -84,9 +89,7 @@ def pekon_view(ctx: WebContext) -> Handler:
     """A pekon's units, pemangku and channels, each unit's report, the B.3 and the month's history."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        kode = request.path_params["kode"]
-        check(viewer, kode)
-        period = period_of(request, ctx.reported_month())
+        kode, period = scoped(request, viewer, ctx)
         try:
             data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day)
         except LookupError:
@@ -121,9 +124,7 @@ def rollup_view(ctx: WebContext) -> Handler:
     """The kecamatan's B.3 roll-up (a row per pekon), every movement number a link."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        kode = request.path_params["kode"]
-        check(viewer, kode)
-        period = period_of(request, ctx.reported_month())
+        kode, period = scoped(request, viewer, ctx)
         if await session.get(Kecamatan, kode) is None:
             raise NotFound
         word = ctx.schedule.village_word
