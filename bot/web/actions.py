@@ -25,7 +25,7 @@ from models import dashboard as dash
 from models.audit import record_audit
 from models.base import add_months
 from models.period import MonthStatus, PekonMonth
-from models.region import Pekon
+from models.region import Kecamatan, Pekon
 
 DOWNLOAD_MONTHS = 12
 MEDIA = {
@@ -40,6 +40,9 @@ def downloads_view(ctx: WebContext) -> Handler:
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode = request.path_params["kode"]
         check(viewer, kode)
+        if len(kode) == 5:  # a kabupaten: its grid as CSV, the files under each kecamatan (page weight)
+            found = await session.scalars(select(Kecamatan).where(Kecamatan.kode.startswith(kode + ".")))
+            return render("downloads.html", viewer, kode=kode, kecamatan=list(found), pekon=[], grid=True)
         since = add_months(ctx.current_month(), -DOWNLOAD_MONTHS)
         rows = await session.execute(
             select(Pekon.kode, Pekon.nama, PekonMonth.period)

@@ -105,3 +105,7 @@ async def test_staff_see_only_their_pekon_and_kabupaten_their_kecamatan(site: Si
         home = await client.get("/dasbor", follow_redirects=True)
         assert home.status_code == 200 and "Kabupaten" in home.text
         assert (await client.get("/dasbor/kecamatan/18.04.16")).status_code == 200
+        files = await client.get("/dasbor/unduh/18.04")
+        assert "/dasbor/unduh/18.04.16" in files.text and "kelengkapan.csv" in files.text
+        grid = await client.get("/dasbor/unduh/18.04/kelengkapan.csv")
+        assert grid.headers["content-type"].startswith("text/csv") and "18.04.15," in grid.text
