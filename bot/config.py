@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     telegram_chat_burst: int = Field(default=5, ge=1)
     telegram_chat_rate_per_second: float = Field(default=1.0, ge=0)  # 0: no per-chat limit
     public_url: str | None = None
+    # Signs the dashboard's session cookies; set it when several processes serve one address
+    # (unset: a random key per process, so sessions end on restart).
+    web_secret: SecretStr | None = None
 
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
@@ -68,3 +71,11 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+def public_base(settings: Settings) -> str:
+    """PEMANGKU_PUBLIC_URL, or this machine's own server for a local try-out."""
+    if settings.public_url:
+        return settings.public_url
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::", "") else settings.http_host
+    return f"http://{host}:{settings.http_port}"

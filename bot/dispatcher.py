@@ -22,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
-from bot.config import Settings
+from bot.config import Settings, public_base
 from bot.messages import Choice, EditRef, IncomingMessage, OutgoingMessage
 from handlers import texts
 from handlers.core import HandlerConfig, State, Turn
@@ -59,6 +59,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
         invite_ttl_days=settings.invite_ttl_days,
         village_word=settings.village_word,
         telegram_bot_username=settings.telegram_bot_username,
+        public_url=public_base(settings),
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.routing import BaseRoute
 
 from bot.channels.base import ChannelSender, MessageSink
-from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
+from bot.channels.telegram_bot import TelegramChannel
 from bot.channels.whatsapp_webhook import REQUIRED_SETTINGS, build_whatsapp, whatsapp_missing
 from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
@@ -28,6 +28,7 @@ from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer, build_web_app
+from bot.web.dashboard import dashboard_routes, web_context
 from handlers import texts
 from jobs.context import JobContext
 from jobs.scheduler import start_scheduler
@@ -112,10 +113,11 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
         channels = configured_channels(settings, dispatcher, sessionmaker)
         if not channels:
-            raise ConfigurationError(texts.RUN_NO_CHANNEL)
+            logger.warning(texts.RUN_NO_CHANNEL)  # the dashboard is served all the same
         async with contextlib.AsyncExitStack() as stack:
             await _start_all(stack, settings, sessionmaker, worker, channels)
-            logger.info(texts.RUN_STARTED.format(channels=", ".join(c.name for c in channels)))
+            names = ", ".join([c.name for c in channels] + ["dasbor"])
+            logger.info(texts.RUN_STARTED.format(channels=names))
             await stop.wait()
     finally:
         await engine.dispose()
@@ -128,15 +130,16 @@ async def _start_all(
     worker: OutboxWorker,
     channels: list[ChannelRuntime],
 ) -> None:
-    """Web server first (webhooks must answer once registered), then channels, worker, jobs.
+    """Web server first (webhooks must answer once registered; the dashboard), then channels, worker, jobs.
 
     The exit stack stops them in reverse: the worker finishes its sends in flight while the
     channels' HTTP clients are still open."""
-    if any(c.needs_web for c in channels):
-        routes = [route for c in channels for route in c.routes]
-        web = WebServer(build_web_app(routes), settings.http_host, settings.http_port)
-        await web.start()
-        stack.push_async_callback(web.stop)
+    routes = [route for c in channels for route in c.routes] + dashboard_routes(
+        web_context(settings, sessionmaker)
+    )
+    web = WebServer(build_web_app(routes), settings.http_host, settings.http_port)
+    await web.start()  # always: the dashboard is served even without a chat channel
+    stack.push_async_callback(web.stop)
     for channel in channels:
         await channel.start()
         stack.push_async_callback(channel.stop)

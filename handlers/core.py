@@ -22,6 +22,7 @@ class HandlerConfig:
     invite_ttl_days: int = 14
     village_word: str = "pekon"
     telegram_bot_username: str | None = None  # for invite deep links
+    public_url: str | None = None  # for dashboard sign-in links
 
 
 @dataclass

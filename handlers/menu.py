@@ -17,6 +17,7 @@ MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too 
 _MENUS = {
     Role.PEMANGKU: (texts.MENU_PEMANGKU, texts.MENU_DETAILS_PEMANGKU),
     Role.CAMAT: (texts.MENU_CAMAT, texts.MENU_DETAILS_CAMAT),
+    Role.KABUPATEN: (texts.MENU_KABUPATEN, texts.MENU_DETAILS_KABUPATEN),
 }
 _STAFF_MENU = (texts.MENU_STAFF, texts.MENU_DETAILS_STAFF)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.messages import OutgoingMessage
 from handlers import monthly, texts
 from handlers.core import Step, Turn
+from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
 from handlers.keywords import parse_number
@@ -52,7 +53,11 @@ FLOWS: dict[str, tuple[Step, Prompt]] = {
 
 async def _help(turn: Turn) -> list[OutgoingMessage]:
     assert turn.member is not None
-    helps = {Role.PEMANGKU.value: texts.HELP_PEMANGKU, Role.CAMAT.value: texts.HELP_CAMAT}
+    helps = {
+        Role.PEMANGKU.value: texts.HELP_PEMANGKU,
+        Role.CAMAT.value: texts.HELP_CAMAT,
+        Role.KABUPATEN.value: texts.HELP_KABUPATEN,
+    }
     text = helps.get(turn.member.role, texts.HELP_STAFF)
     return [OutgoingMessage(text.format(village=turn.config.village_word))]
 
@@ -73,9 +78,11 @@ ACTIONS: dict[str, dict[str, Step]] = {
         "undang": start_invite,
         "tutup": start_close,
         "minta nomor": request_phones,
+        "dasbor": dashboard_link,
         "bantuan": _help,
     },
-    Role.CAMAT: {"status": camat_status, "bantuan": _help},
+    Role.CAMAT: {"status": camat_status, "dasbor": dashboard_link, "bantuan": _help},
+    Role.KABUPATEN: {"dasbor": dashboard_link, "bantuan": _help},
 }
 
 # Actions that take a month typed after their word: "rekap november", "status 10/2026".
@@ -142,6 +149,8 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     actions = ACTIONS.get(member.role, ACTIONS[Role.STAFF])
+    if member.role != Role.PEMANGKU and said(turn, texts.WORDS_DASHBOARD):  # before typo matching
+        return await dashboard_link(turn)
     offered = choices(menu_items(member))
     chosen = pick(turn, offered) or turn.text.lower().lstrip("/").strip()
     if chosen in actions:

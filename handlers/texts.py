@@ -59,9 +59,11 @@ MENU_STAFF = {
     "daftar": "Siapa Lapor Apa",
     "undang": "Undang Pemangku",
     "tutup": "Tutup Bulan",
+    "dasbor": "Dasbor Web",
     "bantuan": "Bantuan",
 }
-MENU_CAMAT = {"status": "Status Kecamatan", "bantuan": "Bantuan"}
+MENU_CAMAT = {"status": "Status Kecamatan", "dasbor": "Dasbor Web", "bantuan": "Bantuan"}
+MENU_KABUPATEN = {"dasbor": "Dasbor Web", "bantuan": "Bantuan"}
 # Menu labels fit a WhatsApp list row's 24-character title with their number; the detail goes below.
 MENU_DETAILS_PEMANGKU = {
     "lahir": "Bayi yang lahir di unit Anda",
@@ -79,9 +81,15 @@ MENU_DETAILS_STAFF = {
     "daftar": "Semua laporan per unit",
     "undang": "Kode daftar untuk pemangku baru",
     "tutup": "Tutup bulan dan kirim rekap",
+    "dasbor": "Tautan masuk ke dasbor",
     "bantuan": "Cara memakai layanan ini",
 }
-MENU_DETAILS_CAMAT = {"status": "Kelengkapan laporan tiap pekon", "bantuan": "Cara memakai layanan ini"}
+MENU_DETAILS_CAMAT = {
+    "status": "Kelengkapan laporan tiap pekon",
+    "dasbor": "Tautan masuk ke dasbor",
+    "bantuan": "Cara memakai layanan ini",
+}
+MENU_DETAILS_KABUPATEN = {"dasbor": "Tautan masuk ke dasbor", "bantuan": "Cara memakai layanan ini"}
 WORDS_CANCEL = ("batal", "cancel", "/batal", "/cancel")
 WORDS_BACK = ("kembali", "balik", "back", "/kembali")
 WORDS_MENU = ("menu", "/menu")
@@ -126,6 +134,34 @@ HELP_CAMAT = (
     "yaitu bulan yang sedang dilaporkan. Bulan lain: ketik STATUS diikuti bulannya, "
     "misalnya STATUS NOVEMBER atau STATUS 10/2026."
 )
+HELP_KABUPATEN = (
+    "Ketik DASBOR untuk mendapat tautan masuk ke dasbor web: kelengkapan laporan setiap kecamatan "
+    "dan {village}, angka B.3 dan tren bulanan."
+)
+
+# the dashboard sign-in link (handlers/dashboard.py) and the pages' own messages (bot/web/)
+WORDS_DASHBOARD = ("dasbor", "/dasbor", "dashboard", "/dashboard")
+DASHBOARD_LINK = (
+    "Tautan masuk dasbor (berlaku {minutes} menit, sekali pakai):\n{url}\n"
+    "Jangan teruskan tautan ini ke orang lain."
+)
+DASHBOARD_NO_URL = "Dasbor web belum diaktifkan di server ini (PEMANGKU_PUBLIC_URL belum diisi)."
+DASHBOARD_NOT_FOR_ROLE = "Dasbor web hanya untuk petugas pekon, camat dan kabupaten."
+WEB_LINK_INVALID = (
+    "Tautan ini tidak bisa dipakai lagi: sudah dipakai atau lewat 10 menit. "
+    "Ketik DASBOR di chat untuk tautan baru."
+)
+WEB_SIGNED_OUT = "Anda sudah keluar. Ketik DASBOR di chat untuk masuk lagi."
+WEB_NEED_SIGNIN = "Silakan masuk lewat tautan dari chat: ketik DASBOR di Telegram atau WhatsApp."
+WEB_NOT_FOUND = "Halaman tidak ditemukan."
+WEB_STATUS_SHORT = {
+    "on_time": "Tepat",
+    "late": "Telat",
+    "nihil": "NIHIL",
+    "missing": "Tidak",
+    "not_due": "Belum",
+}
+WEB_CSRF = "Permintaan ditolak: formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 
 # the four reports (handlers/fields.py, handlers/report_flow.py, handlers/report_save.py)

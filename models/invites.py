@@ -61,6 +61,7 @@ async def _check_scope(
     unit_id: int | None,
     pekon_kode: str | None,
     kecamatan_kode: str | None,
+    kabupaten_kode: str | None = None,
 ) -> None:
     needed = {
         Role.PEMANGKU: (Unit, unit_id),
@@ -69,6 +70,16 @@ async def _check_scope(
     }.get(role)
     if needed is not None and (needed[1] is None or await session.get(needed[0], needed[1]) is None):
         raise InviteError("scope")
+    if role == Role.KABUPATEN and not await _kabupaten_known(session, kabupaten_kode):
+        raise InviteError("scope")
+
+
+async def _kabupaten_known(session: AsyncSession, kode: str | None) -> bool:
+    """A kabupaten (PP.KK) is known when one of its kecamatan is."""
+    if kode is None:
+        return False
+    found = await session.scalar(select(Kecamatan.kode).where(Kecamatan.kode.startswith(kode + ".")).limit(1))
+    return found is not None
 
 
 async def create_invite(
@@ -78,6 +89,7 @@ async def create_invite(
     unit_id: int | None = None,
     pekon_kode: str | None = None,
     kecamatan_kode: str | None = None,
+    kabupaten_kode: str | None = None,
     name: str | None = None,
     ttl: timedelta = timedelta(days=14),
     created_by: int | None = None,
@@ -88,7 +100,7 @@ async def create_invite(
     name = " ".join(name.split()) if name else None
     if name and len(name) > NAME_MAX:
         raise InviteError("name")
-    await _check_scope(session, role, unit_id, pekon_kode, kecamatan_kode)
+    await _check_scope(session, role, unit_id, pekon_kode, kecamatan_kode, kabupaten_kode)
     if role == Role.PEMANGKU and unit_id is not None:
         unit = await session.get(Unit, unit_id)
         pekon_kode = unit.pekon_kode if unit else pekon_kode
@@ -102,6 +114,7 @@ async def create_invite(
         unit_id=unit_id,
         pekon_kode=pekon_kode,
         kecamatan_kode=kecamatan_kode,
+        kabupaten_kode=kabupaten_kode,
         name=name,
         expires_at=now + ttl,
         created_by_member_id=created_by,
@@ -115,7 +128,13 @@ async def create_invite(
         action="invite.create",
         entity="invite",
         entity_id=invite.id,
-        after={"role": role, "unit_id": unit_id, "pekon": pekon_kode, "kecamatan": kecamatan_kode},
+        after={
+            "role": role,
+            "unit_id": unit_id,
+            "pekon": pekon_kode,
+            "kecamatan": kecamatan_kode,
+            "kabupaten": kabupaten_kode,
+        },
     )
     return invite
 
@@ -216,6 +235,7 @@ async def _bind(
         unit_id=invite.unit_id,
         pekon_kode=invite.pekon_kode,
         kecamatan_kode=invite.kecamatan_kode,
+        kabupaten_kode=invite.kabupaten_kode,
     )
     session.add(member)
     await session.flush()
@@ -268,7 +288,7 @@ async def list_invites(
         InviteView(
             code=invite.code,
             role=invite.role,
-            scope=unit_kode or invite.pekon_kode or invite.kecamatan_kode or "-",
+            scope=unit_kode or invite.pekon_kode or invite.kecamatan_kode or invite.kabupaten_kode or "-",
             name=invite.name,
             state=invite_state(invite, now),
             expires_at=invite.expires_at,

@@ -18,6 +18,7 @@ class Role(StrEnum):
     PEMANGKU = "pemangku"  # scope: unit_id
     STAFF = "staff"  # scope: pekon_kode
     CAMAT = "camat"  # scope: kecamatan_kode
+    KABUPATEN = "kabupaten"  # scope: kabupaten_kode (Dinas PMD/DPMP); sees the dashboard
     ADMIN = "admin"  # scope: everything
 
 
@@ -32,6 +33,7 @@ class Member(CreatedAt, Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     pekon_kode: Mapped[str | None] = mapped_column(ForeignKey("pekon.kode"), index=True)
     kecamatan_kode: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.kode"), index=True)
+    kabupaten_kode: Mapped[str | None] = mapped_column(String(5), index=True)  # PP.KK
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164, confirmed by a shared contact
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -74,6 +76,7 @@ class Invite(CreatedAt, Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     pekon_kode: Mapped[str | None] = mapped_column(ForeignKey("pekon.kode"))
     kecamatan_kode: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.kode"))
+    kabupaten_kode: Mapped[str | None] = mapped_column(String(5))
     name: Mapped[str | None] = mapped_column(String(120))
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -12,9 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.bahasa import Command
+from bot.commands.dashboard import demo_links
 from bot.commands.recap import load_recap, render_text
 from bot.commands.support import fail, in_transaction
-from bot.config import get_settings
+from bot.config import get_settings, public_base
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.demo import DEMO_PEKON, DemoWorld, build_demo
 from bot.demo_chat import demo_transcript
@@ -114,3 +115,17 @@ def register(app: typer.Typer) -> None:
         print_routine(
             url, get_settings(), world.period, DEMO_OUTPUT, typer.echo
         )  # jobs: remind, close, files
+        _print_dashboard_links(url, list(world.members))
+
+
+def _print_dashboard_links(url: str, addresses: list[str]) -> None:
+    """The last lines of the demo: how to open the dashboard as the camat and the staff."""
+    base = public_base(get_settings())
+    links = asyncio.run(demo_links(url, addresses, base))
+    typer.echo("")
+    typer.echo(
+        f"Dasbor web: jalankan `pemangku run`, lalu buka dalam 10 menit (sekali pakai) {base}/dasbor lewat:"
+    )
+    for who, link in links:
+        typer.echo(f"  {who}: {link}")
+    typer.echo("Tautan baru: pemangku dashboard-link --member camat")

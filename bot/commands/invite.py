@@ -1,4 +1,5 @@
-"""`pemangku invite --role pemangku|staff|camat --unit|--pekon|--kecamatan KODE [--name NAME]`."""
+"""`pemangku invite --role pemangku|staff|camat|kabupaten --unit|--pekon|--kecamatan|--kabupaten KODE
+[--name NAME]`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ from models.invites import NAME_MAX, InviteError, create_invite, format_code
 from models.person import Role
 from models.region import Unit
 
-SCOPE_OPTION = {Role.PEMANGKU: "--unit", Role.STAFF: "--pekon", Role.CAMAT: "--kecamatan"}
+SCOPE_OPTION = {
+    Role.PEMANGKU: "--unit",
+    Role.STAFF: "--pekon",
+    Role.CAMAT: "--kecamatan",
+    Role.KABUPATEN: "--kabupaten",
+}
 
 
 class InviteRole(StrEnum):
@@ -30,6 +36,7 @@ class InviteRole(StrEnum):
     PEMANGKU = Role.PEMANGKU.value
     STAFF = Role.STAFF.value
     CAMAT = Role.CAMAT.value
+    KABUPATEN = Role.KABUPATEN.value
 
 
 @dataclass(frozen=True)
@@ -39,10 +46,16 @@ class Scope:
     unit: str | None
     pekon: str | None
     kecamatan: str | None
+    kabupaten: str | None = None
 
     def given(self) -> dict[str, str]:
         """The options that were given, e.g. {'--unit': '18.04.15.2004-01'}."""
-        pairs = {"--unit": self.unit, "--pekon": self.pekon, "--kecamatan": self.kecamatan}
+        pairs = {
+            "--unit": self.unit,
+            "--pekon": self.pekon,
+            "--kecamatan": self.kecamatan,
+            "--kabupaten": self.kabupaten,
+        }
         return {option: value.strip() for option, value in pairs.items() if value}
 
 
@@ -69,6 +82,7 @@ async def make_invite(
         unit_id=unit_id,
         pekon_kode=kode if role == Role.STAFF else None,
         kecamatan_kode=kode if role == Role.CAMAT else None,
+        kabupaten_kode=kode if role == Role.KABUPATEN else None,
         name=name,
         ttl=ttl,
     )
@@ -91,7 +105,9 @@ def register(app: typer.Typer) -> None:
     def invite(
         invited: Annotated[
             InviteRole,
-            typer.Option("--role", parser=params.choice(InviteRole), metavar="pemangku|staff|camat"),
+            typer.Option(
+                "--role", parser=params.choice(InviteRole), metavar="pemangku|staff|camat|kabupaten"
+            ),
         ],
         unit: Annotated[
             str | None, typer.Option("--unit", help="Kode unit (pemangku)", metavar="KODE")
@@ -101,6 +117,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         kecamatan: Annotated[
             str | None, typer.Option("--kecamatan", help="Kode kecamatan (camat)", metavar="KODE")
+        ] = None,
+        kabupaten: Annotated[
+            str | None, typer.Option("--kabupaten", help="Kode kabupaten, mis. 18.04", metavar="KODE")
         ] = None,
         name: Annotated[
             str | None,
@@ -114,7 +133,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Buat kode undangan sekali pakai dan cetak cara memakainya."""
         role = Role(invited.value)
-        given = Scope(unit, pekon, kecamatan).given()
+        given = Scope(unit, pekon, kecamatan, kabupaten).given()
         if list(given) != [SCOPE_OPTION[role]]:
             fail(f"peran {role} memerlukan tepat satu pilihan {SCOPE_OPTION[role]} KODE")
         kode = given[SCOPE_OPTION[role]]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import _register_all, app
-from bot.config import get_settings
+from bot.config import Settings, get_settings
 from bot.main import serve
 from handlers import texts
 from models.region import Unit
@@ -36,9 +39,25 @@ def test_without_a_schema_it_says_to_upgrade(monkeypatch: pytest.MonkeyPatch, tm
     assert code == 2 and texts.RUN_NO_SCHEMA in output
 
 
-def test_without_a_channel_it_says_what_to_set(monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
-    code, output = run_cli(monkeypatch, db_url)
-    assert code == 2 and "PEMANGKU_TELEGRAM_TOKEN" in output
+async def test_without_a_channel_it_says_what_to_set_and_serves_the_dashboard(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as probe:  # a free port for the server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(database_url=db_url, http_host="127.0.0.1", http_port=port)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop))
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        for _ in range(200):
+            with contextlib.suppress(httpx.ConnectError):
+                page = await client.get("/dasbor")
+                break
+            await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert page.status_code == 401 and "DASBOR" in page.text  # the dashboard asks to sign in
+    assert "PEMANGKU_TELEGRAM_TOKEN" in caplog.text
 
 
 async def test_serve_runs_telegram_and_the_outbox_until_stopped(

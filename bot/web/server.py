@@ -1,4 +1,4 @@
-"""The project's HTTP server: GET /healthz plus the routes the channels bring (webhooks).
+"""The project's HTTP server: GET /healthz plus the routes the channels and the dashboard bring.
 
 Hostile clients are bounded here, for every route: a body is counted while it streams in and
 refused with 413 past MAX_BODY_BYTES (a chunked upload declares no length), and a request must
@@ -21,6 +21,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from bot.web.headers import SecurityHeaders
 
 MAX_BODY_BYTES = 1_000_000  # webhook bodies are a few kB; nothing bigger is read
 REQUEST_SECONDS = 10.0  # headers and body of one request must arrive within this
@@ -83,10 +85,11 @@ async def healthz(_request: Request) -> PlainTextResponse:
 
 
 def build_web_app(routes: Sequence[BaseRoute], max_body: int = MAX_BODY_BYTES) -> Starlette:
-    """The Starlette app: health plus every channel's routes, every body limited to `max_body`."""
+    """The Starlette app: health plus every channel's routes, every body limited to `max_body`,
+    every answer with the security headers."""
     return Starlette(
         routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
-        middleware=[Middleware(BodyLimit, limit=max_body)],
+        middleware=[Middleware(BodyLimit, limit=max_body), Middleware(SecurityHeaders)],
     )
 
 

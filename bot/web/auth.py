@@ -1,0 +1,139 @@
+"""Sign-in by a one-time link, the session cookie, and the guard every page goes through: the
+session, the CSRF token on POST, and the scope of the URL (out of scope: 404 and an audit entry)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.web.context import Viewer, WebContext
+from bot.web.render import message, render
+from handlers import texts
+from models.audit import record_audit
+from models.web_login import (
+    LOGIN_PATH,
+    SESSION_IDLE,
+    current_session,
+    end_session,
+    member_scope,
+    redeem_link,
+)
+
+COOKIE = "pemangku_sesi"
+PRE_COOKIE = "pemangku_masuk"  # double-submit CSRF token of the sign-in form (no session yet)
+HOME = "/dasbor"
+
+
+class OutOfScope(Exception):
+    """The URL names a region outside the viewer's scope."""
+
+
+class NotFound(Exception):
+    """Nothing at this URL (inside the scope)."""
+
+
+Handler = Callable[[Request, AsyncSession, Viewer], Awaitable[Response]]
+
+
+async def form(request: Request) -> dict[str, str]:
+    """An urlencoded form body (the body limit of the server applies)."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
+
+
+def check(viewer: Viewer, kode: str) -> None:
+    """Raise OutOfScope unless the region code is inside the viewer's scope."""
+    if not viewer.scope.covers(kode):
+        raise OutOfScope(kode)
+
+
+async def _viewer(request: Request, session: AsyncSession, ctx: WebContext) -> Viewer | None:
+    token = ctx.signer.unsign(request.cookies.get(COOKIE, ""))
+    found = None if token is None else await current_session(session, token, ctx.now())
+    scope = None if found is None else member_scope(found[1])
+    return None if found is None or scope is None else Viewer(found[1], found[0], scope)
+
+
+def guarded(
+    ctx: WebContext, handler: Handler, *, post: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of a page: signed in, CSRF checked on POST, scope checked by the handler."""
+
+    async def endpoint(request: Request) -> Response:
+        async with ctx.sessionmaker() as session:
+            viewer = await _viewer(request, session, ctx)
+            if viewer is None:
+                return message(texts.WEB_NEED_SIGNIN, 401)
+            if post and not hmac.compare_digest((await form(request)).get("csrf", ""), viewer.web.csrf):
+                return message(texts.WEB_CSRF, 403, viewer)
+            who = (viewer.member.id, viewer.scope.kode)  # read now: a rollback expires the objects
+            try:
+                response = await handler(request, session, viewer)
+            except OutOfScope:
+                await session.rollback()
+                _audit_refusal(session, who, request)
+                await session.commit()
+                return message(texts.WEB_NOT_FOUND, 404)
+            except NotFound:
+                return message(texts.WEB_NOT_FOUND, 404, viewer)
+            await session.commit()
+            return response
+
+    return endpoint
+
+
+def _audit_refusal(session: AsyncSession, who: tuple[int, str | None], request: Request) -> None:
+    record_audit(
+        session, actor_member_id=who[0], channel="web", action="web.out_of_scope", entity="url",
+        after={"path": request.url.path[:300], "scope": who[1]},
+    )  # fmt: skip
+
+
+def _cookie(response: Response, ctx: WebContext, name: str, value: str, max_age: int) -> None:
+    secure = ctx.secure_cookies
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path=HOME)
+
+
+def signin_routes(ctx: WebContext) -> list[BaseRoute]:
+    """The link page (GET shows a button: chat apps fetch links for previews and must not use
+    them up), the sign-in POST, and Keluar."""
+
+    async def link_page(request: Request) -> Response:
+        pre = secrets.token_urlsafe(24)
+        response = render("signin.html", None, token=request.path_params["token"], csrf=pre)
+        _cookie(response, ctx, PRE_COOKIE, pre, 600)
+        return response
+
+    async def sign_in(request: Request) -> Response:
+        fields = await form(request)
+        pre = request.cookies.get(PRE_COOKIE, "")
+        if not pre or not hmac.compare_digest(fields.get("csrf", ""), pre):
+            return message(texts.WEB_CSRF, 403)
+        async with ctx.sessionmaker() as session:
+            opened = await redeem_link(session, fields.get("token", ""), ctx.now())
+            await session.commit()
+        if opened is None:
+            return message(texts.WEB_LINK_INVALID, 410)
+        response = RedirectResponse(HOME, status_code=303)
+        _cookie(response, ctx, COOKIE, ctx.signer.sign(opened.token), int(SESSION_IDLE.total_seconds()))
+        response.delete_cookie(PRE_COOKIE, path=HOME)
+        return response
+
+    async def sign_out(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        await end_session(session, viewer.web, ctx.now())
+        response = message(texts.WEB_SIGNED_OUT, 200)
+        response.delete_cookie(COOKIE, path=HOME)
+        return response
+
+    return [
+        Route(LOGIN_PATH + "{token}", link_page, methods=["GET"]),
+        Route(LOGIN_PATH.rstrip("/"), sign_in, methods=["POST"]),
+        Route(HOME + "/keluar", guarded(ctx, sign_out, post=True), methods=["POST"]),
+    ]

@@ -1,0 +1,167 @@
+"""The reading pages: Kelengkapan (kecamatan and kabupaten), Pekon, Angka dan nama, Tren. Every
+figure comes from models/dashboard*.py, the functions behind the chat and the books."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.web.auth import HOME, Handler, NotFound, check
+from bot.web.context import Viewer, WebContext
+from bot.web.render import render, rollup_lines
+from handlers import texts
+from jobs.documents.data import load_rollup
+from jobs.documents.svg_chart import Series, line_chart
+from models import dashboard as dash
+from models.audit import record_audit
+from models.base import add_months
+from models.recap import MOVES
+from models.region import Kecamatan, Pekon
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def period_of(request: Request, default: date) -> date:
+    """The month in ?bulan=YYYY-MM, or the default; NotFound for anything else."""
+    typed = request.query_params.get("bulan")
+    if typed is None:
+        return default
+    found = MONTH.match(typed)
+    if found is None or int(found[1]) < 2000:
+        raise NotFound
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def scoped(request: Request, viewer: Viewer, ctx: WebContext) -> tuple[str, date]:
+    """The region of the URL (checked against the scope) and the month asked for."""
+    kode = request.path_params["kode"]
+    check(viewer, kode)
+    return kode, period_of(request, ctx.reported_month())
+
+
+def audit_view(session: AsyncSession, viewer: Viewer, what: str, kode: str, period: date) -> None:
+    """A page with names was shown (UU 27/2022: who saw what, when)."""
+    record_audit(session, actor_member_id=viewer.member.id, channel="web", action=f"web.view.{what}",
+                 entity="region", entity_id=kode, after={"bulan": f"{period:%Y-%m}"})  # fmt: skip
+
+
+async def home(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+    """Each role lands on its own scope; an admin picks a kabupaten."""
+    scope = viewer.scope
+    if scope.level != "all":
+        return RedirectResponse(f"{HOME}/{scope.level}/{scope.kode}", status_code=303)
+    rows = (await session.execute(select(Kecamatan.kode, Kecamatan.kabupaten_nama))).tuples()
+    kabupaten = sorted({(kode[:5], nama) for kode, nama in rows})
+    return render("admin.html", viewer, kabupaten=kabupaten)
+
+
+def grid_page(ctx: WebContext, level: str) -> Handler:
+    """Kelengkapan of a kecamatan (pekon down) or of a kabupaten (kecamatan down)."""
+
+    async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        kode, period = scoped(request, viewer, ctx)
+        today, deadline_day = ctx.today(), ctx.schedule.deadline_day
+        build = dash.kecamatan_grid if level == "kecamatan" else dash.kabupaten_grid
+        if level == "kecamatan" and await session.get(Kecamatan, kode) is None:
+            raise NotFound
+        grid = await build(session, kode, ctx.current_month(), today=today, deadline_day=deadline_day)
+        if not grid.rows and level == "kabupaten":
+            raise NotFound
+        rates = (
+            [await dash.kecamatan_rates(session, kode, period)]
+            if level == "kecamatan"
+            else [(r := await dash.kabupaten_rates(session, kode, period)).total, *r.kecamatan]
+        )
+        only_missing = request.query_params.get("belum") == "1"
+        rows = grid.not_reported(period) if only_missing else grid.rows
+        return render("grid.html", viewer, grid=grid, rows=rows, rates=rates, period=period,
+                      only_missing=only_missing, level=level)  # fmt: skip
+
+    return page
+
+
+def pekon_view(ctx: WebContext) -> Handler:
+    """A pekon's units, pemangku and channels, each unit's report, the B.3 and the month's history."""
+
+    async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        kode, period = scoped(request, viewer, ctx)
+        try:
+            data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day)
+        except LookupError:
+            raise NotFound from None
+        audit_view(session, viewer, "pekon", kode, period)
+        return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
+
+    return page
+
+
+def numbers_view(ctx: WebContext) -> Handler:
+    """Angka dan nama: the lines behind one B.3 number of a pekon (or a unit) or the kecamatan."""
+
+    async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        kode, column = request.path_params["kode"], request.path_params["kolom"]
+        check(viewer, kode)
+        period = period_of(request, ctx.reported_month())
+        unit = request.query_params.get("unit")
+        if column not in dash.NUMBER_COLUMNS or (unit is not None and not unit.startswith(kode + "-")):
+            raise NotFound
+        where = {"kecamatan_kode": kode} if len(kode) == 8 else {"pekon_kode": kode}
+        if await session.get(Kecamatan if len(kode) == 8 else Pekon, kode) is None:
+            raise NotFound
+        rows = await dash.number_rows(session, period, column, unit_kode=unit, **where)
+        audit_view(session, viewer, "angka", unit or kode, period)
+        return render("numbers.html", viewer, rows=rows, period=period, kode=kode)
+
+    return page
+
+
+def rollup_view(ctx: WebContext) -> Handler:
+    """The kecamatan's B.3 roll-up (a row per pekon), every movement number a link."""
+
+    async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        kode, period = scoped(request, viewer, ctx)
+        if await session.get(Kecamatan, kode) is None:
+            raise NotFound
+        word = ctx.schedule.village_word
+        rollup = await load_rollup(session, kode, period, today=ctx.today(), village_word=word)
+        names = [p.pekon_nama for p in rollup.pekons]
+        lines = rollup_lines(kode, names, rollup.totals)
+        return render(
+            "rollup.html", viewer, rollup=rollup, period=period, kode=kode, moves=MOVES, lines=lines
+        )
+
+    return page
+
+
+def trend_view(ctx: WebContext) -> Handler:
+    """Tren: population, KK and the month's movements, drawn as SVG with the numbers beside."""
+
+    async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        kode = request.path_params["kode"]
+        check(viewer, kode)
+        if await session.get(Kecamatan, kode) is None:
+            raise NotFound
+        trend = await dash.kecamatan_trend(session, kode, ctx.current_month())
+        labels = [f"{m:%m/%y}" for m in trend.months]
+        points = trend.total.points
+
+        def series(name: str) -> Series:
+            values = tuple(None if p is None else int(getattr(p, name)) for p in points)
+            return Series(texts.DASHBOARD_TREND_SERIES[name], values)
+
+        people = line_chart("Penduduk dan KK", labels, [series("population"), series("kk")])
+        kinds = ("births", "deaths", "moves_in", "moves_out")
+        moves = line_chart("Mutasi per bulan", labels, [series(n) for n in kinds])
+        return render("trend.html", viewer, trend=trend, charts=[people, moves])
+
+    return page
+
+
+def months_back(period: date, count: int) -> list[date]:
+    """The `count` months up to `period`, newest first (month pickers)."""
+    return [add_months(period, -i) for i in range(count)]
