@@ -108,7 +108,7 @@ OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("ch", "kh"
 
 def match_name(name: str) -> str:
     """A name reduced for matching: accents, case, punctuation and honorifics (H., Hj., Alm., Bpk.,
-    Ibu, S.Pd) removed; "Hj. Siti Aminah, S.Pd." -> "siti aminah"; old spellings folded (Soekardi -> sukardi)."""
+    Ibu, S.Pd) removed, old spellings folded: "Hj. Siti Aminah, S.Pd." -> "siti aminah"."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     words: list[str] = []
     for token in NOT_LETTERS.sub(" ", plain.replace("'", "")).split():

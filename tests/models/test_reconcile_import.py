@@ -88,7 +88,7 @@ async def test_an_xlsx_with_a_title_row_numbers_as_nik_and_date_cells(session: A
 
 async def test_an_odd_column_is_named_with_map(session: AsyncSession) -> None:
     await seed_pekon(session)
-    data = "NOMOR INDUK KEPENDUDUKAN,NAMA ANGGOTA\n1804151212800001,Siti\n".encode()
+    data = b"NOMOR INDUK KEPENDUDUKAN,NAMA ANGGOTA\n1804151212800001,Siti\n"
     with pytest.raises(ImportRejected) as refused:
         read_list(data)
     assert [(p.line, p.code, p.detail["column"]) for p in refused.value.problems] == [

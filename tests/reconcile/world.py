@@ -11,21 +11,27 @@ from datetime import date, timedelta
 
 from models.event import EventKind
 
-FIRST_L = (
+
+def words(text: str) -> list[str]:
+    """The names in a line of text."""
+    return text.split()
+
+
+FIRST_L = words(
     "Sukardi Slamet Budi Agus Joko Wahyu Heru Bambang Dedi Rudi Hendra Andi Yusuf Darto Suparman "
     "Sutrisno Rahmat Ahmad Iwan Eko Teguh Supri Hasan Imam Fajar Rizki Arif Gunawan Hadi Yanto "
     "Sugeng Paijo Karyono Margono Sumadi Tarno Wagiman Sahroni Ismail Zainal Mulyadi Asep Dadang"
-).split()
-FIRST_P = (
+)
+FIRST_P = words(
     "Siti Sri Wartini Ratna Sari Dewi Yuni Lestari Rina Nur Wulan Endang Suharti Aminah Fatimah "
     "Kartini Mulyani Tuti Yati Ani Ningsih Rohmah Umi Indah Puji Lina Marni Sumarni Rukmini Juariah "
     "Painem Tukinem Sulastri Rusmini Mardiyah Nurhayati Komariah Sumiati Eni Atun Cucu Iis Neneng"
-).split()
-LAST = (
+)
+LAST = words(
     "Wijaya Saputra Santoso Hidayat Kurniawan Setiawan Pratama Nugroho Rahman Susanto Purnomo "
     "Haryanto Lubis Siregar Harahap Fauzi Hakim Maulana Syahputra Ramadhan Wibowo Utomo Hartono "
     "Suryadi Permana Hasibuan Nasution Gultom Effendi Rosyid Saleh Anwar Sudrajat Firmansyah Kusuma"
-).split()
+)
 HONORIFICS = ("H.", "Hj.", "Alm.", "Bpk.", "Ibu", "Bapak", "Almh.")
 REGIONS = ("180415", "180401", "180412", "187101")
 
