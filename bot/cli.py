@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "bot.commands.invites",
     "bot.commands.jobs",
     "bot.commands.chat",
+    "bot.commands.daftar",
 ]
 USAGE_ERROR = 2
 # A database that cannot be reached or has no schema yet: a setup problem, said in one line (the

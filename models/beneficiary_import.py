@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
-from models.beneficiary import Beneficiary, BeneficiaryList, match_name
+from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
 from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
 from models.ledger import clean_name
@@ -211,3 +211,40 @@ async def store_lists(
         result.rows[kode], result.list_ids[kode] = len(rows), new.id
     await session.flush()
     return result
+
+
+async def delete_lists(
+    session: AsyncSession,
+    pekon_kode: str,
+    program: str,
+    *,
+    actor: str,
+    member_id: int | None = None,
+    channel: str = "cli",
+) -> int:
+    """Delete every version of a program's list of a pekon with its matches (personal data erased
+    on request); the audit keeps that it happened, not the rows. Returns how many rows went."""
+    lists = list(
+        await session.scalars(
+            select(BeneficiaryList).where(
+                BeneficiaryList.pekon_kode == pekon_kode, BeneficiaryList.program == program
+            )
+        )
+    )
+    ids = [b.id for b in lists]
+    if not ids:
+        return 0
+    rows = select(Beneficiary.id).where(Beneficiary.list_id.in_(ids))
+    await session.execute(delete(BeneficiaryMatch).where(BeneficiaryMatch.beneficiary_id.in_(rows)))
+    await session.execute(delete(Beneficiary).where(Beneficiary.list_id.in_(ids)))
+    await session.execute(
+        update(BeneficiaryList).where(BeneficiaryList.id.in_(ids)).values(replaced_by_id=None)
+    )
+    await session.execute(delete(BeneficiaryList).where(BeneficiaryList.id.in_(ids)))
+    record_audit(
+        session, actor_member_id=member_id, channel=channel, action="beneficiary_list.delete",
+        entity="pekon", entity_id=pekon_kode,
+        after={"program": program, "lists": len(ids), "rows": sum(b.rows for b in lists), "by": actor[:120]},
+    )  # fmt: skip
+    await session.flush()
+    return sum(b.rows for b in lists)
