@@ -12,14 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
-from handlers.parsing import mask_nik
 from jobs.context import month_label
 from jobs.documents import pdf, xlsx
 from jobs.documents.data import Place
 from jobs.documents.layout import Grid, Value, dmy, heading, plain_header, signature
 from models.base import month_of
-from models.beneficiary import BeneficiaryList
-from models.beneficiary_findings import Finding, FindingKind, pekon_findings, pending_matches
+from models.beneficiary import BeneficiaryList, mask_nik
+from models.beneficiary_findings import Finding, FindingKind, month_findings, pekon_findings, pending_matches
 from models.beneficiary_match import current_lists, refresh_matches
 from models.region import Kecamatan, Pekon
 
@@ -168,3 +167,24 @@ def usulan_xlsx(data: UsulanData) -> bytes:
         top = xlsx.write_grid(ws, grid, top + 1)
     xlsx._signature(ws, signature(data.place, data.signed_on), top + 1, span)
     return xlsx._save(book, datetime(data.signed_on.year, data.signed_on.month, data.signed_on.day))
+
+
+async def month_news(session: AsyncSession, pekon_kode: str, period: date, bulan: str) -> str | None:
+    """After a close: the beneficiaries who died or moved out in that month, per program and kind
+    ("2 penerima PKH meninggal bulan November 2026: ..."), names with masked NIKs; None when none."""
+    await refresh_matches(session, pekon_kode)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for f in await month_findings(session, pekon_kode, period):
+        name = texts.USULAN_MONTH_NAME.format(name=f.name, nik=mask_nik(f.nik))
+        groups.setdefault((f.program, f.kind), []).append(name)
+    lines = [
+        texts.USULAN_MONTH_NEWS.format(
+            count=len(names),
+            program=program,
+            kind=texts.USULAN_MONTH_KIND[kind],
+            bulan=bulan,
+            names=", ".join(names),
+        )
+        for (program, kind), names in sorted(groups.items())
+    ]
+    return "\n".join(lines) or None
