@@ -195,13 +195,8 @@ async def pekon_findings(session: AsyncSession, pekon_kode: str, program: str | 
     ]
     silent = await _silent_units(session, pekon_kode)
     if silent:
-        units = dict(
-            (
-                await session.execute(
-                    select(Beneficiary.id, Beneficiary.unit_id).where(Beneficiary.unit_id.in_(silent))
-                )
-            ).tuples()
-        )
+        stmt = select(Beneficiary.id).where(Beneficiary.unit_id.in_(silent))
+        units = set(await session.scalars(stmt))
         found += [
             Finding(FindingKind.BELUM_LAPOR, r.program, r.unit, r.name, r.nik, r.line)
             for r in rows
