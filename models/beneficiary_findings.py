@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, MatchStatus, valid_nik
@@ -63,18 +63,19 @@ class _Row:
 
 
 async def _rows(session: AsyncSession, pekon_kode: str, program: str | None) -> list[_Row]:
+    b = Beneficiary
     stmt = (
-        select(Beneficiary, BeneficiaryList.program, Unit.nama)
-        .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
-        .outerjoin(Unit, Unit.id == Beneficiary.unit_id)
+        select(b.id, BeneficiaryList.program, b.line, b.name, b.nik, func.coalesce(Unit.nama, b.dusun, "-"))
+        .join(BeneficiaryList, BeneficiaryList.id == b.list_id)
+        .outerjoin(Unit, Unit.id == b.unit_id)
         .where(*current_lists([pekon_kode]))
-        .order_by(BeneficiaryList.program, Beneficiary.line)
+        .order_by(BeneficiaryList.program, b.line)
     )
     if program is not None:
         stmt = stmt.where(BeneficiaryList.program == program)
     return [
-        _Row(b.id, prog, b.line, proper_name(b.name), b.nik, unit or b.dusun or "-")
-        for b, prog, unit in await session.execute(stmt)
+        _Row(i, prog, line, proper_name(name), nik, unit)
+        for i, prog, line, name, nik, unit in await session.execute(stmt)
     ]
 
 
@@ -96,7 +97,7 @@ async def _left(session: AsyncSession, pekon_kode: str, program: str | None) -> 
         .join(Event, Event.id == EventPerson.event_id)
         .join(Unit, Unit.id == Event.unit_id)
         .outerjoin(Member, Member.id == Event.reporter_id)
-        .where(*current_lists([pekon_kode]), *standing())
+        .where(*current_lists([pekon_kode]), *standing(pekon_kode))
         .where(BeneficiaryMatch.status.in_([MatchStatus.CERTAIN, MatchStatus.CONFIRMED]))
         .where(EventPerson.kind.in_([EventKind.MENINGGAL, EventKind.PINDAH]))
         .order_by(BeneficiaryList.program, Event.event_date, Beneficiary.line)
@@ -254,7 +255,11 @@ async def pending_matches(session: AsyncSession, pekon_kode: str) -> list[Pendin
         .join(EventPerson, EventPerson.id == BeneficiaryMatch.event_person_id)
         .join(Event, Event.id == EventPerson.event_id)
         .join(Unit, Unit.id == Event.unit_id)
-        .where(*current_lists([pekon_kode]), *standing(), BeneficiaryMatch.status == MatchStatus.PENDING)
+        .where(
+            *current_lists([pekon_kode]),
+            *standing(pekon_kode),
+            BeneficiaryMatch.status == MatchStatus.PENDING,
+        )
         .where(or_(EventPerson.kind == EventKind.MENINGGAL, EventPerson.kind == EventKind.PINDAH))
         .order_by(BeneficiaryMatch.id)
     )

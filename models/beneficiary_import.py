@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
@@ -17,7 +17,6 @@ from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
 from models.ledger import clean_name
 from models.region import Pekon, Unit
-from models.wilayah import same_name
 
 NAME_MAX = 120
 TEXT_MAX = {"tempat_lahir": 120, "alamat": 200, "dusun": 120, "no_peserta": 40}
@@ -26,6 +25,8 @@ DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%y", "%d/
 SEX_WORDS = {"L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "P": "P", "PR": "P", "PEREMPUAN": "P"}
 UNIT_WORDS = re.compile(r"^((pemangku|dusun|dsn|pmk)\s+)+")
 CHUNK = 1000
+# inserted with Core: no ORM bookkeeping for 50,000 rows
+ROWS: Table = Beneficiary.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,12 @@ def _check_row(row: CsvRow, columns: dict[str, str], today: date) -> tuple[dict[
     return values, problems
 
 
-def _pekon_of(row: CsvRow, pekons: Sequence[Pekon], columns: dict[str, str]) -> Pekon | Problem:
+def _pekon_of(row: CsvRow, pekons: dict[str, Pekon], columns: dict[str, str]) -> Pekon | Problem:
     """The pekon a row of a kecamatan's list belongs to, by code or by name."""
     given = row.get("pekon")
-    for pekon in pekons:
-        if given == pekon.kode or same_name(given, pekon.nama):
-            return pekon
+    found = pekons.get(given) or pekons.get(" ".join(given.split()).casefold())
+    if found is not None:
+        return found
     return Problem(
         row.line, "unknown_pekon_in_row", {"column": columns.get("pekon", "pekon"), "value": given[:40]}
     )
@@ -139,10 +140,11 @@ async def plan_list(
     units = await session.scalars(select(Unit).where(Unit.pekon_kode.in_([p.kode for p in pekons])))
     unit_ids = {(u.pekon_kode, unit_key(u.nama)): u.id for u in units}
     planned: dict[str, list[dict[str, object]]] = {p.kode: [] for p in pekons}
+    by_key = {p.kode: p for p in pekons} | {" ".join(p.nama.split()).casefold(): p for p in pekons}
     problems: list[Problem] = []
     for row in file.rows:
         values, found = _check_row(row, file.columns, today)
-        pekon = pekons[0] if len(pekons) == 1 else _pekon_of(row, pekons, file.columns)
+        pekon = pekons[0] if len(pekons) == 1 else _pekon_of(row, by_key, file.columns)
         if isinstance(pekon, Problem):
             found.append(pekon)
         problems += found
@@ -192,7 +194,7 @@ async def store_lists(
         await session.flush()
         for start in range(0, len(rows), CHUNK):
             chunk = [{**r, "list_id": new.id} for r in rows[start : start + CHUNK]]
-            await session.execute(insert(Beneficiary), chunk)
+            await session.execute(insert(ROWS), chunk)
         old = olds[kode]
         if old is not None:
             old.replaced_by_id = new.id

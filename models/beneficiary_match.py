@@ -18,7 +18,6 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from models.audit import record_audit
 from models.beneficiary import (
@@ -127,15 +126,18 @@ def find_matches(rows: Sequence[Person], lines: Sequence[Person]) -> list[Candid
     return found
 
 
-def standing(line: Any = EventPerson) -> list[Any]:
-    """Conditions for a person line that stands now: reported (not a reversal), of an event neither
-    cancelled nor replaced by a correction."""
-    newer = aliased(Event)
+def standing(pekon_kode: str) -> list[Any]:
+    """Conditions for a person line of the pekon that stands now: reported (not a reversal), of an
+    event neither cancelled nor replaced by a correction. The corrected events are one uncorrelated
+    subquery, evaluated once (event.correction_of_id has no index of its own)."""
+    corrected = select(Event.correction_of_id).where(
+        Event.pekon_kode == pekon_kode, Event.correction_of_id.is_not(None)
+    )
     return [
-        line.sign > 0,
-        Event.id == line.event_id,
+        EventPerson.sign > 0,
+        Event.id == EventPerson.event_id,
         Event.action != Action.CANCEL,
-        ~select(newer.id).where(newer.correction_of_id == Event.id).exists(),
+        Event.id.not_in(corrected.scalar_subquery()),
     ]
 
 
@@ -158,7 +160,7 @@ async def _ledger_lines(session: AsyncSession, pekon_kode: str) -> list[Person]:
     ep = EventPerson
     rows = await session.execute(
         select(ep.id, ep.name, ep.nik, ep.birth_date, ep.sex)
-        .where(ep.pekon_kode == pekon_kode, *standing())
+        .where(ep.pekon_kode == pekon_kode, *standing(pekon_kode))
         .order_by(ep.id)
     )
     return [Person(i, match_name(name), nik, born, sex) for i, name, nik, born, sex in rows]

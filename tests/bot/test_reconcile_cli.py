@@ -32,8 +32,19 @@ def setup(cli: Invoke, tmp_path: Path) -> None:
 
 def test_import_check_and_delete_a_list(cli: Invoke, tmp_path: Path) -> None:
     setup(cli, tmp_path)
-    done = cli("daftar", "import", write(tmp_path, "pkh.csv", PKH), "--program", "pkh", "--pekon", TRIMULYO,
-               "--per", "2026-09-01", "--oleh", "Ratna")  # fmt: skip
+    done = cli(
+        "daftar",
+        "import",
+        write(tmp_path, "pkh.csv", PKH),
+        "--program",
+        "pkh",
+        "--pekon",
+        TRIMULYO,
+        "--per",
+        "2026-09-01",
+        "--oleh",
+        "Ratna",
+    )
     assert done.exit_code == 0, done.output
     assert f"Daftar PKH {TRIMULYO}: 3 baris diimpor." in done.output
     assert "Kolom diabaikan: No" in done.output
@@ -43,6 +54,8 @@ def test_import_check_and_delete_a_list(cli: Invoke, tmp_path: Path) -> None:
     assert "Daftar PKH: per 01-09-2026, sumber pkh.csv, 3 baris, diimpor oleh Ratna" in shown.output
     assert "Siti Aminah | ************0001 | 3 | sama dengan baris 2" in shown.output
     assert "Wagimann | ****1512 | 4 | NIK tidak sah" in shown.output
+    never = shown.output.split("BELUM PERNAH LAPOR (BELUM BISA DICEK)")[1]  # no unit has reported yet
+    assert "1 | PKH | Pemangku Sidodadi | Hj. Siti Aminah | ************0001 | 2" in never
     assert "1804151212800001" not in shown.output  # NIKs masked
     gone = cli("daftar", "hapus", "--pekon", TRIMULYO, "--program", "PKH")
     assert gone.exit_code == 0 and "3 baris dihapus" in gone.output
@@ -71,8 +84,12 @@ def test_the_pdf_reads_as_the_usulan_with_the_signature_block(cli: Invoke, tmp_p
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for words in ("USULAN PERBAIKAN DATA PENERIMA BANTUAN", "NIK TERCATAT DUA KALI DALAM SATU DAFTAR",
-                  "KEPALA PEKON TRIMULYO", "sama dengan baris 2"):  # fmt: skip
+    for words in (
+        "USULAN PERBAIKAN DATA PENERIMA BANTUAN",
+        "NIK TERCATAT DUA KALI DALAM SATU DAFTAR",
+        "KEPALA PEKON TRIMULYO",
+        "sama dengan baris 2",
+    ):
         assert words in text
     xlsx = tmp_path / "usulan.xlsx"
     assert cli("daftar", "cek", "--pekon", TRIMULYO, "--format", "xlsx", "--out", xlsx).exit_code == 0

@@ -22,10 +22,15 @@ async def _seeded(session: AsyncSession, world: World) -> None:
     dead = (("Sukardi Wijaya", Sex.L, date(1950, 3, 4)), ("Suharti", Sex.P, date(1948, 1, 2)))
     for name, sex, born in dead:
         await record_event(
-            session, unit=world.units[0], kind=EventKind.MENINGGAL, event_date=date(2026, 11, 3),
+            session,
+            unit=world.units[0],
+            kind=EventKind.MENINGGAL,
+            event_date=date(2026, 11, 3),
             persons=[PersonInput(name=name, sex=sex, birth_date=born)],
-            reporter_id=world.pemangku[0].id, channel="console", now=NOW,
-        )  # fmt: skip
+            reporter_id=world.pemangku[0].id,
+            channel="console",
+            now=NOW,
+        )
     await session.commit()
     pekon = await session.get(Pekon, TRIMULYO)
     assert pekon is not None

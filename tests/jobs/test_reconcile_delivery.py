@@ -27,9 +27,15 @@ async def test_the_close_brings_the_months_beneficiary_news(session: AsyncSessio
     await add_member(session, "Ops", Role.STAFF, pekon_kode=TRIMULYO, address="ops")
     person = PersonInput(name="Sukardi", sex=Sex.L, nik=NIK)
     await record_event(
-        session, unit=units[0], kind=EventKind.MENINGGAL, persons=[person], event_date=date(2026, 10, 9),
-        reporter_id=None, channel="console", now=NOW,
-    )  # fmt: skip
+        session,
+        unit=units[0],
+        kind=EventKind.MENINGGAL,
+        persons=[person],
+        event_date=date(2026, 10, 9),
+        reporter_id=None,
+        channel="console",
+        now=NOW,
+    )
     pekon = await session.get(Pekon, TRIMULYO)
     assert pekon is not None
     await import_rows(session, pekon, [ListRow(None, "SUKARDI", NIK, None, "L")])

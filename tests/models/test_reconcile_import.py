@@ -52,8 +52,12 @@ async def test_a_csv_with_the_usual_headers_is_stored_with_program_source_date_a
     stored = await session.get(BeneficiaryList, list_id)
     assert stored is not None
     assert (stored.program, stored.source, stored.as_of, stored.imported_by, stored.rows) == (
-        "PKH", "dinsos-2026-09.csv", date(2026, 9, 1), "Ratna", 3,
-    )  # fmt: skip
+        "PKH",
+        "dinsos-2026-09.csv",
+        date(2026, 9, 1),
+        "Ratna",
+        3,
+    )
     rows = list(await session.scalars(select(Beneficiary).order_by(Beneficiary.line)))
     assert [(r.line, r.nik, r.name_key, r.sex, r.unit_id) for r in rows] == [
         (2, "1804151212800001", "siti aminah", "P", units[0].id),
@@ -92,8 +96,9 @@ async def test_an_odd_column_is_named_with_map(session: AsyncSession) -> None:
     with pytest.raises(ImportRejected) as refused:
         read_list(data)
     assert [(p.line, p.code, p.detail["column"]) for p in refused.value.problems] == [
-        (1, "missing_column", "NIK"), (1, "missing_column", "NAMA"),
-    ]  # fmt: skip
+        (1, "missing_column", "NIK"),
+        (1, "missing_column", "NAMA"),
+    ]
     await imported(session, data, a="NOMOR INDUK KEPENDUDUKAN=nik", b="nama anggota=nama")
     assert await session.scalar(select(Beneficiary.nik)) == "1804151212800001"
 
@@ -133,8 +138,9 @@ async def test_a_kecamatan_list_is_split_by_its_pekon_column(session: AsyncSessi
     data = "NIK,NAMA,DESA\n1804151212800001,Siti,Trimulyo\n1804151212800002,Budi,18.04.15.2005\n"
     planned = await plan_list(session, read_list(data.encode()), pekons, TODAY)
     assert {k: [r["name"] for r in rows] for k, rows in planned.items()} == {
-        TRIMULYO: ["Siti"], "18.04.15.2005": ["Budi"],
-    }  # fmt: skip
+        TRIMULYO: ["Siti"],
+        "18.04.15.2005": ["Budi"],
+    }
     with pytest.raises(ImportRejected) as refused:
         await plan_list(session, read_list(b"NIK,NAMA,DESA\n1,Siti,Atlantis\n"), pekons, TODAY)
     assert [(p.line, p.code) for p in refused.value.problems] == [(2, "unknown_pekon_in_row")]

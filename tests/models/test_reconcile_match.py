@@ -90,8 +90,10 @@ async def test_decisions_are_stored_audited_and_never_asked_again(session: Async
         if m.beneficiary_id not in old_rows
     }
     assert [newer[(m.person_key, m.event_person_id)].status for m in pending[:3]] == [
-        MatchStatus.CONFIRMED, MatchStatus.REJECTED, MatchStatus.PENDING,
-    ]  # fmt: skip
+        MatchStatus.CONFIRMED,
+        MatchStatus.REJECTED,
+        MatchStatus.PENDING,
+    ]
 
 
 async def _b3(session: AsyncSession) -> list[list[object]]:
