@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, MatchStatus, valid_nik
 from models.beneficiary_match import current_lists, standing
@@ -79,8 +80,11 @@ async def _rows(session: AsyncSession, pekon_kode: str, program: str | None) -> 
     ]
 
 
-async def _left(session: AsyncSession, pekon_kode: str, program: str | None) -> list[Finding]:
-    """Rows matched (certain or confirmed) to a standing death or move out."""
+async def _left(
+    session: AsyncSession, pekon_kode: str, program: str | None, b2: bool = True
+) -> list[Finding]:
+    """Rows matched (certain or confirmed) to a standing death or move out; with `b2`, each with
+    its row number in the month's B.2 (one mutasi_lines per month: the costly part of a check)."""
     stmt = (
         select(
             Beneficiary,
@@ -107,10 +111,10 @@ async def _left(session: AsyncSession, pekon_kode: str, program: str | None) -> 
     found = []
     months: dict[date, list[int]] = {}
     for row, prog, status, line, event, unit, reporter in await session.execute(stmt):
-        if event.period not in months:  # the B.2 row numbers, as the month's book prints them
-            b2 = b2_lines(await mutasi_lines(session, pekon_kode, event.period))
-            months[event.period] = [item.event_id for item in b2]
-        rows = months[event.period]
+        if b2 and event.period not in months:  # the B.2 row numbers, as the month's book prints them
+            book = b2_lines(await mutasi_lines(session, pekon_kode, event.period))
+            months[event.period] = [item.event_id for item in book]
+        rows = months.get(event.period, [])
         found.append(
             Finding(
                 FindingKind(line.kind),
@@ -153,19 +157,23 @@ def _within(rows: list[_Row]) -> list[Finding]:
 
 
 async def _elsewhere(session: AsyncSession, pekon_kode: str, rows: list[_Row]) -> list[Finding]:
-    niks = sorted({r.nik for r in rows if r.nik})
+    """Rows whose NIK stands in a current list of another pekon (one self-join on the NIK index)."""
+    mine, theirs = aliased(Beneficiary), aliased(Beneficiary)
+    my_list, their_list = aliased(BeneficiaryList), aliased(BeneficiaryList)
+    found = await session.execute(
+        select(mine.nik, Pekon.nama, their_list.program)
+        .join(my_list, my_list.id == mine.list_id)
+        .join(theirs, theirs.nik == mine.nik)
+        .join(their_list, their_list.id == theirs.list_id)
+        .join(Pekon, Pekon.kode == their_list.pekon_kode)
+        .where(my_list.pekon_kode == pekon_kode, my_list.replaced_by_id.is_(None))
+        .where(their_list.pekon_kode != pekon_kode, their_list.replaced_by_id.is_(None))
+        .distinct()
+        .order_by(mine.nik, Pekon.nama, their_list.program)
+    )
     other: dict[str, list[str]] = defaultdict(list)
-    for start in range(0, len(niks), 500):
-        found = await session.execute(
-            select(Beneficiary.nik, Pekon.nama, BeneficiaryList.program)
-            .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
-            .join(Pekon, Pekon.kode == BeneficiaryList.pekon_kode)
-            .where(BeneficiaryList.replaced_by_id.is_(None), BeneficiaryList.pekon_kode != pekon_kode)
-            .where(Beneficiary.nik.in_(niks[start : start + 500]))
-            .order_by(Pekon.nama, BeneficiaryList.program)
-        )
-        for nik, nama, program in found:
-            other[nik].append(f"{nama} ({program})")
+    for nik, nama, program in found:
+        other[nik].append(f"{nama} ({program})")
     return [
         Finding(
             FindingKind.GANDA_PEKON, r.program, r.unit, r.name, r.nik, r.line, detail=", ".join(other[r.nik])
@@ -183,10 +191,13 @@ async def _silent_units(session: AsyncSession, pekon_kode: str) -> set[int]:
     return set(await session.scalars(stmt))
 
 
-async def pekon_findings(session: AsyncSession, pekon_kode: str, program: str | None = None) -> list[Finding]:
-    """Every finding of the pekon's current lists (of one program, or all), grouped by kind."""
+async def pekon_findings(
+    session: AsyncSession, pekon_kode: str, program: str | None = None, *, b2: bool = True
+) -> list[Finding]:
+    """Every finding of the pekon's current lists (of one program, or all), grouped by kind; without
+    `b2` the deaths and moves carry no B.2 row number (enough for counting)."""
     rows = await _rows(session, pekon_kode, program)
-    found = await _left(session, pekon_kode, program)
+    found = await _left(session, pekon_kode, program, b2)
     found += _within(rows)
     found += await _elsewhere(session, pekon_kode, rows)
     found += [
