@@ -87,14 +87,19 @@ async def _left(
     its row number in the month's B.2 (one mutasi_lines per month: the costly part of a check)."""
     stmt = (
         select(
-            Beneficiary,
+            Beneficiary.name,
+            Beneficiary.nik,
+            Beneficiary.line,
             BeneficiaryList.program,
             BeneficiaryMatch.status,
-            EventPerson,
-            Event,
+            EventPerson.kind,
+            Event.id,
+            Event.event_date,
+            Event.receipt,
+            Event.period,
             Unit.nama,
             Member.name,
-        )
+        )  # columns, not entities: an Event entity would load its persons too (selectin)
         .join(Beneficiary, Beneficiary.id == BeneficiaryMatch.beneficiary_id)
         .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
         .join(EventPerson, EventPerson.id == BeneficiaryMatch.event_person_id)
@@ -110,23 +115,24 @@ async def _left(
         stmt = stmt.where(BeneficiaryList.program == program)
     found = []
     months: dict[date, list[int]] = {}
-    for row, prog, status, line, event, unit, reporter in await session.execute(stmt):
-        if b2 and event.period not in months:  # the B.2 row numbers, as the month's book prints them
-            book = b2_lines(await mutasi_lines(session, pekon_kode, event.period))
-            months[event.period] = [item.event_id for item in book]
-        rows = months.get(event.period, [])
+    for r in await session.execute(stmt):
+        name, nik, line, prog, status, kind, event_id, event_date, receipt, period, unit, reporter = r
+        if b2 and period not in months:  # the B.2 row numbers, as the month's book prints them
+            book = b2_lines(await mutasi_lines(session, pekon_kode, period))
+            months[period] = [item.event_id for item in book]
+        rows = months.get(period, [])
         found.append(
             Finding(
-                FindingKind(line.kind),
+                FindingKind(kind),
                 prog,
                 unit,
-                proper_name(row.name),
-                row.nik,
-                row.line,
-                event_date=event.event_date,
-                receipt=event.receipt,
-                period=event.period,
-                b2_no=rows.index(event.id) + 1 if event.id in rows else None,
+                proper_name(name),
+                nik,
+                line,
+                event_date=event_date,
+                receipt=receipt,
+                period=period,
+                b2_no=rows.index(event_id) + 1 if event_id in rows else None,
                 reporter=reporter,
                 detail=status,
             )
