@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "bot.commands.jobs",
     "bot.commands.chat",
     "bot.commands.dashboard",
+    "bot.commands.daftar",
 ]
 USAGE_ERROR = 2
 # A database that cannot be reached or has no schema yet: a setup problem, said in one line (the

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import monthly, texts
+from handlers import beneficiary, monthly, texts
 from handlers.core import Step, Turn
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
@@ -48,6 +48,7 @@ FLOWS: dict[str, tuple[Step, Prompt]] = {
     "mine": (turn_in_mine, mine_prompt),
     "invite": (turn_in_invite, invite_prompt),
     "close": (turn_in_close, close_prompt),
+    beneficiary.CEK_FLOW: (beneficiary.turn_in_cek, beneficiary.prompt),
 }
 
 
@@ -162,6 +163,8 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
         express = parse_express(turn.text, turn.now)
         if express is not None:
             return await start_express(turn, express)
+    elif member.role == Role.STAFF and (number := beneficiary.cek_request(turn.text)) is not None:
+        return await beneficiary.cek(turn, number)
     elif member.role == Role.STAFF and (reason := reopen_reason(turn.text)) is not None:
         return await reopen(turn, reason)
     return [menu(member, texts.NOT_UNDERSTOOD)]

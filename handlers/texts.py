@@ -689,3 +689,50 @@ DASHBOARD_TREND_SERIES = {
     "moves_in": "Datang",
     "moves_out": "Pindah",
 }
+
+# Beneficiary lists checked against the ledger (issue 14): documents, chat and the close's news
+USULAN_TITLE = "USULAN PERBAIKAN DATA PENERIMA BANTUAN"
+USULAN_LIST_LINE = "Daftar {program}: per {per}, sumber {source}, {rows} baris, diimpor oleh {by}"
+USULAN_NO_LISTS = "Belum ada daftar penerima bantuan untuk {village} ini."
+USULAN_PENDING = "{count} kemungkinan kecocokan lain belum diperiksa staf {village} (ketik CEK di chat)."
+USULAN_SECTIONS = {
+    "meninggal": "PENERIMA YANG MENINGGAL MENURUT LAPORAN PEMANGKU",
+    "pindah": "PENERIMA YANG PINDAH KELUAR MENURUT LAPORAN PEMANGKU",
+    "ganda": "NIK TERCATAT DUA KALI DALAM SATU DAFTAR",
+    "ganda_pekon": "NIK JUGA TERCATAT DI DAFTAR {village_upper} LAIN",
+    "nik": "NIK KOSONG ATAU TIDAK SAH",
+    "belum_lapor": "PENERIMA DI PEMANGKU YANG BELUM PERNAH LAPOR (BELUM BISA DICEK)",
+}
+USULAN_EMPTY = "Tidak ada."
+USULAN_EVENT_HEADERS = (
+    "NO", "PROGRAM", "PEMANGKU", "NAMA DI DAFTAR", "NIK", "BARIS", "TANGGAL", "TANDA TERIMA", "B.2",
+    "PELAPOR", "DASAR",
+)  # fmt: skip
+USULAN_ROW_HEADERS = ("NO", "PROGRAM", "PEMANGKU", "NAMA DI DAFTAR", "NIK", "BARIS", "KETERANGAN")
+USULAN_B2 = "{bulan} no. {no}"
+USULAN_BASIS = {"certain": "NIK sama", "confirmed": "dicek staf"}
+USULAN_DETAIL = {"ganda": "sama dengan baris {detail}", "ganda_pekon": "{detail}", "nik": "NIK {state}"}
+USULAN_NIK_STATE = {True: "kosong", False: "tidak sah"}
+USULAN_SHEET = "Usulan Perbaikan"
+# the month close's news to pekon staff
+USULAN_MONTH_NEWS = "{count} penerima {program} {kind} bulan {bulan}: {names}."
+USULAN_MONTH_KIND = {"meninggal": "meninggal", "pindah": "pindah keluar"}
+USULAN_MONTH_NAME = "{name} (NIK {nik})"
+# "cek": probable matches staff confirm or reject
+CEK_WORDS = ("cek",)
+CEK_NONE = "Tidak ada kecocokan daftar bantuan yang perlu dicek. Terima kasih."
+CEK_TITLE = "Kemungkinan kecocokan daftar bantuan yang perlu dicek ({count}):"
+CEK_LINE = "{no}. {program}: {name} ↔ {line_name}, {kind} {tanggal} ({receipt})"
+CEK_HINT = "Ketik CEK <nomor>, misalnya CEK 1, untuk memeriksa satu."
+CEK_UNKNOWN = "Nomor {no} tidak ada di daftar cek. Ketik CEK untuk melihat daftarnya."
+CEK_DETAIL = (
+    "Cek {no}: apakah ini orang yang sama?\n"
+    "Di daftar {program}: {name}, NIK {nik}, lahir {born}, dusun {dusun}\n"
+    "Di laporan pemangku: {line_name}, NIK {line_nik}, lahir {line_born}, {sex}, {kind} {tanggal}, "
+    "{unit}, tanda terima {receipt}\n"
+    "Kemiripan nama {score}%."
+)
+CEK_CHOICES = {"sama": "Ya, orang sama", "beda": "Bukan", "kembali": "Kembali"}
+CEK_CONFIRMED = "Dicatat: {name} di daftar {program} adalah orang yang sama. Masuk usulan perbaikan."
+CEK_REJECTED = "Dicatat: {name} di daftar {program} bukan orang itu. Tidak akan ditanyakan lagi."
+CEK_ALREADY = "Kecocokan itu sudah diputuskan sebelumnya; tidak ada yang berubah."

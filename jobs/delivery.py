@@ -26,6 +26,7 @@ from jobs.documents.render import (
     render_rollup,
     workers_for,
 )
+from jobs.documents.usulan import month_news
 from jobs.notify import send_all
 from models.base import wib_date
 from models.mutasi import members_with_role, pekon_completeness
@@ -113,6 +114,9 @@ async def _deliver_recap(
     staff = await members_with_role(session, Role.STAFF, pekon_kode=month.pekon_kode)
     messages = [(summary_message(schedule, data), f"{key}:summary")]
     messages += [(document_message(d, caption), f"{key}:{d.filename}") for d in compiled.documents]
+    news = await month_news(session, month.pekon_kode, month.period, month_label(data.period))
+    if news is not None:  # beneficiaries who died or moved out this month (issue 14)
+        messages.append((OutgoingMessage(news), f"{key}:penerima"))
     return await send_all(session, staff, messages)
 
 

@@ -1,11 +1,23 @@
 """The data: typed tables, their queries, and the rules about data alone. Imports no other room."""
 
-from models import audit, conversation, event, inbound, outbox, period, person, region, web_login
+from models import (
+    audit,
+    beneficiary,
+    conversation,
+    event,
+    inbound,
+    outbox,
+    period,
+    person,
+    region,
+    web_login,
+)
 from models.base import Base
 
 __all__ = [
     "Base",
     "audit",
+    "beneficiary",
     "conversation",
     "event",
     "inbound",

@@ -1,0 +1,169 @@
+"""Beneficiary lists against a kabupaten's year of ledger: 136 pekon of Lampung Barat, about 10,000
+person lines (a year of deaths, moves and births), and one 50,000-row list (a PKH/PBI-sized extract
+made by the tests' generator: typos, honorifics, missing and mistyped NIKs, strangers).
+
+Times the import (read, validate, store) and the check (matching every pekon, then its findings), and
+prints rows per second. Baselines measured in the same run: the import against the csv module and a
+bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only).
+
+    .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
+    .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bench.month_close import WILAYAH, read_wilayah
+from bot.db import make_engine, make_sessionmaker, normalise_url
+from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch
+from models.beneficiary_file import read_list
+from models.beneficiary_findings import findings_count_by_pekon, pekon_findings
+from models.beneficiary_import import ListMeta, plan_list, store_lists
+from models.beneficiary_match import refresh_matches
+from models.event import Event, EventPerson
+from models.migrate import upgrade
+from models.region import Kecamatan, Pekon, Unit
+from tests.reconcile.world import ledger_people, noisy_list
+
+LINES, LIST_ROWS = 10_000, 50_000
+NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
+
+
+async def seed(session: AsyncSession, rng: random.Random) -> tuple[list[Pekon], bytes]:
+    """The kabupaten, its ledger lines and the list file (with a DESA column)."""
+    kecamatan, pekon_rows = read_wilayah(WILAYAH)
+    session.add_all(
+        Kecamatan(kode=k["kode"], nama=k["nama"], kabupaten_nama="Kabupaten Lampung Barat") for k in kecamatan
+    )
+    pekons = [
+        Pekon(kode=p["kode"], nama=p["nama"], tingkat=p["tingkat"], kecamatan_kode=p["kode"][:8])
+        for p in pekon_rows
+    ]
+    session.add_all(pekons)
+    await session.flush()
+    per_pekon = LINES // len(pekons)
+    out = io.StringIO()
+    out.write("NIK;NAMA;TGL LAHIR;JK;DESA\n")
+    for n, pekon in enumerate(pekons):
+        unit = Unit(
+            kode=f"{pekon.kode}-01", pekon_kode=pekon.kode, seq=1, nama="Pemangku 1", nama_norm="pemangku 1"
+        )
+        session.add(unit)
+        await session.flush()
+        people = ledger_people(rng, per_pekon)
+        events = [
+            {"receipt": f"B-{n}-{p.key}", "unit_id": unit.id, "pekon_kode": pekon.kode, "kind": p.kind,
+             "action": "report", "period": p.event_date.replace(day=1), "event_date": p.event_date,
+             "reported_at": NOW, "channel": "console"}
+            for p in people
+        ]  # fmt: skip
+        ids = list(await session.scalars(insert(Event).returning(Event.id), events))
+        await session.execute(
+            insert(EventPerson),
+            [
+                {"event_id": i, "unit_id": unit.id, "pekon_kode": pekon.kode,
+                 "period": p.event_date.replace(day=1), "kind": p.kind, "sign": 1, "name": p.name,
+                 "name_norm": p.name.casefold(), "sex": p.sex, "birth_date": p.birth_date, "nik": p.nik}
+                for i, p in zip(ids, people, strict=True)
+            ],
+        )  # fmt: skip
+        share = LIST_ROWS // len(pekons)
+        rows = noisy_list(rng, people, share=0.6, strangers=max(0, share - int(per_pekon * 0.5)))
+        for row in rows:
+            born = f"{row.birth_date:%d-%m-%Y}" if row.birth_date else ""
+            out.write(f"{row.nik or ''};{row.name};{born};{row.sex or ''};{pekon.kode}\n")
+    await session.commit()
+    return pekons, out.getvalue().encode()
+
+
+async def baseline_import(session: AsyncSession, data: bytes) -> float:
+    """csv.reader and one bulk insert of the same rows into a scratch list: the floor of an import."""
+    start = time.perf_counter()
+    rows = list(csv.reader(io.StringIO(data.decode()), delimiter=";"))[1:]
+    scratch = BeneficiaryList(
+        pekon_kode=rows[0][4], program="BASE", source="-", as_of=date(2026, 1, 1), imported_by="-", rows=0
+    )
+    session.add(scratch)
+    await session.flush()
+    values = [
+        {"list_id": scratch.id, "line": n, "nik": r[0] or None, "name": r[1], "name_key": r[1]}
+        for n, r in enumerate(rows)
+    ]
+    for s in range(0, len(values), 1000):
+        await session.execute(insert(Beneficiary.__table__), values[s : s + 1000])  # type: ignore[arg-type]
+    await session.rollback()
+    return time.perf_counter() - start
+
+
+async def baseline_check(session: AsyncSession) -> float:
+    """Certain matches only, by one SQL join on NIK: the floor of a check."""
+    start = time.perf_counter()
+    await session.scalar(
+        select(func.count()).select_from(Beneficiary).join(EventPerson, EventPerson.nik == Beneficiary.nik)
+        .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
+        .where(BeneficiaryList.pekon_kode == EventPerson.pekon_kode)
+    )  # fmt: skip
+    return time.perf_counter() - start
+
+
+async def main(url: str) -> None:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session:
+        pekons, data = await seed(session, random.Random(14))
+    rows = data.count(b"\n") - 1
+    async with sessions() as session:
+        base_import = await baseline_import(session, data)
+        start = time.perf_counter()
+        planned = await plan_list(session, read_list(data), pekons, date(2026, 11, 20))
+        await store_lists(session, planned, ListMeta("PKH", "bench.csv", date(2026, 9, 1), "bench"))
+        await session.commit()
+        imported = time.perf_counter() - start
+    async with sessions() as session:
+        start = time.perf_counter()
+        for pekon in pekons:
+            await refresh_matches(session, pekon.kode)
+        await session.commit()
+        matched = time.perf_counter() - start
+        counted = await findings_count_by_pekon(session, [p.kode for p in pekons])
+        check = time.perf_counter() - start
+        for pekon in pekons:
+            await pekon_findings(session, pekon.kode)
+        documents = time.perf_counter() - start - check
+        base_check = await baseline_check(session)
+        made = await session.scalar(select(func.count(BeneficiaryMatch.id)))
+        lines = await session.scalar(select(func.count(EventPerson.id)))
+    await engine.dispose()
+    print(f"{engine.dialect.name}: {len(pekons)} pekon, {lines:,} ledger person lines, {rows:,} list rows")
+    print(f"import: {imported:.2f} s ({rows / imported:,.0f} rows/s)")
+    print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {imported / base_import:.1f}x")
+    print(f"check:  {check:.2f} s ({rows / check:,.0f} rows/s): matching {matched:.2f} s, then the findings")
+    print(f"        counted per pekon; {made:,} matches, {sum(counted.values()):,} findings")
+    print(f"        exact-NIK SQL join alone {base_check:.3f} s, ratio {check / max(base_check, 1e-6):.0f}x")
+    print(f"every pekon's findings with B.2 row numbers (what daftar cek prints): {documents:.2f} s more")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="database URL (default: SQLite in a temporary directory)")
+    args = parser.parse_args()
+    if args.url:
+        upgrade(normalise_url(args.url))
+        asyncio.run(main(normalise_url(args.url)))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+            upgrade(url)
+            asyncio.run(main(url))

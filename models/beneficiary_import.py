@@ -1,0 +1,252 @@
+"""Import of a beneficiary list: every row validated first, then stored all or nothing, as one new
+version per pekon and program (the version it replaces is kept, marked replaced, for the audit)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.audit import record_audit
+from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
+from models.beneficiary_file import ListFile
+from models.csvfile import CsvRow, Problem, check
+from models.ledger import clean_name
+from models.region import Pekon, Unit
+
+NAME_MAX = 120
+TEXT_MAX = {"tempat_lahir": 120, "alamat": 200, "dusun": 120, "no_peserta": 40}
+PROGRAM = re.compile(r"[A-Z0-9][A-Z0-9 ._-]{0,19}")
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
+SEX_WORDS = {"L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "P": "P", "PR": "P", "PEREMPUAN": "P"}
+UNIT_WORDS = re.compile(r"^((pemangku|dusun|dsn|pmk)\s+)+")
+CHUNK = 1000
+# inserted with Core: no ORM bookkeeping for 50,000 rows
+ROWS: Table = Beneficiary.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class ListMeta:
+    """What the operator says about a list: program, where from, for which date, who imports it."""
+
+    program: str
+    source: str
+    as_of: date
+    importer: str
+    member_id: int | None = None
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows per pekon, lists replaced, columns recognised and left out."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    list_ids: dict[str, int] = field(default_factory=dict)
+    replaced: int = 0
+    ignored: list[str] = field(default_factory=list)
+
+
+def normal_program(text: str) -> str | None:
+    """A program name as stored ("pkh" -> "PKH"); None when it is not one."""
+    name = " ".join(text.split()).upper()
+    return name if PROGRAM.fullmatch(name) else None
+
+
+def parse_date(text: str) -> date | None:
+    """A birth date as lists write it (13-05-1980, 13/05/1980, 1980-05-13); None if unreadable."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def unit_key(name: str) -> str:
+    """A unit's name as compared with a list's DUSUN column ("Pemangku Sidodadi" = "DUSUN SIDODADI")."""
+    return UNIT_WORDS.sub("", match_name(name))
+
+
+def _nik(value: str) -> str | None:
+    # a NIK typed with spaces or dots, or kept as text in a spreadsheet with a leading quote
+    digits = re.sub(r"[\s.'`-]", "", value)
+    return digits or None
+
+
+def _check_row(row: CsvRow, columns: dict[str, str], today: date) -> tuple[dict[str, object], list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(field: str, code: str) -> None:
+        problems.append(
+            Problem(row.line, code, {"column": columns.get(field, field), "value": row.get(field)[:30]})
+        )
+
+    name = clean_name(row.get("nama"))
+    if not name:
+        bad("nama", "missing_value")
+    elif len(name) > NAME_MAX:
+        bad("nama", "value_too_long")
+    nik = _nik(row.get("nik"))
+    if nik is not None and len(nik) > 32:
+        bad("nik", "value_too_long")
+    born = parse_date(row.get("tanggal_lahir")) if row.get("tanggal_lahir") else None
+    if row.get("tanggal_lahir") and (born is None or born > today or born.year < 1880):
+        bad("tanggal_lahir", "bad_date")
+    sex = SEX_WORDS.get(row.get("jenis_kelamin").upper()) if row.get("jenis_kelamin") else None
+    if row.get("jenis_kelamin") and sex is None:
+        bad("jenis_kelamin", "bad_sex")
+    for column, limit in TEXT_MAX.items():
+        if len(row.get(column)) > limit:
+            bad(column, "value_too_long")
+    values: dict[str, object] = {
+        "line": row.line,
+        "nik": nik,
+        "name": name,
+        "name_key": match_name(name) if name else "",
+        "kk_number": _nik(row.get("no_kk")),
+        "birth_date": born,
+        "birth_place": row.get("tempat_lahir") or None,
+        "sex": sex,
+        "address": row.get("alamat") or None,
+        "dusun": row.get("dusun") or None,
+        "participant_no": row.get("no_peserta") or None,
+    }
+    if values["kk_number"] and len(str(values["kk_number"])) > 32:
+        bad("no_kk", "value_too_long")
+    return values, problems
+
+
+def _pekon_of(row: CsvRow, pekons: dict[str, Pekon], columns: dict[str, str]) -> Pekon | Problem:
+    """The pekon a row of a kecamatan's list belongs to, by code or by name."""
+    given = row.get("pekon")
+    found = pekons.get(given) or pekons.get(" ".join(given.split()).casefold())
+    if found is not None:
+        return found
+    return Problem(
+        row.line, "unknown_pekon_in_row", {"column": columns.get("pekon", "pekon"), "value": given[:40]}
+    )
+
+
+async def plan_list(
+    session: AsyncSession, file: ListFile, pekons: Sequence[Pekon], today: date
+) -> dict[str, list[dict[str, object]]]:
+    """Validate every row; the rows per pekon code. Raises ImportRejected naming rows and columns."""
+    if len(pekons) > 1 and "pekon" not in file.columns:
+        check([Problem(1, "missing_column", {"column": "PEKON / DESA"})])
+    units = await session.scalars(select(Unit).where(Unit.pekon_kode.in_([p.kode for p in pekons])))
+    unit_ids = {(u.pekon_kode, unit_key(u.nama)): u.id for u in units}
+    planned: dict[str, list[dict[str, object]]] = {p.kode: [] for p in pekons}
+    by_key = {p.kode: p for p in pekons} | {" ".join(p.nama.split()).casefold(): p for p in pekons}
+    problems: list[Problem] = []
+    for row in file.rows:
+        values, found = _check_row(row, file.columns, today)
+        pekon = pekons[0] if len(pekons) == 1 else _pekon_of(row, by_key, file.columns)
+        if isinstance(pekon, Problem):
+            found.append(pekon)
+        problems += found
+        if found or isinstance(pekon, Problem):
+            continue
+        dusun = values["dusun"]
+        values["unit_id"] = unit_ids.get((pekon.kode, unit_key(str(dusun)))) if dusun else None
+        planned[pekon.kode].append(values)
+    check(problems)
+    return {kode: rows for kode, rows in planned.items() if rows}
+
+
+async def _current(session: AsyncSession, pekon_kode: str, program: str) -> BeneficiaryList | None:
+    found: BeneficiaryList | None = await session.scalar(
+        select(BeneficiaryList).where(
+            BeneficiaryList.pekon_kode == pekon_kode,
+            BeneficiaryList.program == program,
+            BeneficiaryList.replaced_by_id.is_(None),
+        )
+    )
+    return found
+
+
+async def store_lists(
+    session: AsyncSession, planned: dict[str, list[dict[str, object]]], meta: ListMeta, channel: str = "cli"
+) -> ImportResult:
+    """Write one new list version per pekon; a current version of the same program is marked replaced.
+    A list dated before the current one is refused (an old file imported by mistake)."""
+    result = ImportResult()
+    olds = {kode: await _current(session, kode, meta.program) for kode in planned}
+    older = [kode for kode, old in olds.items() if old is not None and old.as_of > meta.as_of]
+    if older:
+        old = olds[older[0]]
+        assert old is not None
+        check([Problem(None, "list_older", {"kode": older[0], "per": old.as_of.isoformat()})])
+    for kode, rows in planned.items():
+        new = BeneficiaryList(
+            pekon_kode=kode,
+            program=meta.program,
+            source=meta.source[:200],
+            as_of=meta.as_of,
+            imported_by=meta.importer[:120],
+            imported_by_member_id=meta.member_id,
+            rows=len(rows),
+        )
+        session.add(new)
+        await session.flush()
+        for start in range(0, len(rows), CHUNK):
+            chunk = [{**r, "list_id": new.id} for r in rows[start : start + CHUNK]]
+            await session.execute(insert(ROWS), chunk)
+        old = olds[kode]
+        if old is not None:
+            old.replaced_by_id = new.id
+            result.replaced += 1
+        record_audit(
+            session,
+            actor_member_id=meta.member_id,
+            channel=channel,
+            action="beneficiary_list.import",
+            entity="beneficiary_list",
+            entity_id=new.id,
+            before=None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
+            after={"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
+                   "source": meta.source[:200], "by": meta.importer[:120]},
+        )  # fmt: skip
+        result.rows[kode], result.list_ids[kode] = len(rows), new.id
+    await session.flush()
+    return result
+
+
+async def delete_lists(
+    session: AsyncSession,
+    pekon_kode: str,
+    program: str,
+    *,
+    actor: str,
+    member_id: int | None = None,
+    channel: str = "cli",
+) -> int:
+    """Delete every version of a program's list of a pekon with its matches (personal data erased
+    on request); the audit keeps that it happened, not the rows. Returns how many rows went."""
+    lists = list(
+        await session.scalars(
+            select(BeneficiaryList).where(
+                BeneficiaryList.pekon_kode == pekon_kode, BeneficiaryList.program == program
+            )
+        )
+    )
+    ids = [b.id for b in lists]
+    if not ids:
+        return 0
+    rows = select(Beneficiary.id).where(Beneficiary.list_id.in_(ids))
+    await session.execute(delete(BeneficiaryMatch).where(BeneficiaryMatch.beneficiary_id.in_(rows)))
+    await session.execute(delete(Beneficiary).where(Beneficiary.list_id.in_(ids)))
+    await session.execute(
+        update(BeneficiaryList).where(BeneficiaryList.id.in_(ids)).values(replaced_by_id=None)
+    )
+    await session.execute(delete(BeneficiaryList).where(BeneficiaryList.id.in_(ids)))
+    record_audit(
+        session, actor_member_id=member_id, channel=channel, action="beneficiary_list.delete",
+        entity="pekon", entity_id=pekon_kode,
+        after={"program": program, "lists": len(ids), "rows": sum(b.rows for b in lists), "by": actor[:120]},
+    )  # fmt: skip
+    await session.flush()
+    return sum(b.rows for b in lists)
