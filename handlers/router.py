@@ -16,7 +16,7 @@ from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
-from handlers.month_names import month_request
+from handlers.month_names import month_request, parse_month_name
 from handlers.phone import confirm_phone, request_phones
 from handlers.questions import stamp, unstamp
 from handlers.registration import register, registration_code, unregistered
@@ -35,6 +35,7 @@ from handlers.staff_month import (
     turn_in_close,
     turn_in_invite,
 )
+from models.base import wib_date
 from models.event import EventKind
 from models.person import Member, Role
 
@@ -108,7 +109,7 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
 
 async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
     code = registration_code(turn.text) if turn.message.text else None
-    if code is not None and (turn.member is None or code):
+    if code is not None and (turn.member is None or (code and not _names_a_month(turn, code))):
         return await register(turn, code)
     member = turn.member
     if member is None:
@@ -185,6 +186,12 @@ def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
     """The current question again, or the menu."""
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
+
+
+def _names_a_month(turn: Turn, code: str) -> bool:
+    """Staff's "daftar oktober" asks for the month's list; an invite code is never a month name."""
+    takes_month = turn.member is not None and "daftar" in MONTH_ACTIONS.get(turn.member.role, {})
+    return takes_month and parse_month_name(code, wib_date(turn.now)) is not None
 
 
 def _numberish(text: str) -> bool:

@@ -150,3 +150,11 @@ async def test_an_event_dated_before_the_first_month_counts_in_the_first_month(s
     assert table.total.figures["meninggal_wni_l"] == 1
     seen.clock.now = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
     assert "Status laporan bulan November 2026" in await seen.chat("ops").say("status")
+
+
+async def test_staff_daftar_with_a_month_is_the_list_not_a_registration(seen: Seen) -> None:
+    ops = seen.chat("ops")
+    answer = await ops.say("daftar november")
+    assert "sudah terdaftar" not in answer
+    assert "November 2026" in answer
+    assert "sudah terdaftar" in await ops.say("daftar KODE1234")  # a code is still a registration
