@@ -190,6 +190,7 @@ async def reopen(turn: Turn, reason: str) -> list[OutgoingMessage]:
                 actor_id=member.id,
                 channel=turn.message.channel,
                 reason=reason,
+                now=turn.now,
             )
     except LedgerError as exc:
         return [menu(member, ledger_message(exc, turn.config.village_word))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
@@ -36,8 +37,10 @@ def record_audit(
     entity_id: object = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEntry:
-    """Add an audit entry to the session (committed with the change it describes)."""
+    """Add an audit entry to the session (committed with the change it describes); `at` is the
+    caller's clock, so an action's time on a page agrees with the ledger's times."""
     entry = AuditEntry(
         actor_member_id=actor_member_id,
         channel=channel,
@@ -47,5 +50,7 @@ def record_audit(
         before=before,
         after=after,
     )
+    if at is not None:
+        entry.created_at = at
     session.add(entry)
     return entry

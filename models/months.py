@@ -204,7 +204,14 @@ async def _snapshot(
 
 
 async def reopen_month(
-    session: AsyncSession, *, pekon_kode: str, period: date, actor_id: int | None, channel: str, reason: str
+    session: AsyncSession,
+    *,
+    pekon_kode: str,
+    period: date,
+    actor_id: int | None,
+    channel: str,
+    reason: str,
+    now: datetime,
 ) -> PekonMonth:
     """Reopen the pekon's latest closed month (staff, with a reason); its next close is a new revision."""
     if not reason.strip():
@@ -224,5 +231,6 @@ async def reopen_month(
         entity_id=month.id,
         before={"status": "closed", "revision": month.revision},
         after={"status": "open", "reason": reason.strip()},
+        at=now,
     )
     return month

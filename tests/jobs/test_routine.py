@@ -156,6 +156,7 @@ async def test_reopen_makes_a_new_revision_delivered_again(
             actor_id=world.staff[0].id,
             channel="console",
             reason="salah",
+            now=wib(date_(12, 13), 9),
         )
         await session.commit()
     await world.walk(wib(date_(12, 12), 13), wib(date_(12, 14), 10))

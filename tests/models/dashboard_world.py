@@ -54,7 +54,13 @@ async def reopen_and_reclose(session: AsyncSession, units: dict[str, list[Unit]]
     """Reopen November of pekon A with a reason, add a late birth, close it again (revision 2)."""
     sekdes = await add_member(session, "Sekdes Rini", Role.STAFF, pekon_kode=A)
     await reopen_month(
-        session, pekon_kode=A, period=NOV, actor_id=sekdes.id, channel="console", reason="salah hitung"
+        session,
+        pekon_kode=A,
+        period=NOV,
+        actor_id=sekdes.id,
+        channel="console",
+        reason="salah hitung",
+        now=at(date(2027, 1, 9)),
     )
     await record_event(
         session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.dashboard import HistoryKind, UnitState, kecamatan_trend, pekon_page
@@ -48,6 +50,8 @@ async def test_pekon_page_shows_units_pemangku_and_history(session: AsyncSession
         (HistoryKind.REOPENED, 1, "Sekdes Rini", "salah hitung"),
         (HistoryKind.CLOSED, 2, "Sekdes Rini", None),
     ]
+    times = [h.at for h in page.history]
+    assert times == sorted(times) and times[1].date() == date(2027, 1, 9)  # the reopen at its own clock
 
 
 async def test_pekon_page_of_an_open_month_with_missing_units(session: AsyncSession) -> None:

@@ -190,6 +190,7 @@ async def test_reopen_makes_a_new_revision(session: AsyncSession) -> None:
         actor_id=None,
         channel="console",
         reason="kelahiran terlewat",
+        now=LATER,
     )
     await record_birth(session, units[0], now=LATER)
     await close_months(session, NOV, [TRIMULYO], now=datetime(2026, 12, 11, tzinfo=UTC))
