@@ -22,7 +22,8 @@ ELSEWHERE = "18.04.01.2001"  # another kecamatan of the same kabupaten
 JANUARY = date(2026, 1, 1)
 
 
-async def _year(session: AsyncSession, closed_months: int) -> None:
+async def seed_year(session: AsyncSession, closed_months: int) -> None:
+    """Three pekon in two kecamatan, KK split 60/10 per unit, one family moving in, months closed."""
     trimulyo = await seed_pekon(session, units=2, baseline_period=JANUARY)
     await seed_pekon(session, kode=OTHER, nama="Sidodadi", units=3, baseline_period=JANUARY)
     await seed_pekon(session, kode=ELSEWHERE, nama="Way Mengaku", units=1, baseline_period=JANUARY)
@@ -48,7 +49,7 @@ async def _year(session: AsyncSession, closed_months: int) -> None:
 
 
 async def test_levels_agree(session: AsyncSession) -> None:
-    await _year(session, 12)
+    await seed_year(session, 12)
     pekon = await annual_recap(session, 2026, Level.PEKON, TRIMULYO)
     kecamatan = await annual_recap(session, 2026, Level.KECAMATAN, TRIMULYO[:8])
     kabupaten = await annual_recap(session, 2026, Level.KABUPATEN, TRIMULYO[:5])
@@ -69,7 +70,7 @@ async def test_levels_agree(session: AsyncSession) -> None:
 
 
 async def test_open_months_make_it_provisional(session: AsyncSession) -> None:
-    await _year(session, 10)
+    await seed_year(session, 10)
     kecamatan = await annual_recap(session, 2026, Level.KECAMATAN, TRIMULYO[:8])
     assert kecamatan.provisional
     assert [(m.period.month, m.open, m.expected) for m in kecamatan.open_months] == [(11, 2, 2), (12, 2, 2)]
