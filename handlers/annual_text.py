@@ -101,7 +101,10 @@ def note_lines(recap: AnnualRecap) -> list[str]:
         notes.append(texts.ANNUAL_MISSED.format(items="; ".join(items)))
     elif total.unit_months_missing:
         notes.append(texts.ANNUAL_MISSED_COUNT.format(count=show_number(total.unit_months_missing)))
-    notes.append(texts.ANNUAL_LAST_YEAR_NOTE.format(tahun=recap.year, lalu=recap.year - 1))
+    if total.first is not None and total.first.month != 1:
+        notes.append(texts.ANNUAL_LAST_YEAR_LATE.format(bulan=month_word(total.first), tahun=recap.year))
+    else:
+        notes.append(texts.ANNUAL_LAST_YEAR_NOTE.format(tahun=recap.year, lalu=recap.year - 1))
     return notes
 
 

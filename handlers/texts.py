@@ -767,6 +767,7 @@ ANNUAL_UNKNOWN = "-"
 ANNUAL_NO_CHANGE = "-"
 ANNUAL_HEADS_UNKNOWN = "KK menurut jenis kelamin kepala: belum diketahui (angka awal tanpa rinciannya)."
 ANNUAL_LAST_YEAR_NOTE = "Angka tahun lalu = angka awal tahun {tahun} (penutupan Desember {lalu})."
+ANNUAL_LAST_YEAR_LATE = "Angka tahun lalu = angka awal {bulan}, bulan pertama data {tahun}."
 ANNUAL_MISSED = "Tidak lapor: {items}"
 ANNUAL_MISSED_ITEM = "{nama} ({months})"
 ANNUAL_MISSED_COUNT = "Bulan tanpa laporan pemangku: {count} (unit × bulan)."
@@ -774,7 +775,6 @@ ANNUAL_EMPTY = "Belum ada bulan {tahun} yang ditutup, jadi belum ada rekap tahun
 ANNUAL_MORE = "… dan {count} baris lagi (lihat berkas rekap tahunan)."
 ANNUAL_ASK_YEAR = "Tahun {tahun} belum bisa direkap: belum ada bulan yang ditutup."
 ANNUAL_BAD_YEAR = "Tahun itu tidak saya kenali. Contoh: rekap tahun 2026."
-ANNUAL_WORDS = ("rekap tahun", "rekap tahunan", "rekapitulasi tahun")
 ANNUAL_DELIVERY = (
     "📘 Rekap tahunan {tahun} {place} sudah lengkap: semua bulan ditutup. "
     "Akhir tahun {jiwa} jiwa ({kk} KK). Berkas terlampir."

@@ -20,11 +20,12 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from models.period import MonthStatus, PekonMonth, UnitSnapshot
+from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
 from models.recap import AKHIR, AWAL, GROUPS, HEADS, MOVES
 from models.region import Kecamatan, Pekon, Unit
 
 MONTHS = 12
+FIRST_YEAR = 2000  # a unit without a baseline has existed since before any month of the books
 
 
 class Level(StrEnum):
@@ -46,6 +47,7 @@ class YearRow:
     heads: dict[str, int | None]  # HEADS: awal_ = opening, akhir_ = closing; None when unknown
     months: int  # closed months counted
     unit_months_missing: int  # unit-months closed without a report ("tidak lapor")
+    first: date | None = None  # the earliest closed month counted (January unless the books start later)
 
     def persons(self, side: str, sex: str) -> int:
         """Men (l) or women (p), WNA and WNI together, at the opening (awal) or closing (akhir)."""
@@ -105,7 +107,8 @@ class AnnualRecap:
             heads[name] = None if None in values else sum(v or 0 for v in values)
         months = max((r.months for r in self.rows), default=0)
         missing = sum(r.unit_months_missing for r in self.rows)
-        return YearRow(self.kode, "JUMLAH", figures, heads, months, missing)
+        first = min((r.first for r in self.rows if r.first is not None), default=None)
+        return YearRow(self.kode, "JUMLAH", figures, heads, months, missing, first)
 
 
 def _scope_pekon(level: Level, kode: str | None) -> Select[Any] | None:
@@ -170,6 +173,7 @@ def year_select(year: int, level: Level, kode: str | None) -> Select[Any]:
         *(at(when, name) for when, name in heads),
         *(unknown(when, name) for when, name in heads),
         func.count(func.distinct(snaps.c.period)).label("months"),
+        func.min(snaps.c.period).label("first"),
         func.sum(case((snaps.c.keterangan.like("missing%"), 1), else_=0)).label("missing"),
     ).group_by(key)
 
@@ -177,7 +181,8 @@ def year_select(year: int, level: Level, kode: str | None) -> Select[Any]:
 def _year_row(row: Any, kode: str, nama: str) -> YearRow:
     figures = {c: int(getattr(row, c)) for c in AWAL + MOVES + AKHIR}
     heads = {name: None if getattr(row, f"unknown_{name}") else int(getattr(row, name)) for name in HEADS}
-    return YearRow(kode, nama, figures, heads, int(row.months), int(row.missing))
+    first = row.first if isinstance(row.first, date) else date.fromisoformat(str(row.first))
+    return YearRow(kode, nama, figures, heads, int(row.months), int(row.missing), first)
 
 
 async def _names(session: AsyncSession, level: Level, keys: list[Any]) -> dict[Any, tuple[str, str, int]]:
@@ -203,21 +208,31 @@ async def year_rows(session: AsyncSession, year: int, level: Level, kode: str | 
 
 
 async def open_months(session: AsyncSession, year: int, level: Level, kode: str | None) -> list[OpenMonth]:
-    """Months of the year not closed in every pekon of the scope that has units."""
-    with_units = select(Unit.pekon_kode).distinct()
+    """Months of the year not closed in every pekon of the scope that had started by then (a pekon
+    starts with its earliest unit baseline; a month before it is no month of its books)."""
+    starts = select(
+        Unit.pekon_kode, func.min(func.coalesce(Baseline.period, date(FIRST_YEAR, 1, 1))).label("start")
+    ).outerjoin(Baseline, Baseline.unit_id == Unit.id)
     scope = _scope_pekon(level, kode)
     if scope is not None:
-        with_units = with_units.where(Unit.pekon_kode.in_(scope))
-    expected = int(await session.scalar(select(func.count()).select_from(with_units.subquery())) or 0)
+        starts = starts.where(Unit.pekon_kode.in_(scope))
+    started = starts.group_by(Unit.pekon_kode).subquery("started")
+    counted = await session.execute(select(started.c.start, func.count()).group_by(started.c.start))
+    begun = {start: int(n) for start, n in counted.tuples()}
     closed = await session.execute(
         select(PekonMonth.period, func.count())
-        .where(PekonMonth.status == MonthStatus.CLOSED, PekonMonth.pekon_kode.in_(with_units))
+        .join(started, started.c.pekon_kode == PekonMonth.pekon_kode)
+        .where(PekonMonth.status == MonthStatus.CLOSED, PekonMonth.period >= started.c.start)
         .where(PekonMonth.period >= date(year, 1, 1), PekonMonth.period <= date(year, MONTHS, 1))
         .group_by(PekonMonth.period)
     )
     done = {period: int(n) for period, n in closed.tuples()}
-    months = [date(year, m, 1) for m in range(1, MONTHS + 1)]
-    return [OpenMonth(p, expected - done.get(p, 0), expected) for p in months if done.get(p, 0) < expected]
+    months = []
+    for period in (date(year, m, 1) for m in range(1, MONTHS + 1)):
+        expected = sum(n for start, n in begun.items() if start <= period)
+        if done.get(period, 0) < expected:
+            months.append(OpenMonth(period, expected - done.get(period, 0), expected))
+    return months
 
 
 async def missed_reports(session: AsyncSession, year: int, pekon_kode: str) -> list[Missed]:
