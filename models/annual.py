@@ -135,36 +135,62 @@ def _row_key(level: Level, snaps: Any) -> ColumnElement[Any]:
 
 
 def year_select(year: int, level: Level, kode: str | None) -> Select[Any]:
-    """One statement: a row per key with the year's opening, summed movements, closing and counts."""
-    snap, pm = UnitSnapshot.__table__, PekonMonth.__table__
-    counted = (
-        select(
-            snap,
-            func.min(snap.c.period).over(partition_by=snap.c.unit_id).label("first_p"),
-            func.max(snap.c.period).over(partition_by=snap.c.unit_id).label("last_p"),
-        )
-        .join(
-            pm,
-            and_(pm.c.pekon_kode == snap.c.pekon_kode, pm.c.period == snap.c.period),
-        )
-        # only the revision each month is closed at now; a reopened month counts as not closed
-        .where(pm.c.status == MonthStatus.CLOSED, pm.c.revision == snap.c.revision)
-        .where(snap.c.period >= date(year, 1, 1), snap.c.period <= date(year, MONTHS, 1))
+    """One statement: a row per key with the year's opening, summed movements, closing and counts.
+
+    A unit's first month of the year is its pekon's first closed month, or its baseline month when it
+    joined the books later; its last is its pekon's last closed month (a unit has a snapshot in every
+    month its pekon closed after it started). Knowing both from the small month table spares a window
+    over every snapshot of the year (at national scale 4.5 million rows sorted on disk)."""
+    snap, pm, base = UnitSnapshot.__table__, PekonMonth.__table__, Baseline.__table__
+    in_year = and_(pm.c.period >= date(year, 1, 1), pm.c.period <= date(year, MONTHS, 1))
+    # only the revision each month is closed at now; a reopened month counts as not closed
+    months = select(pm.c.pekon_kode, pm.c.period, pm.c.revision).where(
+        pm.c.status == MonthStatus.CLOSED, in_year
     )
     scope = _scope_pekon(level, kode)
     if scope is not None:
-        counted = counted.where(snap.c.pekon_kode.in_(scope))
-    snaps = counted.subquery("snaps")
+        months = months.where(pm.c.pekon_kode.in_(scope))
+    closed = months.subquery("closed")
+    bounds = (
+        select(
+            closed.c.pekon_kode,
+            func.min(closed.c.period).label("first_p"),
+            func.max(closed.c.period).label("last_p"),
+            func.count().label("n_months"),
+        )
+        .group_by(closed.c.pekon_kode)
+        .subquery("bounds")
+    )
+    unit_first = case(
+        (and_(base.c.period.is_not(None), base.c.period > bounds.c.first_p), base.c.period),
+        else_=bounds.c.first_p,
+    )
+    snaps = (
+        select(snap, unit_first.label("first_p"), bounds.c.last_p, bounds.c.n_months)
+        .join(
+            closed,
+            and_(
+                closed.c.pekon_kode == snap.c.pekon_kode,
+                closed.c.period == snap.c.period,
+                closed.c.revision == snap.c.revision,
+            ),
+        )
+        .join(bounds, bounds.c.pekon_kode == snap.c.pekon_kode)
+        .outerjoin(base, base.c.unit_id == snap.c.unit_id)
+        .subquery("snaps")
+    )
     first, last = snaps.c.period == snaps.c.first_p, snaps.c.period == snaps.c.last_p
 
     def at(when: ColumnElement[bool], column: str) -> ColumnElement[Any]:
-        return func.sum(case((when, snaps.c[column]), else_=0)).label(column)
+        return func.coalesce(func.sum(snaps.c[column]).filter(when), 0).label(column)
 
     def unknown(when: ColumnElement[bool], column: str) -> ColumnElement[Any]:
-        return func.max(case((and_(when, snaps.c[column].is_(None)), 1), else_=0)).label(f"unknown_{column}")
+        return func.count().filter(and_(when, snaps.c[column].is_(None))).label(f"unknown_{column}")
 
     key = _row_key(level, snaps).label("key")
     heads = [(first if name.startswith("awal") else last, name) for name in HEADS]
+    # a unit's months are its snapshots; a place's, the most any of its pekon closed
+    counted = func.count() if level == Level.PEKON else func.max(snaps.c.n_months)
     return select(
         key,
         *(at(first, c) for c in AWAL),
@@ -172,7 +198,7 @@ def year_select(year: int, level: Level, kode: str | None) -> Select[Any]:
         *(at(last, c) for c in AKHIR),
         *(at(when, name) for when, name in heads),
         *(unknown(when, name) for when, name in heads),
-        func.count(func.distinct(snaps.c.period)).label("months"),
+        counted.label("months"),
         func.min(snaps.c.period).label("first"),
         func.sum(case((snaps.c.keterangan.like("missing%"), 1), else_=0)).label("missing"),
     ).group_by(key)
