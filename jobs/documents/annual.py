@@ -27,8 +27,9 @@ CHANGE_COLUMN = 4  # 0-based: "+5,0%" is text, but reads best centred like the c
 
 
 def _heading(data: AnnualData) -> list[str]:
+    lines = annual_heading(data)
     closed = closed_line(data)
-    return [*annual_heading(data), *([closed] if closed else [])]
+    return [*lines[:-1], closed] if closed else lines  # a complete year: when it closed, instead
 
 
 def annual_xlsx(data: AnnualData) -> bytes:

@@ -71,7 +71,7 @@ def annual_signature(data: AnnualData) -> list[str]:
     """The signature block of the level: Kepala Pekon, Camat, or the kabupaten's Dukcapil."""
     lines = signature(data.place, data.signed_on)
     if data.recap.level in (Level.KABUPATEN, Level.NASIONAL):
-        where = data.place.kabupaten or data.recap.nama
+        where = (data.place.kabupaten or data.recap.nama).removeprefix("Kabupaten ").strip()
         lines[0] = texts.DOC_SIGN_PLACE.format(pekon=where, tanggal=day_label(data.signed_on))
         lines[1] = texts.DOC_SIGN_KABUPATEN
     return lines
@@ -139,4 +139,6 @@ def closed_line(data: AnnualData) -> str | None:
     closed = data.recap.last_closed_at
     if closed is None or data.recap.provisional:
         return None
-    return texts.DOC_ANNUAL_FINAL.format(closed=f"{day_label(closed.astimezone(WIB).date())}")
+    return texts.DOC_ANNUAL_FINAL.format(
+        tahun=data.recap.year, closed=day_label(closed.astimezone(WIB).date())
+    )
