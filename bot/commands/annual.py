@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import params
 from bot.commands.bahasa import Command
-from bot.commands.recap import RecapFormat, _emit
+from bot.commands.recap import FormatOption, OutOption, RecapFormat, _emit
 from bot.commands.support import fail, run
 from bot.config import get_settings
 from handlers.annual_text import render_annual_text
@@ -130,14 +130,8 @@ def register(app: typer.Typer) -> None:
         kabupaten: Annotated[
             str | None, typer.Option("--kabupaten", metavar="KODE", help="Kode kabupaten, mis. 18.04")
         ] = None,
-        fmt: Annotated[
-            RecapFormat,
-            typer.Option("--format", parser=params.choice(RecapFormat), metavar="text|json|xlsx|pdf"),
-        ] = RecapFormat.TEXT,
-        out: Annotated[
-            Path | None,
-            typer.Option("--out", parser=params.output_file, metavar="BERKAS", help="Tulis ke berkas ini"),
-        ] = None,
+        fmt: FormatOption = RecapFormat.TEXT,
+        out: OutOption = None,
     ) -> None:
         """Rekap tahunan (B.3 setahun dan Perkembangan Penduduk) dari bulan-bulan yang sudah ditutup."""
         request = _request(pekon, kecamatan, kabupaten, year)
