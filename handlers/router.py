@@ -159,7 +159,7 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     if chosen in actions:
         return await actions[chosen](turn)
     year = annual_request(turn.text)
-    if year is not None and member.role in (Role.STAFF, Role.CAMAT):
+    if year is not None and member.role in (Role.STAFF, Role.CAMAT, Role.KABUPATEN):
         return await staff_annual(turn, year)
     request = month_request(turn.text)
     if request is not None and (step := MONTH_ACTIONS.get(member.role, {}).get(request.command)):

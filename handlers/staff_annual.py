@@ -1,6 +1,7 @@
 """Staff and the camat ask for the year in chat: "rekap tahun 2026", "rekap tahunan", "rekap tahun lalu".
 
-Staff get their pekon's year (a row per unit), the camat the kecamatan's (a row per pekon); the text is
+Staff get their pekon's year (a row per unit), the camat the kecamatan's (a row per pekon), a kabupaten
+user the kabupaten's (a row per kecamatan); the text is
 the one the CLI prints, from models.annual, the one annual computation."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from models.person import Role
 
 
 async def staff_annual(turn: Turn, asked: str) -> list[OutgoingMessage]:
-    """The year of the sender's pekon (staff) or kecamatan (camat) as one message."""
+    """The year of the sender's pekon (staff), kecamatan (camat) or kabupaten as one message."""
     member = turn.member
     assert member is not None
     today = wib_date(turn.now)
@@ -27,6 +28,8 @@ async def staff_annual(turn: Turn, asked: str) -> list[OutgoingMessage]:
         return [menu(member, texts.ANNUAL_BAD_YEAR)]
     if member.role == Role.CAMAT:
         level, kode = Level.KECAMATAN, member.kecamatan_kode
+    elif member.role == Role.KABUPATEN:
+        level, kode = Level.KABUPATEN, member.kabupaten_kode
     else:
         level, kode = Level.PEKON, member.pekon_kode
     if kode is None:

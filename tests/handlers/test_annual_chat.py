@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from handlers import texts
 from models.months import close_months
+from models.person import Member, Role
+from tests.factories import add_member
 from tests.handlers.conftest import World
 
 OCT = date(2026, 10, 1)
@@ -46,3 +50,16 @@ async def test_a_year_without_closed_months_or_unreadable(world: World) -> None:
     assert texts.ANNUAL_BAD_YEAR in await ops.say("rekap tahun dua ribu")
     # a month is still a month
     assert "Rekap B.3" in await ops.say("rekap oktober")
+
+
+async def test_a_kabupaten_user_gets_the_kabupaten(world: World) -> None:
+    await _october_closed(world)
+    async with world.sessionmaker() as session:
+        await add_member(session, "Dinas", Role.KABUPATEN, address="dinas")
+        member = await session.scalar(select(Member).where(Member.name == "Dinas"))
+        assert member is not None
+        member.kabupaten_kode = "18.04"
+        await session.commit()
+    answer = await world.chat("dinas").say("rekap tahun 2026")
+    assert answer.startswith("Rekap tahunan 2026 · Kabupaten Lampung Barat (18.04)")
+    assert "1. Gedung Surian (1 bulan)" in answer

@@ -48,7 +48,13 @@ async def test_a_reclosed_december_is_a_new_version(sessionmaker: async_sessionm
     await _year_closed(world)
     async with sessionmaker() as session:
         await reopen_month(
-            session, pekon_kode=TRIMULYO, period=DEC, actor_id=None, channel="console", reason="salah hitung"
+            session,
+            pekon_kode=TRIMULYO,
+            period=DEC,
+            actor_id=None,
+            channel="console",
+            reason="salah hitung",
+            now=wib(JAN + timedelta(days=13), 0),
         )
         await close_months(session, DEC, [TRIMULYO], now=wib(JAN + timedelta(days=13), 1))
         await session.commit()

@@ -91,7 +91,13 @@ async def _close(session: AsyncSession, month: date, reopen: bool, units: list[U
     await session.commit()
     if reopen:  # a mistake found: reopened, corrected, closed again as revision 2
         await reopen_month(
-            session, pekon_kode=TRIMULYO, period=month, actor_id=None, channel="console", reason="koreksi"
+            session,
+            pekon_kode=TRIMULYO,
+            period=month,
+            actor_id=None,
+            channel="console",
+            reason="koreksi",
+            now=closing + timedelta(minutes=30),
         )
         await _record(session, units[0], Move(0, 0, EventKind.LAHIR, Sex.P, False, 0), month)
         await close_months(session, month, [TRIMULYO], now=closing + timedelta(hours=1))
