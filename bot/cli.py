@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "bot.commands.units",
     "bot.commands.baseline",
     "bot.commands.recap",
+    "bot.commands.annual",
     "bot.commands.export",
     "bot.commands.demo",
     "bot.commands.invite",

@@ -102,3 +102,31 @@ def _year(text: str) -> int:
 
 def _month(year: int, month: int) -> date | None:
     return date(year, month, 1) if 1 <= month <= 12 and 2000 <= year <= 2099 else None
+
+
+# "rekap tahun 2026", "rekap tahunan", "rekap tahun lalu": the annual recap (issue 15)
+ANNUAL_COMMANDS = ("rekap tahunan", "rekapitulasi tahunan", "rekap tahun", "rekapitulasi tahun")
+RELATIVE_YEARS = {"ini": 0, "sekarang": 0, "lalu": -1, "kemarin": -1, "sebelumnya": -1}
+
+
+def annual_request(text: str) -> str | None:
+    """The year text after "rekap tahun(an)" ("" when none); None when the text asks something else."""
+    typed = " ".join(text.lower().lstrip("/").split())
+    for command in ANNUAL_COMMANDS:
+        if typed == command or typed.startswith(command + " "):
+            return typed[len(command) :].strip(" .,!?")
+    return None
+
+
+def parse_year(text: str, today: date) -> int | None:
+    """The year a person named ("2026", "26", "ini", "lalu"); without one, the year of last month
+    (in January that is last year: its December has just been reported)."""
+    typed = text.removeprefix("tahun ").strip()
+    if not typed:
+        return add_months(month_of(today), -1).year
+    if typed in RELATIVE_YEARS:
+        return today.year + RELATIVE_YEARS[typed]
+    if typed.isascii() and typed.isdigit() and len(typed) in (2, 4):
+        year = _year(typed)
+        return year if 2000 <= year <= 2099 else None
+    return None

@@ -16,7 +16,7 @@ from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
-from handlers.month_names import month_request, parse_month_name
+from handlers.month_names import annual_request, month_request, parse_month_name
 from handlers.phone import confirm_phone, request_phones
 from handlers.questions import stamp, unstamp
 from handlers.registration import register, registration_code, unregistered
@@ -24,6 +24,7 @@ from handlers.report_flow import prompt as report_prompt
 from handlers.report_flow import start as start_report
 from handlers.report_flow import turn_in_report
 from handlers.staff import staff_list, staff_recap, staff_status
+from handlers.staff_annual import staff_annual
 from handlers.staff_month import (
     camat_status,
     close_prompt,
@@ -157,6 +158,9 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     chosen = pick(turn, offered) or turn.text.lower().lstrip("/").strip()
     if chosen in actions:
         return await actions[chosen](turn)
+    year = annual_request(turn.text)
+    if year is not None and member.role in (Role.STAFF, Role.CAMAT, Role.KABUPATEN):
+        return await staff_annual(turn, year)
     request = month_request(turn.text)
     if request is not None and (step := MONTH_ACTIONS.get(member.role, {}).get(request.command)):
         return await step(turn, request.month_text)

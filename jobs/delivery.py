@@ -242,10 +242,14 @@ async def _deliver_rollups(
 async def deliver_closed(
     session: AsyncSession, schedule: Schedule, now: datetime, parallel_from: int = PARALLEL_FROM
 ) -> int:
-    """Compile and queue every closed revision not yet delivered, then the complete roll-ups."""
+    """Compile and queue every closed revision not yet delivered, the complete roll-ups, then the
+    complete years (jobs/annual_delivery.py)."""
     today = wib_date(now)
     queued, tables = await _deliver_recaps(session, schedule, today, parallel_from)
-    return queued + await _deliver_rollups(session, schedule, today, tables, parallel_from)
+    queued += await _deliver_rollups(session, schedule, today, tables, parallel_from)
+    from jobs.annual_delivery import deliver_annual  # it uses this module's helpers: import when used
+
+    return queued + await deliver_annual(session, schedule, today, parallel_from)
 
 
 async def run_delivery(ctx: JobContext, now: datetime) -> int:

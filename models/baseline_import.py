@@ -25,7 +25,8 @@ from models.region import Unit
 
 NUMBERS = ("wna_l", "wna_p", "wni_l", "wni_p", "kk", "anggota")
 BASELINE_COLUMNS = ("unit", "bulan", *NUMBERS)
-BASELINE_OPTIONAL = ("nama",)  # the unit's name, for people reading the file; not checked
+HEAD_SEX = ("kk_l", "kk_p")  # KK by the head's sex (the profil pekon's figure); both or neither
+BASELINE_OPTIONAL = ("nama", *HEAD_SEX)  # nama: the unit's name, for people reading the file; not checked
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # months outside these years are typing mistakes
 COUNT_MAX = 1_000_000  # people or families in one unit; far above any real unit, within an INTEGER
@@ -38,7 +39,7 @@ class BaselineEntry:
     line: int
     unit: Unit
     period: date
-    figures: dict[str, int]
+    figures: dict[str, int | None]
 
 
 def parse_month(text: str) -> date | None:
@@ -62,6 +63,25 @@ def _figures(row: CsvRow) -> tuple[dict[str, int], list[Problem]]:
         else:
             figures[column] = int(value)
     return figures, problems
+
+
+def _head_sex(row: CsvRow, kk: int | None) -> tuple[dict[str, int | None], list[Problem]]:
+    """The optional KK split by the head's sex: both columns or neither, adding up to kk."""
+    given = [c for c in HEAD_SEX if row.get(c)]
+    if not given:
+        return dict.fromkeys(HEAD_SEX), []
+    if len(given) < len(HEAD_SEX):
+        return {}, [Problem(row.line, "head_sex_partial")]
+    values: dict[str, int | None] = {}
+    for column in HEAD_SEX:
+        value = row.get(column)
+        if not (value.isascii() and value.isdigit() and int(value) <= COUNT_MAX):
+            return {}, [Problem(row.line, "not_a_count", {"column": column, "value": value[:20]})]
+        values[column] = int(value)
+    heads = sum(v or 0 for v in values.values())
+    if kk is not None and heads != kk:
+        return {}, [Problem(row.line, "head_sex_disagree", {"heads": str(heads), "kk": str(kk)})]
+    return values, []
 
 
 def _consistency(line: int, f: dict[str, int]) -> list[Problem]:
@@ -98,9 +118,11 @@ def _check_row(
         )
     figures, bad = _figures(row)
     problems += bad or _consistency(row.line, figures)
+    heads, bad_heads = _head_sex(row, figures.get("kk"))
+    problems += bad_heads
     if problems or unit is None or period is None:
         return None, problems
-    return BaselineEntry(row.line, unit, period, figures), []
+    return BaselineEntry(row.line, unit, period, {**figures, **heads}), []
 
 
 async def _history(session: AsyncSession, unit_ids: set[int]) -> set[int]:
@@ -191,7 +213,9 @@ async def import_baselines(
     for entry in entries:
         old = existing.get(entry.unit.id)
         before = (
-            None if old is None else {"bulan": f"{old.period:%Y-%m}", **{c: getattr(old, c) for c in NUMBERS}}
+            None
+            if old is None
+            else {"bulan": f"{old.period:%Y-%m}", **{c: getattr(old, c) for c in NUMBERS + HEAD_SEX}}
         )
         if old is None:
             session.add(Baseline(unit_id=entry.unit.id, period=entry.period, **entry.figures))

@@ -19,7 +19,7 @@ from models.audit import record_audit
 from models.base import add_months, month_of, utcnow
 from models.errors import LedgerError
 from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
-from models.recap import FIGURES, b3_select
+from models.recap import FIGURES, HEADS, b3_select
 from models.region import Pekon
 
 
@@ -194,12 +194,13 @@ async def _snapshot(
             pm.c.revision,
             *(rows.c[c] for c in FIGURES),
             rows.c.keterangan,
+            *(rows.c[c] for c in HEADS),
             literal(now),
         )
         .select_from(rows.join(pm, (pm.c.pekon_kode == rows.c.pekon_kode) & (pm.c.period == period)))
         .where(pm.c.closed_at == now, pm.c.status == MonthStatus.CLOSED)
     )
-    columns = ["unit_id", "pekon_kode", "period", "revision", *FIGURES, "keterangan", "created_at"]
+    columns = ["unit_id", "pekon_kode", "period", "revision", *FIGURES, "keterangan", *HEADS, "created_at"]
     await session.execute(insert(UnitSnapshot).from_select(columns, source))
 
 

@@ -71,6 +71,9 @@ class Baseline(CreatedAt, Base):
     wni_p: Mapped[int]
     kk: Mapped[int]
     anggota: Mapped[int]
+    # KK by the head's sex; optional in the import, NULL when unknown (the split then stays unknown)
+    kk_l: Mapped[int | None]
+    kk_p: Mapped[int | None]
 
 
 class UnitSnapshot(CreatedAt, Base):
@@ -113,3 +116,9 @@ class UnitSnapshot(CreatedAt, Base):
     akhir_kk: Mapped[int]
     akhir_anggota: Mapped[int]
     keterangan: Mapped[str] = mapped_column(Text, default="")
+    # KK by the head's sex (models.recap.HEADS), carried month to month; NULL while the unit's
+    # baseline had no split
+    awal_kk_l: Mapped[int | None]
+    awal_kk_p: Mapped[int | None]
+    akhir_kk_l: Mapped[int | None]
+    akhir_kk_p: Mapped[int | None]

@@ -45,6 +45,10 @@ AWAL = tuple(f"awal_{g}" for g in GROUPS + HOUSEHOLD)
 MOVES = tuple(f"{k}_{g}" for k in KINDS for g in GROUPS)
 AKHIR = tuple(f"akhir_{g}" for g in GROUPS + HOUSEHOLD)
 FIGURES = AWAL + MOVES + AKHIR  # the 28 stored numbers of a row, in B.3 order
+SEXES = ("l", "p")
+# KK by the head's sex, outside B.3's 33 columns (the profil pekon asks for them): None while unknown,
+# i.e. since a baseline without the split; then every head line moves them like it moves KK.
+HEADS = tuple(f"{side}_kk_{sex}" for side in ("awal", "akhir") for sex in SEXES)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class B3Row:
     nama: str
     figures: dict[str, int]
     keterangan: tuple[str, ...] = ()
+    heads: dict[str, int | None] = field(default_factory=dict)  # HEADS; empty when not loaded
 
     @property
     def awal_jiwa(self) -> int:
@@ -96,7 +101,16 @@ class B3Table:
     def total(self) -> B3Row:
         """The total row: the sum of the unit rows."""
         sums = {c: sum(r.figures[c] for r in self.rows) for c in FIGURES}
-        return B3Row(no=None, unit_kode=None, nama="JUMLAH", figures=sums)
+        return B3Row(no=None, unit_kode=None, nama="JUMLAH", figures=sums, heads=sum_heads(self.rows))
+
+
+def sum_heads(rows: Sequence[B3Row]) -> dict[str, int | None]:
+    """The KK-by-sex figures of several rows: a sum, or None when any row's is unknown."""
+    sums: dict[str, int | None] = {}
+    for name in HEADS:
+        values = [r.heads.get(name) for r in rows]
+        sums[name] = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+    return sums
 
 
 def _group(col_cit: Any, col_sex: Any, group: str) -> ColumnElement[bool]:
@@ -116,6 +130,12 @@ def _signed_sums(ep: Any) -> list[ColumnElement[Any]]:
     ]
     sums.append(func.sum(case((ep.is_head.is_(True), delta), else_=0)).label("d_kk"))
     sums.append(func.sum(case((ep.is_head.is_(True), 0), else_=delta)).label("d_anggota"))
+    sums += [
+        func.sum(case((and_(ep.is_head.is_(True), ep.sex == sex.upper()), delta), else_=0)).label(
+            f"d_kk_{sex}"
+        )
+        for sex in SEXES
+    ]
     return sums
 
 
@@ -157,6 +177,15 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
             snap.c.period.label("snap_period"),
             base.c.period.label("base_period"),
             *(func.coalesce(snap.c[f"akhir_{g}"], base.c[g], 0).label(f"a_{g}") for g in GROUPS + HOUSEHOLD),
+            # NULL (unknown) must survive: a snapshot's NULL never falls back to an older baseline
+            *(
+                case(
+                    (snap.c.id.is_not(None), snap.c[f"akhir_kk_{s}"]),
+                    (base.c.id.is_not(None), base.c[f"kk_{s}"]),
+                    else_=0,
+                ).label(f"a_kk_{s}")
+                for s in SEXES
+            ),
         )
         .select_from(units)
         .outerjoin(latest, latest.c.pekon_kode == units.c.pekon_kode)
@@ -221,8 +250,9 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
     def num(col: Any) -> ColumnElement[int]:
         return cast(func.coalesce(col, 0), Integer)
 
-    awal = {g: anchor.c[f"a_{g}"] + num(prior.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
-    akhir = {g: awal[g] + num(moves_q.c[f"d_{g}"]) for g in GROUPS + HOUSEHOLD}
+    counted = GROUPS + HOUSEHOLD + tuple(f"kk_{s}" for s in SEXES)
+    awal = {g: anchor.c[f"a_{g}"] + num(prior.c[f"d_{g}"]) for g in counted}
+    akhir = {g: awal[g] + num(moves_q.c[f"d_{g}"]) for g in counted}
     keterangan = (
         func.coalesce(report.c.status, literal("missing", String))
         + case((report.c.late.is_(True), ",late"), else_="")
@@ -238,6 +268,11 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
             *(num(moves_q.c[f"m_{k}_{g}"]).label(f"{k}_{g}") for k in KINDS for g in GROUPS),
             *(akhir[g].label(f"akhir_{g}") for g in GROUPS + HOUSEHOLD),
             keterangan.label("keterangan"),
+            *(
+                side[f"kk_{s}"].label(f"{name}_kk_{s}")
+                for name, side in (("awal", awal), ("akhir", akhir))
+                for s in SEXES
+            ),
         )
         .select_from(anchor)
         .outerjoin(prior, prior.c.unit_id == anchor.c.unit_id)
@@ -245,6 +280,11 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
         .outerjoin(flags_q, flags_q.c.unit_id == anchor.c.unit_id)
         .outerjoin(report, and_(report.c.unit_id == anchor.c.unit_id, report.c.period == period))
     )
+
+
+def _heads(row: Any) -> dict[str, int | None]:
+    values = {name: getattr(row, name) for name in HEADS}
+    return {name: None if v is None else int(v) for name, v in values.items()}
 
 
 async def month_state(session: AsyncSession, pekon_kode: str, period: date) -> PekonMonth | None:
@@ -267,10 +307,12 @@ async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3
                 UnitSnapshot.revision == state.revision,
             )
         )
-        found = [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan) for s in snaps]
+        found = [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan, _heads(s)) for s in snaps]
     else:
         result = await session.execute(b3_select(period, [pekon_kode]))
-        found = [(r.unit_id, {c: int(getattr(r, c)) for c in FIGURES}, r.keterangan) for r in result]
+        found = [
+            (r.unit_id, {c: int(getattr(r, c)) for c in FIGURES}, r.keterangan, _heads(r)) for r in result
+        ]
     found.sort(key=lambda item: units[item[0]].seq)
     rows = [
         B3Row(
@@ -279,8 +321,9 @@ async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3
             nama=units[uid].nama,
             figures=figs,
             keterangan=tuple(k for k in ket.split(",") if k),
+            heads=heads,
         )
-        for i, (uid, figs, ket) in enumerate(found, start=1)
+        for i, (uid, figs, ket, heads) in enumerate(found, start=1)
     ]
     closed = state is not None and state.status == MonthStatus.CLOSED
     return B3Table(pekon_kode, period, closed, state.revision if state else 0, rows)

@@ -147,6 +147,16 @@ def _emit(output: str | bytes, out: Path | None) -> None:
     typer.echo(f"Rekap ditulis ke {out}", err=True)
 
 
+# The --format and --out options of every recap command (monthly and annual).
+FormatOption = Annotated[
+    RecapFormat, typer.Option("--format", parser=params.choice(RecapFormat), metavar="text|json|xlsx|pdf")
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", parser=params.output_file, metavar="BERKAS", help="Tulis ke berkas ini"),
+]
+
+
 def register(app: typer.Typer) -> None:
     """Add the `recap` command."""
 
@@ -156,14 +166,8 @@ def register(app: typer.Typer) -> None:
         month: Annotated[
             date, typer.Option("--month", parser=params.month, metavar="YYYY-MM", help="Bulan rekap")
         ],
-        fmt: Annotated[
-            RecapFormat,
-            typer.Option("--format", parser=params.choice(RecapFormat), metavar="text|json|xlsx|pdf"),
-        ] = RecapFormat.TEXT,
-        out: Annotated[
-            Path | None,
-            typer.Option("--out", parser=params.output_file, metavar="BERKAS", help="Tulis ke berkas ini"),
-        ] = None,
+        fmt: FormatOption = RecapFormat.TEXT,
+        out: OutOption = None,
     ) -> None:
         """Cetak atau tulis rekap B.3 satu pekon untuk satu bulan (xlsx/pdf: berkas B.3 dan B.2)."""
         if fmt in DOCUMENTS:

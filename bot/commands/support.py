@@ -55,6 +55,8 @@ PROBLEM_WORDS = {
     "unreadable_line": "baris ini tidak terbaca sebagai CSV (ada karakter NUL atau tanda kutip rusak?)",
     "totals_disagree": "jumlah WNA+WNI ({persons}) tidak sama dengan KK+anggota ({households})",
     "members_without_head": "ada anggota keluarga tetapi jumlah KK 0",
+    "head_sex_partial": "isi kk_l dan kk_p berdua, atau kosongkan keduanya",
+    "head_sex_disagree": "kk_l + kk_p ({heads}) tidak sama dengan kk ({kk})",
     "baseline_in_use": "unit {kode} sudah punya peristiwa atau bulan tertutup; angka awal tak bisa diganti",
     "month_closed": "bulan untuk {kode} sudah ditutup sampai {bulan}; pilih bulan sesudahnya",
 }
