@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_bot_username: str | None = None  # for invite deep links t.me/<name>?start=<code>
     telegram_webhook_secret: SecretStr | None = None
+    # Polling mode: whether this process may poll (one process polls at a time; another takes over).
+    telegram_poller: bool = True
     telegram_rate_per_second: float = 30.0
     # Per chat, bulk sends only (answers to a person's own message are not held back): a burst of
     # this many messages at once, then this sustained rate (Telegram's "about 1 per second").
