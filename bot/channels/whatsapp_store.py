@@ -30,15 +30,15 @@ async def store_body(session: AsyncSession, body: dict[str, Any]) -> int:
     return row.id
 
 
-async def unprocessed_ids(session: AsyncSession) -> list[int]:
-    """Stored bodies not yet processed, oldest first."""
-    return list(
-        await session.scalars(
-            select(InboundPayload.id)
-            .where(InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None))
-            .order_by(InboundPayload.id)
-        )
+async def unprocessed_ids(session: AsyncSession, stored_before: datetime | None = None) -> list[int]:
+    """Stored bodies not yet processed, oldest first; with `stored_before`, only the orphans:
+    stored before then and never failed (their process died between the 200 and the turn)."""
+    query = select(InboundPayload.id).where(
+        InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None)
     )
+    if stored_before is not None:
+        query = query.where(InboundPayload.created_at < stored_before, InboundPayload.error.is_(None))
+    return list(await session.scalars(query.order_by(InboundPayload.id)))
 
 
 async def mark_processed(

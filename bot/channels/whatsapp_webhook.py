@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import itertools
 import logging
 import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
 SWEEP_SECONDS = 300.0
+ORPHAN_SECONDS = 5.0  # how often bodies left by a dead process (another one, on PostgreSQL) are looked for
+ORPHAN_AGE = timedelta(seconds=10)  # a body unprocessed this long after its 200 has lost its process
 
 
 class KeyedLocks:
@@ -128,21 +131,27 @@ class WhatsAppWebhook:
         self._spawn(self._run(payload_id, parsed))
         return PlainTextResponse("ok")
 
-    async def recover(self) -> int:
-        """Process every stored body left unprocessed (by a crash or a failure); returns how many."""
+    async def recover(self, orphans_only: bool = False) -> int:
+        """Process every stored body left unprocessed (by a crash or a failure), or only the
+        orphans (`orphans_only`: never failed, stored ORPHAN_AGE ago); returns how many."""
+        before = self._clock() - ORPHAN_AGE if orphans_only else None
         async with self._sessionmaker() as session:
-            ids = await store.unprocessed_ids(session)
+            ids = await store.unprocessed_ids(session, before)
         for payload_id in ids:
             await self.process(payload_id)
         return len(ids)
 
-    async def sweep(self, every: float = SWEEP_SECONDS) -> None:
-        """Forever: process what failed or was left behind, and delete old processed bodies."""
-        while True:
-            await asyncio.sleep(every)
+    async def sweep(self, every: float = SWEEP_SECONDS, orphans_every: float = ORPHAN_SECONDS) -> None:
+        """Forever: process what failed or was left behind (by this process or, on a shared
+        database, by one that died: every few seconds), and delete old processed bodies."""
+        orphans_every = min(orphans_every, every)
+        rounds = max(1, int(every / orphans_every))
+        for tick in itertools.count(1):
+            await asyncio.sleep(orphans_every)
             try:
-                await self.recover()
-                await self.prune()
+                await self.recover(orphans_only=tick % rounds != 0)
+                if tick % rounds == 0:
+                    await self.prune()
             except Exception as exc:  # the database may be down for a while; try at the next sweep
                 logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
 
