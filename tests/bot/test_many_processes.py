@@ -75,7 +75,7 @@ async def test_three_processes_and_one_killed(
 ) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("several processes share PostgreSQL only")
-    chats = [(Channel.TELEGRAM, c) for c in TELEGRAM] + [(Channel.WHATSAPP, c) for c in WHATSAPP]
+    chats = [(str(Channel.TELEGRAM), c) for c in TELEGRAM] + [(str(Channel.WHATSAPP), c) for c in WHATSAPP]
     await seed(sessionmaker, chats)
     graph = FakeGraphApi(templates=dict(TEMPLATES), max_per_second=RATE)
     log = tmp_path / "bots.log"
@@ -95,8 +95,11 @@ async def test_three_processes_and_one_killed(
         traffic = Traffic(tg, graph, bots, http)
         saved: list[str] = []
         people = asyncio.gather(*(person(traffic, chat, i, saved) for i, (_, chat) in enumerate(chats)))
-        reminders = lambda: sum(REMINDER in t for _, c in chats for t in traffic.received(c))  # noqa: E731
-        await until(lambda: reminders() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=40)
+
+        def reminded() -> int:
+            return sum(REMINDER in t for _, c in chats for t in traffic.received(c))
+
+        await until(lambda: reminded() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=40)
         bots[0].process.kill()  # SIGKILL the holder of every role, mid-traffic
         await bots[0].process.wait()
         bots = traffic.bots = bots[1:]
