@@ -86,28 +86,35 @@ async def test_three_processes_and_one_killed(
     ):
         envs = [environment(db_url, tg, graph_url, free_port()) for _ in range(3)]
         bots = [await start_bot(envs[0], log)]
-        first = await _healthy(http, bots[0])
-        assert first["lanes"] == ["telegram", "whatsapp"] and first["poller"]  # the first takes every role
-        bots += [await start_bot(env, log) for env in envs[1:]]
-        others = [await _healthy(http, bot) for bot in bots[1:]]
-        assert all(h["lanes"] == [] and not h["poller"] for h in others)
+        try:
+            first = await _healthy(http, bots[0])
+            # The first process takes every role; the others wait for one to come free.
+            assert first["lanes"] == ["telegram", "whatsapp"] and first["poller"]
+            bots += [await start_bot(env, log) for env in envs[1:]]
+            others = [await _healthy(http, bot) for bot in bots[1:]]
+            assert all(h["lanes"] == [] and not h["poller"] for h in others)
 
-        traffic = Traffic(tg, graph, bots, http)
-        saved: list[str] = []
-        people = asyncio.gather(*(person(traffic, chat, i, saved) for i, (_, chat) in enumerate(chats)))
+            traffic = Traffic(tg, graph, bots, http)
+            saved: list[str] = []
+            people = asyncio.gather(*(person(traffic, chat, i, saved) for i, (_, chat) in enumerate(chats)))
 
-        def reminded() -> int:
-            return sum(REMINDER in t for _, c in chats for t in traffic.received(c))
+            def reminded() -> int:
+                return sum(REMINDER in t for _, c in chats for t in traffic.received(c))
 
-        await until(lambda: reminded() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=40)
-        bots[0].process.kill()  # SIGKILL the holder of every role, mid-traffic
-        await bots[0].process.wait()
-        bots = traffic.bots = bots[1:]
-        await asyncio.wait_for(people, timeout=60)
-        roles = [await _healthy(http, bot) for bot in bots]
-        for bot in bots:
-            bot.process.terminate()
-        codes = [await bot.process.wait() for bot in bots]
+            await until(lambda: reminded() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=40)
+            bots[0].process.kill()  # SIGKILL the holder of every role, mid-traffic
+            await bots[0].process.wait()
+            traffic.bots = bots[1:]
+            await asyncio.wait_for(people, timeout=60)
+            roles = [await _healthy(http, bot) for bot in bots[1:]]
+            for bot in bots[1:]:
+                bot.process.terminate()
+            codes = [await bot.process.wait() for bot in bots[1:]]
+        finally:  # a failed assertion leaves no process behind
+            for bot in bots:
+                if bot.process.returncode is None:
+                    bot.process.kill()
+                    await bot.process.wait()
 
     assert traffic.lost == [], log.read_text()[-3000:]
     assert codes == [0, 0], log.read_text()[-3000:]
