@@ -44,7 +44,12 @@ class OutboxMessage(CreatedAt, Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     sent_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index(
+            "ix_outbox_message_chat", "channel", "address", "id"
+        ),  # a person's rows (WhatsApp window steps)
+    )
 
 
 class StoredDocument(CreatedAt, Base):

@@ -96,9 +96,11 @@ class BatchProcessor:
                 await before_turns(session, messages, now)
         await self._turns(batch)
         async with self._sessionmaker() as session, session.begin():
-            for body in batch:
-                if body.failure is None:
-                    await self._finish(session, body, now)
+            done = [body for body in batch if body.failure is None]
+            for body in done:
+                await self._finish(session, body, now)
+            notes = {body.payload_id: body.parsed.problem_note() for body in done}
+            await store.mark_processed(session, notes, now)
         await self._note_failures(batch)
         answered = [m for body in batch for m in body.answered]
         if answered:
@@ -128,7 +130,6 @@ class BatchProcessor:
             await store.apply_status(session, status, now)
         if self._late_notice is not None:
             store.notify_late(session, body.answered, self._late_notice, now)
-        await store.mark_processed(session, body.payload_id, now, body.parsed.problem_note())
 
     async def _note_failures(self, batch: list[Body]) -> None:
         for body in batch:
@@ -154,7 +155,7 @@ def log_failure(payload_id: int, exc: Exception) -> None:
 async def before_turns(session: AsyncSession, messages: list[IncomingMessage], now: datetime) -> None:
     """The people wrote: notices they got as templates follow in full, their windows open, and
     what was held for them is released, all before the turns so the replies may go free-form."""
-    for message in messages:
-        await store.follow_up(session, message.sender_id, now)
-        await store.touch_window(session, message)
-        await store.release_held(session, message.sender_id, now)
+    senders = {message.sender_id for message in messages}
+    await store.follow_up(session, senders, now)
+    await store.touch_windows(session, messages)
+    await store.release_held(session, senders, now)
