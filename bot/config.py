@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PEMANGKU_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=_default_database_url)
+    # PostgreSQL connections per process: steady and extra at peaks. Keep processes x (both) under
+    # the server's max_connections (100 by default), with room for the dashboard and operators.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
     timezone: str = "Asia/Jakarta"
     village_word: str = "pekon"
 

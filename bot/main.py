@@ -109,7 +109,9 @@ async def check_schema(engine: AsyncEngine) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Run every configured part until `stop` is set; stops them in reverse order."""
-    engine = make_engine(normalise_url(settings.database_url))
+    url = normalise_url(settings.database_url)
+    pool = {"pool_size": settings.database_pool_size, "max_overflow": settings.database_max_overflow}
+    engine = make_engine(url, **({} if url.startswith("sqlite") else pool))
     try:
         await check_schema(engine)
         sessionmaker = make_sessionmaker(engine)
