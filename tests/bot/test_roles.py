@@ -56,13 +56,19 @@ async def test_on_sqlite_the_one_process_holds_every_role() -> None:
     assert lane.events == poller.events == ["gain", "loss"]
 
 
-async def test_one_holder_at_a_time_and_another_takes_over_within_seconds(db_url: str) -> None:
+async def two_processes(db_url: str) -> tuple[Holder, Holder]:
+    """Two processes wanting the same role, the first started first (PostgreSQL only)."""
     if not db_url.startswith("postgresql"):
         pytest.skip("several processes share PostgreSQL only")
     first = Holder(Roles(db_url, check_seconds=0.2, takeover_grace=0.5))
     second = Holder(Roles(db_url, check_seconds=0.2, takeover_grace=0.5))
     await first.roles.start()
     await second.roles.start()
+    return first, second
+
+
+async def test_one_holder_at_a_time_and_another_takes_over_within_seconds(db_url: str) -> None:
+    first, second = await two_processes(db_url)
     await asyncio.sleep(0.6)
     assert first.acting and not second.acting
     await first.roles.stop()  # a dead process's connection closes the same way
@@ -73,12 +79,7 @@ async def test_one_holder_at_a_time_and_another_takes_over_within_seconds(db_url
 
 
 async def test_a_holder_whose_connection_is_cut_stops_acting(db_url: str) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("several processes share PostgreSQL only")
-    first = Holder(Roles(db_url, check_seconds=0.2, takeover_grace=0.5))
-    second = Holder(Roles(db_url, check_seconds=0.2, takeover_grace=0.5))
-    await first.roles.start()
-    await second.roles.start()
+    first, second = await two_processes(db_url)
     admin = make_engine(db_url)
     async with admin.begin() as conn:  # what a network cut or a database restart does
         await conn.execute(
