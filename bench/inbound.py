@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.pgbench import ratio_line, tpcb_tps
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
@@ -227,8 +228,8 @@ async def ledger_counts(url: str) -> tuple[int, int]:
     return events, outbox
 
 
-def run(url: str, pemangku: int, reports: int, processes: int, rate: float | None) -> None:
-    """Seed, run everybody at once, print the figures and check the ledger."""
+def run(url: str, pemangku: int, reports: int, processes: int, rate: float | None) -> float:
+    """Seed, run everybody at once, print the figures and check the ledger; messages/s."""
     addresses = asyncio.run(prepare(url, pemangku))
     results = run_processes(url, list(enumerate(addresses)), reports, processes, rate)
     latencies = sorted(x for r in results for x in r[0])
@@ -247,6 +248,7 @@ def run(url: str, pemangku: int, reports: int, processes: int, rate: float | Non
     print(f"bot CPU/message   {cpu / len(latencies) * 1000:.2f} ms (bot processes; the database is extra)")
     print(f"ledger            {events} events recorded, {outbox} outbox rows")
     assert events == pemangku * reports
+    return len(latencies) / elapsed
 
 
 async def prepare(url: str, pemangku: int) -> list[str]:
@@ -266,7 +268,13 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("PEMANGKU_BENCH_DATABASE_URL"))
     parser.add_argument("--pemangku", type=int, default=200)
     parser.add_argument("--reports", type=int, default=3)
-    parser.add_argument("--processes", type=int, default=1, help="bot processes sharing the pemangku")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="bot processes sharing the pemangku (one run each)",
+    )
     parser.add_argument(
         "--rate",
         type=float,
@@ -276,7 +284,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = normalise_url(args.url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        run(url, args.pemangku, args.reports, args.processes, args.rate)
+        tps = tpcb_tps(url)
+        figures = {n: run(url, args.pemangku * n, args.reports, n, args.rate) for n in args.processes}
+        after = tpcb_tps(url)
+    tps = (tps + after) / 2 if tps and after else tps
+    print()
+    for n, throughput in figures.items():
+        print(ratio_line(f"{n} process(es), {args.pemangku * n} pemangku", throughput, tps))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from bench.pgbench import ratio_line, tpcb_tps
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import build_whatsapp
 from bot.config import Settings
@@ -78,17 +79,80 @@ def _serve_graph(rate: float, ports: Queue[int], stop: Event, results: Queue[tup
     asyncio.run(main())
 
 
+def _settings(url: str, graph_url: str, rate: float) -> Settings:
+    return Settings(
+        database_url=url,
+        whatsapp_token=TOKEN,
+        whatsapp_phone_number_id=PHONE_NUMBER_ID,
+        whatsapp_app_secret=SECRET,
+        whatsapp_verify_token="bench",
+        whatsapp_base_url=graph_url,
+        whatsapp_rate_per_second=rate,
+    )
+
+
+def _serve_bot(url: str, graph_url: str, ports: Queue[int], stop: Event, cpu: Queue[float]) -> None:
+    """One bot process's webhook (dispatcher, store, batches) on its own port; reports its CPU time."""
+
+    async def main() -> None:
+        engine = make_engine(url)
+        sessionmaker = make_sessionmaker(engine)
+        settings = _settings(url, graph_url, 80.0)
+        channel = build_whatsapp(settings, sessionmaker, Dispatcher(sessionmaker, settings))
+        async with serve(Starlette(routes=channel.routes)) as app_url:
+            ports.put(int(app_url.rsplit(":", 1)[1]))
+            await asyncio.to_thread(stop.wait)
+        await channel.stop()
+        await engine.dispose()
+
+    asyncio.run(main())
+    cpu.put(time.process_time())
+
+
+def intake_processes(url: str, graph_url: str, count: int, concurrency: int, processes: int) -> float:
+    """Start `processes` bot webhooks, post to them in turn; processed bodies/s."""
+    context = multiprocessing.get_context("spawn")
+    ports: Queue[int] = context.Queue()
+    cpu: Queue[float] = context.Queue()
+    stop = context.Event()
+    target = _serve_bot
+    bots = [context.Process(target=target, args=(url, graph_url, ports, stop, cpu)) for _ in range(processes)]
+    for bot in bots:
+        bot.start()
+    try:
+        urls = [f"http://127.0.0.1:{ports.get(timeout=60)}/whatsapp/webhook" for _ in bots]
+
+        async def go() -> float:
+            engine = make_engine(url)
+            try:
+                return await intake(urls, make_sessionmaker(engine), count, concurrency)
+            finally:
+                await engine.dispose()
+
+        rate = asyncio.run(go())
+    finally:
+        stop.set()
+    seconds = sum(cpu.get(timeout=60) for _ in bots)
+    for bot in bots:
+        bot.join(timeout=30)
+    print(f"  {processes} bot process(es); bot CPU per body {seconds / count * 1000:.2f} ms")
+    return rate
+
+
 async def intake(
-    url: str, sessionmaker: async_sessionmaker[AsyncSession], count: int, concurrency: int
-) -> None:
-    """Post `count` bodies, `concurrency` at a time; print acknowledgement and processing figures."""
+    urls: list[str], sessionmaker: async_sessionmaker[AsyncSession], count: int, concurrency: int
+) -> float:
+    """Post `count` bodies, `concurrency` at a time, to the webhooks in turn; print acknowledgement
+    and processing figures; processed bodies/s."""
     latencies: list[float] = []
     queue = list(range(count))
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency), timeout=120) as http:
 
         async def poster() -> None:
             while queue:
-                raw = body(queue.pop())
+                n = queue.pop()
+                url = urls[n % len(urls)]
+                raw = body(n)
                 started = time.perf_counter()
                 headers = {"x-hub-signature-256": sign(SECRET.encode(), raw)}
                 answer = await http.post(url, content=raw, headers=headers)
@@ -106,6 +170,7 @@ async def intake(
         f"  acknowledged {count / acked:.0f}/s; latency p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms"
     )
     print(f"  all processed (replies queued) after {processed:.1f} s: {count / processed:.0f} bodies/s")
+    return count / processed
 
 
 async def _wait(
@@ -145,27 +210,10 @@ async def fanout(sessionmaker: async_sessionmaker[AsyncSession], settings: Setti
     print(f"  achieved {achieved:.1f}/s = {achieved / rate:.3f} of the limit")
 
 
-async def run(url: str, graph_url: str, count: int, fan: int, rate: float, concurrency: int) -> None:
-    """Both measurements against a migrated database."""
+async def run_fanout(url: str, graph_url: str, fan: int, rate: float) -> None:
+    """The fan-out measurement against a migrated database."""
     engine = make_engine(url)
-    sessionmaker = make_sessionmaker(engine)
-    settings = Settings(
-        database_url=url,
-        whatsapp_token=TOKEN,
-        whatsapp_phone_number_id=PHONE_NUMBER_ID,
-        whatsapp_app_secret=SECRET,
-        whatsapp_verify_token="bench",
-        whatsapp_base_url=graph_url,
-        whatsapp_rate_per_second=rate,
-    )
-    worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
-    channel = build_whatsapp(
-        settings, sessionmaker, Dispatcher(sessionmaker, settings, on_queued=worker.wake)
-    )
-    async with serve(Starlette(routes=channel.routes)) as app_url:
-        await intake(f"{app_url}/whatsapp/webhook", sessionmaker, count, concurrency)
-    await channel.stop()
-    await fanout(sessionmaker, settings, fan)
+    await fanout(make_sessionmaker(engine), _settings(url, graph_url, rate), fan)
     await engine.dispose()
 
 
@@ -192,6 +240,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=80.0)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1], help="bot processes (one run each)")
     args = parser.parse_args()
     ports: Queue[int] = multiprocessing.Queue()
     results: Queue[tuple[int, int]] = multiprocessing.Queue()
@@ -202,13 +251,22 @@ def main() -> None:
         graph_url = f"http://127.0.0.1:{ports.get(timeout=30)}"
         with tempfile.TemporaryDirectory() as tmp:
             url = normalise_url(args.url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")
-            prepare(url)
-            asyncio.run(run(url, graph_url, args.bodies, args.messages, args.rate, args.concurrency))
+            tps = tpcb_tps(url)
+            figures = {}
+            for processes in args.processes:
+                prepare(url)
+                processed = intake_processes(url, graph_url, args.bodies, args.concurrency, processes)
+                figures[processes] = processed
+            asyncio.run(run_fanout(url, graph_url, args.messages, args.rate))
+            after = tpcb_tps(url)
     finally:
         stop.set()
     accepted, throttled = results.get(timeout=30)
     server.join(timeout=10)
     print(f"fake Graph API: {accepted} messages accepted, {throttled} answered 130429")
+    tps = (tps + after) / 2 if tps and after else tps
+    for processes, processed in figures.items():
+        print(ratio_line(f"processed, {processes} process(es)", processed, tps))
 
 
 if __name__ == "__main__":

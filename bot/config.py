@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PEMANGKU_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=_default_database_url)
+    # PostgreSQL connections per process: steady and extra at peaks. Keep processes x (both) under
+    # the server's max_connections (100 by default), with room for the dashboard and operators.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
     timezone: str = "Asia/Jakarta"
     village_word: str = "pekon"
 
@@ -29,6 +33,8 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_bot_username: str | None = None  # for invite deep links t.me/<name>?start=<code>
     telegram_webhook_secret: SecretStr | None = None
+    # Polling mode: whether this process may poll (one process polls at a time; another takes over).
+    telegram_poller: bool = True
     telegram_rate_per_second: float = 30.0
     # Per chat, bulk sends only (answers to a person's own message are not held back): a burst of
     # this many messages at once, then this sustained rate (Telegram's "about 1 per second").

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from alembic.script import ScriptDirectory
@@ -26,7 +28,9 @@ from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.metrics import PASS_RUNS, CountingSink, ops_routes
 from bot.outbox import OutboxWorker
+from bot.roles import Roles
 from bot.web import WebServer, build_web_app
 from bot.web.dashboard import dashboard_routes, web_context
 from handlers import texts
@@ -68,8 +72,8 @@ def configured_channels(
 ) -> list[ChannelRuntime]:
     """A runtime for every channel whose settings are present."""
     channels: list[ChannelRuntime] = []
-    if settings.telegram_token is not None:
-        channels.append(TelegramChannel(settings, sink))
+    if settings.telegram_token is not None:  # polling starts when this process holds the poller role
+        channels.append(TelegramChannel(settings, sink, poll_on_start=False))
     missing = whatsapp_missing(settings)
     if not missing:
         channels.append(build_whatsapp(settings, sessionmaker, sink))
@@ -79,11 +83,11 @@ def configured_channels(
 
 
 async def _start_jobs(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, worker: OutboxWorker
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, on_queued: Callable[[], None]
 ) -> Stop | None:
     """Start the scheduled jobs (jobs/scheduler.py); returns how to stop them."""
     context = JobContext(sessionmaker, schedule_from_settings(settings))
-    scheduler = start_scheduler(context, on_done=worker.wake)
+    scheduler = start_scheduler(context, on_done=on_queued, on_run=lambda name: PASS_RUNS.labels(name).inc())
 
     async def stop() -> None:
         scheduler.shutdown(wait=False)
@@ -105,17 +109,25 @@ async def check_schema(engine: AsyncEngine) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Run every configured part until `stop` is set; stops them in reverse order."""
-    engine = make_engine(normalise_url(settings.database_url))
+    url = normalise_url(settings.database_url)
+    pool = {"pool_size": settings.database_pool_size, "max_overflow": settings.database_max_overflow}
+    engine = make_engine(url, **({} if url.startswith("sqlite") else pool))
     try:
         await check_schema(engine)
         sessionmaker = make_sessionmaker(engine)
         worker = OutboxWorker(sessionmaker, settings)
-        dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
-        channels = configured_channels(settings, dispatcher, sessionmaker)
+        roles = Roles(settings.database_url, on_announced=worker.wake)
+
+        def queued() -> None:  # wake this process's worker, and the lane holders elsewhere
+            worker.wake()
+            roles.announce()
+
+        dispatcher = Dispatcher(sessionmaker, settings, on_queued=queued)
+        channels = configured_channels(settings, CountingSink(dispatcher), sessionmaker)
         if not channels:
             logger.warning(texts.RUN_NO_CHANNEL)  # the dashboard is served all the same
         async with contextlib.AsyncExitStack() as stack:
-            await _start_all(stack, settings, sessionmaker, worker, channels)
+            await _start_all(stack, Runtime(settings, sessionmaker, worker, roles, queued), channels)
             names = ", ".join([c.name for c in channels] + ["dasbor"])
             logger.info(texts.RUN_STARTED.format(channels=names))
             await stop.wait()
@@ -123,32 +135,53 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         await engine.dispose()
 
 
-async def _start_all(
-    stack: contextlib.AsyncExitStack,
-    settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    worker: OutboxWorker,
-    channels: list[ChannelRuntime],
-) -> None:
-    """Web server first (webhooks must answer once registered; the dashboard), then channels, worker, jobs.
+@dataclass(frozen=True)
+class Runtime:
+    """The parts of one `pemangku run` process that the channels are wired to."""
 
-    The exit stack stops them in reverse: the worker finishes its sends in flight while the
-    channels' HTTP clients are still open."""
-    routes = [route for c in channels for route in c.routes] + dashboard_routes(
-        web_context(settings, sessionmaker)
-    )
-    web = WebServer(build_web_app(routes), settings.http_host, settings.http_port)
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+    worker: OutboxWorker
+    roles: Roles
+    queued: Callable[[], None]
+
+
+async def _start_all(stack: contextlib.AsyncExitStack, run: Runtime, channels: list[ChannelRuntime]) -> None:
+    """Web server first (webhooks must answer once registered; the dashboard), then channels,
+    worker, roles, jobs.
+
+    The exit stack stops them in reverse: roles are given up first (another process takes the
+    lanes and the poller), and the worker finishes its sends in flight while the channels' HTTP
+    clients are still open."""
+    _want_roles(run, channels)
+    routes: list[BaseRoute] = [*ops_routes(run.sessionmaker, lambda: run.roles.held, run.roles.wanted)]
+    routes += [route for c in channels for route in c.routes]
+    routes += dashboard_routes(web_context(run.settings, run.sessionmaker))
+    web = WebServer(build_web_app(routes), run.settings.http_host, run.settings.http_port)
     await web.start()  # always: the dashboard is served even without a chat channel
     stack.push_async_callback(web.stop)
     for channel in channels:
         await channel.start()
         stack.push_async_callback(channel.stop)
-        worker.add_sender(channel.sender)
-    task = asyncio.create_task(worker.run())
-    stack.push_async_callback(_stop_worker, worker, task)
-    stop_jobs = await _start_jobs(sessionmaker, settings, worker)
+    task = asyncio.create_task(run.worker.run())
+    stack.push_async_callback(_stop_worker, run.worker, task)
+    await run.roles.start()
+    stack.push_async_callback(run.roles.stop)
+    stop_jobs = await _start_jobs(run.sessionmaker, run.settings, run.queued)
     if stop_jobs is not None:
         stack.push_async_callback(stop_jobs)
+
+
+def _want_roles(run: Runtime, channels: list[ChannelRuntime]) -> None:
+    """One sender lane per channel (held by one process at a time), and the Telegram poller."""
+    for channel in channels:
+        run.worker.add_sender(channel.sender, held=False)
+        name = channel.name
+        run.roles.want(
+            f"lane:{name}", functools.partial(run.worker.hold, name), functools.partial(run.worker.drop, name)
+        )
+        if isinstance(channel, TelegramChannel) and channel.polls and run.settings.telegram_poller:
+            run.roles.want("telegram-poller", channel.start_polling, channel.stop_polling)
 
 
 async def _stop_worker(worker: OutboxWorker, task: asyncio.Task[None]) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import outbox_store as store
 from bot.channels.base import ChannelSender, Delivery, PermanentFailure, RetryLater, Unreachable
 from bot.config import Settings
+from bot.metrics import SENT
 from bot.outbox_pace import ChatBuckets, Pacer, backoff
 from models.base import utcnow
 
@@ -68,6 +69,7 @@ class OutboxWorker:
         self._poll = poll_seconds
         self._lease = timedelta(seconds=lease_seconds or settings.outbox_lease_seconds)
         self._lanes: dict[str, _Lane] = {}
+        self._held: set[str] = set()  # lanes this worker sends for (bot/roles.py: one per channel)
         self._busy: dict[ChatKey, asyncio.Task[None]] = {}
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
@@ -83,14 +85,34 @@ class OutboxWorker:
         for sender in senders:
             self.add_sender(sender)
 
-    def add_sender(self, sender: ChannelSender) -> None:
-        """Deliver the rows of `sender.channel` with it, at the channel's configured limits."""
+    def add_sender(self, sender: ChannelSender, *, held: bool = True) -> None:
+        """Deliver the rows of `sender.channel` with it, at the channel's configured limits
+        (from now on, or once `hold` says this process holds the channel's lane)."""
         name = sender.channel
         rate = float(getattr(self._settings, f"{name}_rate_per_second", 30.0))
         burst = float(getattr(self._settings, f"{name}_chat_burst", 1.0))
         chats = ChatBuckets(burst, float(getattr(self._settings, f"{name}_chat_rate_per_second", 0.0)))
         in_flight = asyncio.Semaphore(max(8, int(rate / 10)))
         self._lanes[name] = _Lane(sender, Pacer(rate), chats, in_flight)
+        if held:
+            self._held.add(name)
+
+    async def hold(self, channel: str) -> None:
+        """This process now holds the channel's lane: claim and send its rows."""
+        self._held.add(channel)
+        self.wake()
+
+    async def drop(self, channel: str) -> None:
+        """Another process holds the lane now: claim nothing more; sends not yet begun are given back."""
+        self._held.discard(channel)
+
+    @property
+    def held(self) -> list[str]:
+        """The channels this worker sends for."""
+        return sorted(self._held & set(self._lanes))
+
+    def _active(self) -> dict[str, _Lane]:
+        return {name: lane for name, lane in self._lanes.items() if name in self._held}
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -135,13 +157,14 @@ class OutboxWorker:
 
     async def start_due(self) -> int:
         """Claim due rows of idle chats and start delivering them; how many chats were started."""
-        free = max(16, int(sum(lane.pacer.rate for lane in self._lanes.values()) * 2)) - len(self._busy)
-        if free <= 0 or not self._lanes:
+        lanes = self._active()
+        free = max(16, int(sum(lane.pacer.rate for lane in lanes.values()) * 2)) - len(self._busy)
+        if free <= 0 or not lanes:
             return 0
         budget = self._budget()
         limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
         async with self._transaction() as session:  # one commit: it is on every reply's way
-            due = await store.due_rows(session, list(self._lanes), self._clock(), limit, self._busy)
+            due = await store.due_rows(session, list(lanes), self._clock(), limit, self._busy)
             planned = self._plan(due, free, budget)
             # The look was filled by chats taking no more rows now (a bulk to one chat): other
             # chats' rows may be just behind; they are leased now, so look again at once.
@@ -166,7 +189,7 @@ class OutboxWorker:
     def _budget(self) -> dict[str, int]:
         """Rows to claim per lane: about one second of its pace, well inside the lease."""
         share = min(1.0, self._lease.total_seconds() / 4)
-        return {name: max(1, int(lane.pacer.rate * share)) for name, lane in self._lanes.items()}
+        return {name: max(1, int(lane.pacer.rate * share)) for name, lane in self._active().items()}
 
     def _plan(self, due: list[store.DueRow], free: int, budget: dict[str, int]) -> dict[ChatKey, list[int]]:
         """Which rows to claim now: idle chats only, within each lane's budget."""
@@ -174,7 +197,7 @@ class OutboxWorker:
         for row in due:
             key = (row.channel, row.address)
             chat = planned.get(key)
-            if key in self._busy or budget[row.channel] <= 0:
+            if key in self._busy or budget.get(row.channel, 0) <= 0:
                 continue
             if chat is None and len(planned) >= free:
                 continue
@@ -199,9 +222,9 @@ class OutboxWorker:
     async def _idle(self, started: int) -> None:
         """Sleep until woken, until a retry falls due, or until the next poll."""
         timeout = self._poll
-        if not started and not self._busy:
+        if not started and not self._busy and (lanes := list(self._active())):
             async with self._transaction() as session:
-                due = await store.next_due(session, list(self._lanes), self._clock())
+                due = await store.next_due(session, lanes, self._clock())
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races
@@ -245,7 +268,7 @@ class OutboxWorker:
             return False
         try:
             async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
-                if self._stopping:
+                if self._stopping or lane.sender.channel not in self._held:
                     return None
                 platform_id = await lane.sender.send(delivery)
         except RetryLater as exc:
@@ -267,6 +290,7 @@ class OutboxWorker:
             logger.exception("outbox %s: unexpected error from the %s sender", row_id, lane.sender.channel)
             await self._retry(row_id, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None)
             return False
+        SENT.labels(lane.sender.channel).inc()
         revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None
         await self._mark_sent(row_id, platform_id, revive)
         return True

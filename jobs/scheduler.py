@@ -39,8 +39,14 @@ async def run_pass(name: str, ctx: JobContext, now: datetime) -> int:
     return await PASSES[name](ctx, now)
 
 
-async def _job(name: str, ctx: JobContext, clock: Clock, on_done: Callable[[], None] | None) -> None:
+Hooks = tuple[Callable[[], None] | None, Callable[[str], None] | None]  # (on_done, on_run)
+
+
+async def _job(name: str, ctx: JobContext, clock: Clock, hooks: Hooks) -> None:
+    on_done, on_run = hooks
     done = await run_pass(name, ctx, clock())
+    if on_run is not None:
+        on_run(name)
     if done:
         log.info("job %s: %d done", name, done)
         if on_done is not None:
@@ -48,9 +54,13 @@ async def _job(name: str, ctx: JobContext, clock: Clock, on_done: Callable[[], N
 
 
 def build_scheduler(
-    ctx: JobContext, clock: Clock = utcnow, on_done: Callable[[], None] | None = None
+    ctx: JobContext,
+    clock: Clock = utcnow,
+    on_done: Callable[[], None] | None = None,
+    on_run: Callable[[str], None] | None = None,
 ) -> AsyncIOScheduler:
-    """The scheduler with every pass; each runs once at start, then every few minutes."""
+    """The scheduler with every pass; each runs once at start, then every few minutes
+    (`on_done` after a run that did something, `on_run` after every run, with the pass's name)."""
     scheduler = AsyncIOScheduler(
         timezone=ctx.schedule.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
@@ -61,7 +71,7 @@ def build_scheduler(
             _job,
             "interval",
             minutes=EVERY_MINUTES[name],
-            args=(name, ctx, clock, on_done),
+            args=(name, ctx, clock, (on_done, on_run)),
             id=name,
             name=f"pemangku {name}",
             next_run_time=start,
@@ -70,9 +80,12 @@ def build_scheduler(
 
 
 def start_scheduler(
-    ctx: JobContext, clock: Clock = utcnow, on_done: Callable[[], None] | None = None
+    ctx: JobContext,
+    clock: Clock = utcnow,
+    on_done: Callable[[], None] | None = None,
+    on_run: Callable[[str], None] | None = None,
 ) -> AsyncIOScheduler:
     """Start the scheduler on the running loop (`on_done`: e.g. wake the outbox); `.shutdown()` stops it."""
-    scheduler = build_scheduler(ctx, clock, on_done)
+    scheduler = build_scheduler(ctx, clock, on_done, on_run)
     scheduler.start()
     return scheduler

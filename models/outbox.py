@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Table, Text, insert, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Table, Text, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,7 +44,12 @@ class OutboxMessage(CreatedAt, Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     sent_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index(
+            "ix_outbox_message_chat", "channel", "address", "id"
+        ),  # a person's rows (WhatsApp window steps)
+    )
 
 
 class StoredDocument(CreatedAt, Base):
@@ -170,3 +175,14 @@ async def enqueue_for_member(
         for i in identities
         if keys[i.id] is None or keys[i.id] not in taken
     ]
+
+
+async def queue_counts(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """Pending and dead rows per (channel, status): the queue an operator watches (index range)."""
+    watched = [OutboxStatus.PENDING, OutboxStatus.DEAD]
+    found = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.status, func.count())
+        .where(OutboxMessage.status.in_(watched))
+        .group_by(OutboxMessage.channel, OutboxMessage.status)
+    )
+    return {(channel, status): count for channel, status, count in found.all()}

@@ -120,6 +120,7 @@ class TelegramChannel:
         *,
         clock: Callable[[], datetime] = utcnow,
         poll_timeout: int = 10,
+        poll_on_start: bool = True,
     ) -> None:
         if settings.telegram_token is None:
             raise ConfigurationError("PEMANGKU_TELEGRAM_TOKEN")
@@ -127,6 +128,8 @@ class TelegramChannel:
         self._sink = sink
         self._clock = clock
         self._webhook = settings.telegram_mode == "webhook"
+        self._poll_on_start = poll_on_start  # else `start_polling` when this process may poll
+        self._poll_timeout = poll_timeout
         self._secret = _webhook_secret(settings) if self._webhook else ""
         builder = (
             Application.builder()
@@ -139,15 +142,30 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(_log_error)
         self.sender = TelegramSender(self.application.bot)
-        self._poller = Poller(
-            self.application.bot,
-            self.application.process_update,
-            timeout=poll_timeout,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        self._poller = self._new_poller()
         self.routes: list[BaseRoute] = (
             [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []
         )
+
+    def _new_poller(self) -> Poller:
+        bot, handle = self.application.bot, self.application.process_update
+        return Poller(bot, handle, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+
+    @property
+    def polls(self) -> bool:
+        """Whether updates come by polling (one process polls) rather than by webhook."""
+        return not self._webhook
+
+    async def start_polling(self) -> None:
+        """Begin polling (this process became the poller)."""
+        await self._poller.stop()
+        self._poller = self._new_poller()
+        await self._poller.start()
+        logger.info("telegram: this process polls")
+
+    async def stop_polling(self) -> None:
+        """Stop polling (another process polls now); an update being handled is finished first."""
+        await self._poller.stop()
 
     @property
     def needs_web(self) -> bool:
@@ -163,7 +181,7 @@ class TelegramChannel:
             url = (self._settings.public_url or "").rstrip("/") + WEBHOOK_PATH
             await app.bot.set_webhook(url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
         await app.start()
-        if not self._webhook:
+        if not self._webhook and self._poll_on_start:
             await self._poller.start()
         logger.info("telegram started (%s) as @%s", self._settings.telegram_mode, app.bot.username)
 

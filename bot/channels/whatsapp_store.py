@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
@@ -30,26 +30,31 @@ async def store_body(session: AsyncSession, body: dict[str, Any]) -> int:
     return row.id
 
 
-async def unprocessed_ids(session: AsyncSession) -> list[int]:
-    """Stored bodies not yet processed, oldest first."""
-    return list(
-        await session.scalars(
-            select(InboundPayload.id)
-            .where(InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None))
-            .order_by(InboundPayload.id)
+async def unprocessed_ids(session: AsyncSession, stored_before: datetime | None = None) -> list[int]:
+    """Stored bodies not yet processed, oldest first; with `stored_before`, only the orphans:
+    stored before then and never failed (their process died between the 200 and the turn)."""
+    query = select(InboundPayload.id).where(
+        InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None)
+    )
+    if stored_before is not None:
+        query = query.where(InboundPayload.created_at < stored_before, InboundPayload.error.is_(None))
+    return list(await session.scalars(query.order_by(InboundPayload.id)))
+
+
+async def mark_processed(session: AsyncSession, done: dict[int, str | None], now: datetime) -> None:
+    """The bodies are done; each id's note names what of it could not be read (kinds, never content)."""
+    plain = [payload_id for payload_id, note in done.items() if not note]
+    if plain:
+        await session.execute(
+            update(InboundPayload).where(InboundPayload.id.in_(plain)).values(processed_at=now, error=None)
         )
-    )
-
-
-async def mark_processed(
-    session: AsyncSession, payload_id: int, now: datetime, note: str | None = None
-) -> None:
-    """The body is done; `note` names what of it could not be read (kinds, never content)."""
-    await session.execute(
-        update(InboundPayload)
-        .where(InboundPayload.id == payload_id)
-        .values(processed_at=now, error=note[:500] if note else None)
-    )
+    for payload_id, note in done.items():
+        if note:
+            await session.execute(
+                update(InboundPayload)
+                .where(InboundPayload.id == payload_id)
+                .values(processed_at=now, error=note[:500])
+            )
 
 
 async def record_error(session: AsyncSession, payload_id: int, error: str) -> None:
@@ -70,26 +75,34 @@ async def prune(session: AsyncSession, keep_days: int, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def touch_window(session: AsyncSession, message: IncomingMessage) -> None:
-    """Move the identity's last inbound time forward (also for an identity created by this turn)."""
-    await session.execute(
-        update(Identity)
-        .where(
-            Identity.channel == Channel.WHATSAPP,
-            Identity.address == message.sender_id,
-            or_(Identity.last_inbound_at.is_(None), Identity.last_inbound_at < message.received_at),
+async def touch_windows(session: AsyncSession, messages: list[IncomingMessage]) -> None:
+    """Move each sender's last inbound time forward (also for an identity created by this turn)."""
+    latest: dict[str, datetime] = {}
+    for message in messages:
+        latest[message.sender_id] = max(
+            message.received_at, latest.get(message.sender_id, message.received_at)
         )
-        .values(last_inbound_at=message.received_at)
+    table = Identity.__table__
+    assert isinstance(table, Table)
+    await session.execute(
+        table.update()
+        .where(
+            table.c.channel == Channel.WHATSAPP,
+            table.c.address == bindparam("sender"),
+            or_(table.c.last_inbound_at.is_(None), table.c.last_inbound_at < bindparam("at")),
+        )
+        .values(last_inbound_at=bindparam("at")),
+        [{"sender": sender, "at": at} for sender, at in latest.items()],
     )
 
 
-async def release_held(session: AsyncSession, address: str, now: datetime) -> None:
-    """The person wrote, so their window is open: messages held for it go back in the queue."""
+async def release_held(session: AsyncSession, addresses: set[str], now: datetime) -> None:
+    """The people wrote, so their windows are open: messages held for them go back in the queue."""
     await session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.channel == Channel.WHATSAPP,
-            OutboxMessage.address == address,
+            OutboxMessage.address.in_(addresses),
             OutboxMessage.status == OutboxStatus.DEAD,
             OutboxMessage.last_error.endswith(WINDOW_CLOSED, autoescape=True),  # the worker prefixes it
             OutboxMessage.created_at > now - timedelta(days=HOLD_DAYS),
@@ -98,23 +111,28 @@ async def release_held(session: AsyncSession, address: str, now: datetime) -> No
     )
 
 
-async def follow_up(session: AsyncSession, address: str, now: datetime) -> int:
-    """The person wrote: a message that went out as its template while the window was closed now
-    follows in full (a notice's details), once. Call before `touch_window`. Returns how many."""
-    previous = await session.scalar(
-        select(Identity.last_inbound_at).where(
-            Identity.channel == Channel.WHATSAPP, Identity.address == address
+async def follow_up(session: AsyncSession, addresses: set[str], now: datetime) -> int:
+    """The people wrote: a message that went out as its template while the window was closed now
+    follows in full (a notice's details), once. Call before `touch_windows`. Returns how many."""
+    found = await session.execute(
+        select(Identity.address, Identity.last_inbound_at).where(
+            Identity.channel == Channel.WHATSAPP, Identity.address.in_(addresses)
         )
     )
+    previous: dict[str, datetime | None] = {address: at for address, at in found.all()}
+    if not previous:  # nobody registered: nothing was ever sent to them as a template
+        return 0
     rows = await session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.channel == Channel.WHATSAPP,
-            OutboxMessage.address == address,
+            OutboxMessage.address.in_(previous),
             OutboxMessage.status.in_(SENT),
             OutboxMessage.created_at > now - timedelta(days=HOLD_DAYS),
         )
     )
-    due = [row for row in rows if _went_as_template(row, previous)]
+    due = [row for row in rows if _went_as_template(row, previous[row.address])]
+    if not due:
+        return 0
     keys = {row.id: f"whatsapp-follow-up:{row.id}" for row in due}
     taken = set(
         await session.scalars(
@@ -128,7 +146,7 @@ async def follow_up(session: AsyncSession, address: str, now: datetime) -> int:
             enqueue(
                 session,
                 channel=Channel.WHATSAPP,
-                address=address,
+                address=row.address,
                 payload=payload,
                 member_id=row.member_id,
                 dedupe_key=keys[row.id],

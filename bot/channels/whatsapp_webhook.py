@@ -5,7 +5,8 @@ background task then hands its messages to the dispatcher (which drops redeliver
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
 nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
 
-Bodies are processed a few at a time, but one person's messages strictly in arrival order.
+Bodies are processed in batches (whatsapp_batch.py): many people at once, one person's messages
+strictly in arrival order.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import itertools
 import logging
-import traceback
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
+from bot.channels.whatsapp_batch import BatchProcessor, log_failure
 from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
 from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
@@ -40,31 +41,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
 SWEEP_SECONDS = 300.0
-
-
-class KeyedLocks:
-    """One asyncio.Lock per key, created on demand and dropped when nobody uses it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: Counter[str] = Counter()
-
-    @contextlib.asynccontextmanager
-    async def hold(self, keys: Iterable[str]) -> AsyncIterator[None]:
-        """Hold the locks of all keys (taken in sorted order, so two holders never deadlock)."""
-        ordered = sorted(set(keys))
-        self._users.update(ordered)
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                for key in ordered:
-                    await stack.enter_async_context(self._locks.setdefault(key, asyncio.Lock()))
-                yield
-        finally:
-            self._users.subtract(ordered)
-            for key in ordered:
-                if self._users[key] <= 0:
-                    del self._users[key]
-                    self._locks.pop(key, None)
+ORPHAN_SECONDS = 5.0  # how often bodies left by a dead process (another one, on PostgreSQL) are looked for
+ORPHAN_AGE = timedelta(seconds=10)  # a body unprocessed this long after its 200 has lost its process
 
 
 class WhatsAppWebhook:
@@ -78,7 +56,7 @@ class WhatsAppWebhook:
         app_secret: str,
         verify_token: str,
         client: WhatsAppClient | None = None,
-        concurrency: int = 4,
+        concurrency: int = 16,
         late_notice: OutgoingMessage | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -89,10 +67,16 @@ class WhatsAppWebhook:
         self._secret = app_secret.encode()
         self._verify_token = verify_token.encode()
         self._client = client  # when given, incoming messages are marked as read
-        self._slots = asyncio.Semaphore(concurrency)
-        self._senders = KeyedLocks()  # FIFO per person: their messages are handled in order
         self._running: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._batches = BatchProcessor(
+            sessionmaker,
+            sink,
+            clock=clock,
+            late_notice=late_notice,
+            on_answered=self._answered,
+            people_at_once=concurrency,
+        )
 
     def routes(self) -> list[Route]:
         """GET and POST /whatsapp/webhook."""
@@ -125,24 +109,32 @@ class WhatsAppWebhook:
         if parsed.problems:
             logger.warning("whatsapp payload %s: %s", payload_id, parsed.problem_note())
         self._running.add(payload_id)
-        self._spawn(self._run(payload_id, parsed))
+        self._batches.submit(payload_id, parsed).add_done_callback(
+            lambda _: self._running.discard(payload_id)
+        )
         return PlainTextResponse("ok")
 
-    async def recover(self) -> int:
-        """Process every stored body left unprocessed (by a crash or a failure); returns how many."""
+    async def recover(self, orphans_only: bool = False) -> int:
+        """Process every stored body left unprocessed (by a crash or a failure), or only the
+        orphans (`orphans_only`: never failed, stored ORPHAN_AGE ago); returns how many."""
+        before = self._clock() - ORPHAN_AGE if orphans_only else None
         async with self._sessionmaker() as session:
-            ids = await store.unprocessed_ids(session)
+            ids = await store.unprocessed_ids(session, before)
         for payload_id in ids:
             await self.process(payload_id)
         return len(ids)
 
-    async def sweep(self, every: float = SWEEP_SECONDS) -> None:
-        """Forever: process what failed or was left behind, and delete old processed bodies."""
-        while True:
-            await asyncio.sleep(every)
+    async def sweep(self, every: float = SWEEP_SECONDS, orphans_every: float = ORPHAN_SECONDS) -> None:
+        """Forever: process what failed or was left behind (by this process or, on a shared
+        database, by one that died: every few seconds), and delete old processed bodies."""
+        orphans_every = min(orphans_every, every)
+        rounds = max(1, int(every / orphans_every))
+        for tick in itertools.count(1):
+            await asyncio.sleep(orphans_every)
             try:
-                await self.recover()
-                await self.prune()
+                await self.recover(orphans_only=tick % rounds != 0)
+                if tick % rounds == 0:
+                    await self.prune()
             except Exception as exc:  # the database may be down for a while; try at the next sweep
                 logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
 
@@ -153,6 +145,7 @@ class WhatsAppWebhook:
 
     async def wait_idle(self) -> None:
         """Wait until the bodies received so far are processed."""
+        await self._batches.wait_idle()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
@@ -161,24 +154,12 @@ class WhatsAppWebhook:
         if payload_id in self._running:
             return
         self._running.add(payload_id)
-        await self._run(payload_id, None)
-
-    async def _run(self, payload_id: int, parsed: ParsedBody | None) -> None:
-        """`parsed` is given for a body just received, else the stored body is loaded."""
         try:
-            async with self._slots:
-                parsed = parsed or await self._load(payload_id)
-                if parsed is not None:
-                    async with self._senders.hold(m.sender_id for m in parsed.messages):
-                        await self._process(payload_id, parsed)
+            parsed = await self._load(payload_id)
+            if parsed is not None:
+                await self._batches.submit(payload_id, parsed)
         except Exception as exc:  # left unprocessed: the next sweep tries again
-            # Type and place only, on one line: a database error's text can carry what people typed.
-            where = " <- ".join(
-                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
-                for f in reversed(traceback.extract_tb(exc.__traceback__))
-            )
-            logger.error("whatsapp payload %s failed: %s at %s", payload_id, type(exc).__name__, where)
-            await self._record_error(payload_id, exc)
+            log_failure(payload_id, exc)
         finally:
             self._running.discard(payload_id)
 
@@ -190,20 +171,9 @@ class WhatsAppWebhook:
                 return None
             return parse_stored(row.body, row.created_at)
 
-    async def _process(self, payload_id: int, parsed: ParsedBody) -> None:
-        now = self._clock()
-        if parsed.messages:
-            async with self._sessionmaker() as session, session.begin():
-                await _before_turns(session, parsed, now)
-        answered = [m for m in parsed.messages if await self._sink.dispatch(m)]  # a redelivery: []
-        async with self._sessionmaker() as session, session.begin():
-            for status in parsed.statuses:
-                await store.apply_status(session, status, now)
-            if self._late_notice is not None:
-                store.notify_late(session, answered, self._late_notice, now)
-            await store.mark_processed(session, payload_id, now, parsed.problem_note())
-        if answered and self._client is not None:
-            self._spawn(self._mark_read(self._client, answered))
+    def _answered(self, messages: list[IncomingMessage]) -> None:
+        if self._client is not None:
+            self._spawn(self._mark_read(self._client, messages))
 
     async def _mark_read(self, client: WhatsAppClient, messages: list[IncomingMessage]) -> None:
         for message in messages:
@@ -212,26 +182,10 @@ class WhatsAppWebhook:
             except Exception as exc:  # blue ticks are a courtesy, never worth failing the body
                 logger.info("whatsapp mark-read failed: %s", type(exc).__name__)
 
-    async def _record_error(self, payload_id: int, exc: Exception) -> None:
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                await store.record_error(session, payload_id, type(exc).__name__)
-        except Exception:
-            logger.error("could not record the error of whatsapp payload %s", payload_id)
-
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-async def _before_turns(session: AsyncSession, parsed: ParsedBody, now: datetime) -> None:
-    """The person wrote: notices they got as templates follow in full, their window opens, and
-    what was held for it is released, all before the turns so the replies may go free-form."""
-    for message in parsed.messages:
-        await store.follow_up(session, message.sender_id, now)
-        await store.touch_window(session, message)
-        await store.release_held(session, message.sender_id, now)
 
 
 REQUIRED_SETTINGS = (
@@ -302,8 +256,7 @@ def build_whatsapp(
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
     client = WhatsAppClient.from_settings(settings)
     bind = sessionmaker.kw.get("bind")
-    # Turns are CPU-bound in this process: more at once only delays the acknowledgements.
-    # SQLite has one writer anyway; PostgreSQL gains from overlapping a little database time.
+    # SQLite has one writer anyway; on PostgreSQL many people's turns overlap their database time.
     sqlite = bind is not None and bind.dialect.name == "sqlite"
     webhook = WhatsAppWebhook(
         sessionmaker,
@@ -311,7 +264,7 @@ def build_whatsapp(
         app_secret=settings.whatsapp_app_secret.get_secret_value(),
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
-        concurrency=1 if sqlite else 2,
+        concurrency=1 if sqlite else 16,
         late_notice=late_notice(settings),
         clock=clock,
     )

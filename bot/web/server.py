@@ -85,10 +85,10 @@ async def healthz(_request: Request) -> PlainTextResponse:
 
 
 def build_web_app(routes: Sequence[BaseRoute], max_body: int = MAX_BODY_BYTES) -> Starlette:
-    """The Starlette app: health plus every channel's routes, every body limited to `max_body`,
-    every answer with the security headers."""
+    """The Starlette app: every channel's routes plus health (unless a route brings its own),
+    every body limited to `max_body`, every answer with the security headers."""
     return Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
+        routes=[*routes, Route("/healthz", healthz, methods=["GET"])],
         middleware=[Middleware(BodyLimit, limit=max_body), Middleware(SecurityHeaders)],
     )
 

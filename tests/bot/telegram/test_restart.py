@@ -18,6 +18,7 @@ from handlers import texts
 from models.conversation import Conversation
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.region import Unit
+from tests.bot.multiproc_world import free_port
 from tests.bot.telegram.conftest import PEMANGKU, register, start_bot
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -97,6 +98,9 @@ async def _run_bot(db_url: str, tg: FakeTelegram, log: Path) -> asyncio.subproce
         "PEMANGKU_TELEGRAM_RATE_PER_SECOND": "100",
         "PEMANGKU_TELEGRAM_CHAT_RATE_PER_SECOND": "0",
         "PEMANGKU_OUTBOX_LEASE_SECONDS": "1",
+        # `run` always serves HTTP (the dashboard, /healthz): not on 8080, which another run may hold.
+        "PEMANGKU_HTTP_HOST": "127.0.0.1",
+        "PEMANGKU_HTTP_PORT": str(free_port()),
     }
     with log.open("ab") as out:
         return await asyncio.create_subprocess_exec(
