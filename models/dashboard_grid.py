@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import add_months, month_of
 from models.months import deadline_of
-from models.mutasi import PekonCompleteness, pekon_completeness
+from models.mutasi import PekonCompleteness, pekon_completeness, pekon_completeness_months
 from models.region import Kecamatan
 
 
@@ -137,7 +137,7 @@ async def kecamatan_grid(
     if kecamatan is None:
         raise LookupError(kecamatan_kode)
     periods = months_up_to(until, months)
-    columns = [await pekon_completeness(session, p, kecamatan_kode) for p in periods]
+    columns = list((await pekon_completeness_months(session, periods, kecamatan_kode)).values())
     rows = _rows(periods, columns, today, deadline_day, lambda c: (c.pekon_kode, c.pekon_nama))
     return Grid("kecamatan", kecamatan.kode, kecamatan.nama, periods, rows)
 
@@ -154,7 +154,8 @@ async def kabupaten_grid(
     """Kecamatan down (code `PP.KK`, e.g. "18.04"), each cell the sum of its pekon."""
     names = await _kecamatan_names(session, kabupaten_kode)
     periods = months_up_to(until, months)
-    columns = [await pekon_completeness(session, p, kabupaten_kode=kabupaten_kode) for p in periods]
+    found = await pekon_completeness_months(session, periods, kabupaten_kode=kabupaten_kode)
+    columns = list(found.values())
     rows = _rows(periods, columns, today, deadline_day, lambda c: (c.kecamatan_kode, names[c.kecamatan_kode]))
     return Grid("kabupaten", kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), periods, rows)
 

@@ -3,11 +3,24 @@ each unit's report state, who is still missing, and each pekon's completeness.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Action, Event, EventKind, EventPerson
@@ -105,10 +118,12 @@ class PekonCompleteness:
         return self.units - self.submitted - self.nihil
 
 
-def existed_in(period: date) -> Any:
+def existed_in(period: date | ColumnElement[date], starts: ColumnElement[date] | None = None) -> Any:
     """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
-    for "no month before a unit's start", used by every list of units of a month)."""
-    starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
+    for "no month before a unit's start", used by every list of units of a month). `starts` is the
+    unit's baseline period where the query joins it already (else a subquery reads it per unit)."""
+    if starts is None:
+        starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
     return or_(starts.is_(None), starts <= period)
 
 
@@ -277,17 +292,32 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
     return [MissingTarget(*row) for row in await session.execute(stmt)]
 
 
-def _completeness_select(period: date) -> Select[Any]:
+def _months(periods: Sequence[date]) -> Any:
+    """The months as a one-column table `period`, to join every pekon with every month."""
+    rows = [select(literal(p, Date).label("period")) for p in periods]
+    return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("months")
+
+
+def _completeness_select(periods: Sequence[date]) -> Select[Any]:
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
+    months = _months(periods)
+    period = months.c.period
+    # the baseline joined once per unit, not read by a subquery per unit and month
+    units = (
+        select(Unit.id, Unit.pekon_kode, Baseline.period.label("starts"))
+        .outerjoin(Baseline, Baseline.unit_id == Unit.id)
+        .subquery("units")
+    )
     month = PekonMonth.__table__.alias("month")
     return (
         select(
+            period,
             Pekon.kode,
             Pekon.nama,
             Pekon.kecamatan_kode,
-            func.count(Unit.id),
+            func.count(units.c.id),
             count(UnitReport.status == ReportStatus.SUBMITTED),
             count(UnitReport.status == ReportStatus.NIHIL),
             count(UnitReport.late.is_(True)),
@@ -295,11 +325,12 @@ def _completeness_select(period: date) -> Select[Any]:
             func.coalesce(func.max(month.c.revision), 0),
         )
         .select_from(Pekon)
-        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, existed_in(period)))
-        .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
+        .join(months, true())
+        .outerjoin(units, and_(units.c.pekon_kode == Pekon.kode, existed_in(period, units.c.starts)))
+        .outerjoin(UnitReport, and_(UnitReport.unit_id == units.c.id, UnitReport.period == period))
         .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
-        .group_by(Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)
-        .order_by(Pekon.kode)
+        .group_by(period, Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)
+        .order_by(period, Pekon.kode)
     )
 
 
@@ -311,25 +342,41 @@ async def pekon_completeness(
     kabupaten_kode: str | None = None,
 ) -> list[PekonCompleteness]:
     """Completeness of every pekon (of one kecamatan, of one kabupaten `PP.KK`, or all), in code order."""
-    stmt = _completeness_select(period)
+    found = await pekon_completeness_months(session, [period], kecamatan_kode, kabupaten_kode=kabupaten_kode)
+    return found[period]
+
+
+async def pekon_completeness_months(
+    session: AsyncSession,
+    periods: Sequence[date],
+    kecamatan_kode: str | None = None,
+    *,
+    kabupaten_kode: str | None = None,
+) -> dict[date, list[PekonCompleteness]]:
+    """pekon_completeness of each month in `periods`, in one statement (the dashboard's grid)."""
+    out: dict[date, list[PekonCompleteness]] = {p: [] for p in periods}
+    if not periods:
+        return out
+    stmt = _completeness_select(tuple(periods))
     if kecamatan_kode is not None:
         stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
     if kabupaten_kode is not None:
         stmt = stmt.where(Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
-    return [
-        PekonCompleteness(
-            pekon_kode=r[0],
-            pekon_nama=r[1],
-            kecamatan_kode=r[2],
-            units=int(r[3] or 0),
-            submitted=int(r[4] or 0),
-            nihil=int(r[5] or 0),
-            late=int(r[6] or 0),
-            closed=bool(r[7]),
-            revision=int(r[8] or 0),
+    for r in await session.execute(stmt):
+        out[r[0]].append(
+            PekonCompleteness(
+                pekon_kode=r[1],
+                pekon_nama=r[2],
+                kecamatan_kode=r[3],
+                units=int(r[4] or 0),
+                submitted=int(r[5] or 0),
+                nihil=int(r[6] or 0),
+                late=int(r[7] or 0),
+                closed=bool(r[8]),
+                revision=int(r[9] or 0),
+            )
         )
-        for r in await session.execute(stmt)
-    ]
+    return out
 
 
 async def members_with_role(
