@@ -22,6 +22,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 
 from models.event import Action, Event, EventKind, EventPerson
 from models.names import proper_name
@@ -118,7 +119,9 @@ class PekonCompleteness:
         return self.units - self.submitted - self.nihil
 
 
-def existed_in(period: date | ColumnElement[date], starts: ColumnElement[date] | None = None) -> Any:
+def existed_in(
+    period: date | ColumnElement[date] | Mapped[date], starts: ColumnElement[Any] | None = None
+) -> Any:
     """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
     for "no month before a unit's start", used by every list of units of a month). `starts` is the
     unit's baseline period where the query joins it already (else a subquery reads it per unit)."""
@@ -298,39 +301,71 @@ def _months(periods: Sequence[date]) -> Any:
     return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("months")
 
 
-def _completeness_select(periods: Sequence[date]) -> Select[Any]:
+def _completeness_select(periods: Sequence[date], scope: ColumnElement[bool]) -> Select[Any]:
+    """Per month and pekon in `scope` (a condition on Pekon): units, reports, the month's state."""
+
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
     months = _months(periods)
-    period = months.c.period
-    # the baseline joined once per unit, not read by a subquery per unit and month
+    in_scope = select(Pekon.kode).where(scope)
+    # Each part is counted per (pekon, month) apart and read only for the scope's pekon (by index),
+    # instead of one row per unit and month looked up in every table.
     units = (
         select(Unit.id, Unit.pekon_kode, Baseline.period.label("starts"))
         .outerjoin(Baseline, Baseline.unit_id == Unit.id)
+        .where(Unit.pekon_kode.in_(in_scope))
         .subquery("units")
     )
-    month = PekonMonth.__table__.alias("month")
+    expected = (
+        select(units.c.pekon_kode, months.c.period, func.count().label("n"))
+        .join(months, existed_in(months.c.period, units.c.starts))
+        .group_by(units.c.pekon_kode, months.c.period)
+        .subquery("expected")
+    )
+    r = UnitReport
+    reports = (
+        select(
+            units.c.pekon_kode,
+            r.period,
+            count(r.status == ReportStatus.SUBMITTED).label("submitted"),
+            count(r.status == ReportStatus.NIHIL).label("nihil"),
+            count(r.late.is_(True)).label("late"),
+        )
+        .join(units, units.c.id == r.unit_id)
+        .where(r.period.in_(periods), existed_in(r.period, units.c.starts))
+        .group_by(units.c.pekon_kode, r.period)
+        .subquery("reports")
+    )
+    state = (
+        select(PekonMonth.pekon_kode, PekonMonth.period, PekonMonth.status, PekonMonth.revision)
+        .where(PekonMonth.pekon_kode.in_(in_scope), PekonMonth.period.in_(periods))
+        .subquery("month")
+    )
+
+    def at(part: Any) -> ColumnElement[bool]:
+        return and_(part.c.pekon_kode == Pekon.kode, part.c.period == months.c.period)
+
     return (
         select(
-            period,
+            months.c.period,
             Pekon.kode,
             Pekon.nama,
             Pekon.kecamatan_kode,
-            func.count(units.c.id),
-            count(UnitReport.status == ReportStatus.SUBMITTED),
-            count(UnitReport.status == ReportStatus.NIHIL),
-            count(UnitReport.late.is_(True)),
-            func.max(case((month.c.status == MonthStatus.CLOSED, 1), else_=0)),
-            func.coalesce(func.max(month.c.revision), 0),
+            expected.c.n,
+            reports.c.submitted,
+            reports.c.nihil,
+            reports.c.late,
+            state.c.status == MonthStatus.CLOSED,
+            state.c.revision,
         )
         .select_from(Pekon)
         .join(months, true())
-        .outerjoin(units, and_(units.c.pekon_kode == Pekon.kode, existed_in(period, units.c.starts)))
-        .outerjoin(UnitReport, and_(UnitReport.unit_id == units.c.id, UnitReport.period == period))
-        .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
-        .group_by(period, Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)
-        .order_by(period, Pekon.kode)
+        .outerjoin(expected, at(expected))
+        .outerjoin(reports, at(reports))
+        .outerjoin(state, at(state))
+        .where(scope)
+        .order_by(months.c.period, Pekon.kode)
     )
 
 
@@ -357,12 +392,12 @@ async def pekon_completeness_months(
     out: dict[date, list[PekonCompleteness]] = {p: [] for p in periods}
     if not periods:
         return out
-    stmt = _completeness_select(tuple(periods))
+    scope: ColumnElement[bool] = true()
     if kecamatan_kode is not None:
-        stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
+        scope = and_(scope, Pekon.kecamatan_kode == kecamatan_kode)
     if kabupaten_kode is not None:
-        stmt = stmt.where(Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
-    for r in await session.execute(stmt):
+        scope = and_(scope, Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
+    for r in await session.execute(_completeness_select(tuple(periods), scope)):
         out[r[0]].append(
             PekonCompleteness(
                 pekon_kode=r[1],
