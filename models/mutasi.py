@@ -28,7 +28,7 @@ from models.event import Action, Event, EventKind, EventPerson
 from models.names import proper_name
 from models.period import Baseline, MonthStatus, PekonMonth, ReportStatus, UnitReport
 from models.person import Member, Role
-from models.region import Pekon, Unit
+from models.region import Kecamatan, Pekon, Unit
 
 
 @dataclass(frozen=True)
@@ -317,10 +317,15 @@ def _completeness_select(periods: Sequence[date], scope: ColumnElement[bool]) ->
         .where(Unit.pekon_kode.in_(in_scope))
         .subquery("units")
     )
+    starts = (  # units of a pekon mostly start together: one row per start, not per unit
+        select(units.c.pekon_kode, units.c.starts, func.count().label("n"))
+        .group_by(units.c.pekon_kode, units.c.starts)
+        .subquery("starts")
+    )
     expected = (
-        select(units.c.pekon_kode, months.c.period, func.count().label("n"))
-        .join(months, existed_in(months.c.period, units.c.starts))
-        .group_by(units.c.pekon_kode, months.c.period)
+        select(starts.c.pekon_kode, months.c.period, func.sum(starts.c.n).label("n"))
+        .join(months, existed_in(months.c.period, starts.c.starts))
+        .group_by(starts.c.pekon_kode, months.c.period)
         .subquery("expected")
     )
     r = UnitReport
@@ -396,7 +401,12 @@ async def pekon_completeness_months(
     if kecamatan_kode is not None:
         scope = and_(scope, Pekon.kecamatan_kode == kecamatan_kode)
     if kabupaten_kode is not None:
-        scope = and_(scope, Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
+        # by the kabupaten's kecamatan (a small table) so the pekon are found by index, not by a
+        # LIKE over every pekon of the country
+        kecamatan = select(Kecamatan.kode).where(
+            Kecamatan.kode.startswith(f"{kabupaten_kode}.", autoescape=True)
+        )
+        scope = and_(scope, Pekon.kecamatan_kode.in_(kecamatan))
     for r in await session.execute(_completeness_select(tuple(periods), scope)):
         out[r[0]].append(
             PekonCompleteness(
