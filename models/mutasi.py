@@ -3,32 +3,22 @@ each unit's report state, who is still missing, and each pekon's completeness.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    Select,
-    and_,
-    case,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
 
+# completeness moved to its own module; these names stay importable from here
+from models.completeness import PekonCompleteness as PekonCompleteness
+from models.completeness import existed_in as existed_in
+from models.completeness import pekon_completeness as pekon_completeness
+from models.completeness import pekon_completeness_months as pekon_completeness_months
 from models.event import Action, Event, EventKind, EventPerson
 from models.names import proper_name
-from models.period import Baseline, MonthStatus, PekonMonth, ReportStatus, UnitReport
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.person import Member, Role
-from models.region import Kecamatan, Pekon, Unit
+from models.region import Pekon, Unit
 
 
 @dataclass(frozen=True)
@@ -97,37 +87,6 @@ class MissingTarget:
     unit_nama: str
     pekon_kode: str
     pekon_nama: str
-
-
-@dataclass(frozen=True)
-class PekonCompleteness:
-    """How many units of a pekon submitted, reported NIHIL, or are missing; and the month's state."""
-
-    pekon_kode: str
-    pekon_nama: str
-    kecamatan_kode: str
-    units: int
-    submitted: int
-    nihil: int
-    late: int
-    closed: bool
-    revision: int
-
-    @property
-    def missing(self) -> int:
-        """Units with no report at all."""
-        return self.units - self.submitted - self.nihil
-
-
-def existed_in(
-    period: date | ColumnElement[date] | Mapped[date], starts: ColumnElement[Any] | None = None
-) -> Any:
-    """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
-    for "no month before a unit's start", used by every list of units of a month). `starts` is the
-    unit's baseline period where the query joins it already (else a subquery reads it per unit)."""
-    if starts is None:
-        starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
-    return or_(starts.is_(None), starts <= period)
 
 
 async def first_period(session: AsyncSession, *pekon_kodes: str) -> date | None:
@@ -293,135 +252,6 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
         .order_by(Pekon.kode, Unit.seq, Member.id)
     )
     return [MissingTarget(*row) for row in await session.execute(stmt)]
-
-
-def _months(periods: Sequence[date]) -> Any:
-    """The months as a one-column table `period`, to join every pekon with every month."""
-    rows = [select(literal(p, Date).label("period")) for p in periods]
-    return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("months")
-
-
-def _completeness_select(periods: Sequence[date], scope: ColumnElement[bool]) -> Select[Any]:
-    """Per month and pekon in `scope` (a condition on Pekon): units, reports, the month's state."""
-
-    def count(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    months = _months(periods)
-    in_scope = select(Pekon.kode).where(scope)
-    # Each part is counted per (pekon, month) apart and read only for the scope's pekon (by index),
-    # instead of one row per unit and month looked up in every table.
-    units = (
-        select(Unit.id, Unit.pekon_kode, Baseline.period.label("starts"))
-        .outerjoin(Baseline, Baseline.unit_id == Unit.id)
-        .where(Unit.pekon_kode.in_(in_scope))
-        .subquery("units")
-    )
-    starts = (  # units of a pekon mostly start together: one row per start, not per unit
-        select(units.c.pekon_kode, units.c.starts, func.count().label("n"))
-        .group_by(units.c.pekon_kode, units.c.starts)
-        .subquery("starts")
-    )
-    expected = (
-        select(starts.c.pekon_kode, months.c.period, func.sum(starts.c.n).label("n"))
-        .join(months, existed_in(months.c.period, starts.c.starts))
-        .group_by(starts.c.pekon_kode, months.c.period)
-        .subquery("expected")
-    )
-    r = UnitReport
-    reports = (
-        select(
-            units.c.pekon_kode,
-            r.period,
-            count(r.status == ReportStatus.SUBMITTED).label("submitted"),
-            count(r.status == ReportStatus.NIHIL).label("nihil"),
-            count(r.late.is_(True)).label("late"),
-        )
-        .join(units, units.c.id == r.unit_id)
-        .where(r.period.in_(periods), existed_in(r.period, units.c.starts))
-        .group_by(units.c.pekon_kode, r.period)
-        .subquery("reports")
-    )
-    state = (
-        select(PekonMonth.pekon_kode, PekonMonth.period, PekonMonth.status, PekonMonth.revision)
-        .where(PekonMonth.pekon_kode.in_(in_scope), PekonMonth.period.in_(periods))
-        .subquery("month")
-    )
-
-    def at(part: Any) -> ColumnElement[bool]:
-        return and_(part.c.pekon_kode == Pekon.kode, part.c.period == months.c.period)
-
-    return (
-        select(
-            months.c.period,
-            Pekon.kode,
-            Pekon.nama,
-            Pekon.kecamatan_kode,
-            expected.c.n,
-            reports.c.submitted,
-            reports.c.nihil,
-            reports.c.late,
-            state.c.status == MonthStatus.CLOSED,
-            state.c.revision,
-        )
-        .select_from(Pekon)
-        .join(months, true())
-        .outerjoin(expected, at(expected))
-        .outerjoin(reports, at(reports))
-        .outerjoin(state, at(state))
-        .where(scope)
-        .order_by(months.c.period, Pekon.kode)
-    )
-
-
-async def pekon_completeness(
-    session: AsyncSession,
-    period: date,
-    kecamatan_kode: str | None = None,
-    *,
-    kabupaten_kode: str | None = None,
-) -> list[PekonCompleteness]:
-    """Completeness of every pekon (of one kecamatan, of one kabupaten `PP.KK`, or all), in code order."""
-    found = await pekon_completeness_months(session, [period], kecamatan_kode, kabupaten_kode=kabupaten_kode)
-    return found[period]
-
-
-async def pekon_completeness_months(
-    session: AsyncSession,
-    periods: Sequence[date],
-    kecamatan_kode: str | None = None,
-    *,
-    kabupaten_kode: str | None = None,
-) -> dict[date, list[PekonCompleteness]]:
-    """pekon_completeness of each month in `periods`, in one statement (the dashboard's grid)."""
-    out: dict[date, list[PekonCompleteness]] = {p: [] for p in periods}
-    if not periods:
-        return out
-    scope: ColumnElement[bool] = true()
-    if kecamatan_kode is not None:
-        scope = and_(scope, Pekon.kecamatan_kode == kecamatan_kode)
-    if kabupaten_kode is not None:
-        # by the kabupaten's kecamatan (a small table) so the pekon are found by index, not by a
-        # LIKE over every pekon of the country
-        kecamatan = select(Kecamatan.kode).where(
-            Kecamatan.kode.startswith(f"{kabupaten_kode}.", autoescape=True)
-        )
-        scope = and_(scope, Pekon.kecamatan_kode.in_(kecamatan))
-    for r in await session.execute(_completeness_select(tuple(periods), scope)):
-        out[r[0]].append(
-            PekonCompleteness(
-                pekon_kode=r[1],
-                pekon_nama=r[2],
-                kecamatan_kode=r[3],
-                units=int(r[4] or 0),
-                submitted=int(r[5] or 0),
-                nihil=int(r[6] or 0),
-                late=int(r[7] or 0),
-                closed=bool(r[8]),
-                revision=int(r[9] or 0),
-            )
-        )
-    return out
 
 
 async def members_with_role(

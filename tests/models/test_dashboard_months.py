@@ -6,7 +6,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import add_months
-from models.mutasi import pekon_completeness, pekon_completeness_months
+from models.completeness import (
+    KecamatanCompleteness,
+    kecamatan_completeness_months,
+    pekon_completeness,
+    pekon_completeness_months,
+)
 from models.recap import compute_b3, pekon_totals_months
 from tests.models.dashboard_world import DEC, JAN, KEC, NOV, OCT, OTHER, A, B, C, build, reopen_and_reclose
 
@@ -42,3 +47,19 @@ async def test_totals_of_many_months_are_the_books(session: AsyncSession) -> Non
                 expected[kode] = table.total.figures
         assert found[period] == expected
     assert C not in found[NOV] and C in found[DEC]
+
+
+async def test_kecamatan_completeness_sums_its_pekon(session: AsyncSession) -> None:
+    await reopen_and_reclose(session, await build(session))
+    pekon = await pekon_completeness_months(session, MONTHS, kabupaten_kode="18.04")
+    found = await kecamatan_completeness_months(session, MONTHS, "18.04")
+    for period in MONTHS:
+        expected = []
+        for kode in sorted({c.kecamatan_kode for c in pekon[period]}):
+            counts = [c for c in pekon[period] if c.kecamatan_kode == kode]
+            units, submitted = sum(c.units for c in counts), sum(c.submitted for c in counts)
+            nihil, late = sum(c.nihil for c in counts), sum(c.late for c in counts)
+            closed = all(c.closed for c in counts if c.units)
+            expected.append(KecamatanCompleteness(kode, units, submitted, nihil, late, closed))
+        assert found[period] == expected
+    assert [c.closed for c in found[DEC]] == [False, False] and [c.closed for c in found[NOV]] == [True, True]
