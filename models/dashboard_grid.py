@@ -181,8 +181,8 @@ async def kecamatan_rates(session: AsyncSession, kecamatan_kode: str, period: da
 async def kabupaten_rates(session: AsyncSession, kabupaten_kode: str, period: date) -> KabupatenRates:
     """The kabupaten's rates and each kecamatan's for a month."""
     names = await _kecamatan_names(session, kabupaten_kode)
-    counts = await pekon_completeness(session, period, kabupaten_kode=kabupaten_kode)
-    by_kecamatan: dict[str, list[PekonCompleteness]] = {kode: [] for kode in names}
+    counts = (await kecamatan_completeness_months(session, [period], kabupaten_kode))[period]
+    by_kecamatan: dict[str, list[KecamatanCompleteness]] = {kode: [] for kode in names}
     for count in counts:
         by_kecamatan[count.kecamatan_kode].append(count)
     total = _rate(kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), period, counts)
@@ -237,7 +237,7 @@ def _cell(period: date, counts: Sequence[Counts], today: date, deadline_day: int
     return Cell(period, status, units, submitted, nihil, late, open_, due)
 
 
-def _rate(kode: str, nama: str, period: date, counts: list[PekonCompleteness]) -> ReportingRate:
+def _rate(kode: str, nama: str, period: date, counts: Sequence[Counts]) -> ReportingRate:
     received = sum(c.submitted + c.nihil for c in counts)
     late = sum(c.late for c in counts)
     return ReportingRate(kode, nama, period, sum(c.units for c in counts), received, received - late)
