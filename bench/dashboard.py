@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench import dashboard_national, dashboard_world
 from bench.recap import recreate
@@ -152,6 +152,7 @@ async def main(args: argparse.Namespace) -> None:
             counts = await dashboard_national.build(engine, args.scale)
         else:
             counts = await dashboard_world.build(make_sessionmaker(engine))
+            await analyze(engine)
         print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
     world = await scopes(make_sessionmaker(engine), args.national)
     # the pages read in read sessions; --write-sessions times them as writers begin (SQLite: IMMEDIATE)
@@ -170,6 +171,15 @@ async def main(args: argparse.Namespace) -> None:
             f"{name:36} {p50:8.1f} {p(latencies, 0.95):8.1f} {len(latencies) / wall:8.1f} {p50 / base:8.1f}x"
         )
     await engine.dispose()
+
+
+async def analyze(engine: AsyncEngine) -> None:
+    """PostgreSQL: statistics, as autovacuum gathers them soon after a load (without them the
+    planner takes each fresh table for empty and times plans no live database would run)."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE"))
 
 
 async def scopes(sessionmaker: async_sessionmaker[AsyncSession], national: bool) -> World:
