@@ -370,11 +370,25 @@ async def pekon_totals_months(
     for r in await session.execute(snaps):
         out[r.period][r.pekon_kode] = {c: int(getattr(r, c)) for c in FIGURES}
     done = set((await session.execute(select(closed.c.pekon_kode, closed.c.period))).tuples())
+    starts = await _first_months(session, pekon_kodes)
     for period in periods:
-        still_open = sorted(k for k in set(pekon_kodes) if (k, period) not in done)
+        # a month before all of a pekon's units started has no row: no live statement for it
+        still_open = sorted(k for k, first in starts.items() if (k, period) not in done and first <= period)
         if still_open:
             out[period].update(await _live_totals(session, still_open, period))
     return out
+
+
+async def _first_months(session: AsyncSession, pekon_kodes: Sequence[str]) -> dict[str, date]:
+    """Each pekon's first month: its earliest unit baseline; date.min if a unit has none."""
+    first = func.min(func.coalesce(Baseline.period, date.min))
+    stmt = (
+        select(Unit.pekon_kode, first)
+        .outerjoin(Baseline, Baseline.unit_id == Unit.id)
+        .where(Unit.pekon_kode.in_(pekon_kodes))
+        .group_by(Unit.pekon_kode)
+    )
+    return dict((await session.execute(stmt)).tuples().all())
 
 
 async def _live_totals(
