@@ -1,5 +1,6 @@
-"""The dashboard's query functions under concurrency, on a kabupaten of 136 pekon with 12 months, or
-on the national data of bench/recap.py (`--national`).
+"""The dashboard's query functions under concurrency, on one kabupaten or on the national data.
+
+Lampung Barat's 136 pekon with 12 months by default; `--national`: the data of bench/recap.py.
 
 Builds Lampung Barat (bench/dashboard_world.py) in a fresh database, then for each query the pages
 call runs `--clients` concurrent read sessions (bot.db.make_read_sessionmaker, as the pages use)
