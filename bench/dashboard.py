@@ -1,14 +1,20 @@
-"""The dashboard's query functions under concurrency, on a kabupaten of 136 pekon with 12 months.
+"""The dashboard's query functions under concurrency, on one kabupaten or on the national data.
+
+Lampung Barat's 136 pekon with 12 months by default; `--national`: the data of bench/recap.py.
 
 Builds Lampung Barat (bench/dashboard_world.py) in a fresh database, then for each query the pages
-call runs `--clients` concurrent sessions for `--seconds`, each calling it in a loop on random
-scopes, and prints p50/p95 latency and calls per second; beside them the chat's own recap of one
-pekon (models.recap.compute_b3, open month) measured the same way, as the baseline of the ratio.
+call runs `--clients` concurrent read sessions (bot.db.make_read_sessionmaker, as the pages use)
+for `--seconds`, each calling it in a loop on random scopes, and prints p50/p95 latency and calls
+per second; beside them the chat's own recap of one pekon (models.recap.compute_b3, open month)
+measured the same way, as the baseline of the ratio.
 
     .venv/bin/python -m bench.dashboard                       # SQLite file in a temp dir
     .venv/bin/python -m bench.dashboard --url postgresql://postgres@127.0.0.1:5432/bench_dashboard
+    .venv/bin/python -m bench.dashboard --url postgresql://…/bench_dashboard --national [--scale 0.25]
 
-A PostgreSQL database named in --url is dropped and recreated.
+`--national` builds every desa of Indonesia (bench/dashboard_national.py) and times the kecamatan
+and kabupaten grids and rates, on random kecamatan and kabupaten. A PostgreSQL database named in
+--url is dropped and recreated, unless `--reuse` times it as an earlier run built it.
 """
 
 from __future__ import annotations
@@ -20,16 +26,17 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench.dashboard_world import DEADLINE_DAY, KABUPATEN, TODAY, build
+from bench import dashboard_national, dashboard_world
 from bench.recap import recreate
-from bot.db import _sqlite_begin_immediate, make_engine, make_sessionmaker, normalise_url
-from models.base import month_of
+from bot.db import make_engine, make_read_sessionmaker, make_sessionmaker, normalise_url
+from models.base import add_months, month_of
 from models.dashboard import (
     NUMBER_COLUMNS,
     kabupaten_grid,
@@ -42,44 +49,57 @@ from models.dashboard import (
 )
 from models.migrate import upgrade
 from models.recap import compute_b3
-from models.region import Kecamatan, Pekon
+from models.region import Pekon
 
 Query = Callable[[AsyncSession, random.Random], Awaitable[object]]
 WARM_UP = 2
-OPEN = month_of(TODAY)
-CLOSED = OPEN.replace(month=OPEN.month - 1)
 
 
-def queries(kecamatan: list[str], pekon: list[str]) -> dict[str, Query]:
-    """Each query a page makes, on a random scope and month."""
+@dataclass(frozen=True)
+class World:
+    """The dates a world's pages are asked about, and its scopes."""
 
-    def month(rng: random.Random) -> date:
-        return rng.choice([OPEN, CLOSED])
+    today: date
+    deadline_day: int
+    kecamatan: list[str]
+    kabupaten: list[str]
+    pekon: list[str]
 
-    return {
-        "baseline: compute_b3 (chat recap)": lambda s, r: compute_b3(s, r.choice(pekon), OPEN),
+    @property
+    def open(self) -> date:
+        """The month being reported."""
+        return month_of(self.today)
+
+    def month(self, rng: random.Random) -> date:
+        """The open month or the one before it, as a page is asked for either."""
+        return rng.choice([self.open, add_months(self.open, -1)])
+
+
+def queries(w: World, national: bool) -> dict[str, Query]:
+    """Each query a page makes, on a random scope and month (national: the grids and rates)."""
+    today, deadline_day = w.today, w.deadline_day
+    grids: dict[str, Query] = {
+        "baseline: compute_b3 (chat recap)": lambda s, r: compute_b3(s, r.choice(w.pekon), w.open),
         "kecamatan_grid (12 months)": lambda s, r: kecamatan_grid(
-            s, r.choice(kecamatan), OPEN, today=TODAY, deadline_day=DEADLINE_DAY
+            s, r.choice(w.kecamatan), w.open, today=today, deadline_day=deadline_day
         ),
-        "kecamatan_rates": lambda s, r: kecamatan_rates(s, r.choice(kecamatan), month(r)),
+        "kecamatan_rates": lambda s, r: kecamatan_rates(s, r.choice(w.kecamatan), w.month(r)),
         "kabupaten_grid (12 months)": lambda s, r: kabupaten_grid(
-            s, KABUPATEN, OPEN, today=TODAY, deadline_day=DEADLINE_DAY
+            s, r.choice(w.kabupaten), w.open, today=today, deadline_day=deadline_day
         ),
-        "kabupaten_rates": lambda s, r: kabupaten_rates(s, KABUPATEN, month(r)),
-        "pekon_page": lambda s, r: pekon_page(s, r.choice(pekon), month(r), deadline_day=DEADLINE_DAY),
+        "kabupaten_rates": lambda s, r: kabupaten_rates(s, r.choice(w.kabupaten), w.month(r)),
+    }
+    if national:
+        return grids
+    return grids | {
+        "pekon_page": lambda s, r: pekon_page(s, r.choice(w.pekon), w.month(r), deadline_day=w.deadline_day),
         "number_rows (pekon)": lambda s, r: number_rows(
-            s,
-            month(r),
-            r.choice(NUMBER_COLUMNS),
-            pekon_kode=r.choice(pekon),
+            s, w.month(r), r.choice(NUMBER_COLUMNS), pekon_kode=r.choice(w.pekon)
         ),
         "number_rows (kecamatan)": lambda s, r: number_rows(
-            s,
-            month(r),
-            r.choice(NUMBER_COLUMNS),
-            kecamatan_kode=r.choice(kecamatan),
+            s, w.month(r), r.choice(NUMBER_COLUMNS), kecamatan_kode=r.choice(w.kecamatan)
         ),
-        "kecamatan_trend (12 months)": lambda s, r: kecamatan_trend(s, r.choice(kecamatan), OPEN),
+        "kecamatan_trend (12 months)": lambda s, r: kecamatan_trend(s, r.choice(w.kecamatan), w.open),
     }
 
 
@@ -118,32 +138,34 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1] * 1000
 
 
-async def main(url: str | None, clients: int, seconds: float, deferred: bool) -> None:
+async def main(args: argparse.Namespace) -> None:
     """Build, measure, print."""
-    if url is None:
-        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench_dashboard.sqlite3'}"
-    url = normalise_url(url)
-    if url.startswith("postgresql"):
-        await recreate(url)
-    await asyncio.to_thread(upgrade, url)
+    url = normalise_url(args.url or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}")
     engine = make_engine(url)
-    sessionmaker = make_sessionmaker(engine)
-    start = time.perf_counter()
-    counts = await build(sessionmaker)
-    if deferred and engine.dialect.name == "sqlite":
-        # bot.db begins every SQLite transaction IMMEDIATE (the write lock), so concurrent page
-        # reads queue behind each other; a read-only engine may begin deferred
-        event.remove(engine.sync_engine, "begin", _sqlite_begin_immediate)
-    print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
-    async with sessionmaker() as session:
-        kecamatan = list(await session.scalars(select(Kecamatan.kode).order_by(Kecamatan.kode)))
-        pekon = list(await session.scalars(select(Pekon.kode).order_by(Pekon.kode)))
-    mode = " (SQLite reads deferred)" if deferred and engine.dialect.name == "sqlite" else ""
-    print(f"{clients} concurrent clients, {seconds:.0f} s per query{mode}\n")
+    if args.reuse:
+        print(f"{engine.dialect.name}: the database as built before")
+    else:
+        if url.startswith("postgresql"):
+            await recreate(url)
+        await asyncio.to_thread(upgrade, url)
+        start = time.perf_counter()
+        if args.national:
+            counts = await dashboard_national.build(engine, args.scale)
+        else:
+            counts = await dashboard_world.build(make_sessionmaker(engine))
+            await analyze(engine)
+        print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
+    world = await scopes(make_sessionmaker(engine), args.national)
+    # the pages read in read sessions; --write-sessions times them as writers begin (SQLite: IMMEDIATE)
+    sessions = make_sessionmaker(engine) if args.write_sessions else make_read_sessionmaker(engine)
+    mode = "write" if args.write_sessions else "read"
+    print(f"{args.clients} concurrent clients, {args.seconds:.0f} s per query, {mode} sessions\n")
     print(f"{'query':36} {'p50 ms':>8} {'p95 ms':>8} {'calls/s':>8} {'p50/base':>9}")
     base = None
-    for name, query in queries(kecamatan, pekon).items():
-        latencies, wall = await measure(sessionmaker, query, clients, seconds)
+    for name, query in queries(world, args.national).items():
+        if args.only and args.only not in name and not name.startswith("baseline"):
+            continue
+        latencies, wall = await measure(sessions, query, args.clients, args.seconds)
         p50 = p(latencies, 0.5)
         base = base or p50
         print(
@@ -152,11 +174,40 @@ async def main(url: str | None, clients: int, seconds: float, deferred: bool) ->
     await engine.dispose()
 
 
+async def analyze(engine: AsyncEngine) -> None:
+    """PostgreSQL: statistics, as autovacuum gathers them soon after a load (without them the
+    planner takes each fresh table for empty and times plans no live database would run)."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE"))
+
+
+async def scopes(sessionmaker: async_sessionmaker[AsyncSession], national: bool) -> World:
+    """The built world's kecamatan, kabupaten and pekon (only kecamatan that have pekon)."""
+    async with sessionmaker() as session:
+        pekon = list(await session.scalars(select(Pekon.kode).order_by(Pekon.kode)))
+    kecamatan = sorted({kode[:8] for kode in pekon})
+    kabupaten = sorted({kode[:5] for kode in pekon})
+    if national:
+        n = dashboard_national
+        return World(n.TODAY, n.DEADLINE_DAY, kecamatan, kabupaten, pekon)
+    return World(dashboard_world.TODAY, dashboard_world.DEADLINE_DAY, kecamatan, kabupaten, pekon)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--deferred", action="store_true", help="SQLite: begin reads deferred")
-    args = parser.parse_args()
-    asyncio.run(main(args.url, args.clients, args.seconds, args.deferred))
+    parser.add_argument("--national", action="store_true", help="every desa of Indonesia (PostgreSQL)")
+    parser.add_argument("--scale", type=float, default=1.0, help="--national: fraction of the desa")
+    parser.add_argument("--reuse", action="store_true", help="time the database --url as built before")
+    parser.add_argument("--only", help="time only the queries whose name contains this (and the baseline)")
+    parser.add_argument(
+        "--write-sessions", action="store_true", help="time in write sessions (SQLite: BEGIN IMMEDIATE)"
+    )
+    arguments = parser.parse_args()
+    if arguments.national and not (arguments.url or "").startswith("postgres"):
+        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
+    asyncio.run(main(arguments))

@@ -48,11 +48,31 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def _sqlite_begin_immediate(connection: Connection) -> None:
-    # Take the write lock up front: two deferred transactions that both upgrade to writing
-    # would fail with SQLITE_BUSY instead of waiting for each other.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read = bool(connection.get_execution_options().get(READ_ONLY))
+    if connection.info.get(READ_ONLY, False) != read:
+        # query_only stays with the pooled connection: switched only when its use changes, so a
+        # writer pays nothing; it makes a stray write in a read fail at once instead of taking
+        # the write lock mid-transaction (SQLITE_BUSY, which no timeout waits out)
+        connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if read else 'OFF'}")
+        connection.info[READ_ONLY] = read
+    # A writer takes the write lock up front: two deferred transactions that both upgrade to
+    # writing would fail with SQLITE_BUSY instead of waiting for each other. A reader takes no
+    # lock (WAL: a snapshot of the last commit), so readers never queue behind writers.
+    connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+READ_ONLY = "pemangku_read_only"
+
+
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for read-only work (the dashboard's pages), on the engine's pool: on SQLite they
+    begin deferred and take no lock, on PostgreSQL the transaction is READ ONLY; a write fails."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return make_sessionmaker(engine.execution_options(**options))

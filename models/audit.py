@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +16,8 @@ class AuditEntry(CreatedAt, Base):
     """One recorded action; also every view of a named list (UU 27/2022)."""
 
     __tablename__ = "audit_entry"
+    # a month's reopen history is read by the entity (models.dashboard_pekon)
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)

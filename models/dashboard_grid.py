@@ -1,24 +1,31 @@
-"""The dashboard's completeness grid and DHIS2 reporting rates, built on models.mutasi's
-pekon_completeness (the same counts the camat's chat notice shows).
+"""The dashboard's completeness grid and DHIS2 reporting rates, built on
+models.completeness (the same counts the camat's chat notice shows).
 
 A cell is one pekon's month (or one kecamatan's month in the kabupaten view). Counts are of
-pemangku units that existed in the month (models.mutasi.existed_in), so months before a pekon's
+pemangku units that existed in the month (models.completeness.existed_in), so months before a pekon's
 first period have no units and no cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import add_months, month_of
+from models.completeness import (
+    KecamatanCompleteness,
+    PekonCompleteness,
+    kecamatan_completeness_months,
+    pekon_completeness,
+    pekon_completeness_months,
+)
 from models.months import deadline_of
-from models.mutasi import PekonCompleteness, pekon_completeness
 from models.region import Kecamatan
 
 
@@ -121,6 +128,8 @@ class KabupatenRates:
 
 
 GRID_MONTHS = 12
+Counts = PekonCompleteness | KecamatanCompleteness
+C = TypeVar("C", PekonCompleteness, KecamatanCompleteness)
 
 
 async def kecamatan_grid(
@@ -137,7 +146,7 @@ async def kecamatan_grid(
     if kecamatan is None:
         raise LookupError(kecamatan_kode)
     periods = months_up_to(until, months)
-    columns = [await pekon_completeness(session, p, kecamatan_kode) for p in periods]
+    columns = list((await pekon_completeness_months(session, periods, kecamatan_kode)).values())
     rows = _rows(periods, columns, today, deadline_day, lambda c: (c.pekon_kode, c.pekon_nama))
     return Grid("kecamatan", kecamatan.kode, kecamatan.nama, periods, rows)
 
@@ -154,7 +163,8 @@ async def kabupaten_grid(
     """Kecamatan down (code `PP.KK`, e.g. "18.04"), each cell the sum of its pekon."""
     names = await _kecamatan_names(session, kabupaten_kode)
     periods = months_up_to(until, months)
-    columns = [await pekon_completeness(session, p, kabupaten_kode=kabupaten_kode) for p in periods]
+    found = await kecamatan_completeness_months(session, periods, kabupaten_kode)
+    columns = list(found.values())
     rows = _rows(periods, columns, today, deadline_day, lambda c: (c.kecamatan_kode, names[c.kecamatan_kode]))
     return Grid("kabupaten", kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), periods, rows)
 
@@ -171,8 +181,8 @@ async def kecamatan_rates(session: AsyncSession, kecamatan_kode: str, period: da
 async def kabupaten_rates(session: AsyncSession, kabupaten_kode: str, period: date) -> KabupatenRates:
     """The kabupaten's rates and each kecamatan's for a month."""
     names = await _kecamatan_names(session, kabupaten_kode)
-    counts = await pekon_completeness(session, period, kabupaten_kode=kabupaten_kode)
-    by_kecamatan: dict[str, list[PekonCompleteness]] = {kode: [] for kode in names}
+    counts = (await kecamatan_completeness_months(session, [period], kabupaten_kode))[period]
+    by_kecamatan: dict[str, list[KecamatanCompleteness]] = {kode: [] for kode in names}
     for count in counts:
         by_kecamatan[count.kecamatan_kode].append(count)
     total = _rate(kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), period, counts)
@@ -187,14 +197,14 @@ def months_up_to(until: date, months: int) -> tuple[date, ...]:
 
 def _rows(
     periods: tuple[date, ...],
-    columns: list[list[PekonCompleteness]],
+    columns: Sequence[Sequence[C]],
     today: date,
     deadline_day: int,
-    key: Callable[[PekonCompleteness], tuple[str, str]],
+    key: Callable[[C], tuple[str, str]],
 ) -> tuple[GridRow, ...]:
-    """Group each month's pekon counts by row (pekon or kecamatan), one cell per month."""
+    """Group each month's counts by row (pekon, or kecamatan), one cell per month."""
     names: dict[str, str] = {}
-    grouped: dict[str, list[list[PekonCompleteness]]] = {}
+    grouped: dict[str, list[list[C]]] = {}
     for index, column in enumerate(columns):
         for count in column:
             kode, nama = key(count)
@@ -210,8 +220,8 @@ def _rows(
     )
 
 
-def _cell(period: date, counts: list[PekonCompleteness], today: date, deadline_day: int) -> Cell | None:
-    """The cell of summed pekon counts; None when no unit existed in the month."""
+def _cell(period: date, counts: Sequence[Counts], today: date, deadline_day: int) -> Cell | None:
+    """The cell of summed counts; None when no unit existed in the month."""
     present = [c for c in counts if c.units]
     units = sum(c.units for c in present)
     if not units:
@@ -227,7 +237,7 @@ def _cell(period: date, counts: list[PekonCompleteness], today: date, deadline_d
     return Cell(period, status, units, submitted, nihil, late, open_, due)
 
 
-def _rate(kode: str, nama: str, period: date, counts: list[PekonCompleteness]) -> ReportingRate:
+def _rate(kode: str, nama: str, period: date, counts: Sequence[Counts]) -> ReportingRate:
     received = sum(c.submitted + c.nihil for c in counts)
     late = sum(c.late for c in counts)
     return ReportingRate(kode, nama, period, sum(c.units for c in counts), received, received - late)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.dashboard_grid import months_up_to
 from models.event import EventKind
 from models.period import MonthStatus, PekonMonth
-from models.recap import GROUPS, pekon_totals
+from models.recap import GROUPS, pekon_totals_months
 from models.region import Kecamatan, Pekon
 
 
@@ -79,7 +79,7 @@ async def kecamatan_trend(
             )
         ).tuples()
     )
-    by_month = [(p, await pekon_totals(session, kodes, p)) for p in periods]
+    by_month = (await pekon_totals_months(session, kodes, periods)).items()
     series = tuple(
         TrendSeries(kode, nama, tuple(_point(p, t.get(kode), (kode, p) in closed) for p, t in by_month))
         for kode, nama in pekons

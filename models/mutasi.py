@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# completeness moved to its own module; these names stay importable from here
+from models.completeness import PekonCompleteness as PekonCompleteness
+from models.completeness import existed_in as existed_in
+from models.completeness import pekon_completeness as pekon_completeness
+from models.completeness import pekon_completeness_months as pekon_completeness_months
 from models.event import Action, Event, EventKind, EventPerson
 from models.names import proper_name
-from models.period import Baseline, MonthStatus, PekonMonth, ReportStatus, UnitReport
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
 from models.person import Member, Role
 from models.region import Pekon, Unit
 
@@ -83,33 +87,6 @@ class MissingTarget:
     unit_nama: str
     pekon_kode: str
     pekon_nama: str
-
-
-@dataclass(frozen=True)
-class PekonCompleteness:
-    """How many units of a pekon submitted, reported NIHIL, or are missing; and the month's state."""
-
-    pekon_kode: str
-    pekon_nama: str
-    kecamatan_kode: str
-    units: int
-    submitted: int
-    nihil: int
-    late: int
-    closed: bool
-    revision: int
-
-    @property
-    def missing(self) -> int:
-        """Units with no report at all."""
-        return self.units - self.submitted - self.nihil
-
-
-def existed_in(period: date) -> Any:
-    """Units that existed in `period`: no baseline, or a baseline that starts by then (the one rule
-    for "no month before a unit's start", used by every list of units of a month)."""
-    starts = select(Baseline.period).where(Baseline.unit_id == Unit.id).scalar_subquery()
-    return or_(starts.is_(None), starts <= period)
 
 
 async def first_period(session: AsyncSession, *pekon_kodes: str) -> date | None:
@@ -275,61 +252,6 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
         .order_by(Pekon.kode, Unit.seq, Member.id)
     )
     return [MissingTarget(*row) for row in await session.execute(stmt)]
-
-
-def _completeness_select(period: date) -> Select[Any]:
-    def count(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    month = PekonMonth.__table__.alias("month")
-    return (
-        select(
-            Pekon.kode,
-            Pekon.nama,
-            Pekon.kecamatan_kode,
-            func.count(Unit.id),
-            count(UnitReport.status == ReportStatus.SUBMITTED),
-            count(UnitReport.status == ReportStatus.NIHIL),
-            count(UnitReport.late.is_(True)),
-            func.max(case((month.c.status == MonthStatus.CLOSED, 1), else_=0)),
-            func.coalesce(func.max(month.c.revision), 0),
-        )
-        .select_from(Pekon)
-        .outerjoin(Unit, and_(Unit.pekon_kode == Pekon.kode, existed_in(period)))
-        .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
-        .outerjoin(month, and_(month.c.pekon_kode == Pekon.kode, month.c.period == period))
-        .group_by(Pekon.kode, Pekon.nama, Pekon.kecamatan_kode)
-        .order_by(Pekon.kode)
-    )
-
-
-async def pekon_completeness(
-    session: AsyncSession,
-    period: date,
-    kecamatan_kode: str | None = None,
-    *,
-    kabupaten_kode: str | None = None,
-) -> list[PekonCompleteness]:
-    """Completeness of every pekon (of one kecamatan, of one kabupaten `PP.KK`, or all), in code order."""
-    stmt = _completeness_select(period)
-    if kecamatan_kode is not None:
-        stmt = stmt.where(Pekon.kecamatan_kode == kecamatan_kode)
-    if kabupaten_kode is not None:
-        stmt = stmt.where(Pekon.kecamatan_kode.startswith(f"{kabupaten_kode}.", autoescape=True))
-    return [
-        PekonCompleteness(
-            pekon_kode=r[0],
-            pekon_nama=r[1],
-            kecamatan_kode=r[2],
-            units=int(r[3] or 0),
-            submitted=int(r[4] or 0),
-            nihil=int(r[5] or 0),
-            late=int(r[6] or 0),
-            closed=bool(r[7]),
-            revision=int(r[8] or 0),
-        )
-        for r in await session.execute(stmt)
-    ]
 
 
 async def members_with_role(

@@ -333,34 +333,70 @@ async def pekon_totals(
     session: AsyncSession, pekon_kodes: Sequence[str], period: date
 ) -> dict[str, dict[str, int]]:
     """The figures of each pekon's B.3 total row for a month, read as compute_b3 reads them (the
-    snapshots of a closed month, the live statement for an open one), in two statements for any
-    number of pekon. A pekon without units in the month is absent."""
+    snapshots of a closed month, the live statement for an open one). A pekon without units in the
+    month is absent."""
+    return (await pekon_totals_months(session, pekon_kodes, [period]))[period]
+
+
+async def pekon_totals_months(
+    session: AsyncSession, pekon_kodes: Sequence[str], periods: Sequence[date]
+) -> dict[date, dict[str, dict[str, int]]]:
+    """pekon_totals of each month in `periods`: two statements for every closed month together,
+    and one live statement per month that some of the pekon have still open (the open months of a
+    pekon are those after its latest closed one, so usually only the last one or two)."""
     closed = (
-        select(PekonMonth.pekon_kode, PekonMonth.revision)
+        select(PekonMonth.pekon_kode, PekonMonth.period, PekonMonth.revision)
         .where(
             PekonMonth.pekon_kode.in_(pekon_kodes),
-            PekonMonth.period == period,
+            PekonMonth.period.in_(periods),
             PekonMonth.status == MonthStatus.CLOSED,
         )
         .subquery("closed")
     )
+    snap = UnitSnapshot.__table__.c
     snaps = (
-        select(UnitSnapshot.pekon_kode, *(func.sum(UnitSnapshot.__table__.c[c]).label(c) for c in FIGURES))
+        select(snap.pekon_kode, snap.period, *(func.sum(snap[c]).label(c) for c in FIGURES))
         .join(
             closed,
-            and_(closed.c.pekon_kode == UnitSnapshot.pekon_kode, closed.c.revision == UnitSnapshot.revision),
+            and_(
+                closed.c.pekon_kode == snap.pekon_kode,
+                closed.c.period == snap.period,
+                closed.c.revision == snap.revision,
+            ),
         )
-        .where(UnitSnapshot.period == period)
-        .group_by(UnitSnapshot.pekon_kode)
+        .group_by(snap.pekon_kode, snap.period)
     )
-    out = {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(snaps)}
-    still_open = sorted(set(pekon_kodes) - set(await session.scalars(select(closed.c.pekon_kode))))
-    if still_open:
-        live = b3_select(period, still_open).subquery("live")
-        sums = select(live.c.pekon_kode, *(func.sum(live.c[c]).label(c) for c in FIGURES)).group_by(
-            live.c.pekon_kode
-        )
-        out.update(
-            {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(sums)}
-        )
+    out: dict[date, dict[str, dict[str, int]]] = {p: {} for p in periods}
+    for r in await session.execute(snaps):
+        out[r.period][r.pekon_kode] = {c: int(getattr(r, c)) for c in FIGURES}
+    done = set((await session.execute(select(closed.c.pekon_kode, closed.c.period))).tuples())
+    starts = await _first_months(session, pekon_kodes)
+    for period in periods:
+        # a month before all of a pekon's units started has no row: no live statement for it
+        still_open = sorted(k for k, first in starts.items() if (k, period) not in done and first <= period)
+        if still_open:
+            out[period].update(await _live_totals(session, still_open, period))
     return out
+
+
+async def _first_months(session: AsyncSession, pekon_kodes: Sequence[str]) -> dict[str, date]:
+    """Each pekon's first month: its earliest unit baseline; date.min if a unit has none."""
+    first = func.min(func.coalesce(Baseline.period, date.min))
+    stmt = (
+        select(Unit.pekon_kode, first)
+        .outerjoin(Baseline, Baseline.unit_id == Unit.id)
+        .where(Unit.pekon_kode.in_(pekon_kodes))
+        .group_by(Unit.pekon_kode)
+    )
+    return dict((await session.execute(stmt)).tuples().all())
+
+
+async def _live_totals(
+    session: AsyncSession, pekon_kodes: list[str], period: date
+) -> dict[str, dict[str, int]]:
+    """The B.3 total rows of open months, summed from the live statement."""
+    live = b3_select(period, pekon_kodes).subquery("live")
+    sums = select(live.c.pekon_kode, *(func.sum(live.c[c]).label(c) for c in FIGURES)).group_by(
+        live.c.pekon_kode
+    )
+    return {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(sums)}
