@@ -19,7 +19,7 @@ from handlers import texts
 from jobs.documents.layout import dmy
 from jobs.documents.usulan import UsulanData, grids, load_usulan, usulan_pdf, usulan_xlsx
 from models.audit import record_audit
-from models.beneficiary import BeneficiaryMatch
+from models.beneficiary import BeneficiaryMatch, mask_nik
 from models.beneficiary_findings import pending_matches
 from models.beneficiary_import import normal_program
 from models.beneficiary_match import decide
@@ -74,7 +74,8 @@ async def _page(
     pending = await pending_matches(session, data.place.kode)
     _audit(session, viewer, "list.view", data)
     return render("beneficiary.html", viewer, data=data, kode=data.place.kode, dmy=dmy, cell=cell,
-                  grids=grids(data), pending=pending, decide=may_decide(viewer), result=result)  # fmt: skip
+                  mask=mask_nik, grids=grids(data), pending=pending, decide=may_decide(viewer),
+                  result=result)  # fmt: skip
 
 
 def findings_view(ctx: WebContext) -> Handler:
