@@ -15,7 +15,7 @@ from tests.web.test_beneficiary import listed  # noqa: F401 (the fixture)
 from tests.web.test_browser import MAX_PAGE_BYTES, STATIC_BYTES, WIDTHS, browser, signed_in  # noqa: F401
 
 
-async def test_the_count_leads_to_the_findings_and_staff_confirm(
+async def test_the_count_leads_to_the_findings_staff_confirm_and_it_fits_a_phone(
     listed: Site,  # noqa: F811
     browser: Browser,  # noqa: F811
     tmp_path: Path,
