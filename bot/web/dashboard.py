@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
-from bot.web import actions, pages
+from bot.web import actions, beneficiary, pages, year
 from bot.web.auth import HOME, guarded, signin_routes
 from bot.web.context import Signer, WebContext
 
@@ -77,4 +77,11 @@ def dashboard_routes(ctx: WebContext) -> list[BaseRoute]:
         get("/unduh/{kode}/{bulan}.{format}", actions.document(ctx)),
         get("/tindak/{kode}", actions.follow_up(ctx)),
         Route(HOME + "/tindak/{kode}", guarded(ctx, actions.follow_up(ctx), post=True), methods=["POST"]),
+        get("/tahun/{kode}", year.year_view(ctx)),
+        get("/tahun/{kode}/{tahun}.{format}", year.year_file(ctx)),
+        get("/bantuan/{kode}", beneficiary.findings_view(ctx)),
+        get("/bantuan/{kode}/usulan.{format}", beneficiary.usulan_file(ctx)),
+        Route(
+            HOME + "/bantuan/{kode}", guarded(ctx, beneficiary.decide_view(ctx), post=True), methods=["POST"]
+        ),
     ]

@@ -20,6 +20,7 @@ from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
 from models.audit import record_audit
 from models.base import add_months
+from models.beneficiary_findings import findings_count_by_pekon
 from models.recap import MOVES
 from models.region import Kecamatan, Pekon
 
@@ -79,8 +80,12 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
         )
         only_missing = request.query_params.get("belum") == "1"
         rows = grid.not_reported(period) if only_missing else grid.rows
+        # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
+        findings = (
+            await findings_count_by_pekon(session, [r.kode for r in rows]) if level == "kecamatan" else None
+        )
         return render("grid.html", viewer, grid=grid, rows=rows, rates=rates, period=period,
-                      only_missing=only_missing, level=level)  # fmt: skip
+                      only_missing=only_missing, level=level, findings=findings)  # fmt: skip
 
     return page
 

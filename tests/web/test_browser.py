@@ -32,6 +32,7 @@ PAGES = {  # screenshot name -> path, as the camat sees them
     "tren": "/dasbor/tren/18.04.15",
     "unduh": "/dasbor/unduh/18.04.15",
     "tindak-lanjut": "/dasbor/tindak/18.04.15",
+    "tahun": "/dasbor/tahun/18.04.15",
 }
 WIDTHS = (360, 1280)
 MAX_PAGE_BYTES = 100_000
