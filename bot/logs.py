@@ -12,7 +12,7 @@ import re
 import sys
 from typing import TextIO
 
-from handlers.parsing import mask_nik
+from models.names import mask_nik
 
 NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

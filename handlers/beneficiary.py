@@ -10,13 +10,13 @@ from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick
-from handlers.parsing import mask_nik
 from handlers.show import show_date
 from handlers.staff import no_scope, pekon_of
 from models.audit import record_audit
 from models.beneficiary import BeneficiaryMatch
 from models.beneficiary_findings import PendingMatch, pending_matches
 from models.beneficiary_match import decide, refresh_matches
+from models.names import mask_nik
 
 CEK_FLOW = "cek"
 CEK_LINE = re.compile(r"^\s*/?cek(?:\s+(\d{1,4}))?\s*$", re.IGNORECASE)

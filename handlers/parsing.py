@@ -13,6 +13,7 @@ from stdnum.id import nik as stdnum_nik
 from handlers import texts
 from models.base import WIB
 from models.event import Citizenship, Sex
+from models.names import mask_nik
 
 SKIP_WORDS = frozenset(
     {"-", "--", "lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "tidak tahu", "tidak tau",
@@ -243,10 +244,3 @@ def nik_warnings(nik: str, sex: str | None, birth_date: date | None) -> list[str
         if (day, month, year) != (birth_date.day, birth_date.month, birth_date.year % 100):
             found.append("nik_birth_date")
     return found
-
-
-def mask_nik(nik: str | None) -> str:
-    """A NIK as shown in chat: all but the last 4 digits hidden."""
-    if not nik:
-        return "-"
-    return "*" * (len(nik) - 4) + nik[-4:]

@@ -16,13 +16,13 @@ from handlers.core import Step, Turn
 from handlers.duplicates import likely_duplicate
 from handlers.fields import Field, fields_for, person_prefixes
 from handlers.menu import choices, menu, pick, said
-from handlers.parsing import Invalid, mask_free_text, mask_nik, nik_sex, nik_warnings, parse_yes_no, words
+from handlers.parsing import Invalid, mask_free_text, nik_sex, nik_warnings, parse_yes_no, words
 from handlers.report_save import save_report
 from handlers.show import ledger_message, show_date
 from models.base import wib_date
 from models.event import EventKind
 from models.ledger import LedgerError
-from models.names import proper_name
+from models.names import mask_nik, proper_name
 
 FLOW = "report"
 OLD_AFTER = timedelta(days=365)

@@ -13,13 +13,12 @@ from handlers import texts
 from handlers.core import Turn
 from handlers.menu import menu
 from handlers.months import asked_period, staff_period
-from handlers.parsing import mask_nik
 from handlers.recap_text import render_b3_text
 from handlers.show import show_date, show_month
 from handlers.unit_status import unit_statuses
 from models.audit import record_audit
 from models.event import Action, Event, EventPerson
-from models.names import proper_name
+from models.names import mask_nik, proper_name
 from models.period import MonthStatus
 from models.person import Member
 from models.recap import compute_b3, month_state

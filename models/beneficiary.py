@@ -144,9 +144,3 @@ def _known_region(prefix: str) -> bool:
 def nik_sex(nik: str) -> str:
     """The sex a valid NIK encodes (40 is added to the day for women)."""
     return "P" if int(nik[6:8]) > 40 else "L"
-
-
-def mask_nik(nik: str | None) -> str:
-    """A NIK as documents and chat show it: all but the last 4 digits hidden (as handlers/parsing.py
-    does in chat; jobs may not import the handlers' parsing)."""
-    return "-" if not nik else "*" * (len(nik) - 4) + nik[-4:]

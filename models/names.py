@@ -21,3 +21,8 @@ def _proper_word(word: str) -> str:
     if not (word.islower() or word.isupper()):
         return word
     return LETTERS.sub(lambda part: part.group(0).capitalize(), word)
+
+
+def mask_nik(nik: str | None) -> str:
+    """A NIK as everyone is shown it (chat, books, pages): all but the last 4 digits hidden."""
+    return "-" if not nik else "*" * (len(nik) - 4) + nik[-4:]

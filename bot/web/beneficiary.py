@@ -19,10 +19,11 @@ from handlers import texts
 from jobs.documents.layout import dmy
 from jobs.documents.usulan import UsulanData, grids, load_usulan, usulan_pdf, usulan_xlsx
 from models.audit import record_audit
-from models.beneficiary import BeneficiaryMatch, mask_nik
+from models.beneficiary import BeneficiaryMatch
 from models.beneficiary_findings import pending_matches
 from models.beneficiary_import import normal_program
 from models.beneficiary_match import decide
+from models.names import mask_nik
 
 FILES = {"xlsx": usulan_xlsx, "pdf": usulan_pdf}
 

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse
 
 from bot.web.context import Viewer, wib_text
 from handlers import texts
+from models.names import mask_nik
 from models.recap import FIGURES, B3Row, B3Table
 
 MONTHS_ID = (
@@ -32,11 +33,6 @@ def month_short(period: date) -> str:
 def percent(rate: float | None) -> str:
     """0.875 -> 87,5 % (Indonesian decimal comma); no rate -> -."""
     return "-" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
-
-
-def mask_nik(nik: str | None) -> str:
-    """As in chat: only the last 4 digits shown."""
-    return "-" if not nik else "•" * (len(nik) - 4) + nik[-4:]
 
 
 def b3_lines(table: B3Table) -> list[tuple[B3Row, str, str | None]]:

@@ -17,9 +17,10 @@ from jobs.documents import pdf, xlsx
 from jobs.documents.data import Place
 from jobs.documents.layout import Grid, Value, dmy, heading, plain_header, signature
 from models.base import month_of
-from models.beneficiary import BeneficiaryList, mask_nik
+from models.beneficiary import BeneficiaryList
 from models.beneficiary_findings import Finding, FindingKind, month_findings, pekon_findings, pending_matches
 from models.beneficiary_match import current_lists, refresh_matches
+from models.names import mask_nik
 from models.region import Kecamatan, Pekon
 
 EVENT_WIDTHS = [3.5, 8, 14, 22, 17, 6, 10, 11, 13, 14, 10]

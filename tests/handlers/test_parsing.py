@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from handlers.express import parse_express
 from handlers.parsing import (
     Invalid,
-    mask_nik,
     nik_warnings,
     parse_date,
     parse_name,
@@ -19,6 +18,7 @@ from handlers.parsing import (
     parse_sex,
     parse_yes_no,
 )
+from models.names import mask_nik
 
 NOW = datetime(2026, 11, 19, 18, 30, tzinfo=UTC)  # 20 November 01:30 in WIB: the WIB date counts
 
