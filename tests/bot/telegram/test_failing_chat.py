@@ -18,7 +18,7 @@ from tests.fakes.telegram_api import FakeTelegram
 
 FAILING = 6001
 HEALTHY = [6100 + n for n in range(3)]
-BOUND = 2.0
+BOUND = 5.0  # s to a reply; a reply queued behind the failing chat waits its retries (≥ 10 s); room for load
 
 
 class FailingForOne(FakeTelegram):
