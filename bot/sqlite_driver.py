@@ -55,7 +55,7 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
             # aiosqlite's own queue (private, as SQLAlchemy's adapter uses it too)
-            outcome = self.await_(connection._execute(_run, connection._conn, operation, parameters, many))
+            outcome = self.await_(connection._execute(_run, connection._conn, operation, parameters, many))  # type: ignore[no-untyped-call]
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         description, rows, lastrowid, rowcount = outcome
