@@ -3,6 +3,7 @@ RETURNING, errors of the same types, streamed results."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ THINGS = Table(
 
 
 async def test_the_one_hop_cursor_reads_writes_and_fails_as_before(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}")
+    path = tmp_path / "one.sqlite3"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
     assert type(engine.dialect.dbapi).__module__ == "bot.sqlite_driver"
     async with engine.begin() as conn:
         await conn.run_sync(METADATA.create_all)
@@ -40,5 +42,16 @@ async def test_the_one_hop_cursor_reads_writes_and_fails_as_before(tmp_path: Pat
         async with engine.begin() as conn:
             await conn.execute(insert(THINGS).values(name="a"))
     async with engine.connect() as conn:  # the failed transaction was rolled back, nothing else
+        assert (await conn.execute(text("select count(*) from things"))).scalar() == 4
+    async with engine.connect() as writer:
+        # BEGIN travels with the statement after it: the insert is inside the transaction
+        transaction = await writer.begin()
+        await writer.execute(insert(THINGS).values(name="e"))
+        with sqlite3.connect(path) as reader:  # another process's view (WAL: readers never wait)
+            assert reader.execute("select count(*) from things").fetchone() == (4,)
+        await transaction.rollback()
+        async with writer.begin():  # a transaction with no statement at all
+            pass
+    async with engine.connect() as conn:
         assert (await conn.execute(text("select count(*) from things"))).scalar() == 4
     await engine.dispose()
