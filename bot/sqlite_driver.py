@@ -11,6 +11,7 @@ a connection whose transaction already ended is skipped. Results, errors and iso
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any, cast
 
 import aiosqlite
@@ -115,18 +116,17 @@ class _Connection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         """Commit; nothing to do for a transaction that never began or already ended."""
-        if self._begin is not None:
-            self._begin = None
-        elif self._open:
-            super().commit()
-            self._open = False
+        self._end(super().commit)
 
     def rollback(self) -> None:
         """Roll back; no hop when no transaction is open (the pool's reset after a commit)."""
+        self._end(super().rollback)
+
+    def _end(self, finish: Callable[[], None]) -> None:
         if self._begin is not None:
-            self._begin = None
+            self._begin = None  # a transaction without a statement: nothing was sent
         elif self._open:
-            super().rollback()
+            finish()
             self._open = False
 
 
