@@ -131,11 +131,12 @@ class OutboxWorker:
     def lease(self, channel: str, address: str) -> Lease | None:
         """The fast path (the dispatcher's handoff): a lease for a turn to queue its replies
         already claimed, in its own commit, then `hand` them over; None when this worker is not
-        running, sends no such channel, or is sending to the chat right now (queue normally)."""
+        running, does not hold the channel's lane (another process sends it), or is sending to the
+        chat right now: the replies are queued as usual then."""
         if (
             not self._running
             or self._stopping
-            or channel not in self._lanes
+            or channel not in self._active()
             or (channel, address) in self._busy
         ):
             return None
