@@ -5,12 +5,13 @@ Over the fake Bot API (tests/fakes/telegram_api.py, real HTTP on 127.0.0.1), in 
    worker at its default pacing settings): a registered pemangku types `status`;
 2. a bare python-telegram-bot echo bot polling the same fake server: a person types a line.
 Each is measured back to back (the next message as soon as the answer arrives) and paced (the
-person pauses `--pause` seconds after each answer). The fake server runs in its own process, as
-Telegram's servers are not in ours, and plays the person there: a round trip runs from the update
-being offered to the first answer reaching the server, both on its clock. Prints both medians and
-their ratio.
+person pauses `--pause` seconds after each answer), in `--rounds` alternating blocks of both bots
+(the machine's load changes during a run; alternating makes both bots meet it alike). The fake
+server runs in its own process, as Telegram's servers are not in ours, and plays the person there:
+a round trip runs from the update being offered to the first answer reaching the server, both on
+its clock. Prints both medians and their ratio.
 
-    .venv/bin/python -m bench.roundtrip [--messages 50] [--paced 8] [--pause 1.2]
+    .venv/bin/python -m bench.roundtrip [--messages 50] [--paced 16] [--pause 1.2] [--rounds 4]
 """
 
 from __future__ import annotations
@@ -121,21 +122,28 @@ def _serve(ports: Queue[str], stop: Event) -> None:
     asyncio.run(serve())
 
 
-@asynccontextmanager
-async def product(base_url: str, database: Path) -> AsyncIterator[None]:
-    """The product's Telegram runtime as `pemangku run` wires it, default pacing settings."""
+async def prepare(database: Path) -> str:
+    """A fresh SQLite file with one pekon and the product's pemangku; its URL."""
     url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop
     engine = make_engine(url)
-    sessionmaker = make_sessionmaker(engine)
-    async with sessionmaker() as session:
+    async with make_sessionmaker(engine)() as session:
         [unit] = await seed_pekon(session, units=1)
         await add_member(
             session, "Budi", Role.PEMANGKU, unit=unit, channel=Channel.TELEGRAM, address=str(PEMANGKU)
         )
+    await engine.dispose()
+    return url
+
+
+@asynccontextmanager
+async def product(base_url: str, url: str) -> AsyncIterator[None]:
+    """The product's Telegram runtime as `pemangku run` wires it, default pacing settings."""
+    engine = make_engine(url)
+    sessionmaker = make_sessionmaker(engine)
     settings = Settings(database_url=url, telegram_token=TOKEN, telegram_base_url=base_url)
     worker = OutboxWorker(sessionmaker, settings)
-    dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
+    dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake, handoff=worker)
     channel = TelegramChannel(settings, dispatcher)
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
@@ -170,20 +178,21 @@ async def echo_bot(base_url: str) -> AsyncIterator[None]:
             await app.stop()
 
 
-async def run(base_url: str, messages: int, paced: int, pause: float) -> dict[str, Any]:
-    """Both bots, back to back and paced, on one fake server."""
-    results: dict[str, Any] = {}
+async def run(base_url: str, messages: int, paced: int, pause: float, rounds: int) -> dict[str, Any]:
+    """Both bots, back to back and paced, on one fake server; in `rounds` alternating blocks, so
+    a change in the machine's load (other work on shared cores) falls on both alike."""
+    results: dict[str, tuple[list[float], list[float]]] = {"pemangku-bot": ([], []), "echo bot": ([], [])}
+    per_round, paced_per_round = -(-messages // rounds), -(-paced // rounds)
     with tempfile.TemporaryDirectory() as tmp:
-        async with product(base_url, Path(tmp) / "bench.sqlite3"):
-            results["pemangku-bot"] = (
-                await _series(base_url, PEMANGKU, "status", messages, 0.0),
-                await _series(base_url, PEMANGKU, "status", paced, pause),
-            )
-        async with echo_bot(base_url):
-            results["echo bot"] = (
-                await _series(base_url, ECHO_USER, "halo", messages, 0.0),
-                await _series(base_url, ECHO_USER, "halo", paced, pause),
-            )
+        url = await prepare(Path(tmp) / "bench.sqlite3")
+        for _ in range(rounds):
+            for name, bot, user, text in (
+                ("pemangku-bot", product(base_url, url), PEMANGKU, "status"),
+                ("echo bot", echo_bot(base_url), ECHO_USER, "halo"),
+            ):
+                async with bot:
+                    results[name][0].extend(await _series(base_url, user, text, per_round, 0.0))
+                    results[name][1].extend(await _series(base_url, user, text, paced_per_round, pause))
     return results
 
 
@@ -203,8 +212,9 @@ def main() -> None:
     """Parse arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=50)
-    parser.add_argument("--paced", type=int, default=8)
+    parser.add_argument("--paced", type=int, default=16)
     parser.add_argument("--pause", type=float, default=1.2)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating blocks of both bots")
     args = parser.parse_args()
     ports: Queue[str] = multiprocessing.Queue()
     stop = multiprocessing.Event()
@@ -212,8 +222,8 @@ def main() -> None:
     server.start()
     try:
         base_url = ports.get(timeout=30)
-        results = asyncio.run(run(base_url, args.messages, args.paced, args.pause))
-        _report(results, args.messages, args.paced, args.pause)
+        results = asyncio.run(run(base_url, args.messages, args.paced, args.pause, args.rounds))
+        _report(results, len(results["echo bot"][0]), len(results["echo bot"][1]), args.pause)
     finally:
         stop.set()
         server.join(timeout=10)

@@ -9,11 +9,15 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.sqlite_driver import one_hop_dbapi
+
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        if url.startswith("sqlite+aiosqlite"):
+            kwargs.setdefault("module", one_hop_dbapi())
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)

@@ -12,8 +12,9 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,8 +23,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
+from bot import outbox_store
 from bot.config import Settings, public_base
 from bot.messages import Choice, EditRef, IncomingMessage, OutgoingMessage
+from bot.outbox import Lease
 from handlers import texts
 from handlers.core import HandlerConfig, State, Turn
 from handlers.questions import chosen
@@ -31,7 +34,7 @@ from handlers.router import handle
 from models.base import utcnow
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
-from models.outbox import enqueue_replies
+from models.outbox import enqueue_replies, has_pending
 from models.person import Channel, Identity, Member
 from models.region import Unit
 
@@ -41,6 +44,24 @@ MAX_ATTEMPTS = 8
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 WINDOW_PRECISION = timedelta(minutes=1)
 DEFAULT_TURNS_AT_ONCE = 10
+
+
+class Handoff(Protocol):
+    """The outbox worker's fast path (`OutboxWorker.lease` and `hand`)."""
+
+    def lease(self, channel: str, address: str) -> Lease | None:
+        """A lease to queue a chat's replies under, or None."""
+
+    def hand(self, channel: str, address: str, batch: list[outbox_store.Claimed]) -> None:
+        """Send rows queued under a lease, after the commit."""
+
+
+@dataclass
+class _Done:
+    """A committed turn: its replies, and the rows to hand to the worker (fast path)."""
+
+    replies: list[OutgoingMessage]
+    handed: list[outbox_store.Claimed] = field(default_factory=list)
 
 
 class _StaleState(Exception):
@@ -72,11 +93,13 @@ class Dispatcher:
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
         on_queued: Callable[[], None] | None = None,
+        handoff: Handoff | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._config = handler_config(settings)
         self._clock = clock
         self._on_queued = on_queued
+        self._handoff = handoff
         self._gate = asyncio.Semaphore(_turns_at_once(sessionmaker))
 
     async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
@@ -84,7 +107,7 @@ class Dispatcher:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self._gate:
-                    replies = await self._turn(message)
+                    done = await self._turn(message)
             except _Duplicate:
                 return []
             except (_StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
@@ -95,11 +118,14 @@ class Dispatcher:
                 return await self._failed(message, exc)
             except Exception as exc:  # a handler bug must not lose the message silently
                 return await self._failed(message, exc)
-            self._queued(replies)
-            return replies
+            if done.handed and self._handoff is not None:
+                self._handoff.hand(message.channel, message.sender_id, done.handed)
+            else:
+                self._queued(done.replies)
+            return done.replies
         return await self._failed(message, RuntimeError("too many concurrent turns"))
 
-    async def _turn(self, message: IncomingMessage) -> list[OutgoingMessage]:
+    async def _turn(self, message: IncomingMessage) -> _Done:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             conv, identity = await _lock_conversation(session, message, now)
@@ -113,16 +139,28 @@ class Dispatcher:
                 identity.last_inbound_at = message.received_at
             member_id = identity.member_id if identity is not None else None
             outgoing = [*_edits(message, conv.keyboard, replies), *replies]
-            rows = await enqueue_replies(
+            lease = await self._lease(session, message) if outgoing else None
+            queued = await enqueue_replies(
                 session,
                 channel=message.channel,
                 address=message.sender_id,
                 payloads=[out.to_payload() for out in outgoing],
                 member_id=member_id,
+                leased_until=lease.until if lease else None,
             )
-            keyboard = _keyboard(outgoing, rows) if replies else conv.keyboard
+            keyboard = _keyboard(outgoing, queued.owners) if replies else conv.keyboard
             await _save_state(session, conv, state, turn.now, keyboard)
-        return replies
+            handed = await _claimed(session, queued.rows, lease, identity) if lease else []
+        return _Done(replies, handed)
+
+    async def _lease(self, session: AsyncSession, message: IncomingMessage) -> Lease | None:
+        """The worker's fast-path lease, unless the chat has rows waiting (new ones go behind)."""
+        if self._handoff is None:
+            return None
+        lease = self._handoff.lease(message.channel, message.sender_id)
+        if lease is None or await has_pending(session, message.channel, message.sender_id):
+            return None
+        return lease
 
     async def _failed(self, message: IncomingMessage, exc: BaseException) -> list[OutgoingMessage]:
         """Log without personal data (type and frames only), mark processed, say sorry."""
@@ -153,6 +191,16 @@ class Dispatcher:
     def _queued(self, replies: list[OutgoingMessage]) -> None:
         if replies and self._on_queued is not None:
             self._on_queued()
+
+
+async def _claimed(
+    session: AsyncSession, rows: list[Any], lease: Lease, identity: Identity | None
+) -> list[outbox_store.Claimed]:
+    """The rows queued under the lease, ready to send (the recipient is known: no query)."""
+    people = {}
+    if identity is not None:
+        people[identity.channel, identity.address] = (identity.reachable, identity.last_inbound_at)
+    return await outbox_store.claimed(session, rows, lease.now, people)
 
 
 def _edits(

@@ -122,7 +122,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             worker.wake()
             roles.announce()
 
-        dispatcher = Dispatcher(sessionmaker, settings, on_queued=queued)
+        dispatcher = Dispatcher(sessionmaker, settings, on_queued=queued, handoff=worker)
         channels = configured_channels(settings, CountingSink(dispatcher), sessionmaker)
         if not channels:
             logger.warning(texts.RUN_NO_CHANNEL)  # the dashboard is served all the same

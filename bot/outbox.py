@@ -37,7 +37,15 @@ logger = logging.getLogger(__name__)
 ChatKey = tuple[str, str]  # (channel, address)
 PER_CHAT_BATCH = 5  # rows of one chat claimed together
 
-__all__ = ["PER_CHAT_BATCH", "OutboxWorker", "backoff"]
+__all__ = ["PER_CHAT_BATCH", "Lease", "OutboxWorker", "backoff"]
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A fast-path claim offered to a turn: rows queued with `until` are this worker's to send."""
+
+    now: datetime
+    until: datetime
 
 
 @dataclass
@@ -74,6 +82,8 @@ class OutboxWorker:
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
         self._stopping = False
+        self._running = False
+        self._releases: set[asyncio.Task[None]] = set()
         self._crowded = False  # the last look was filled by rows of chats that took no more
         self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
         self._marker: asyncio.Task[None] | None = None
@@ -118,6 +128,35 @@ class OutboxWorker:
         """Something was queued: look now instead of at the next poll."""
         self._wake.set()
 
+    def lease(self, channel: str, address: str) -> Lease | None:
+        """The fast path (the dispatcher's handoff): a lease for a turn to queue its replies
+        already claimed, in its own commit, then `hand` them over; None when this worker is not
+        running, does not hold the channel's lane (another process sends it), or is sending to the
+        chat right now: the replies are queued as usual then."""
+        if (
+            not self._running
+            or self._stopping
+            or channel not in self._active()
+            or (channel, address) in self._busy
+        ):
+            return None
+        now = self._clock()
+        return Lease(now, now + self._lease)
+
+    def hand(self, channel: str, address: str, batch: list[store.Claimed]) -> None:
+        """Send rows a committed turn queued under a `lease`: no look and no claim commit on a
+        reply's way. Crash safety is the claim's: unsent, they wait for their lease to run out."""
+        key = (channel, address)
+        if key not in self._busy:
+            self._start_chat(key, batch)
+            return
+        # The chat got busy since the lease was given (a look took rows queued meanwhile): a chat
+        # sends in order, one batch at a time, so these go back to the queue, due at once.
+        task = asyncio.create_task(self._release([c.delivery.outbox_id for c in batch]))
+        self._releases.add(task)
+        task.add_done_callback(self._releases.discard)
+        task.add_done_callback(lambda _: self.wake())
+
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
         """A short transaction. On SQLite (where bot.db begins every transaction IMMEDIATE) they
@@ -131,6 +170,7 @@ class OutboxWorker:
 
         Cancelling the task instead aborts everything (what a crash does): claimed rows wait
         for their lease to run out and are then sent."""
+        self._running = True
         try:
             while not self._stopping:
                 self._wake.clear()
@@ -143,6 +183,8 @@ class OutboxWorker:
             for task in list(self._busy.values()):
                 task.cancel()
             raise
+        finally:
+            self._running = False
         await self._drain()
 
     async def flush(self) -> None:

@@ -9,7 +9,7 @@ until the lease runs out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -26,6 +26,7 @@ from models.person import Identity, Member, Role
 logger = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window
+Person = tuple[bool, datetime | None]  # (reachable, last_inbound_at)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,17 @@ async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: tim
             .execution_options(synchronize_session=False)
         )
     ).all()
+    return await claimed(session, rows, now)
+
+
+async def claimed(
+    session: AsyncSession,
+    rows: Sequence[Any],
+    now: datetime,
+    people: dict[tuple[str, str], Person] | None = None,
+) -> list[Claimed]:
+    """Claimed rows (id, channel, address, payload, attempts) made ready to send: their message,
+    document, edit target and recipient (`people`, when the caller has them at hand)."""
     if not rows:
         return []
     messages, broken = _messages(rows)
@@ -137,7 +149,8 @@ async def claim(session: AsyncSession, ids: list[int], now: datetime, lease: tim
         )
     documents = await _documents(session, messages.values())
     targets = await _edit_targets(session, messages.values())
-    people = await _identities(session, {(row.channel, row.address) for row in rows})
+    if people is None:
+        people = await _identities(session, {(row.channel, row.address) for row in rows})
     claimed = []
     for row in sorted(rows, key=lambda r: r.id):
         message = messages.get(row.id)
@@ -201,9 +214,6 @@ async def _edit_targets(session: AsyncSession, messages: Iterable[OutgoingMessag
         row_id: EditTarget(str(platform_id), OutgoingMessage.from_payload(payload))
         for row_id, platform_id, payload in found.all()
     }
-
-
-Person = tuple[bool, datetime | None]  # (reachable, last_inbound_at)
 
 
 async def _identities(session: AsyncSession, chats: set[tuple[str, str]]) -> dict[tuple[str, str], Person]:

@@ -8,6 +8,7 @@ from bot.messages import Choice, OutgoingMessage
 from handlers import texts
 from handlers.core import Turn
 from handlers.keywords import closest, parse_number
+from handlers.parsing import NO_WORDS, YES_WORDS
 from models.person import Member, Role
 
 MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too ambiguous
@@ -60,10 +61,21 @@ def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
     vocabulary = {normalise(c.label): c.id for c in offered} | {c.id.lower(): c.id for c in offered}
     if typed in vocabulary:
         return vocabulary[typed]
+    if answer := _yes_or_no(typed, ids):
+        return answer
     starts = [c.id for c in offered if len(typed) >= MIN_PREFIX and normalise(c.label).startswith(typed)]
     if len(starts) == 1:
         return starts[0]
     return closest(typed, vocabulary)  # a small typo: "lahr", "lapor lahr", "nihl"
+
+
+def _yes_or_no(typed: str, ids: set[str]) -> str | None:
+    """Every way of saying yes or no ("iya", "ok", "y", "nggak") answers a Ya/Tidak question."""
+    if texts.YES in ids and typed in YES_WORDS:
+        return texts.YES
+    if texts.NO in ids and typed in NO_WORDS:
+        return texts.NO
+    return None
 
 
 def said(turn: Turn, words: Sequence[str]) -> bool:

@@ -13,7 +13,7 @@ from handlers.core import Turn
 from handlers.fields import prefill
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, pick, said
-from handlers.months import kind_counts, status_periods
+from handlers.months import months_kind_counts, status_periods
 from handlers.parsing import mask_free_text
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
@@ -187,16 +187,21 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     """The unit's report state for the previous and the current month."""
     _, unit = _unit(turn)
-    lines = []
-    for period in await status_periods(turn.session, unit, turn.now):
-        report = await turn.session.scalar(
-            select(UnitReport).where(UnitReport.unit_id == unit.id, UnitReport.period == period)
+    periods = await status_periods(turn.session, unit, turn.now)
+    found = await turn.session.execute(
+        select(UnitReport.period, UnitReport.status).where(
+            UnitReport.unit_id == unit.id, UnitReport.period.in_(periods)
         )
-        counts = await kind_counts(turn.session, unit.id, period)
-        status = texts.STATUS_WORDS[report.status if report else "missing"]
-        lines.append(
-            texts.STATUS_PEMANGKU.format(
-                bulan=show_month(period), unit=unit.nama, status=status, count=sum(counts.values())
-            )
+    )
+    reports = {period: status for period, status in found}
+    counts = await months_kind_counts(turn.session, unit.id, periods) if periods else {}
+    lines = [
+        texts.STATUS_PEMANGKU.format(
+            bulan=show_month(period),
+            unit=unit.nama,
+            status=texts.STATUS_WORDS[reports.get(period, "missing")],
+            count=sum(counts[period].values()),
         )
+        for period in periods
+    ]
     return [OutgoingMessage("\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]

@@ -101,11 +101,19 @@ async def status_periods(session: AsyncSession, unit: Unit, now: datetime) -> li
 
 async def kind_counts(session: AsyncSession, unit_id: int, period: date) -> dict[str, int]:
     """Persons per kind counting in a unit's month (corrections included, so net)."""
+    return (await months_kind_counts(session, unit_id, [period]))[period]
+
+
+async def months_kind_counts(
+    session: AsyncSession, unit_id: int, periods: list[date]
+) -> dict[date, dict[str, int]]:
+    """`kind_counts` of several months of a unit, in one query."""
     rows = await session.execute(
-        select(EventPerson.kind, func.sum(EventPerson.sign))
-        .where(EventPerson.unit_id == unit_id, EventPerson.period == period)
-        .group_by(EventPerson.kind)
+        select(EventPerson.period, EventPerson.kind, func.sum(EventPerson.sign))
+        .where(EventPerson.unit_id == unit_id, EventPerson.period.in_(periods))
+        .group_by(EventPerson.period, EventPerson.kind)
     )
-    counts = {"lahir": 0, "meninggal": 0, "datang": 0, "pindah": 0}
-    counts.update({kind: int(total or 0) for kind, total in rows})
+    counts = {period: {"lahir": 0, "meninggal": 0, "datang": 0, "pindah": 0} for period in periods}
+    for period, kind, total in rows:
+        counts[period][kind] = int(total or 0)
     return counts

@@ -118,7 +118,7 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
     if _draft_expired(turn):
         turn.state.clear()
         return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
-    if asked != turn.state.question and not _menu_press(turn, member):
+    if _stale(turn, member, asked):
         return [OutgoingMessage(texts.STALE_CHOICE), *_repeat(turn, member)]
     if turn.message.contact_phone is not None:
         return await confirm_phone(turn, member)
@@ -203,10 +203,17 @@ def _numberish(text: str) -> bool:
     return parse_number(text) is not None or text.strip(" .").isdigit()
 
 
-def _menu_press(turn: Turn, member: Member) -> bool:
-    """A press on an older menu while at the menu: menu items only start something, so it is
-    taken as if typed (the menu is not sent after every reply)."""
-    return turn.state.flow is None and turn.message.choice_id in menu_items(member)
+def _stale(turn: Turn, member: Member, asked: int) -> bool:
+    """A press that answers no waiting question: from the keyboard of an earlier question, or a
+    menu item (a menu's or a reminder's) while a question waits: menu items only start
+    something, and mid-report they would answer a question they were not offered for. At the
+    menu an older menu or reminder is taken as if typed (the menu is not sent after every reply)."""
+    if turn.message.choice_id is None:
+        return False
+    starts = turn.message.choice_id in menu_items(member)
+    if turn.state.flow is not None:
+        return starts or asked != turn.state.question
+    return asked != turn.state.question and not starts
 
 
 def _draft_expired(turn: Turn) -> bool:

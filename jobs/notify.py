@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import OutgoingMessage
+from handlers.questions import stamp
+from models.conversation import Conversation
 from models.outbox import OutboxMessage, enqueue
 from models.person import Identity, Member
 
@@ -46,16 +48,34 @@ async def send_each(session: AsyncSession, items: Sequence[tuple[int, OutgoingMe
     taken = await _taken(session, [key for _, _, key in wanted])
     payloads = {id(message): message.to_payload() for _, message, _ in items}
     fresh = [(i, message, key) for i, message, key in wanted if key not in taken]
+    questions = await _questions(session, [i for i, message, _ in fresh if message.choices])
     for i, message, key in fresh:
+        asked = questions.get((i.channel, i.address), 0)
         enqueue(
             session,
             channel=i.channel,
             address=i.address,
-            payload=payloads[id(message)],
+            payload=stamp(asked, [message])[0].to_payload() if message.choices else payloads[id(message)],
             member_id=i.member_id,
             dedupe_key=key,
         )
     return len(fresh)
+
+
+async def _questions(session: AsyncSession, identities: list[Identity]) -> dict[tuple[str, str], int]:
+    """The number of the question each person's conversation is at: a message with choices is a
+    question too, and its choices carry that number like every other (handlers/questions.py), so
+    a press after the person has moved on is stale, never an answer to a later question."""
+    found: dict[tuple[str, str], int] = {}
+    addresses = sorted({i.address for i in identities})
+    for start in range(0, len(addresses), CHUNK):
+        rows = await session.execute(
+            select(Conversation.channel, Conversation.address, Conversation.question).where(
+                Conversation.address.in_(addresses[start : start + CHUNK])
+            )
+        )
+        found.update({(channel, address): question for channel, address, question in rows})
+    return found
 
 
 async def send_all(

@@ -3,11 +3,12 @@ the facts it reports, then delivered by the channel's sender within the platform
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Table, Text, func, insert, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, Row, String, Table, Text, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -82,7 +83,23 @@ def enqueue(
 
 
 _TABLE = cast(Table, OutboxMessage.__table__)
-_QUEUE_RETURNING = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_QUEUE_RETURNING = insert(_TABLE).returning(
+    _TABLE.c.id,
+    _TABLE.c.channel,
+    _TABLE.c.address,
+    _TABLE.c.payload,
+    _TABLE.c.attempts,
+    sort_by_parameter_order=True,
+)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One turn's queued replies: per reply the id of the row that carries it, and the rows
+    (id, channel, address, payload, attempts) in queue order."""
+
+    owners: list[int]
+    rows: list[Row[Any]]
 
 
 async def enqueue_replies(
@@ -92,20 +109,37 @@ async def enqueue_replies(
     address: str,
     payloads: list[dict[str, Any]],
     member_id: int | None = None,
-) -> list[int]:
+    leased_until: datetime | None = None,
+) -> Queued:
     """Queue the replies of one turn with one Core INSERT (the hot path of every incoming message,
-    where the ORM's unit of work would cost more than the statement itself); per reply, the id of
-    the row that carries it.
+    where the ORM's unit of work would cost more than the statement itself).
 
     The replies are marked as answers to the person's own message (the outbox sends them at once)
-    and joined into as few messages as they fit in (see `coalesce`): joined replies share a row."""
+    and joined into as few messages as they fit in (see `coalesce`): joined replies share a row.
+    With `leased_until` the rows are queued already claimed for one send attempt until then (the
+    dispatcher hands them to the outbox worker in memory; a crash leaves them to the lease)."""
     if not payloads:
-        return []
+        return Queued([], [])
     merged, owner = _coalesce(payloads)
-    row = {"channel": channel, "address": address, "member_id": member_id}
-    rows = [{**row, "payload": {**p, IN_REPLY: True}} for p in merged]
-    ids = list((await session.execute(_QUEUE_RETURNING, rows)).scalars())
-    return [ids[i] for i in owner]
+    row: dict[str, Any] = {"channel": channel, "address": address, "member_id": member_id}
+    if leased_until is not None:
+        row.update(attempts=1, next_attempt_at=leased_until)
+    rows = list(
+        await session.execute(_QUEUE_RETURNING, [{**row, "payload": {**p, IN_REPLY: True}} for p in merged])
+    )
+    return Queued([rows[i].id for i in owner], rows)
+
+
+async def has_pending(session: AsyncSession, channel: str, address: str) -> bool:
+    """Whether the chat has a row waiting (queued, retried or in flight): new rows go behind it."""
+    found = await session.scalar(
+        select(_TABLE.c.id)
+        .where(
+            _TABLE.c.status == OutboxStatus.PENDING, _TABLE.c.channel == channel, _TABLE.c.address == address
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 IN_REPLY = "in_reply"  # payload key: an answer to the person's own message, not a bulk send

@@ -15,7 +15,13 @@ FORBIDDEN = {
     "jobs": PLATFORM_LIBS | {"handlers"},
 }
 ALLOWED_BOT_MODULES = {"bot.messages"}  # the message types are shared by every room but models
-ALLOWED_FROM_HANDLERS = {"handlers.texts", "handlers.recap_text", "handlers.annual_text"}  # the same words
+# jobs speak the same words, and put questions (choices) the way the conversations do
+ALLOWED_FROM_HANDLERS = {
+    "handlers.texts",
+    "handlers.recap_text",
+    "handlers.annual_text",
+    "handlers.questions",
+}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -75,7 +75,7 @@ async def converse(
 ) -> int:
     """Feed typed lines to the dispatcher as `who` and print the replies; returns how many were sent."""
     worker = OutboxWorker(sessionmaker, settings, [ConsoleSender(who, write)])  # delivers in real time
-    dispatcher = Dispatcher(sessionmaker, settings, clock=clock, on_queued=worker.wake)
+    dispatcher = Dispatcher(sessionmaker, settings, clock=clock, on_queued=worker.wake, handoff=worker)
     sent = 0
     async for line in lines:
         if line.strip().lower() in QUIT_WORDS:

@@ -163,3 +163,26 @@ async def test_invite_for_a_unit_without_pemangku_has_no_warning(world: World) -
     answer = await ops.say("1")
     assert "sudah punya pemangku" not in answer and texts.STAFF_INVITE_NAME in answer
     assert "t.me" not in await ops.say("Wati")  # no bot username configured: no link
+
+
+@pytest.mark.parametrize("yes", ["iya", "ok", "Oke", "betul", "benar!", "y"])
+async def test_every_way_of_saying_yes_confirms_where_ya_does(world: World, yes: str) -> None:
+    budi, sari, joko, ops = (world.chat(who) for who in ("budi", "sari", "joko", "ops"))
+    await budi.say("MENINGGAL Sukardi L 10/11/2026 di rumah KK")
+    assert "tersimpan" in await budi.say(yes)  # Simpan on the summary
+    world.clock.advance(days=12)  # 2 December: November is reported
+    await budi.say("kirim")
+    assert texts.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in await budi.say(yes)
+    for chat, unit in ((sari, "Pemangku 2"), (joko, "Pemangku 3")):
+        await chat.say("nihil")
+        assert texts.SUBMITTED_NIHIL.format(bulan="November 2026", unit=unit) in await chat.say(yes)
+    assert "Tutup bulan November 2026" in await ops.say("tutup")
+    assert "Bulan November 2026 sudah ditutup" in await ops.say(yes)
+
+
+@pytest.mark.parametrize("no", ["nggak", "gak", "n", "Tidak."])
+async def test_every_way_of_saying_no_declines(world: World, no: str) -> None:
+    world.clock.advance(days=12)
+    sari = world.chat("sari")
+    await sari.say("nihil")
+    assert texts.NOT_SENT in await sari.say(no)

@@ -61,7 +61,7 @@ async def test_a_month_and_the_next(sessionmaker: async_sessionmaker[AsyncSessio
 
     reminder = OutgoingMessage.from_payload(world.keyed("remind:2026-11:+3")[0].row.payload)
     assert "Pemangku 4" in reminder.text and "November 2026" in reminder.text
-    assert [c.id for c in reminder.choices] == ["kirim", "nihil"]
+    assert [c.id for c in reminder.choices] == ["q0:kirim", "q0:nihil"]  # the question the person is at
     assert reminder.template is not None and reminder.template.params == (
         "Pak Pemangku 4",
         "Pemangku 4",

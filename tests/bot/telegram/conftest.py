@@ -66,7 +66,9 @@ async def start_bot(
     """Wire and start what `pemangku run` starts, on the test database and the fake server."""
     settings = telegram_settings(fake, **overrides)
     worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.1, lease_seconds=lease_seconds)
-    dispatcher = Dispatcher(sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake)
+    dispatcher = Dispatcher(
+        sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker
+    )
     channel = TelegramChannel(settings, dispatcher, poll_timeout=1)
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
@@ -143,7 +145,7 @@ async def webhook_bot(
         tg, telegram_mode="webhook", telegram_webhook_secret=secret, public_url=public_url
     )
     worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
-    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake)
+    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake, handoff=worker)
     channel = TelegramChannel(settings, dispatcher)
     worker.add_sender(channel.sender)
     web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)

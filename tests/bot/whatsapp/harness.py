@@ -147,7 +147,9 @@ async def whatsapp_world(
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
         worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05, clock=transport)
-        dispatcher = Dispatcher(sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake)
+        dispatcher = Dispatcher(
+            sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker
+        )
         channel = build_whatsapp(settings, sessionmaker, dispatcher, clock=transport)
         worker.add_sender(channel.sender)
         await channel.start()

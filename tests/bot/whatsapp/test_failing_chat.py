@@ -90,7 +90,7 @@ async def test_one_failing_chat_with_1000_messages_delays_no_other_reply(
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, whatsapp_rate_per_second=80.0)
         worker = OutboxWorker(sessionmaker, settings, poll_seconds=1.0)
-        dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake)
+        dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake, handoff=worker)
         channel = build_whatsapp(settings, sessionmaker, dispatcher)
         client = WhatsAppClient(
             base_url=graph_url,
