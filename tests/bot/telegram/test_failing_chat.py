@@ -36,9 +36,12 @@ class FailingForOne(FakeTelegram):
 
 
 async def _talk(tg: FailingForOne, user: int, lines: int) -> list[float]:
-    """A person typing, waiting for each answer: seconds from each message to its answer."""
-    delays = []
-    for n in range(lines):
+    """A person typing, waiting for each answer: seconds from each message to its answer; on past
+    `lines` until the failing chat has had its 500 and its timeout (answers given while it failed)."""
+    delays: list[float] = []
+    for n in range(lines * 10):
+        if n >= lines and tg.tries >= 2:
+            break
         before = len(tg.chats.get(user, []))
         posted = time.monotonic()
         tg.say(user, f"halo {n}")

@@ -67,9 +67,13 @@ async def _flood(sessionmaker: async_sessionmaker[AsyncSession], count: int) -> 
 
 
 async def _talk(phone: WhatsAppPhone, graph: FailingForOne, lines: int) -> list[float]:
-    """A person typing, waiting for each answer: seconds from each message to its reply's arrival."""
-    delays = []
-    for n in range(lines):
+    """A person typing, waiting for each answer: seconds from each message to its reply's arrival.
+    They go on past `lines` until the failing number has had its 500 and its timeout, so the
+    answers measured are the ones given while that chat was failing."""
+    delays: list[float] = []
+    for n in range(lines * 10):
+        if n >= lines and graph.tries >= 2:
+            break
         before = len(graph.received[phone.wa_id])
         posted = time.monotonic()
         await phone.world.post(phone.body("text", type="text", text={"body": f"halo {n}"}))
