@@ -6,7 +6,7 @@ Names are personal data: the caller records the view with models.audit.record_au
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Event, EventPerson
-from models.mutasi import mutasi_line
+from models.mutasi import MutasiLine, mutasi_line
 from models.recap import GROUPS, KINDS, MOVES, compute_b3, pekon_totals
 from models.region import Pekon, Unit
 
@@ -23,34 +23,14 @@ from models.region import Pekon, Unit
 NUMBER_COLUMNS = MOVES + tuple(str(k) for k in KINDS)
 
 
-@dataclass(frozen=True)
-class NumberLine:
-    """One person line of the ledger counted in the number; sign -1 for a reversed line."""
+@dataclass(frozen=True, kw_only=True)
+class NumberLine(MutasiLine):
+    """A line of the books (sign -1 for a reversed line), with where it lies and when it was reported."""
 
     pekon_kode: str
     pekon_nama: str
     unit_kode: str
-    unit_nama: str
-    kind: str  # models.event.EventKind
-    sign: int
-    name: str
-    sex: str
-    citizenship: str
-    is_head: bool
-    birth_place: str | None
-    birth_date: date | None
-    father_name: str | None
-    mother_name: str | None
-    origin: str | None
-    destination: str | None
-    death_place: str | None
-    event_date: date  # tanggal peristiwa
     reported_at: datetime  # tanggal lapor (UTC; show in WIB)
-    receipt: str
-    action: str  # models.event.Action: report / correct / cancel
-    susulan: bool
-    corrects: str | None  # the receipt this line's event corrects or cancels
-    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -124,9 +104,13 @@ def _lines_select(period: date, kind: str, groups: tuple[str, ...]) -> Select[An
 def _line(row: Any) -> NumberLine:
     pekon_kode, pekon_nama, unit_kode, unit_nama, line, event, corrects = row
     shared = mutasi_line(unit_nama, line, event, corrects)
-    fields = {f: getattr(shared, f) for f in NumberLine.__dataclass_fields__ if hasattr(shared, f)}
-    where = {"pekon_kode": pekon_kode, "pekon_nama": pekon_nama, "unit_kode": unit_kode}
-    return NumberLine(**where, reported_at=event.reported_at, **fields)
+    return NumberLine(
+        **{f.name: getattr(shared, f.name) for f in fields(MutasiLine)},
+        pekon_kode=pekon_kode,
+        pekon_nama=pekon_nama,
+        unit_kode=unit_kode,
+        reported_at=event.reported_at,
+    )
 
 
 async def _figure(
