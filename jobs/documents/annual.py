@@ -35,24 +35,24 @@ def _heading(data: AnnualData) -> list[str]:
 def annual_xlsx(data: AnnualData) -> bytes:
     """Sheet 1: the year's B.3 with the total and the signature; sheet 2: Perkembangan Penduduk and notes."""
     workbook = Workbook()
-    xlsx._styles(workbook)
+    xlsx.add_styles(workbook)
     ws = workbook.active
     ws.title = texts.DOC_SHEET_ANNUAL
     grid = year_grid(data)
-    top = xlsx._heading(ws, _heading(data), len(grid.widths))
-    xlsx._print_setup(ws, grid, top)
-    xlsx._signature(ws, annual_signature(data), xlsx.write_grid(ws, grid, top) + 1, len(grid.widths))
+    top = xlsx.write_heading(ws, _heading(data), len(grid.widths))
+    xlsx.print_setup(ws, grid, top)
+    xlsx.write_signature(ws, annual_signature(data), xlsx.write_grid(ws, grid, top) + 1, len(grid.widths))
     sheet = workbook.create_sheet(texts.DOC_SHEET_DEVELOPMENT)
     grid = development_grid(data)
-    top = xlsx._heading(sheet, _heading(data), len(grid.widths))
-    xlsx._print_setup(sheet, grid, top)
+    top = xlsx.write_heading(sheet, _heading(data), len(grid.widths))
+    xlsx.print_setup(sheet, grid, top)
     below = xlsx.write_grid(sheet, grid, top)
     for row in range(top + 1, top + 1 + len(grid.rows)):
         sheet.cell(row=row, column=CHANGE_COLUMN + 1).alignment = Alignment(horizontal="center")
-    below = xlsx._lines(sheet, [texts.DOC_ANNUAL_NOTES_TITLE], below, style="pk_bold")
-    below = xlsx._lines(sheet, notes(data), below) + 1
-    xlsx._signature(sheet, annual_signature(data), below, len(grid.widths))
-    return xlsx._save(workbook, generated_at(data))
+    below = xlsx.write_lines(sheet, [texts.DOC_ANNUAL_NOTES_TITLE], below, style="pk_bold")
+    below = xlsx.write_lines(sheet, notes(data), below) + 1
+    xlsx.write_signature(sheet, annual_signature(data), below, len(grid.widths))
+    return xlsx.save_workbook(workbook, generated_at(data))
 
 
 def _notes(data: AnnualData) -> list[Flowable]:
@@ -62,13 +62,16 @@ def _notes(data: AnnualData) -> list[Flowable]:
 
 def annual_pdf(data: AnnualData) -> bytes:
     """The year's B.3, then Perkembangan Penduduk and the notes, signed."""
-    story: list[Flowable] = [*pdf._heading(_heading(data)), *pdf._grid_flowables(year_grid(data), size=6.5)]
+    story: list[Flowable] = [
+        *pdf.heading_flowables(_heading(data)),
+        *pdf.grid_flowables(year_grid(data), size=6.5),
+    ]
     development = development_grid(data)
     table = pdf.grid_table(development, size=8)
     table.setStyle(TableStyle([("ALIGN", (CHANGE_COLUMN, 1), (CHANGE_COLUMN, -1), "CENTER")]))
     story += [Paragraph(escape(development.title), pdf.SECTION), table]
-    story += [*_notes(data), pdf._signature(annual_signature(data))]
-    return pdf._build(story, f"{texts.DOC_ANNUAL_TITLE} {data.recap.nama} {data.recap.year}")
+    story += [*_notes(data), pdf.signature_flowable(annual_signature(data))]
+    return pdf.build_pdf(story, f"{texts.DOC_ANNUAL_TITLE} {data.recap.nama} {data.recap.year}")
 
 
 def render_annual(data: AnnualData) -> tuple[bytes, bytes]:

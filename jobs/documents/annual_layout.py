@@ -12,7 +12,7 @@ from handlers import texts
 from handlers.annual_text import note_lines, show_change, state_line
 from jobs.context import day_label
 from jobs.documents.data import Place
-from jobs.documents.layout import Grid, Value, _b3_header, plain_header, signature
+from jobs.documents.layout import Grid, Value, b3_header, plain_header, signature
 from models.annual import AnnualRecap, Level, annual_recap, development
 from models.base import WIB, wib_date
 from models.recap import B3Row
@@ -95,7 +95,7 @@ def _ket(months: int, missing: int) -> str:
 def year_grid(data: AnnualData) -> Grid:
     """The year in B.3's 33 columns: opening (3-9), the year's movements (10-25), closing (26-32)."""
     header = []
-    for cell in _b3_header():
+    for cell in b3_header():
         text = texts.DOC_ANNUAL_GROUPS.get(cell.text, cell.text)
         header.append(replace(cell, text=_row_header(data) if cell.col == 2 and cell.row == 1 else text))
     rows: list[list[Value]] = []

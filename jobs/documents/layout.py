@@ -88,7 +88,7 @@ def signature(place: Place, signed_on: date) -> list[str]:
     ]
 
 
-def _b3_header() -> list[Cell]:
+def b3_header() -> list[Cell]:
     cells = [Cell(text, 1, col, 4, col) for col, text in texts.DOC_B3_SINGLE.items()]
     cells += [Cell(text, 1, c0, 1, c1) for text, c0, c1 in texts.DOC_B3_GROUPS]
     for text, c0, c1 in texts.DOC_B3_SUBGROUPS:
@@ -120,7 +120,7 @@ def b3_grid(data: RecapData) -> Grid:
     for col in (7, 9, 30, 32):
         widths[col - 1] = 7.5
     widths[7] = widths[30] = 9.0  # "KELUARGA" must fit on one line
-    return Grid(texts.DOC_B3_TITLE, _b3_header(), 5, rows, widths, total_rows=1)
+    return Grid(texts.DOC_B3_TITLE, b3_header(), 5, rows, widths, total_rows=1)
 
 
 def _b2_header() -> list[Cell]:

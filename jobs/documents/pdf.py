@@ -180,7 +180,7 @@ def grid_table(grid: Grid, size: float = 7) -> Table:
     return table
 
 
-def _grid_flowables(grid: Grid, title: str | None = None, size: float = 7) -> list[Flowable]:
+def grid_flowables(grid: Grid, title: str | None = None, size: float = 7) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(escape(title), SECTION)] if title else []
     if not grid.rows and grid.empty:
         return [*out, Paragraph(escape(grid.empty), PLAIN)]
@@ -188,13 +188,13 @@ def _grid_flowables(grid: Grid, title: str | None = None, size: float = 7) -> li
     return out + [Paragraph(escape(line), PLAIN) for line in grid.summary]
 
 
-def _heading(lines: Sequence[str]) -> list[Flowable]:
+def heading_flowables(lines: Sequence[str]) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(escape(lines[0]), TITLE), Paragraph(escape(lines[1]), SUBTITLE)]
     out += [Paragraph(escape(line), PLAIN) for line in lines[2:]]
     return [*out, Spacer(1, 4 * mm)]
 
 
-def _signature(lines: list[str]) -> Flowable:
+def signature_flowable(lines: list[str]) -> Flowable:
     block = Table([[Paragraph(escape(line) or "&nbsp;", SIGN)] for line in lines], colWidths=[70 * mm])
     style = [("FONT", (0, 0), (-1, -1), REGULAR, 9), ("TOPPADDING", (0, 0), (-1, -1), 1)]
     block.setStyle(TableStyle([*style, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))  # Vera, not Helvetica
@@ -230,7 +230,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         super().save()
 
 
-def _build(story: list[Flowable], title: str) -> bytes:
+def build_pdf(story: list[Flowable], title: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -252,24 +252,24 @@ def _build(story: list[Flowable], title: str) -> bytes:
 
 def _book(data: RecapData, grid: Grid, size: float) -> list[Flowable]:
     lines = heading(data.place, data.period, grid.title)
-    return [*_heading([*lines, revision_line(data)]), *_grid_flowables(grid, size=size)]
+    return [*heading_flowables([*lines, revision_line(data)]), *grid_flowables(grid, size=size)]
 
 
 def recap_pdf(data: RecapData) -> bytes:
     """B.3 (with completeness and notes), then B.2 and the births, of a pekon's month."""
     sign = signature(data.place, data.signed_on)
     story: list[Flowable] = _book(data, b3_grid(data), 6.5)
-    story += [CondPageBreak(40 * mm), *_grid_flowables(completeness_grid(data), texts.DOC_COMPLETENESS_TITLE)]
-    story += [*_grid_flowables(notes_grid(data), texts.DOC_NOTES_TITLE), _signature(sign), PageBreak()]
+    story += [CondPageBreak(40 * mm), *grid_flowables(completeness_grid(data), texts.DOC_COMPLETENESS_TITLE)]
+    story += [*grid_flowables(notes_grid(data), texts.DOC_NOTES_TITLE), signature_flowable(sign), PageBreak()]
     story += _book(data, b2_grid(data), 7)
-    story += [*_grid_flowables(births_grid(data), texts.DOC_BIRTHS_TITLE), _signature(sign)]
+    story += [*grid_flowables(births_grid(data), texts.DOC_BIRTHS_TITLE), signature_flowable(sign)]
     title = f"B.2 & B.3 {data.place.pekon} {data.period:%Y-%m}"
-    return _build(story, title)
+    return build_pdf(story, title)
 
 
 def rollup_pdf(data: RollupData) -> bytes:
     """The kecamatan roll-up as one table."""
     grid = rollup_grid(data)
-    story = [*_heading(heading(data.place, data.period, grid.title)), *_grid_flowables(grid, size=8)]
-    story.append(_signature(signature(data.place, data.signed_on)))
-    return _build(story, f"{grid.title} {data.place.kecamatan} {data.period:%Y-%m}")
+    story = [*heading_flowables(heading(data.place, data.period, grid.title)), *grid_flowables(grid, size=8)]
+    story.append(signature_flowable(signature(data.place, data.signed_on)))
+    return build_pdf(story, f"{grid.title} {data.place.kecamatan} {data.period:%Y-%m}")

@@ -144,30 +144,30 @@ def usulan_text(data: UsulanData) -> str:
 def usulan_pdf(data: UsulanData) -> bytes:
     """The document as PDF, landscape A4 like the books."""
     lines = intro(data)
-    story: list[Flowable] = pdf._heading(lines)
+    story: list[Flowable] = pdf.heading_flowables(lines)
     for grid in grids(data):
-        story += pdf._grid_flowables(grid, grid.title)
-    story.append(pdf._signature(signature(data.place, data.signed_on)))
-    return pdf._build(story, f"{texts.USULAN_TITLE} {data.place.pekon} {data.signed_on:%Y-%m-%d}")
+        story += pdf.grid_flowables(grid, grid.title)
+    story.append(pdf.signature_flowable(signature(data.place, data.signed_on)))
+    return pdf.build_pdf(story, f"{texts.USULAN_TITLE} {data.place.pekon} {data.signed_on:%Y-%m-%d}")
 
 
 def usulan_xlsx(data: UsulanData) -> bytes:
     """The document as one XLSX sheet: the tables one below the other, then the signature."""
     book = Workbook()
-    xlsx._styles(book)
+    xlsx.add_styles(book)
     ws = book.active
     ws.title = texts.USULAN_SHEET
     span = len(EVENT_WIDTHS)
-    top = xlsx._heading(ws, intro(data), span)
+    top = xlsx.write_heading(ws, intro(data), span)
     for col, width in enumerate(EVENT_WIDTHS, start=1):
         ws.column_dimensions[chr(64 + col)].width = max(
             width, ROW_WIDTHS[col - 1] if col <= len(ROW_WIDTHS) else 0
         )
     for grid in grids(data):
-        xlsx._lines(ws, [grid.title], top, style="pk_bold")
+        xlsx.write_lines(ws, [grid.title], top, style="pk_bold")
         top = xlsx.write_grid(ws, grid, top + 1)
-    xlsx._signature(ws, signature(data.place, data.signed_on), top + 1, span)
-    return xlsx._save(book, datetime(data.signed_on.year, data.signed_on.month, data.signed_on.day))
+    xlsx.write_signature(ws, signature(data.place, data.signed_on), top + 1, span)
+    return xlsx.save_workbook(book, datetime(data.signed_on.year, data.signed_on.month, data.signed_on.day))
 
 
 async def month_news(session: AsyncSession, pekon_kode: str, period: date, bulan: str) -> str | None:

@@ -70,7 +70,7 @@ class _MemoryWriter(ExcelWriter):  # type: ignore[misc]
         self.manifest.append(ws)
 
 
-def _save(workbook: Workbook, stamp: datetime) -> bytes:
+def save_workbook(workbook: Workbook, stamp: datetime) -> bytes:
     workbook.properties.created = workbook.properties.modified = stamp
     workbook.properties.creator = "pemangku-bot"
     buffer = io.BytesIO()
@@ -79,7 +79,7 @@ def _save(workbook: Workbook, stamp: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def _print_setup(ws: Worksheet, grid: Grid, header_top: int) -> None:
+def print_setup(ws: Worksheet, grid: Grid, header_top: int) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -94,7 +94,7 @@ def _print_setup(ws: Worksheet, grid: Grid, header_top: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _styles(workbook: Workbook) -> None:
+def add_styles(workbook: Workbook) -> None:
     """Register the named styles once per workbook: one style id per cell is far cheaper than
     per-cell fonts and borders, which openpyxl hashes on every assignment."""
     center = Alignment(horizontal="center", vertical="center")
@@ -142,18 +142,18 @@ def _merge(ws: Worksheet, r0: int, c0: int, r1: int, c1: int) -> None:
     ws.merged_cells.add(MergedCellRange(ws, ref))
 
 
-def _lines(ws: Worksheet, lines: list[str], top: int, *, style: str = "pk_text") -> int:
+def write_lines(ws: Worksheet, lines: list[str], top: int, *, style: str = "pk_text") -> int:
     # left-aligned lines need no merge: the text runs on over the empty cells to its right
     for i, text in enumerate(lines):
         ws.cell(row=top + i, column=1, value=text).style = style
     return top + len(lines)
 
 
-def _heading(ws: Worksheet, lines: list[str], span: int) -> int:
+def write_heading(ws: Worksheet, lines: list[str], span: int) -> int:
     for i, text in enumerate(lines[:2]):
         _merge(ws, 1 + i, 1, 1 + i, span)
         ws.cell(row=1 + i, column=1, value=text).style = "pk_title" if i == 0 else "pk_subtitle"
-    return _lines(ws, lines[2:], 3) + 1
+    return write_lines(ws, lines[2:], 3) + 1
 
 
 def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
@@ -168,13 +168,13 @@ def write_grid(ws: Worksheet, grid: Grid, top: int) -> int:
         ws.cell(row=r0, column=c.col, value=c.text)
     row = top + grid.header_rows
     if not grid.rows and grid.empty:
-        return _lines(ws, [grid.empty], row) + 1
+        return write_lines(ws, [grid.empty], row) + 1
     for index, values in enumerate(grid.rows):
         base = "pk_total" if index >= len(grid.rows) - grid.total_rows else "pk_cell"
         for col, value in enumerate(values, start=1):
             ws.cell(row=row, column=col, value=value).style = base + _suffix(value, col)
         row += 1
-    return _lines(ws, grid.summary, row) + 1
+    return write_lines(ws, grid.summary, row) + 1
 
 
 def _suffix(value: object, col: int) -> str:
@@ -184,7 +184,7 @@ def _suffix(value: object, col: int) -> str:
     return "_c" if isinstance(value, int) or col == 1 else ""
 
 
-def _signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> None:
+def write_signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> None:
     col = max(1, span - 8)
     for i, text in enumerate(data_lines):
         _merge(ws, top + i, col, top + i, span)
@@ -193,44 +193,45 @@ def _signature(ws: Worksheet, data_lines: list[str], top: int, span: int) -> Non
 
 def _book_sheet(ws: Worksheet, data: RecapData, grid: Grid, title: str) -> int:
     span = len(grid.widths)
-    top = _heading(ws, [*heading(data.place, data.period, title), revision_line(data)], span)
-    _print_setup(ws, grid, top)
+    top = write_heading(ws, [*heading(data.place, data.period, title), revision_line(data)], span)
+    print_setup(ws, grid, top)
     return write_grid(ws, grid, top)
 
 
 def recap_xlsx(data: RecapData) -> bytes:
     """B.3 and B.2 of a pekon's month, the births, the completeness and the notes, in one workbook."""
     workbook = Workbook()
-    _styles(workbook)
+    add_styles(workbook)
     b3 = workbook.active
     b3.title = texts.DOC_SHEET_B3
     grid = b3_grid(data)
-    _signature(b3, signature(data.place, data.signed_on), _book_sheet(b3, data, grid, grid.title) + 1, 33)
+    signed = signature(data.place, data.signed_on)
+    write_signature(b3, signed, _book_sheet(b3, data, grid, grid.title) + 1, 33)
     b2 = workbook.create_sheet(texts.DOC_SHEET_B2)
     grid = b2_grid(data)
-    _signature(b2, signature(data.place, data.signed_on), _book_sheet(b2, data, grid, grid.title) + 1, 13)
+    write_signature(b2, signed, _book_sheet(b2, data, grid, grid.title) + 1, 13)
     births = workbook.create_sheet(texts.DOC_SHEET_BIRTHS)
     _book_sheet(births, data, births_grid(data), texts.DOC_BIRTHS_TITLE)
     notes = workbook.create_sheet(texts.DOC_SHEET_NOTES)
     completeness, notes_table = completeness_grid(data), notes_grid(data)
     top = _book_sheet(notes, data, completeness, texts.DOC_COMPLETENESS_TITLE)
-    _lines(notes, [notes_table.title], top, style="pk_bold")
+    write_lines(notes, [notes_table.title], top, style="pk_bold")
     write_grid(notes, notes_table, top + 1)
     for col, width in enumerate(notes_table.widths, start=1):
         letter = get_column_letter(col)
         notes.column_dimensions[letter].width = max(notes.column_dimensions[letter].width or 0, width)
-    return _save(workbook, generated_at(data))
+    return save_workbook(workbook, generated_at(data))
 
 
 def rollup_xlsx(data: RollupData) -> bytes:
     """The kecamatan roll-up: every pekon in one table and the total."""
     workbook = Workbook()
-    _styles(workbook)
+    add_styles(workbook)
     ws = workbook.active
     ws.title = texts.DOC_SHEET_ROLLUP
     grid = rollup_grid(data)
     span = len(grid.widths)
-    top = _heading(ws, heading(data.place, data.period, grid.title), span)
-    _print_setup(ws, grid, top)
-    _signature(ws, signature(data.place, data.signed_on), write_grid(ws, grid, top) + 1, span)
-    return _save(workbook, generated_at(data))
+    top = write_heading(ws, heading(data.place, data.period, grid.title), span)
+    print_setup(ws, grid, top)
+    write_signature(ws, signature(data.place, data.signed_on), write_grid(ws, grid, top) + 1, span)
+    return save_workbook(workbook, generated_at(data))
