@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import params
 from bot.commands.bahasa import Command
-from bot.commands.recap import FormatOption, OutOption, RecapFormat, _emit
+from bot.commands.recap import FormatOption, OutOption, RecapFormat, emit
 from bot.commands.support import fail, run
 from bot.config import get_settings
 from handlers.annual_text import render_annual_text
@@ -138,4 +138,4 @@ def register(app: typer.Typer) -> None:
         data = load(request)
         if out is None and fmt in (RecapFormat.XLSX, RecapFormat.PDF):
             out = Path(f"Rekap-Tahunan_{request.kode}_{year}.{fmt}")
-        _emit(render(data, fmt), out)
+        emit(render(data, fmt), out)

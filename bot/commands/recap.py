@@ -133,10 +133,10 @@ def write_document(pekon_kode: str, period: date, fmt: RecapFormat, out: Path | 
     data = run(work)
     if data is None:
         fail(f"pekon {pekon_kode} belum terdaftar")
-    _emit(DOCUMENTS[fmt](data), out or Path(f"B2-B3_{pekon_kode}_{period:%Y-%m}.{fmt}"))
+    emit(DOCUMENTS[fmt](data), out or Path(f"B2-B3_{pekon_kode}_{period:%Y-%m}.{fmt}"))
 
 
-def _emit(output: str | bytes, out: Path | None) -> None:
+def emit(output: str | bytes, out: Path | None) -> None:
     """Print text, or write the file 0600 (B.2 names people)."""
     if out is None:
         if isinstance(output, bytes):
@@ -180,4 +180,4 @@ def register(app: typer.Typer) -> None:
         loaded = run(work)
         if loaded is None:
             fail(f"pekon {pekon} belum terdaftar")
-        _emit(RENDERERS[fmt](loaded), out)
+        emit(RENDERERS[fmt](loaded), out)
