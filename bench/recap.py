@@ -3,9 +3,12 @@
 Builds every desa/kelurahan of Indonesia from the official region list (83,762), 3-6 pemangku units
 each, a baseline, and about 700,000 events in one month; then times `close_months` for all of them
 (one set-based pass through the same statement as the live B.3) beside one plain SQL aggregate over
-the same event rows. Prints the figures.
+the same event rows. Prints the figures. With `--b3 N`, first times `compute_b3` (the chat's and the
+pages' B.3 of one pekon, the month still open) for N random pekon, against the statement built anew
+for each pekon as it was when the pekon's code was part of the statement (the ratio is printed).
 
-    .venv/bin/python -m bench.recap --url postgresql://postgres@127.0.0.1:5432/bench_recap [--scale 0.1]
+    .venv/bin/python -m bench.recap --url postgresql://postgres@127.0.0.1:5432/bench_recap [--scale 0.1] \
+        [--b3 400]
 
 The database named in --url is dropped and recreated.
 """
@@ -26,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import make_engine, make_sessionmaker, normalise_url
+from models import recap
 from models.migrate import upgrade
 from models.months import close_months
 
@@ -192,6 +196,29 @@ async def timed(engine: AsyncEngine) -> tuple[float, float, int]:
     return plain, close, written
 
 
+async def time_b3(engine: AsyncEngine, kodes: list[str], rounds: int = 4) -> tuple[float, float]:
+    """Median ms per compute_b3: a statement built anew per pekon (before) and the one statement
+    for every pekon (now), alternating in `rounds` blocks so both see the same machine load."""
+    per_pekon: list[float] = []
+    shared: list[float] = []
+    async with make_sessionmaker(engine)() as session:
+        await recap.compute_b3(session, kodes[0], PERIOD)  # warm the connection and the pages
+        for block in range(rounds):
+            part = kodes[block::rounds]
+            for fresh, out in ((True, per_pekon), (False, shared)):
+                for kode in part:
+                    if fresh:
+                        recap._b3_select.cache_clear()  # as if this pekon's statement was new
+                    start = time.perf_counter()
+                    await recap.compute_b3(session, kode, PERIOD)
+                    out.append(time.perf_counter() - start)
+    return _median(per_pekon) * 1000, _median(shared) * 1000
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 async def check(engine: AsyncEngine) -> tuple[int, int]:
     """Births in the snapshots vs birth lines in the ledger: they must agree."""
     async with engine.connect() as conn:
@@ -214,7 +241,7 @@ async def recreate(url: str) -> None:
     await admin.dispose()
 
 
-async def main(url: str, scale: float) -> None:
+async def main(url: str, scale: float, b3: int = 0) -> None:
     """Build, close, print."""
     url = normalise_url(url)
     await recreate(url)
@@ -229,6 +256,11 @@ async def main(url: str, scale: float) -> None:
         f"pekon {len(pekon):,}  units {len(tables['unit']):,}  events {len(tables['event']):,}  "
         f"(generated and loaded in {time.perf_counter() - start:.1f} s)"
     )
+    if b3:
+        sample = random.Random(5).sample([k for k, *_ in pekon], min(b3, len(pekon)))
+        before, now = await time_b3(engine, sample)
+        print(f"compute_b3, {len(sample)} pekon, median: statement per pekon {before:.1f} ms, "
+              f"one statement {now:.1f} ms, ratio {before / now:.2f}x")  # fmt: skip
     plain, close, written = await timed(engine)
     births_snap, births_lines = await check(engine)
     await engine.dispose()
@@ -245,5 +277,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/bench_recap")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the desa to build")
+    parser.add_argument("--b3", type=int, default=0, help="time compute_b3 for this many pekon first")
     args = parser.parse_args()
-    asyncio.run(main(args.url, args.scale))
+    asyncio.run(main(args.url, args.scale, args.b3))

@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.completeness import pekon_completeness
 from models.event import Event
 from models.mutasi import existed_in
-from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
+from models.period import Baseline, UnitReport
 from models.region import Pekon, Unit
 
 
@@ -70,58 +71,26 @@ async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) ->
 
 
 async def pekon_statuses(session: AsyncSession, kecamatan_kode: str, period: date) -> list[PekonStatus]:
-    """Every pekon of the kecamatan: units reported out of all, and the month's closing."""
-    pekons = list(
-        await session.scalars(
-            select(Pekon).where(Pekon.kecamatan_kode == kecamatan_kode).order_by(Pekon.kode)
-        )
-    )
-    kodes = [p.kode for p in pekons]
-    totals = dict(
-        (
-            await session.execute(
-                select(Unit.pekon_kode, func.count(Unit.id))
-                .where(Unit.pekon_kode.in_(kodes), existed_in(period))
-                .group_by(Unit.pekon_kode)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    done = dict(
-        (
-            await session.execute(
-                select(Unit.pekon_kode, func.count(UnitReport.id))
-                .join(UnitReport, UnitReport.unit_id == Unit.id)
-                .where(Unit.pekon_kode.in_(kodes), UnitReport.period == period, existed_in(period))
-                .group_by(Unit.pekon_kode)
-            )
-        )
-        .tuples()
-        .all()
-    )
-    closed = set(
-        await session.scalars(
-            select(PekonMonth.pekon_kode).where(
-                PekonMonth.pekon_kode.in_(kodes),
-                PekonMonth.period == period,
-                PekonMonth.status == MonthStatus.CLOSED,
-            )
-        )
-    )
+    """Every pekon of the kecamatan: units reported out of all, and the month's closing; counted by
+    models.completeness, as the dashboard's grid counts them, so chat and page say the same."""
+    pekons = {
+        p.kode: p for p in await session.scalars(select(Pekon).where(Pekon.kecamatan_kode == kecamatan_kode))
+    }
+    counts = await pekon_completeness(session, period, kecamatan_kode)
+    empty = [c.pekon_kode for c in counts if c.units == 0]
     starts = dict(
         (
             await session.execute(
                 select(Unit.pekon_kode, func.min(Baseline.period))
                 .join(Baseline, Baseline.unit_id == Unit.id)
-                .where(Unit.pekon_kode.in_(kodes))
+                .where(Unit.pekon_kode.in_(empty))
                 .group_by(Unit.pekon_kode)
             )
         )
         .tuples()
         .all()
-    )
+    )  # only where no unit exists yet: from which month the pekon reports
     return [
-        PekonStatus(p, done.get(p.kode, 0), totals.get(p.kode, 0), p.kode in closed, starts.get(p.kode))
-        for p in pekons
+        PekonStatus(pekons[c.pekon_kode], c.submitted + c.nihil, c.units, c.closed, starts.get(c.pekon_kode))
+        for c in counts
     ]

@@ -30,6 +30,7 @@ class Schedule:
     notice_template: str = "pemberitahuan_rekap"
     village_word: str = "pekon"
     timezone: str = "Asia/Jakarta"
+    retention_days: int = 30  # the retention pass blanks done messages this old (jobs/retention.py)
 
     def deadline(self, period: date) -> date:
         """The last day to report `period`."""

@@ -15,6 +15,7 @@ from jobs.delivery import run_delivery
 from jobs.escalation import run_escalation
 from jobs.month_close import run_month_close
 from jobs.reminders import run_reminders
+from jobs.retention import run_retention
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -22,20 +23,22 @@ log = logging.getLogger(__name__)
 Pass = Callable[[JobContext, datetime], Awaitable[int]]
 Clock = Callable[[], datetime]
 
-# In the order a combined run does them: close first, so a closed month is delivered, not reminded.
-PASSES: dict[str, Pass] = {
+# The monthly routine, in the order "all" runs it: close first, so a closed month is delivered, not
+# reminded. Retention is scheduled beside it but not part of "all" (it is housekeeping, not the month).
+ROUTINE: dict[str, Pass] = {
     "close": run_month_close,
     "delivery": run_delivery,
     "reminders": run_reminders,
     "escalation": run_escalation,
 }
-EVERY_MINUTES = {"close": 15, "delivery": 5, "reminders": 15, "escalation": 15}
+PASSES: dict[str, Pass] = {**ROUTINE, "retention": run_retention}
+EVERY_MINUTES = {"close": 15, "delivery": 5, "reminders": 15, "escalation": 15, "retention": 360}
 
 
 async def run_pass(name: str, ctx: JobContext, now: datetime) -> int:
-    """Run one pass (or "all" of them in order) at `now`; returns how many things it did."""
+    """Run one pass (or "all" of the routine in order) at `now`; returns how many things it did."""
     if name == "all":
-        return sum([await run_pass(n, ctx, now) for n in PASSES])
+        return sum([await run_pass(n, ctx, now) for n in ROUTINE])
     return await PASSES[name](ctx, now)
 
 

@@ -51,7 +51,8 @@ class Beneficiary(Base):
     sex: Mapped[str | None] = mapped_column(String(1))
     address: Mapped[str | None] = mapped_column(String(200))
     dusun: Mapped[str | None] = mapped_column(String(120))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # the dusun, when it names a unit
+    # the dusun, when it names a unit
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     participant_no: Mapped[str | None] = mapped_column(String(40))
 
 

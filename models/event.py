@@ -66,7 +66,7 @@ class Event(CreatedAt, Base):
     channel: Mapped[str] = mapped_column(String(16))
     susulan: Mapped[bool] = mapped_column(default=False)  # its real month was already closed
     after_submit: Mapped[bool] = mapped_column(default=False)  # arrived after the unit had submitted
-    correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
+    correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
 
     persons: Mapped[list[EventPerson]] = relationship(

@@ -139,28 +139,41 @@ def _signed_sums(ep: Any) -> list[ColumnElement[Any]]:
     return sums
 
 
+PEKON_KODES = "pekon_kodes"  # the expanding bind parameter of a scoped statement
+
+
 def b3_select(period: date, pekon_kodes: Sequence[str] | None = None) -> Select[Any]:
     """The statement that yields unit rows: unit_id, pekon_kode, period, FIGURES..., keterangan."""
-    return _b3_select(period, None if pekon_kodes is None else tuple(pekon_kodes), one_unit=False)
+    if pekon_kodes is None:
+        return _b3_select(period, scoped=False, one_unit=False)
+    return _b3_select(period, scoped=True, one_unit=False).params({PEKON_KODES: list(pekon_kodes)})
+
+
+def scoped_b3_select(period: date) -> Select[Any]:
+    """The statement for the pekon given at execution as the list `pekon_kodes` (PEKON_KODES): one
+    statement object, cache key and compiled form serve every pekon."""
+    return _b3_select(period, scoped=True, one_unit=False)
 
 
 def unit_b3_select(period: date) -> Select[Any]:
     """The same statement for the one unit given as the bind parameter `unit_id`."""
-    return _b3_select(period, None, one_unit=True)
+    return _b3_select(period, scoped=False, one_unit=True)
 
 
-@lru_cache(maxsize=1024)
-def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool) -> Select[Any]:
+@lru_cache(maxsize=256)
+def _b3_select(period: date, scoped: bool, one_unit: bool) -> Select[Any]:
     # Statements are immutable; building this one (and its cache key) costs ~10 ms, and the ledger
-    # runs it on every recorded event, so one object per (month, scope) is kept and reused.
+    # runs it on every recorded event, so one object per (month, shape) is kept and reused; the
+    # pekon are a bind parameter, so a new pekon costs no new statement.
     unit_id = bindparam("unit_id", type_=Integer)
+    kodes = bindparam(PEKON_KODES, expanding=True, type_=String)
     unit_scope = select(Unit.id, Unit.pekon_kode)
     month_scope = select(PekonMonth.pekon_kode, func.max(PekonMonth.period).label("period")).where(
         PekonMonth.status == MonthStatus.CLOSED, PekonMonth.period < period
     )
-    if pekon_kodes is not None:
-        unit_scope = unit_scope.where(Unit.pekon_kode.in_(pekon_kodes))
-        month_scope = month_scope.where(PekonMonth.pekon_kode.in_(pekon_kodes))
+    if scoped:
+        unit_scope = unit_scope.where(Unit.pekon_kode.in_(kodes))
+        month_scope = month_scope.where(PekonMonth.pekon_kode.in_(kodes))
     if one_unit:
         unit_scope = unit_scope.where(Unit.id == unit_id)
         own_pekon = select(Unit.pekon_kode).where(Unit.id == unit_id).scalar_subquery()
@@ -225,8 +238,8 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
         for g in GROUPS
     ]
     moves = select(ep.unit_id, *move_cols, *_signed_sums(ep)).where(ep.period == period)
-    if pekon_kodes is not None:
-        moves = moves.where(ep.pekon_kode.in_(pekon_kodes))
+    if scoped:
+        moves = moves.where(ep.pekon_kode.in_(kodes))
     if one_unit:
         moves = moves.where(ep.unit_id == unit_id)
     moves_q = moves.group_by(ep.unit_id).subquery("moves")
@@ -240,8 +253,8 @@ def _b3_select(period: date, pekon_kodes: tuple[str, ...] | None, one_unit: bool
         .where(Event.period == period)
         .group_by(Event.unit_id)
     )
-    if pekon_kodes is not None:
-        flags = flags.where(Event.pekon_kode.in_(pekon_kodes))
+    if scoped:
+        flags = flags.where(Event.pekon_kode.in_(kodes))
     if one_unit:
         flags = flags.where(Event.unit_id == unit_id)
     flags_q = flags.subquery("flags")
@@ -309,7 +322,7 @@ async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3
         )
         found = [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan, _heads(s)) for s in snaps]
     else:
-        result = await session.execute(b3_select(period, [pekon_kode]))
+        result = await session.execute(scoped_b3_select(period), {PEKON_KODES: [pekon_kode]})
         found = [
             (r.unit_id, {c: int(getattr(r, c)) for c in FIGURES}, r.keterangan, _heads(r)) for r in result
         ]
@@ -395,8 +408,14 @@ async def _live_totals(
     session: AsyncSession, pekon_kodes: list[str], period: date
 ) -> dict[str, dict[str, int]]:
     """The B.3 total rows of open months, summed from the live statement."""
-    live = b3_select(period, pekon_kodes).subquery("live")
-    sums = select(live.c.pekon_kode, *(func.sum(live.c[c]).label(c) for c in FIGURES)).group_by(
+    sums = _live_sums(period)
+    found = await session.execute(sums, {PEKON_KODES: pekon_kodes})
+    return {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in found}
+
+
+@lru_cache(maxsize=64)
+def _live_sums(period: date) -> Select[Any]:
+    live = scoped_b3_select(period).subquery("live")
+    return select(live.c.pekon_kode, *(func.sum(live.c[c]).label(c) for c in FIGURES)).group_by(
         live.c.pekon_kode
     )
-    return {r.pekon_kode: {c: int(getattr(r, c)) for c in FIGURES} for r in await session.execute(sums)}

@@ -33,6 +33,7 @@ def schedule_from_settings(settings: Settings) -> Schedule:
         notice_template=settings.whatsapp_notice_template,
         village_word=settings.village_word,
         timezone=settings.timezone,
+        retention_days=settings.retention_days,
     )
 
 
@@ -43,6 +44,7 @@ class PassName(StrEnum):
     DELIVERY = "delivery"
     REMINDERS = "reminders"
     ESCALATION = "escalation"
+    RETENTION = "retention"
     ALL = "all"
 
 
@@ -58,7 +60,7 @@ async def run_named(name: str, at: datetime, settings: Settings) -> int:
 
 def register(app: typer.Typer) -> None:
     """Add the `jobs` group."""
-    group = new_group("Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap.")
+    group = new_group("Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap, hapus data lama.")
 
     @group.command("run", cls=Command)
     def jobs_run(
