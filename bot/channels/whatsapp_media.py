@@ -52,8 +52,8 @@ class WhatsAppMedia:
         except httpx.HTTPError as exc:
             logger.info("whatsapp media download failed: %s", type(exc).__name__)
             raise FetchFailed("unavailable") from None
-        if not _digest_matches(data, digest or file.sha256):
-            raise FetchFailed("corrupt")
+        if not all(_digest_matches(data, given) for given in (digest, file.sha256)):
+            raise FetchFailed("corrupt")  # the webhook's and the media URL's digests, where given
         return data
 
     async def _media_url(self, http: httpx.AsyncClient, media_id: str) -> tuple[str, int | None, str | None]:
