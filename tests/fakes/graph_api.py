@@ -75,8 +75,8 @@ class FakeGraphApi:
         """A file a person sends: its media id; `overrides` change what the media URL answer
         says of it (a wrong sha256, a larger file_size)."""
         media_id = str(5_000_000_000_000 + next(self._ids))
-        info = {"mime_type": mime_type, "sha256": hashlib.sha256(content).hexdigest()}
-        self.people_media[media_id] = (content, info | {"file_size": len(content), "id": media_id} | overrides)
+        info = {"mime_type": mime_type, "sha256": hashlib.sha256(content).hexdigest(), "id": media_id}
+        self.people_media[media_id] = (content, info | {"file_size": len(content)} | overrides)
         return media_id
 
     def _media_error(self, stage: str) -> JSONResponse | None:
