@@ -163,13 +163,15 @@ COLUMNS = {
 }
 
 
-async def load(engine: AsyncEngine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
+async def load(
+    engine: AsyncEngine, tables: dict[str, list[tuple[Any, ...]]], columns: dict[str, list[str]] = COLUMNS
+) -> None:
     """COPY every table in, then vacuum and analyze as autovacuum would have by month end."""
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
         for name, records in tables.items():
-            await raw.copy_records_to_table(name, records=records, columns=COLUMNS[name])
+            await raw.copy_records_to_table(name, records=records, columns=columns[name])
         # Production rows arrive over a month under autovacuum; a fresh bulk load has neither
         # statistics nor hint bits, which would time the first reader's page writes instead.
         await raw.execute("VACUUM ANALYZE")

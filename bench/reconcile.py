@@ -8,6 +8,11 @@ bare bulk insert of the same rows; the check against one exact-NIK SQL join (cer
 
     .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
     .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
+
+`--national --scale 0.05` runs on PostgreSQL against bench/recap.py's data (a sample of every desa
+of Indonesia with its units and a month of events; the database in --url is recreated), the person
+lines given names, NIKs and birth dates by the tests' generator, and a list of about 120 rows per
+pekon (a PKH-sized national list: ~10 million families over 83,762 desa) with a DESA column.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench import recap
 from bench.month_close import WILAYAH, read_wilayah
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch
@@ -38,6 +44,8 @@ from models.region import Kecamatan, Pekon, Unit
 from tests.reconcile.world import ledger_people, noisy_list
 
 LINES, LIST_ROWS = 10_000, 50_000
+NATIONAL_ROWS_PER_PEKON = 120
+PERSON_COLUMNS = [*recap.COLUMNS["event_person"], "nik", "birth_date"]
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
 
@@ -118,11 +126,51 @@ async def baseline_check(session: AsyncSession) -> float:
     return time.perf_counter() - start
 
 
-async def main(url: str) -> None:
+def national_rows(scale: float, rng: random.Random) -> tuple[dict[str, list[tuple[object, ...]]], bytes]:
+    """bench/recap.py's tables with named person lines, and the national list file."""
+    kecamatan, pekon = recap.read_regions(scale)
+    tables: dict[str, list[tuple[object, ...]]] = {"kecamatan": list(kecamatan), "pekon": list(pekon)}
+    tables.update(recap.build_rows(pekon))
+    by_pekon: dict[str, list[int]] = {}
+    for index, line in enumerate(tables["event_person"]):
+        by_pekon.setdefault(str(line[3]), []).append(index)
+    out = io.StringIO()
+    out.write("NIK;NAMA;TGL LAHIR;JK;DESA\n")
+    for kode, *_ in pekon:
+        indexes = by_pekon.get(kode, [])
+        people = ledger_people(rng, len(indexes))
+        for index, person in zip(indexes, people, strict=True):
+            line = tables["event_person"][index]
+            named = (person.name, person.name.casefold(), person.sex)
+            tables["event_person"][index] = (*line[:7], *named, *line[10:], person.nik, person.birth_date)
+        strangers = max(0, NATIONAL_ROWS_PER_PEKON - int(len(people) * 0.6))
+        for row in noisy_list(rng, people, share=0.6, strangers=strangers):
+            born = f"{row.birth_date:%d-%m-%Y}" if row.birth_date else ""
+            out.write(f"{row.nik or ''};{row.name};{born};{row.sex or ''};{kode}\n")
+    return tables, out.getvalue().encode()
+
+
+async def seed_national(url: str, scale: float) -> tuple[list[Pekon], bytes]:
+    """Recreate the database and load the national data (COPY)."""
+    await recap.recreate(url)
+    await asyncio.to_thread(upgrade, url)
+    tables, data = national_rows(scale, random.Random(14))
+    engine = make_engine(url)
+    await recap.load(engine, tables, recap.COLUMNS | {"event_person": PERSON_COLUMNS})
+    async with make_sessionmaker(engine)() as session:
+        pekons = list(await session.scalars(select(Pekon).order_by(Pekon.kode)))
+    await engine.dispose()
+    return pekons, data
+
+
+async def main(url: str, scale: float | None = None) -> None:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
-    async with sessions() as session:
-        pekons, data = await seed(session, random.Random(14))
+    if scale is None:
+        async with sessions() as session:
+            pekons, data = await seed(session, random.Random(14))
+    else:
+        pekons, data = await seed_national(url, scale)
     rows = data.count(b"\n") - 1
     async with sessions() as session:
         base_import = await baseline_import(session, data)
@@ -158,8 +206,13 @@ async def main(url: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: SQLite in a temporary directory)")
+    parser.add_argument("--national", action="store_true", help="bench/recap.py's data (PostgreSQL)")
+    parser.add_argument("--scale", type=float, default=0.05, help="with --national: fraction of the desa")
     args = parser.parse_args()
-    if args.url:
+    if args.national:
+        url = normalise_url(args.url or "postgresql://postgres@127.0.0.1:5432/bench_reconcile_national")
+        asyncio.run(main(url, args.scale))
+    elif args.url:
         upgrade(normalise_url(args.url))
         asyncio.run(main(normalise_url(args.url)))
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from bot import outbox_store
 from bot.config import Settings, public_base
-from bot.messages import Choice, EditRef, IncomingMessage, OutgoingMessage
+from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
 from handlers import texts
 from handlers.core import HandlerConfig, State, Turn
@@ -94,8 +94,10 @@ class Dispatcher:
         clock: Callable[[], datetime] = utcnow,
         on_queued: Callable[[], None] | None = None,
         handoff: Handoff | None = None,
+        files: Mapping[str, FileFetcher] | None = None,  # per channel; filled as channels start
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._files = files if files is not None else {}
         self._config = handler_config(settings)
         self._clock = clock
         self._on_queued = on_queued
@@ -132,7 +134,8 @@ class Dispatcher:
             if not await _claim(session, message, now):
                 raise _Duplicate
             state = State(conv.flow, conv.step, dict(conv.data or {}), conv.question)
-            turn = Turn(session, message, identity, state, now, self._config, conv.updated_at)
+            files = self._files.get(message.channel)
+            turn = Turn(session, message, identity, state, now, self._config, conv.updated_at, files)
             replies = await handle(turn)
             identity = turn.identity  # registration binds the sender during the turn
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):

@@ -23,11 +23,13 @@ from starlette.routing import BaseRoute
 
 from bot.channels.base import ChannelSender, MessageSink
 from bot.channels.telegram_bot import TelegramChannel
+from bot.channels.whatsapp_media import WhatsAppMedia
 from bot.channels.whatsapp_webhook import REQUIRED_SETTINGS, build_whatsapp, whatsapp_missing
 from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.messages import FileFetcher
 from bot.metrics import PASS_RUNS, CountingSink, ops_routes
 from bot.outbox import OutboxWorker
 from bot.roles import Roles
@@ -82,6 +84,17 @@ def configured_channels(
     return channels
 
 
+def file_fetchers(settings: Settings, channels: list[ChannelRuntime]) -> dict[str, FileFetcher]:
+    """Each channel's downloader of the files people send (beneficiary lists from staff)."""
+    found: dict[str, FileFetcher] = {}
+    for channel in channels:
+        if isinstance(channel, TelegramChannel):
+            found[channel.name] = channel.files
+        elif channel.name == "whatsapp":
+            found[channel.name] = WhatsAppMedia.from_settings(settings)
+    return found
+
+
 async def _start_jobs(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, on_queued: Callable[[], None]
 ) -> Stop | None:
@@ -122,8 +135,10 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             worker.wake()
             roles.announce()
 
-        dispatcher = Dispatcher(sessionmaker, settings, on_queued=queued, handoff=worker)
+        files: dict[str, FileFetcher] = {}
+        dispatcher = Dispatcher(sessionmaker, settings, on_queued=queued, handoff=worker, files=files)
         channels = configured_channels(settings, CountingSink(dispatcher), sessionmaker)
+        files.update(file_fetchers(settings, channels))
         if not channels:
             logger.warning(texts.RUN_NO_CHANNEL)  # the dashboard is served all the same
         async with contextlib.AsyncExitStack() as stack:

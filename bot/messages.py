@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.channels import text as edge
 from models.person import Channel
@@ -14,10 +14,40 @@ __all__ = [
     "Choice",
     "DocumentRef",
     "EditRef",
+    "FetchFailed",
+    "FileFetcher",
+    "IncomingFile",
     "IncomingMessage",
     "OutgoingMessage",
     "TemplateRef",
 ]
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a person sent: what the platform says about it, and its opaque reference (a Telegram
+    file_id, a WhatsApp media id) by which the channel's fetcher brings its bytes."""
+
+    ref: str
+    name: str
+    mime_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None  # as the platform gives it (hex or base64), checked after the fetch
+
+
+class FetchFailed(Exception):
+    """A file could not be brought: `kind` is "too_big", "corrupt" or "unavailable" (try again)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class FileFetcher(Protocol):
+    """A channel's downloader: the bytes of a file it reported, at most `limit` of them."""
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        """The file's bytes; raises FetchFailed."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +57,8 @@ class IncomingMessage:
     `text` for typed text (commands included, e.g. "/start KODE"), `choice_id` for a pressed
     button or list row, `contact_phone` for a shared contact (E.164; `contact_is_own` is false when
     the contact is somebody else's), `unsupported` names what cannot be read (sticker, photo,
-    voice, location, ...). `external_id` is the platform's id, used to drop redeliveries.
+    voice, location, ...), `file` a document (its caption is the `text`). `external_id` is the
+    platform's id, used to drop redeliveries.
     """
 
     channel: Channel
@@ -40,6 +71,7 @@ class IncomingMessage:
     contact_is_own: bool = True
     unsupported: str | None = None
     sender_name: str | None = None
+    file: IncomingFile | None = None
 
     def __post_init__(self) -> None:
         """Every channel's messages pass the same edge (bot/channels/text.py): ids that fit their

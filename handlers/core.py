@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import FileFetcher, IncomingMessage, OutgoingMessage
 from models.person import Identity, Member
 
 
@@ -54,6 +54,7 @@ class Turn:
     now: datetime
     config: HandlerConfig
     last_activity: datetime | None = None  # when the state was last saved
+    files: FileFetcher | None = None  # the channel's downloader of the files people send
 
     @property
     def member(self) -> Member | None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import beneficiary, monthly, texts
+from handlers import beneficiary, list_upload, monthly, texts
 from handlers.core import Step, Turn
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
@@ -51,6 +51,7 @@ FLOWS: dict[str, tuple[Step, Prompt]] = {
     "invite": (turn_in_invite, invite_prompt),
     "close": (turn_in_close, close_prompt),
     beneficiary.CEK_FLOW: (beneficiary.turn_in_cek, beneficiary.prompt),
+    list_upload.UPLOAD_FLOW: (list_upload.turn_in_upload, list_upload.prompt),
 }
 
 
@@ -122,6 +123,11 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
         return [OutgoingMessage(texts.STALE_CHOICE), *_repeat(turn, member)]
     if turn.message.contact_phone is not None:
         return await confirm_phone(turn, member)
+    if turn.message.file is not None:
+        if not list_upload.may_send(member):  # nothing is fetched
+            refused = texts.UPLOAD_NOT_ALLOWED.format(village=turn.config.village_word)
+            return [OutgoingMessage(refused), *_repeat(turn, member)]
+        return await list_upload.receive(turn, member)
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
         lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
         return [OutgoingMessage(text=lead), *_repeat(turn, member)]

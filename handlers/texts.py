@@ -800,3 +800,51 @@ DOC_ANNUAL_NOTES_EMPTY = "Tidak ada catatan: semua bulan ditutup dan semua peman
 DOC_SHEET_ANNUAL = "Rekap Tahunan"
 DOC_SHEET_DEVELOPMENT = "Perkembangan"
 DOC_SIGN_KABUPATEN = "KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+
+# --- Beneficiary lists sent in chat as a file (handlers/list_upload.py) ---
+UPLOAD_NOT_ALLOWED = (
+    "Terima kasih, tetapi berkas hanya dibaca dari staf {village} atau camat (daftar penerima bantuan). "
+    "Silakan ketik pesan Anda."
+)
+UPLOAD_ADMIN_CODE = "Tulis kode {village} atau kecamatan di keterangan berkas, misalnya: PKH 18.04.15.2004"
+UPLOAD_WRONG_TYPE = "Maaf, berkas harus CSV atau Excel (.xlsx). Simpan ulang dalam bentuk itu, lalu kirim."
+UPLOAD_TOO_BIG = "Maaf, berkas lebih dari {mb} MB. Kirim per {village}, atau minta admin mengimpornya."
+UPLOAD_UNAVAILABLE = "Maaf, berkas belum bisa saya ambil. Coba kirim lagi sebentar lagi."
+UPLOAD_UNAVAILABLE_CONFIRM = "Maaf, berkas belum bisa saya ambil. Coba pilih Ya, impor lagi sebentar lagi."
+UPLOAD_CORRUPT = "Maaf, berkas rusak di perjalanan. Mohon kirim ulang."
+UPLOAD_REFUSED = "Berkas {name} tidak diimpor, tidak ada yang berubah:\n{problems}\nPerbaiki lalu kirim lagi."
+UPLOAD_MORE_PROBLEMS = "… dan {count} masalah lagi."
+UPLOAD_PROBLEM_LINE = "- baris {line}: {words}"
+UPLOAD_PROBLEM_FILE = "- {words}"
+UPLOAD_PROBLEMS = {
+    "empty_file": "berkas kosong",
+    "no_rows": "hanya ada judul kolom, tidak ada data",
+    "not_utf8": "berkas bukan UTF-8 (simpan ulang sebagai 'CSV UTF-8')",
+    "not_xlsx": "berkas .xlsx rusak atau bukan lembar Excel",
+    "missing_column": "kolom {column} tidak ada di baris judul",
+    "duplicate_column": "kolom '{column}' muncul dua kali",
+    "missing_value": "kolom '{column}' kosong",
+    "value_too_long": "kolom '{column}' terlalu panjang",
+    "bad_date": "kolom '{column}': tanggal '{value}' tidak terbaca (tulis 13-05-1980)",
+    "bad_sex": "kolom '{column}': jenis kelamin '{value}' harus L atau P",
+    "unknown_pekon_in_row": "kolom '{column}': '{value}' bukan pekon di kecamatan ini",
+    "extra_values": "isian lebih banyak dari judul kolom",
+    "field_too_long": "ada isian yang terlalu panjang",
+    "unreadable_line": "baris ini tidak terbaca",
+    "list_older": "sudah ada daftar program ini per {per}, lebih baru dari berkas ini",
+}
+UPLOAD_ASK_PROGRAM = "Berkas {name} terbaca: {rows} baris. Daftar program apa ini? Pilih, atau ketik namanya."
+UPLOAD_PROGRAMS = {"PKH": "PKH", "PBI-JK": "PBI-JK", "BPNT": "BPNT", "BLT-DD": "BLT-DD", "DTKS": "DTKS"}
+UPLOAD_BAD_PROGRAM = "Nama program itu belum saya kenali. Pilih salah satu, atau ketik singkat, misalnya PKH."
+UPLOAD_PREVIEW = (
+    "Daftar {program} per {per} untuk {place}: {rows} baris.\n"
+    "Kolom dikenali: {columns}.{ignored}\n"
+    "Impor sekarang? Daftar {program} yang lama diganti (tetap disimpan)."
+)
+UPLOAD_PREVIEW_IGNORED = "\nKolom diabaikan: {columns}."
+UPLOAD_PREVIEW_PLACE = "{village} {pekon}"
+UPLOAD_PREVIEW_PLACES = "{count} {village} ({names})"
+UPLOAD_CONFIRM_CHOICES = {"ya": "Ya, impor", "tidak": "Batal"}
+UPLOAD_CANCELLED = "Baik, berkas tidak diimpor."
+UPLOAD_DONE = "✅ Daftar {program} diimpor: {rows} baris ({place}). Temuan usulan perbaikan: {findings}."
+UPLOAD_PENDING_ELSEWHERE = "{count} kemungkinan kecocokan menunggu dicek staf {village} (ketik CEK)."

@@ -24,11 +24,12 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import MessageSink
 from bot.channels.telegram import TelegramSender
+from bot.channels.telegram_media import TelegramFiles
 from bot.channels.telegram_poll import Poller
 from bot.channels.telegram_update import read_update
 from bot.channels.text import InboundRejected
 from bot.config import Settings
-from bot.messages import IncomingMessage
+from bot.messages import IncomingFile, IncomingMessage
 from handlers import texts
 from models.base import utcnow
 from models.person import Channel
@@ -40,8 +41,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 COMMAND = re.compile(r"^/(?P<word>[A-Za-z0-9_]+)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
+FILE_NAME_MAX = 200
 ATTACHMENTS = (
-    "photo", "sticker", "voice", "audio", "video", "video_note", "animation", "document",
+    "photo", "sticker", "voice", "audio", "video", "video_note", "animation",
     "location", "venue", "poll", "dice", "game", "story",
 )  # fmt: skip
 
@@ -74,8 +76,17 @@ def _with_content(base: IncomingMessage, message: Message) -> IncomingMessage:
         return replace(base, contact_phone=e164(message.contact.phone_number), contact_is_own=own)
     if message.text is not None:
         return replace(base, text=command_as_word(message.text))
+    if message.document is not None:
+        return replace(base, file=_file(message), text=message.caption)
     kind = next((name for name in ATTACHMENTS if getattr(message, name, None)), "other")
     return replace(base, unsupported=kind)
+
+
+def _file(message: Message) -> IncomingFile:
+    document = message.document
+    assert document is not None
+    name = (document.file_name or "")[:FILE_NAME_MAX]
+    return IncomingFile(document.file_id, name, document.mime_type, document.file_size)
 
 
 def _from_callback(query: CallbackQuery, now: datetime) -> IncomingMessage | None:
@@ -142,6 +153,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(_log_error)
         self.sender = TelegramSender(self.application.bot)
+        self.files = TelegramFiles(self.application.bot)
         self._poller = self._new_poller()
         self.routes: list[BaseRoute] = (
             [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []

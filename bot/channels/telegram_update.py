@@ -33,6 +33,13 @@ class _Contact(_Part):
     user_id: int | None = None
 
 
+class _Document(_Part):
+    file_id: str = Field(max_length=256)
+    file_name: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+
+
 class _Message(_Part):
     message_id: int
     date: int
@@ -40,6 +47,8 @@ class _Message(_Part):
     sender: _User | None = Field(None, alias="from")
     text: str | None = None
     contact: _Contact | None = None
+    document: _Document | None = None
+    caption: str | None = None
 
 
 class _Keyboard(_Part):

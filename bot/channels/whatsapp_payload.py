@@ -22,7 +22,7 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.text import EXTERNAL_ID_MAX, InboundRejected
-from bot.messages import Channel, IncomingMessage
+from bot.messages import Channel, IncomingFile, IncomingMessage
 
 SIGNATURE_PREFIX = "sha256="
 IGNORED_TYPES = {"system", "request_welcome", "ephemeral"}  # nothing a person typed to us
@@ -136,6 +136,18 @@ class _ContactsMessage(_Part):
     contacts: list[_Card]
 
 
+class _Document(_Part):
+    id: str = Field(min_length=1, max_length=100)
+    filename: str | None = None
+    mime_type: str | None = None
+    sha256: str | None = None
+    caption: str | None = None
+
+
+class _DocumentMessage(_Part):
+    document: _Document
+
+
 class _Error(_Part):
     code: int | None = None
     title: str | None = None
@@ -153,7 +165,9 @@ PARTS: dict[str, type[_Part]] = {
     "interactive": _InteractiveMessage,
     "button": _ButtonMessage,
     "contacts": _ContactsMessage,
+    "document": _DocumentMessage,
 }
+FILE_NAME_MAX = 200
 
 
 def signature_ok(app_secret: bytes, raw_body: bytes, header: str | None) -> bool:
@@ -306,6 +320,10 @@ def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]
         return {"text": part.button.text}
     if isinstance(part, _ContactsMessage):
         return _shared_contact(part, head.sender)
+    if isinstance(part, _DocumentMessage):
+        doc = part.document
+        name = (doc.filename or "")[:FILE_NAME_MAX]
+        return {"file": IncomingFile(doc.id, name, doc.mime_type, sha256=doc.sha256), "text": doc.caption}
     return {"unsupported": head.type or "unknown"}
 
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import email.parser
 import email.policy
+import hashlib
 import itertools
 import time
 from collections import deque
@@ -22,7 +23,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
@@ -57,6 +58,9 @@ class FakeGraphApi:
     throttled: int = 0  # how many 130429 answers the limit gave
     _recent: deque[float] = field(default_factory=deque)
     requests: int = 0
+    people_media: dict[str, tuple[bytes, dict[str, Any]]] = field(default_factory=dict)  # people's media
+    media_errors: deque[tuple[str, int]] = field(default_factory=deque)  # ("url"|"download", status)
+    downloads: int = 0  # media downloads served
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, *codes: int) -> None:
@@ -67,12 +71,50 @@ class FakeGraphApi:
         """The accepted message bodies to one number."""
         return [m for m in self.messages if m["to"] == wa_id]
 
+    def receive_media(self, content: bytes, mime_type: str = "text/csv", **overrides: Any) -> str:
+        """A file a person sends: its media id; `overrides` change what the media URL answer
+        says of it (a wrong sha256, a larger file_size)."""
+        media_id = str(5_000_000_000_000 + next(self._ids))
+        info = {"mime_type": mime_type, "sha256": hashlib.sha256(content).hexdigest(), "id": media_id}
+        self.people_media[media_id] = (content, info | {"file_size": len(content)} | overrides)
+        return media_id
+
+    def _media_error(self, stage: str) -> JSONResponse | None:
+        if self.media_errors and self.media_errors[0][0] == stage:
+            status = self.media_errors.popleft()[1]
+            return JSONResponse({"error": {"message": "fake failure", "code": 1}}, status_code=status)
+        return None
+
+    async def _media_url(self, request: Request) -> JSONResponse:
+        """GET /{version}/{media-id}: a short-lived download URL with the file's size and sha256."""
+        refused = _auth_error(request) or self._media_error("url")
+        if refused:
+            return refused
+        found = self.people_media.get(request.path_params["media_id"])
+        if found is None:
+            return error(100)
+        url = f"{str(request.base_url).rstrip('/')}/_media/{request.path_params['media_id']}"
+        return JSONResponse({"messaging_product": "whatsapp", "url": url, **found[1]})
+
+    async def _media_download(self, request: Request) -> Response:
+        """The download URL: the bytes, with the same Bearer token."""
+        refused = _auth_error(request) or self._media_error("download")
+        if refused:
+            return refused
+        found = self.people_media.get(request.path_params["media_id"])
+        if found is None:
+            return Response(status_code=404)
+        self.downloads += 1
+        return Response(found[0], media_type=str(found[1]["mime_type"]))
+
     def app(self) -> Starlette:
         """The ASGI app."""
         return Starlette(
             routes=[
                 Route("/{version}/{phone_id}/messages", self._messages, methods=["POST"]),
                 Route("/{version}/{phone_id}/media", self._media, methods=["POST"]),
+                Route("/_media/{media_id}", self._media_download, methods=["GET"]),  # before the next
+                Route("/{version}/{media_id}", self._media_url, methods=["GET"]),
             ]
         )
 

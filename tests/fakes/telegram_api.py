@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.web import WebServer
@@ -71,6 +71,10 @@ class FakeTelegram:
     too_many: int = 0
     send_times: list[float] = field(default_factory=list)
     edits: list[tuple[int, int, str]] = field(default_factory=list)  # (chat, message, new text)
+    files: dict[str, bytes] = field(default_factory=dict)  # documents users sent, by file_id
+    file_errors: deque[tuple[int, str]] = field(default_factory=deque)  # next getFile answers
+    download_errors: deque[int] = field(default_factory=deque)  # next file downloads' statuses
+    downloads: int = 0  # file downloads served
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -89,6 +93,7 @@ class FakeTelegram:
         app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/_fake/stats", self._stats, methods=["GET"]),
             ]
         )
@@ -107,6 +112,21 @@ class FakeTelegram:
         """What PEMANGKU_TELEGRAM_BASE_URL would be."""
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """What PEMANGKU_TELEGRAM_BASE_FILE_URL would be."""
+        return self.base_url.replace("/bot", "/file/bot")
+
+    async def _file(self, request: Request) -> Response:
+        """The file URL getFile points at: the document's bytes, or a queued error status."""
+        file_id = request.path_params["path"].rsplit("/", 1)[-1]
+        if request.path_params["token"] != self.token or file_id not in self.files:
+            return Response(status_code=404)
+        if self.download_errors:
+            return Response(status_code=self.download_errors.popleft())
+        self.downloads += 1
+        return Response(self.files[file_id], media_type="application/octet-stream")
 
     async def _stats(self, _request: Request) -> JSONResponse:
         """For a fake running in another process (the benchmark): what it accepted and refused."""
@@ -203,6 +223,16 @@ class FakeTelegram:
         self.edits.append((sent.chat_id, sent.message_id, p["text"]))
         return self._message_json(sent)
 
+    async def _api_getFile(self, p: dict[str, Any]) -> dict[str, Any] | JSONResponse:
+        if self.file_errors:
+            return _error(*self.file_errors.popleft())
+        file_id = str(p["file_id"])
+        if file_id not in self.files:
+            return _error(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}"}  # fmt: skip
+
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool | JSONResponse:
         if any(a["callback_query_id"] == p["callback_query_id"] for a in self.answers):
             return _error(400, "Bad Request: query is too old and response timeout expired")
@@ -227,6 +257,16 @@ class FakeTelegram:
         sticker = {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512}
         sticker |= {"is_animated": False, "is_video": False, "type": "regular"}
         return self._message_update(user_id, sticker=sticker)
+
+    def send_document(
+        self, user_id: int, name: str, content: bytes, *, caption: str | None = None, **declared: Any
+    ) -> dict[str, Any]:
+        """The user sends a file (`declared` overrides what the update says of it: file_size, ...)."""
+        file_id = f"BQAC{next(self._update_ids)}"
+        self.files[file_id] = content
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name}
+        document |= {"mime_type": "text/csv", "file_size": len(content)} | declared
+        return self._message_update(user_id, document=document, **({"caption": caption} if caption else {}))
 
     def press(self, user_id: int, sent: Sent, data: str) -> dict[str, Any]:
         """The user presses a button of a message the bot sent (also a stale one)."""

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.telegram_bot import TelegramChannel
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.main import file_fetchers
+from bot.messages import FileFetcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer, build_web_app
 from models.invites import create_invite
@@ -33,7 +35,7 @@ def telegram_settings(fake: FakeTelegram, **overrides: Any) -> Settings:
         "database_url": "sqlite://",
         "telegram_token": fake.token,
         "telegram_base_url": fake.base_url,
-        "telegram_base_file_url": fake.base_url.replace("/bot", "/file/bot"),
+        "telegram_base_file_url": fake.base_file_url,
         "telegram_rate_per_second": 500.0,
         "telegram_chat_rate_per_second": 0.0,
     }
@@ -66,10 +68,12 @@ async def start_bot(
     """Wire and start what `pemangku run` starts, on the test database and the fake server."""
     settings = telegram_settings(fake, **overrides)
     worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.1, lease_seconds=lease_seconds)
+    files: dict[str, FileFetcher] = {}
     dispatcher = Dispatcher(
-        sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker
+        sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker, files=files
     )
     channel = TelegramChannel(settings, dispatcher, poll_timeout=1)
+    files.update(file_fetchers(settings, [channel]))
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
     await channel.start()

@@ -23,6 +23,8 @@ from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.main import file_fetchers
+from bot.messages import FileFetcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer, build_web_app
 from handlers.questions import unstamp
@@ -147,10 +149,12 @@ async def whatsapp_world(
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
         worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05, clock=transport)
+        files: dict[str, FileFetcher] = {}
         dispatcher = Dispatcher(
-            sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker
+            sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker, files=files
         )
         channel = build_whatsapp(settings, sessionmaker, dispatcher, clock=transport)
+        files.update(file_fetchers(settings, [channel]))
         worker.add_sender(channel.sender)
         await channel.start()
         running = asyncio.create_task(worker.run())

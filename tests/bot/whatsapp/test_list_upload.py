@@ -1,0 +1,107 @@
+"""Staff send a beneficiary list file over WhatsApp: a `document` message, the media URL and the
+download on the fake Graph API (sha256 checked), the preview and import; refusals, failures and
+a redelivered webhook body."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers import texts
+from models.invites import create_invite, format_code
+from models.person import Role
+from models.region import Unit
+from tests.bot.upload_files import BAD_CSV, GOOD_CSV, import_audits, stored_lists, stored_rows
+from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
+from tests.factories import TRIMULYO, seed_pekon
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[WhatsAppWorld]:
+    async with whatsapp_world(sessionmaker) as w:
+        async with sessionmaker() as session:
+            await seed_pekon(session, baseline_period=date(2026, 11, 1))
+        yield w
+
+
+async def _joined(world: WhatsAppWorld, wa_id: str, role: Role) -> WhatsAppPhone:
+    async with world.sessionmaker() as session:
+        if role == Role.STAFF:
+            invite = await create_invite(session, role, pekon_kode=TRIMULYO, name="Ratna")
+        else:
+            unit = await session.scalar(select(Unit).order_by(Unit.id))
+            assert unit is not None
+            invite = await create_invite(session, role, unit_id=unit.id, name="Slamet")
+        await session.commit()
+    phone = world.phone(wa_id)
+    assert "Selamat datang" in await phone.say(f"DAFTAR {format_code(invite.code)}")
+    return phone
+
+
+def _document(phone: WhatsAppPhone, media_id: str, caption: str | None = "PKH", **doc: Any) -> dict[str, Any]:
+    document = {"id": media_id, "filename": "pkh-trimulyo.csv", "mime_type": "text/csv", **doc}
+    if caption is None:
+        document.pop("caption", None)
+    else:
+        document["caption"] = caption
+    return phone.body("document", type="document", document=document)
+
+
+async def test_staff_file_is_imported_once_though_the_body_comes_twice(world: WhatsAppWorld) -> None:
+    staff = await _joined(world, "6281100000001", Role.STAFF)
+    body = _document(staff, world.graph.receive_media(GOOD_CSV))
+    preview = "\n".join(await staff.post(body))
+    assert "Daftar PKH per 20 November 2026 untuk pekon Trimulyo: 3 baris" in preview
+    assert "[1. Ya, impor]" in preview and "[2. Batal]" in preview
+    done = await staff.tap("ya")
+    assert "Daftar PKH diimpor: 3 baris" in done
+    assert await stored_lists(world.sessionmaker) == [("PKH", 3, "chat: pkh-trimulyo.csv")]
+    assert [channel for channel, _ in await import_audits(world.sessionmaker)] == ["whatsapp"]
+    downloads = world.graph.downloads
+    assert await staff.post(body) == []  # Meta delivers the same wamid again: dropped
+    assert world.graph.downloads == downloads
+    assert await stored_rows(world.sessionmaker) == 3
+
+
+async def test_a_pemangku_file_is_refused_and_nothing_is_fetched(world: WhatsAppWorld) -> None:
+    pemangku = await _joined(world, "6281100000002", Role.PEMANGKU)
+    answer = "\n".join(await pemangku.post(_document(pemangku, world.graph.receive_media(GOOD_CSV))))
+    assert "berkas hanya dibaca dari staf pekon atau camat" in answer
+    assert world.graph.downloads == 0
+    assert await stored_lists(world.sessionmaker) == []
+
+
+async def test_a_bad_file_writes_nothing(world: WhatsAppWorld) -> None:
+    staff = await _joined(world, "6281100000003", Role.STAFF)
+    answer = "\n".join(await staff.post(_document(staff, world.graph.receive_media(BAD_CSV))))
+    assert "baris 3: kolom 'TGL LAHIR'" in answer and "tidak ada yang berubah" in answer
+    assert await stored_rows(world.sessionmaker) == 0
+
+
+async def test_media_failures_get_kind_answers(world: WhatsAppWorld) -> None:
+    staff = await _joined(world, "6281100000004", Role.STAFF)
+    graph = world.graph
+
+    async def send(media_id: str, **doc: Any) -> str:
+        return "\n".join(await staff.post(_document(staff, media_id, **doc)))
+
+    graph.media_errors.append(("url", 404))
+    assert texts.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
+    graph.media_errors.append(("download", 503))
+    assert texts.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
+    assert texts.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV, sha256="0" * 64))
+    assert texts.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV), sha256="ab" * 32)
+    too_big = graph.receive_media(GOOD_CSV, file_size=6 * 1024 * 1024)
+    assert "berkas lebih dari 5 MB" in await send(too_big)
+    huge = graph.receive_media(b"NIK;NAMA\n" + b"1;x\n" * (1_400_000), file_size=100)  # the size lied
+    assert "berkas lebih dari 5 MB" in await send(huge)
+    asked = await send(graph.receive_media(GOOD_CSV), caption=None)
+    assert "Daftar program apa ini?" in asked
+    assert "Daftar PBI-JK per" in await staff.tap("PBI-JK")
+    assert "Daftar PBI-JK diimpor: 3 baris" in await staff.say("iya")
+    assert await stored_lists(world.sessionmaker) == [("PBI-JK", 3, "chat: pkh-trimulyo.csv")]
