@@ -25,9 +25,23 @@ SEX_WORDS = {
 }
 YES_WORDS = frozenset({"ya", "y", "iya", "iy", "yes", "ok", "oke", "betul", "benar", "bener", "setuju"})
 NO_WORDS = frozenset({"tidak", "tdk", "t", "no", "n", "bukan", "enggak", "nggak", "gak", "ga", "tak"})
-DATE_WORD_FIXES = {"kmrn": "kemarin", "kmrin": "kemarin", "hr ini": "hari ini", "agust": "agustus",
-                   "sept": "september", "okt": "oktober", "des": "desember", "pebruari": "februari",
-                   "nopember": "november", "nop": "november"}  # fmt: skip
+MENUS = (texts.MENU_PEMANGKU, texts.MENU_STAFF, texts.MENU_CAMAT, texts.MENU_KABUPATEN)
+COMMAND_WORDS = frozenset(
+    {w.lstrip("/") for w in (*texts.WORDS_CANCEL, *texts.WORDS_BACK, *texts.WORDS_MENU, *texts.WORDS_HELP)}
+    | {*texts.WORDS_CHANGE, *texts.COMMAND_WORDS_EXTRA, *YES_WORDS, *NO_WORDS}
+    | {key for menu in MENUS for key in menu}
+    | {label.lower() for menu in MENUS for label in menu.values()}
+)  # "simpan", "kirim", "batal", "ya", "status", "Lapor Lahir": the bot's vocabulary, never a name
+# How people spell the relative days ("kemaren" is as common as "kemarin"): one list, read as a date in
+# answers and in express lines alike, so a day word never ends up in a name or passes for a kind word.
+DAY_SPELLINGS = {"kmrn": "kemarin", "kmrin": "kemarin", "kemaren": "kemarin", "kmaren": "kemarin",
+                 "kmren": "kemarin", "kmarin": "kemarin", "kemrin": "kemarin", "kemarn": "kemarin",
+                 "kemarenan": "kemarin", "hr ini": "hari ini", "hri ini": "hari ini", "td": "tadi",
+                 "semalem": "semalam", "smalam": "semalam", "tadi malem": "tadi malam",
+                 "td malam": "tadi malam"}  # fmt: skip
+DATE_WORD_FIXES = DAY_SPELLINGS | {"agust": "agustus", "sept": "september", "okt": "oktober",
+                                   "des": "desember", "pebruari": "februari", "nopember": "november",
+                                   "nop": "november"}  # fmt: skip
 DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
@@ -37,6 +51,7 @@ PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNO
 NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
 WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
 RELATIVE_DAYS = {"hari ini": 0, "tadi": 0, "kemarin": 1, "semalam": 1, "tadi malam": 1, "kemarin lusa": 2}
+DAY_WORDS = frozenset(RELATIVE_DAYS) | frozenset(DAY_SPELLINGS)  # every spelling of a relative day
 # "kemarin sore", "tadi pagi": the part of the day does not change the date
 TIME_OF_DAY = re.compile(r"(?<=\S)\s+(?:pagi|siang|sore|petang|malam|subuh|dini hari)$")
 MONTH_WORDS = (
@@ -188,6 +203,8 @@ def parse_name(text: str) -> str:
         raise Invalid("name_length")
     if not NAME_PATTERN.match(name):
         raise Invalid("name_chars")
+    if words(name) in COMMAND_WORDS:
+        raise Invalid("name_command", word=name)
     return name
 
 
