@@ -41,6 +41,7 @@ from handlers.parsing import (
     parse_nik,
     parse_place,
     parse_sex,
+    without_symbols,
     words,
 )
 from models.event import EventKind
@@ -124,7 +125,7 @@ def kind_of(word: str) -> str | None:
 
 def parse_express(text: str, now: datetime) -> Express | None:
     """Read an express line; None when the text is not one (no kind word, or nothing after it)."""
-    first, _, rest = " ".join(text.split()).partition(" ")
+    first, _, rest = " ".join(without_symbols(text).split()).partition(" ")  # an emoji is in no field
     lead = ""
     if words(first) == LEAD_WORD:
         lead, (first, _, rest) = first, rest.partition(" ")

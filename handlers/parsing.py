@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -43,6 +44,7 @@ DATE_WORD_FIXES = DAY_SPELLINGS | {"agust": "agustus", "sept": "september", "okt
                                    "des": "desember", "pebruari": "februari", "nopember": "november",
                                    "nop": "november"}  # fmt: skip
 DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
+DROPPED_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cf", "Cn"})  # emoji, pictographs, joiners
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
 NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
@@ -217,12 +219,24 @@ def parse_parent(text: str) -> str:
 def parse_place(text: str) -> str:
     """A place: free text with at least one letter, not too long, without its preposition ("ke
     Pringsewu" is Pringsewu, in the guided answer as in the express line) and never holding a NIK."""
-    place = PREPOSITION.sub("", " ".join(text.split()).strip(" ,;:"))
+    place = PREPOSITION.sub("", " ".join(without_symbols(text).split()).strip(" ,;:"))
     if NIK_RUN.search(place):
         raise Invalid("place_nik")
     if len(place) < 2 or len(place) > 120 or not any(ch.isalpha() for ch in place):
         raise Invalid("place")
     return place
+
+
+def without_symbols(text: str) -> str:
+    """Text without emoji and other pictographs (a place goes into the books as words): symbols,
+    format characters (zero-width joiners) and variation selectors removed."""
+    kept = (ch for ch in text if unicodedata.category(ch) not in DROPPED_CATEGORIES and not _selector(ch))
+    return "".join(kept)
+
+
+def _selector(ch: str) -> bool:
+    """A variation selector (the invisible "show as emoji" mark after ❤ or ☺)."""
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
 
 
 def mask_free_text(text: str) -> str:
