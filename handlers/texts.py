@@ -878,3 +878,16 @@ ERRORS["name_command"] = (
 COMMAND_WORDS_EXTRA = ("simpan", "tetap simpan", "kirim", "lapor", "laporan", "lanjut", "lanjutkan",
                        "selesai", "sudah", "belum", "hapus", "koreksi", "daftar", "rekap", "undang", "tutup",
                        "buka")  # fmt: skip
+# A correction is not a new report: it says so, and one that changes nothing is not recorded.
+CORRECTION_UNCHANGED = (
+    "Belum ada yang diubah dari laporan {receipt}, jadi belum ada yang perlu dikoreksi. "
+    "Pilih Ubah untuk mengganti bagian yang salah, atau Batal."
+)
+SAVED_AFTER_SUBMIT_CORRECTION = (
+    "Laporan bulan {bulan} sudah Anda kirim sebelumnya; koreksi ini dicatat dan petugas diberi tahu."
+)
+STAFF_AFTER_SUBMIT_CORRECTION = (
+    "Info: {unit} mengoreksi laporan {kind} {original} (nomor koreksi {receipt}) setelah laporan bulan "
+    "{bulan} dikirim. Ini koreksi, bukan laporan baru: jumlahnya tidak bertambah."
+)
+REASON_TOO_SHORT = "Alasannya terlalu singkat. Tulis sedikit lebih jelas, misalnya: salah tulis nama."
