@@ -10,9 +10,9 @@ The offer waits in the draft under PENDING (the line typed and the offer); the d
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import OutgoingMessage
 from handlers import texts
 from handlers.core import Step, Turn
 from handlers.express import Express, parse_express
@@ -23,6 +23,7 @@ from models.base import wib_date
 from models.person import Member, Role
 
 PENDING = "aside"  # draft key: the line waiting for "continue or cancel the draft?"
+NOTHING_TYPED_FLOWS = frozenset({"monthly", "mine"})  # a confirmation, a pick from a list
 READ_ONLY = frozenset({"status", "rekap", "daftar", "bantuan", "dasbor"})  # answered mid-flow
 
 Prompt = Callable[[Turn], list[OutgoingMessage]]
@@ -53,26 +54,38 @@ def new_report(turn: Turn, member: Member) -> Express | None:
     return found
 
 
-async def interruption(
-    turn: Turn, member: Member, prompt: Prompt, actions: Mapping[str, Step], readers: Mapping[str, Reader]
-) -> list[OutgoingMessage] | None:
+@dataclass(frozen=True)
+class Room:
+    """What the router lends: the waiting question, the role's actions and month readers, and the
+    way a line is read at the menu."""
+
+    prompt: Prompt
+    actions: Mapping[str, Step]
+    readers: Mapping[str, Reader]
+    restart: Restart
+
+
+async def interruption(turn: Turn, member: Member, room: Room) -> list[OutgoingMessage] | None:
     """The answer to a typed line that is not meant for the waiting question, or None."""
     if turn.message.choice_id is not None or not turn.text:
         return None
-    action = typed_action(turn.text, member, actions)
-    if action in READ_ONLY and action in actions:
-        return [*_without_choices(await actions[action](turn)), *prompt(turn)]
+    action = typed_action(turn.text, member, room.actions)
+    if action in READ_ONLY and action in room.actions:
+        return [*_without_choices(await room.actions[action](turn)), *room.prompt(turn)]
     intent = read_intent(turn.text, member.role, wib_date(turn.now))
-    if action is None and intent is not None and intent.action in readers:
-        return [*_without_choices(await readers[intent.action](turn, intent.month)), *prompt(turn)]
-    if action is not None and action in actions:
+    if action is None and intent is not None and intent.action in room.readers:
+        answer = await room.readers[intent.action](turn, intent.month)
+        return [*_without_choices(answer), *room.prompt(turn)]
+    if action is not None and action in room.actions:
         label = menu_items(member).get(action, action.title())
         new = texts.ASIDE_NEW_ACTION.format(label=label)
     elif new_report(turn, member) is not None:
         new = texts.ASIDE_NEW_LINE
     else:
         return None
-    question = _last_line(prompt(turn))
+    if _nothing_typed(turn):  # only a first question or a confirmation waits: nothing to lose
+        return await _take(turn, member, room, turn.text)
+    question = _last_line(room.prompt(turn))
     offer = texts.ASIDE_OFFER.format(activity=activity(turn), question=question, new=new)
     turn.state.data[PENDING] = {"line": turn.text, "offer": offer}
     return offered(turn) or []
@@ -84,23 +97,34 @@ def offered(turn: Turn) -> list[OutgoingMessage] | None:
     return [OutgoingMessage(pending["offer"], choices(texts.ASIDE_CHOICES))] if pending else None
 
 
-async def settle(
-    turn: Turn, member: Member, prompt: Prompt, restart: Restart
-) -> list[OutgoingMessage] | None:
+async def settle(turn: Turn, member: Member, room: Room) -> list[OutgoingMessage] | None:
     """The answer to "continue or cancel the draft?"; None (offer withdrawn) for any other line,
     which is then read as usual: most often the answer to the waiting question."""
     line = turn.state.data.pop(PENDING)["line"]
     chosen = pick(turn, choices(texts.ASIDE_CHOICES))
     if chosen == "lanjut":
-        first, *rest = prompt(turn)
+        first, *rest = room.prompt(turn)
         return [replace(first, text=f"{texts.ASIDE_BACK}\n{first.text}"), *rest]
     if chosen != "ganti":
         return None
     dropped = texts.ASIDE_DROPPED.format(activity=activity(turn))
-    turn.state.clear()
-    turn.message = _typed(turn.message, line)
-    first, *rest = await restart(turn, member)
+    first, *rest = await _take(turn, member, room, line)
     return [replace(first, text=f"{dropped}\n\n{first.text}"), *rest]
+
+
+async def _take(turn: Turn, member: Member, room: Room, line: str) -> list[OutgoingMessage]:
+    """Leave the flow and read the line as if typed at the menu."""
+    turn.state.clear()
+    turn.message = replace(turn.message, text=line, choice_id=None)
+    return await room.restart(turn, member)
+
+
+def _nothing_typed(turn: Turn) -> bool:
+    """No answer typed yet in this flow: a report at its first question, or a confirmation."""
+    flow, data = turn.state.flow, turn.state.data
+    if flow == "report":
+        return not data.get("v") and not data.get("fix")
+    return flow in NOTHING_TYPED_FLOWS
 
 
 def activity(turn: Turn) -> str:
@@ -110,10 +134,6 @@ def activity(turn: Turn) -> str:
         key = "correction" if data.get("fix") else "report"
         return texts.ASIDE_ACTIVITIES[key].format(kind=texts.KIND_NAMES[data["kind"]])
     return texts.ASIDE_ACTIVITIES.get(flow, texts.ASIDE_ACTIVITY_OTHER)
-
-
-def _typed(message: IncomingMessage, text: str) -> IncomingMessage:
-    return replace(message, text=text, choice_id=None)
 
 
 def _last_line(replies: list[OutgoingMessage]) -> str:

@@ -13,7 +13,7 @@ from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
 from handlers.intents import read_intent
-from handlers.interrupt import PENDING, interruption, offered, settle
+from handlers.interrupt import PENDING, Room, interruption, offered, settle
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
@@ -152,10 +152,10 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         return [*await _help(turn), *(_repeat(turn, member) if turn.state.flow else [])]
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
-        if PENDING in turn.state.data and (settled := await settle(turn, member, flow[1], _from_menu)):
+        room = Room(flow[1], ACTIONS.get(member.role, {}), MONTH_ACTIONS.get(member.role, {}), _from_menu)
+        if PENDING in turn.state.data and (settled := await settle(turn, member, room)):
             return settled
-        readers = MONTH_ACTIONS.get(member.role, {})
-        if aside := await interruption(turn, member, flow[1], ACTIONS.get(member.role, {}), readers):
+        if aside := await interruption(turn, member, room):
             return aside
         if turn.text.startswith("/"):  # a command while a question waits for its answer
             return [OutgoingMessage(texts.IN_FLOW), *flow[1](turn)]

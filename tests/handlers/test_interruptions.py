@@ -109,3 +109,15 @@ async def test_staff_reading_mid_flow_are_answered_and_starting_is_offered(world
     assert "Status laporan bulan" in status and status.rstrip().endswith("3. Pemangku 3")
     offer = await chat.say("tutup bulan")
     assert "Anda sedang mengisi undangan pemangku" in offer and "«Tutup Bulan»" in offer
+
+
+async def test_with_nothing_typed_yet_the_new_line_is_simply_taken(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.say("Lapor Lahir")
+    answer = await chat.say("lapor meninggal")
+    assert answer.startswith(texts.KIND_START["meninggal"])
+    await chat.say("nihil")
+    answer = await chat.say(NEW_LINE)  # at the NIHIL confirmation: nothing typed to lose
+    flow, _, data = await _draft(world, "budi")
+    assert (flow, data["kind"], data["v"]["name"]) == ("report", "pindah", "Budi Santoso")
+    assert await _events(world) == 0
