@@ -23,6 +23,7 @@ from models.base import wib_date
 from models.person import Member, Role
 
 PENDING = "aside"  # draft key: the line waiting for "continue or cancel the draft?"
+HEARD = "aside_heard"  # draft key: the line the person chose to continue after
 NOTHING_TYPED_FLOWS = frozenset({"monthly", "mine"})  # a confirmation, a pick from a list
 READ_ONLY = frozenset({"status", "rekap", "daftar", "bantuan", "dasbor"})  # answered mid-flow
 
@@ -67,8 +68,8 @@ class Room:
 
 async def interruption(turn: Turn, member: Member, room: Room) -> list[OutgoingMessage] | None:
     """The answer to a typed line that is not meant for the waiting question, or None."""
-    if turn.message.choice_id is not None or not turn.text:
-        return None
+    if turn.message.choice_id is not None or not turn.text or turn.text == turn.state.data.get(HEARD):
+        return None  # a line sent again after "Lanjutkan" is meant as the answer
     action = typed_action(turn.text, member, room.actions)
     if action in READ_ONLY and action in room.actions:
         return [*_without_choices(await room.actions[action](turn)), *room.prompt(turn)]
@@ -103,6 +104,7 @@ async def settle(turn: Turn, member: Member, room: Room) -> list[OutgoingMessage
     line = turn.state.data.pop(PENDING)["line"]
     chosen = pick(turn, choices(texts.ASIDE_CHOICES))
     if chosen == "lanjut":
+        turn.state.data[HEARD] = line
         first, *rest = room.prompt(turn)
         return [replace(first, text=f"{texts.ASIDE_BACK}\n{first.text}"), *rest]
     if chosen != "ganti":

@@ -121,3 +121,13 @@ async def test_with_nothing_typed_yet_the_new_line_is_simply_taken(world: World)
     flow, _, data = await _draft(world, "budi")
     assert (flow, data["kind"], data["v"]["name"]) == ("report", "pindah", "Budi Santoso")
     assert await _events(world) == 0
+
+
+async def test_a_line_sent_again_after_continuing_is_the_answer(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("Lapor Lahir", "Putri", "P", "3-11-2026", "Liwa", "Sari", "-", "-", "WNI", "simpan")
+    await chat.script("Laporan Saya", "1", "Koreksi", "ubah", "Nama", "Putri Ayu", "simpan")
+    reason = "lahir Putri Ayu bukan Putri"  # reads like an express line
+    assert "Anda sedang mengisi koreksi laporan kelahiran" in await chat.say(reason)
+    await chat.tap("lanjut")
+    assert "Koreksi tersimpan" in await chat.say(reason)
