@@ -868,6 +868,7 @@ ASIDE_ACTIVITIES = {
     "invite": "undangan pemangku",
     "close": "tutup bulan",
     "cek": "pengecekan daftar penerima",
+    "daftar_kirim": "impor berkas daftar penerima",
 }
 ASIDE_ACTIVITY_OTHER = "isian"
 ERRORS["name_command"] = (
