@@ -33,6 +33,7 @@ from typing import Any
 from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.keywords import closest
 from handlers.parsing import (
+    DAY_WORDS,
     Invalid,
     is_skip,
     parse_date,
@@ -40,6 +41,7 @@ from handlers.parsing import (
     parse_nik,
     parse_place,
     parse_sex,
+    without_symbols,
     words,
 )
 from models.event import EventKind
@@ -56,11 +58,12 @@ LEAD_WORD = "lapor"  # "lapor lahir Siti P ..."
 KIND_TAIL = re.compile(r"^(?:dunia|masuk|keluar)\b", re.IGNORECASE)  # "meninggal dunia", "pindah masuk"
 MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*\.?"
 DATE_LABEL = r"(?:(?:tgl|tanggal|tg)\.?\s*(?:(?:lahir|meninggal|wafat|datang|pindah)\s+)?)?"
+DAYS = "|".join(re.escape(day) for day in sorted(DAY_WORDS, key=len, reverse=True))  # longest first
 DATE_PATTERNS = (
     re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{2,4}}\b", re.I | re.A),
     re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
     re.compile(
-        rf"\b{DATE_LABEL}(?:kemarin|kmrn|hari ini|tadi|semalam|besok|lusa|"
+        rf"\b{DATE_LABEL}(?:{DAYS}|besok|lusa|"
         r"\d{1,2}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
         re.I | re.A,
     ),
@@ -81,7 +84,8 @@ VALUE_END = re.compile(r"[,;:]")
 HEAD_FLAG = re.compile(r"\b(?:kk|kepala keluarga|kepala kk)\b", re.IGNORECASE)
 WNA_FLAG = re.compile(r"\bwna\b", re.IGNORECASE)
 WNI_FLAG = re.compile(r"\bwni\b", re.IGNORECASE)
-NOISE = frozenset({"nama", "bernama", "an", "a.n", "a.n.", "jk", "kelamin", "jenis", "sdr", "sdri"})
+NOISE = frozenset({"nama", "bernama", "an", "a.n", "a.n.", "jk", "kelamin", "jenis", "sdr", "sdri", "tgl",
+                   "tgl.", "tanggal"})  # fmt: skip
 FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
 MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
 MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
@@ -113,13 +117,15 @@ class Express:
 
 
 def kind_of(word: str) -> str | None:
-    """The kind a first word names, allowing small typos (the matcher the menu uses too)."""
-    return closest(word.strip(".,:;!"), KIND_WORDS)
+    """The kind a first word names, allowing small typos (the matcher the menu uses too); a day word
+    is never a typo of a kind ("kemarin" is no "kematian")."""
+    typed = word.strip(".,:;!")
+    return None if words(typed) in DAY_WORDS else closest(typed, KIND_WORDS)
 
 
 def parse_express(text: str, now: datetime) -> Express | None:
     """Read an express line; None when the text is not one (no kind word, or nothing after it)."""
-    first, _, rest = " ".join(text.split()).partition(" ")
+    first, _, rest = " ".join(without_symbols(text).split()).partition(" ")  # an emoji is in no field
     lead = ""
     if words(first) == LEAD_WORD:
         lead, (first, _, rest) = first, rest.partition(" ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -25,10 +26,25 @@ SEX_WORDS = {
 }
 YES_WORDS = frozenset({"ya", "y", "iya", "iy", "yes", "ok", "oke", "betul", "benar", "bener", "setuju"})
 NO_WORDS = frozenset({"tidak", "tdk", "t", "no", "n", "bukan", "enggak", "nggak", "gak", "ga", "tak"})
-DATE_WORD_FIXES = {"kmrn": "kemarin", "kmrin": "kemarin", "hr ini": "hari ini", "agust": "agustus",
-                   "sept": "september", "okt": "oktober", "des": "desember", "pebruari": "februari",
-                   "nopember": "november", "nop": "november"}  # fmt: skip
+MENUS = (texts.MENU_PEMANGKU, texts.MENU_STAFF, texts.MENU_CAMAT, texts.MENU_KABUPATEN)
+COMMAND_WORDS = frozenset(
+    {w.lstrip("/") for w in (*texts.WORDS_CANCEL, *texts.WORDS_BACK, *texts.WORDS_MENU, *texts.WORDS_HELP)}
+    | {*texts.WORDS_CHANGE, *texts.COMMAND_WORDS_EXTRA, *YES_WORDS, *NO_WORDS}
+    | {key for menu in MENUS for key in menu}
+    | {label.lower() for menu in MENUS for label in menu.values()}
+)  # "simpan", "kirim", "batal", "ya", "status", "Lapor Lahir": the bot's vocabulary, never a name
+# How people spell the relative days ("kemaren" is as common as "kemarin"): one list, read as a date in
+# answers and in express lines alike, so a day word never ends up in a name or passes for a kind word.
+DAY_SPELLINGS = {"kmrn": "kemarin", "kmrin": "kemarin", "kemaren": "kemarin", "kmaren": "kemarin",
+                 "kmren": "kemarin", "kmarin": "kemarin", "kemrin": "kemarin", "kemarn": "kemarin",
+                 "kemarenan": "kemarin", "hr ini": "hari ini", "hri ini": "hari ini", "td": "tadi",
+                 "semalem": "semalam", "smalam": "semalam", "tadi malem": "tadi malam",
+                 "td malam": "tadi malam"}  # fmt: skip
+DATE_WORD_FIXES = DAY_SPELLINGS | {"agust": "agustus", "sept": "september", "okt": "oktober",
+                                   "des": "desember", "pebruari": "februari", "nopember": "november",
+                                   "nop": "november"}  # fmt: skip
 DATE_NOISE = re.compile(r"^(?:tgl|tanggal|tg)\.?\s*", re.IGNORECASE)
+DROPPED_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cf", "Cn"})  # emoji, pictographs, joiners
 NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'`-])*$")
 OLDEST = date(1900, 1, 1)
 NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
@@ -37,6 +53,7 @@ PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNO
 NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
 WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
 RELATIVE_DAYS = {"hari ini": 0, "tadi": 0, "kemarin": 1, "semalam": 1, "tadi malam": 1, "kemarin lusa": 2}
+DAY_WORDS = frozenset(RELATIVE_DAYS) | frozenset(DAY_SPELLINGS)  # every spelling of a relative day
 # "kemarin sore", "tadi pagi": the part of the day does not change the date
 TIME_OF_DAY = re.compile(r"(?<=\S)\s+(?:pagi|siang|sore|petang|malam|subuh|dini hari)$")
 MONTH_WORDS = (
@@ -188,6 +205,8 @@ def parse_name(text: str) -> str:
         raise Invalid("name_length")
     if not NAME_PATTERN.match(name):
         raise Invalid("name_chars")
+    if words(name) in COMMAND_WORDS:
+        raise Invalid("name_command", word=name)
     return name
 
 
@@ -200,12 +219,24 @@ def parse_parent(text: str) -> str:
 def parse_place(text: str) -> str:
     """A place: free text with at least one letter, not too long, without its preposition ("ke
     Pringsewu" is Pringsewu, in the guided answer as in the express line) and never holding a NIK."""
-    place = PREPOSITION.sub("", " ".join(text.split()).strip(" ,;:"))
+    place = PREPOSITION.sub("", " ".join(without_symbols(text).split()).strip(" ,;:"))
     if NIK_RUN.search(place):
         raise Invalid("place_nik")
     if len(place) < 2 or len(place) > 120 or not any(ch.isalpha() for ch in place):
         raise Invalid("place")
     return place
+
+
+def without_symbols(text: str) -> str:
+    """Text without emoji and other pictographs (a place goes into the books as words): symbols,
+    format characters (zero-width joiners) and variation selectors removed."""
+    kept = (ch for ch in text if unicodedata.category(ch) not in DROPPED_CATEGORIES and not _selector(ch))
+    return "".join(kept)
+
+
+def _selector(ch: str) -> bool:
+    """A variation selector (the invisible "show as emoji" mark after ❤ or ☺)."""
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
 
 
 def mask_free_text(text: str) -> str:

@@ -20,7 +20,7 @@ from handlers.parsing import Invalid, mask_free_text, nik_sex, nik_warnings, par
 from handlers.report_save import save_report
 from handlers.show import ledger_message, show_date
 from models.base import wib_date
-from models.event import EventKind
+from models.event import Event, EventKind
 from models.ledger import LedgerError
 from models.names import mask_nik, proper_name
 
@@ -34,6 +34,8 @@ def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = Non
 
     async def begin(turn: Turn) -> list[OutgoingMessage]:
         turn.state.go(FLOW, None, kind=kind, v=dict(values or {}), hist=[], ok=[], fix=fix)
+        if fix:
+            turn.state.data["orig"] = dict(values or {})  # a correction must change something
         replies = await advance(turn)
         if values:
             return replies
@@ -178,6 +180,8 @@ async def at_summary(turn: Turn) -> list[OutgoingMessage]:
             return [OutgoingMessage(texts.DUPLICATE_NEEDS_CONFIRMATION), summary(turn)]
         chosen = "simpan"
     if chosen in ("simpan", "tetap simpan"):
+        if _data(turn).get("fix") and _data(turn)["v"] == _data(turn).get("orig"):
+            return [OutgoingMessage(await _unchanged(turn)), summary(turn)]
         if _data(turn).get("fix"):
             turn.state.step = "reason"
             return prompt(turn)
@@ -190,6 +194,11 @@ async def at_summary(turn: Turn) -> list[OutgoingMessage]:
         assert turn.member is not None
         return [menu(turn.member, texts.CANCELLED)]
     return [OutgoingMessage(texts.ERRORS["choice"]), summary(turn)]
+
+
+async def _unchanged(turn: Turn) -> str:
+    original = await turn.session.get(Event, _data(turn)["fix"])
+    return texts.CORRECTION_UNCHANGED.format(receipt=original.receipt if original else "")
 
 
 def _says_yes(turn: Turn) -> bool:

@@ -30,7 +30,7 @@ async def save_report(turn: Turn, reason: str | None = None) -> list[OutgoingMes
     member, data = turn.member, turn.state.data
     assert member is not None and member.unit is not None
     if data.get("fix") and (reason is None or len(reason.strip()) < MIN_REASON):
-        return [OutgoingMessage(texts.CORRECTION_REASON)]
+        return [OutgoingMessage(f"{texts.REASON_TOO_SHORT}\n{texts.CORRECTION_REASON}")]
     kind, values = data["kind"], data["v"]
     async with turn.session.begin_nested():  # a refusal leaves nothing behind
         event = await _record(turn, member, member.unit, kind, values, data.get("fix"), reason)
@@ -43,7 +43,8 @@ async def save_report(turn: Turn, reason: str | None = None) -> list[OutgoingMes
             )
         )
     if event.after_submit:
-        lines.append(texts.SAVED_AFTER_SUBMIT.format(bulan=show_month(event.period)))
+        template = texts.SAVED_AFTER_SUBMIT_CORRECTION if data.get("fix") else texts.SAVED_AFTER_SUBMIT
+        lines.append(template.format(bulan=show_month(event.period)))
         await _tell_staff(turn, member.unit, event)
     return [menu(member, "\n".join(lines))]
 
@@ -99,10 +100,13 @@ async def _tell_staff(turn: Turn, unit: Unit, event: Event) -> None:
             Member.role == Role.STAFF, Member.pekon_kode == unit.pekon_kode, Member.active.is_(True)
         )
     )
-    text = texts.STAFF_AFTER_SUBMIT.format(
+    original = await turn.session.get(Event, event.correction_of_id) if event.correction_of_id else None
+    template = texts.STAFF_AFTER_SUBMIT_CORRECTION if original else texts.STAFF_AFTER_SUBMIT
+    text = template.format(
         unit=unit.nama,
         kind=texts.KIND_NAMES[event.kind],
         receipt=event.receipt,
+        original=original.receipt if original else "",
         bulan=show_month(event.period),
     )
     for member_id in staff:

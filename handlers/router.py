@@ -12,6 +12,8 @@ from handlers.core import Step, Turn
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
+from handlers.intents import read_intent
+from handlers.interrupt import PENDING, Room, interruption, offered, settle
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
@@ -146,10 +148,15 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
     picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
     if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
-    if turn.state.flow is None and said(turn, texts.WORDS_HELP):
-        return await _help(turn)
+    if said(turn, texts.WORDS_HELP):  # mid-flow: the help, then the waiting question again
+        return [*await _help(turn), *(_repeat(turn, member) if turn.state.flow else [])]
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
+        room = Room(flow[1], ACTIONS.get(member.role, {}), MONTH_ACTIONS.get(member.role, {}), _from_menu)
+        if PENDING in turn.state.data and (settled := await settle(turn, member, room)):
+            return settled
+        if aside := await interruption(turn, member, room):
+            return aside
         if turn.text.startswith("/"):  # a command while a question waits for its answer
             return [OutgoingMessage(texts.IN_FLOW), *flow[1](turn)]
         return await flow[0](turn)
@@ -167,6 +174,9 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     year = annual_request(turn.text)
     if year is not None and member.role in (Role.STAFF, Role.CAMAT, Role.KABUPATEN):
         return await staff_annual(turn, year)
+    intent = read_intent(turn.text, member.role, wib_date(turn.now))
+    if intent is not None and (step := MONTH_ACTIONS.get(member.role, {}).get(intent.action)):
+        return await step(turn, intent.month)
     request = month_request(turn.text)
     if request is not None and (step := MONTH_ACTIONS.get(member.role, {}).get(request.command)):
         return await step(turn, request.month_text)
@@ -193,7 +203,9 @@ def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 
 
 def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    """The current question again, or the menu."""
+    """The current question again (an offer to set the draft aside, if one waits), or the menu."""
+    if waiting := offered(turn):
+        return waiting
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
 

@@ -68,7 +68,7 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
     try:
         name = parse_name(turn.text)
     except Invalid as exc:
-        return [OutgoingMessage(texts.ERRORS[exc.code]), *invite_prompt(turn)]
+        return [OutgoingMessage(exc.text), *invite_prompt(turn)]
     unit = await turn.session.get(Unit, turn.state.data["unit"])
     if unit is None or unit.pekon_kode != member.pekon_kode:  # never another pekon's unit
         return [_cleared(turn)]

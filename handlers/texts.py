@@ -848,3 +848,47 @@ UPLOAD_CONFIRM_CHOICES = {"ya": "Ya, impor", "tidak": "Batal"}
 UPLOAD_CANCELLED = "Baik, berkas tidak diimpor."
 UPLOAD_DONE = "✅ Daftar {program} diimpor: {rows} baris ({place}). Temuan usulan perbaikan: {findings}."
 UPLOAD_PENDING_ELSEWHERE = "{count} kemungkinan kecocokan menunggu dicek staf {village} (ketik CEK)."
+
+# --- field test 2026-11 (handlers/interrupt.py, handlers/intents.py, names as answers) ---
+# A line that means something else while a question waits: answered, or "continue or stop?".
+ASIDE_OFFER = (
+    "Anda sedang mengisi {activity}. Pertanyaan terakhir: «{question}»\n"
+    "Lanjutkan yang tadi, atau batalkan yang tadi lalu {new}?"
+)
+ASIDE_NEW_LINE = "baca baris yang baru Anda kirim"
+ASIDE_NEW_ACTION = "mulai «{label}»"
+ASIDE_CHOICES = {"lanjut": "Lanjutkan yang tadi", "ganti": "Batalkan yang tadi"}  # WhatsApp: ≤ 20 chars
+ASIDE_DROPPED = "Baik, {activity} tadi dibatalkan; tidak ada yang disimpan."
+ASIDE_BACK = "Baik, kita lanjutkan."
+ASIDE_ACTIVITIES = {
+    "report": "laporan {kind}",
+    "correction": "koreksi laporan {kind}",
+    "monthly": "pengiriman laporan bulanan",
+    "mine": "Laporan Saya",
+    "invite": "undangan pemangku",
+    "close": "tutup bulan",
+    "cek": "pengecekan daftar penerima",
+    "daftar_kirim": "impor berkas daftar penerima",
+}
+ASIDE_ACTIVITY_OTHER = "isian"
+ERRORS["name_command"] = (
+    "«{word}» adalah kata perintah, bukan nama, jadi tidak saya catat. Mohon ketik namanya, "
+    "misalnya: Siti Aminah."
+)
+# The bot's own words: typed alone at a name question they are not a name (handlers/parsing.py).
+COMMAND_WORDS_EXTRA = ("simpan", "tetap simpan", "kirim", "lapor", "laporan", "lanjut", "lanjutkan",
+                       "selesai", "sudah", "belum", "hapus", "koreksi", "daftar", "rekap", "undang", "tutup",
+                       "buka")  # fmt: skip
+# A correction is not a new report: it says so, and one that changes nothing is not recorded.
+CORRECTION_UNCHANGED = (
+    "Belum ada yang diubah dari laporan {receipt}, jadi belum ada yang perlu dikoreksi. "
+    "Pilih Ubah untuk mengganti bagian yang salah, atau Batal."
+)
+SAVED_AFTER_SUBMIT_CORRECTION = (
+    "Laporan bulan {bulan} sudah Anda kirim sebelumnya; koreksi ini dicatat dan petugas diberi tahu."
+)
+STAFF_AFTER_SUBMIT_CORRECTION = (
+    "Info: {unit} mengoreksi laporan {kind} {original} (nomor koreksi {receipt}) setelah laporan bulan "
+    "{bulan} dikirim. Ini koreksi, bukan laporan baru: jumlahnya tidak bertambah."
+)
+REASON_TOO_SHORT = "Alasannya terlalu singkat. Tulis sedikit lebih jelas, misalnya: salah tulis nama."

@@ -62,7 +62,7 @@ async def test_a_command_in_the_wrong_state(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri")
     before = await _state(world, "budi")
-    answer = await chat.say("/kirim")
+    answer = await chat.say("/ulangi")  # no such command
     assert answer.startswith(texts.IN_FLOW) and texts.QUESTIONS["sex"] in answer
     assert await _state(world, "budi") == before
     assert (await chat.say("batal")).startswith(texts.CANCELLED)
