@@ -18,8 +18,9 @@ from models.names import mask_nik
 
 SKIP_WORDS = frozenset(
     {"-", "--", "lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "tidak tahu", "tidak tau",
-     "tdk tahu", "belum ada", "belum punya", "kosong", "0", "x"}
-)  # fmt: skip
+     "tdk tahu", "belum ada", "belum punya", "kosong", "0", "x", "tidak", "tdk", "gak", "ga", "nggak",
+     "enggak", "tak", "no", "ga ada", "nggak ada", "tidak punya"}
+)  # fmt: skip  # at "Ketik - bila tidak ada", a plain "tidak" means there is none
 SEX_WORDS = {
     Sex.L: {"l", "lk", "laki", "laki-laki", "laki laki", "lakilaki", "pria", "cowok", "lelaki"},
     Sex.P: {"p", "pr", "prp", "perempuan", "wanita", "cewek", "perem"},

@@ -23,7 +23,7 @@ def test_a_command_word_alone_is_not_a_name(word: str) -> None:
     assert parse_name(f"{word.rstrip('.')} Santoso") == f"{word.rstrip('.')} Santoso"  # inside a name it is
 
 
-@pytest.mark.parametrize("word", ["simpan", "Simpan", "ubah", "ya", "tidak", "oke", "selesai"])
+@pytest.mark.parametrize("word", ["simpan", "Simpan", "ubah", "ya", "oke", "selesai"])
 async def test_a_command_word_at_the_father_question_is_explained_and_asked_again(
     world: World, word: str
 ) -> None:
@@ -35,6 +35,14 @@ async def test_a_command_word_at_the_father_question_is_explained_and_asked_agai
     await chat.script("Joko", "-")
     summary = await chat.say("WNI")
     assert "Nama ayah: Joko" in summary
+
+
+@pytest.mark.parametrize("word", ["tidak", "gak", "nggak ada", "-"])
+async def test_no_at_the_optional_father_question_means_there_is_none(world: World, word: str) -> None:
+    chat = world.chat("budi")
+    await chat.script("Lapor Lahir", "Putri", "P", "3-11-2026", "Liwa", "Sari", word, "-")
+    summary = await chat.say("WNI")
+    assert "Nama ayah: -" in summary
 
 
 async def test_a_command_word_as_the_childs_name_is_refused(world: World) -> None:
