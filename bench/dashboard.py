@@ -138,23 +138,35 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1] * 1000
 
 
+def temp_sqlite_url() -> str:
+    """A fresh SQLite file in a temporary directory."""
+    return f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+
+
+async def build_world(url: str, national: bool, scale: float) -> None:
+    """Recreate (PostgreSQL) or create (SQLite) the database, migrate it and fill it."""
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        await recreate(url)
+    await asyncio.to_thread(upgrade, url)
+    start = time.perf_counter()
+    if national:
+        counts = await dashboard_national.build(engine, scale)
+    else:
+        counts = await dashboard_world.build(make_sessionmaker(engine))
+        await analyze(engine)
+    print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
+    await engine.dispose()
+
+
 async def main(args: argparse.Namespace) -> None:
     """Build, measure, print."""
-    url = normalise_url(args.url or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}")
-    engine = make_engine(url)
+    url = normalise_url(args.url or temp_sqlite_url())
     if args.reuse:
-        print(f"{engine.dialect.name}: the database as built before")
+        print("the database as built before")
     else:
-        if url.startswith("postgresql"):
-            await recreate(url)
-        await asyncio.to_thread(upgrade, url)
-        start = time.perf_counter()
-        if args.national:
-            counts = await dashboard_national.build(engine, args.scale)
-        else:
-            counts = await dashboard_world.build(make_sessionmaker(engine))
-            await analyze(engine)
-        print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
+        await build_world(url, args.national, args.scale)
+    engine = make_engine(url)
     world = await scopes(make_sessionmaker(engine), args.national)
     # the pages read in read sessions; --write-sessions times them as writers begin (SQLite: IMMEDIATE)
     sessions = make_sessionmaker(engine) if args.write_sessions else make_read_sessionmaker(engine)

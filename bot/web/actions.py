@@ -22,7 +22,6 @@ from handlers import texts
 from jobs.documents.data import load_recap
 from jobs.nudge import send_reminders_now
 from models import dashboard as dash
-from models.audit import record_audit
 from models.base import add_months
 from models.period import MonthStatus, PekonMonth
 from models.region import Kecamatan, Pekon
@@ -79,8 +78,7 @@ def document(ctx: WebContext) -> Handler:
         data = await load_recap(
             session, kode, period, today=ctx.today(), village_word=ctx.schedule.village_word
         )
-        record_audit(session, actor_member_id=viewer.member.id, channel="web", action="web.export",
-                     entity="region", entity_id=kode, after={"bulan": month, "format": fmt})  # fmt: skip
+        viewer.audit("web.export", "region", kode, bulan=month, format=fmt)
         body = DOCUMENTS[RecapFormat(fmt)](data)
         name = f"B2-B3_{kode}_{month}.{fmt}"
         disposition = {"content-disposition": f'attachment; filename="{name}"'}
@@ -159,7 +157,7 @@ def follow_up(ctx: WebContext) -> Handler:
                 **where,
             )
         units = await late_units(session, kode, period, ctx.schedule.deadline_day)
-        audit_view(session, viewer, "tindak", kode, period)
+        audit_view(viewer, "tindak", kode, period)
         return render("followup.html", viewer, kode=kode, period=period, units=units, results=results,
                       quiet=(ctx.schedule.quiet_hours_start, ctx.schedule.quiet_hours_end))  # fmt: skip
 

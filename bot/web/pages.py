@@ -18,7 +18,6 @@ from handlers import texts
 from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
-from models.audit import record_audit
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
 from models.recap import MOVES
@@ -45,10 +44,9 @@ def scoped(request: Request, viewer: Viewer, ctx: WebContext) -> tuple[str, date
     return kode, period_of(request, ctx.reported_month())
 
 
-def audit_view(session: AsyncSession, viewer: Viewer, what: str, kode: str, period: date) -> None:
+def audit_view(viewer: Viewer, what: str, kode: str, period: date) -> None:
     """A page with names was shown (UU 27/2022: who saw what, when)."""
-    record_audit(session, actor_member_id=viewer.member.id, channel="web", action=f"web.view.{what}",
-                 entity="region", entity_id=kode, after={"bulan": f"{period:%Y-%m}"})  # fmt: skip
+    viewer.audit(f"web.view.{what}", "region", kode, bulan=f"{period:%Y-%m}")
 
 
 async def home(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
@@ -99,7 +97,7 @@ def pekon_view(ctx: WebContext) -> Handler:
             data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day)
         except LookupError:
             raise NotFound from None
-        audit_view(session, viewer, "pekon", kode, period)
+        audit_view(viewer, "pekon", kode, period)
         return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
 
     return page
@@ -119,7 +117,7 @@ def numbers_view(ctx: WebContext) -> Handler:
         if await session.get(Kecamatan if len(kode) == 8 else Pekon, kode) is None:
             raise NotFound
         rows = await dash.number_rows(session, period, column, unit_kode=unit, **where)
-        audit_view(session, viewer, "angka", unit or kode, period)
+        audit_view(viewer, "angka", unit or kode, period)
         return render("numbers.html", viewer, rows=rows, period=period, kode=kode)
 
     return page
