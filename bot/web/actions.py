@@ -16,7 +16,7 @@ from starlette.responses import Response
 from bot.commands.recap import DOCUMENTS, RecapFormat
 from bot.web.auth import Handler, NotFound, check, form
 from bot.web.context import Viewer, WebContext
-from bot.web.pages import MONTH, audit_view, scoped
+from bot.web.pages import MONTH, audit_view, cached_grid, scoped
 from bot.web.render import month_short, render
 from handlers import texts
 from jobs.documents.data import load_recap
@@ -95,9 +95,10 @@ def grid_csv(ctx: WebContext) -> Handler:
         check(viewer, kode)
         if len(kode) not in (5, 8):
             raise NotFound
-        build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
-        grid = await build(session, kode, ctx.current_month(), today=ctx.today(),
-                           deadline_day=ctx.schedule.deadline_day)  # fmt: skip
+        try:
+            grid = await cached_grid(ctx, session, kode)
+        except LookupError:
+            raise NotFound from None
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["kode", "nama", *(month_short(m) for m in grid.months)])

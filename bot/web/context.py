@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import make_read_sessionmaker
 from jobs.context import Schedule
 from models.base import WIB, add_months, month_of, utcnow, wib_date
+from models.dashboard_cache import FigureCache
 from models.person import Member
 from models.web_login import Scope, WebSession
 
@@ -49,6 +50,7 @@ class WebContext:
     secure_cookies: bool = False  # Secure flag on the cookies: the public URL is https
     clock: Callable[[], datetime] = utcnow
     signer: Signer = field(default_factory=lambda: Signer(secrets.token_bytes(32)))
+    figures: FigureCache = field(default_factory=FigureCache)  # grids, rates, trends of this process
     reads: async_sessionmaker[AsyncSession] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -64,18 +64,12 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        today, deadline_day = ctx.today(), ctx.schedule.deadline_day
-        build = dash.kecamatan_grid if level == "kecamatan" else dash.kabupaten_grid
         if level == "kecamatan" and await session.get(Kecamatan, kode) is None:
             raise NotFound
-        grid = await build(session, kode, ctx.current_month(), today=today, deadline_day=deadline_day)
+        grid = await cached_grid(ctx, session, kode)
         if not grid.rows and level == "kabupaten":
             raise NotFound
-        rates = (
-            [await dash.kecamatan_rates(session, kode, period)]
-            if level == "kecamatan"
-            else [(r := await dash.kabupaten_rates(session, kode, period)).total, *r.kecamatan]
-        )
+        rates = await ctx.figures.get(session, ("rates", kode, period), lambda: _rates(session, kode, period))
         only_missing = request.query_params.get("belum") == "1"
         rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
@@ -86,6 +80,26 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
                       only_missing=only_missing, level=level, findings=findings)  # fmt: skip
 
     return page
+
+
+async def cached_grid(ctx: WebContext, session: AsyncSession, kode: str) -> dash.Grid:
+    """The Kelengkapan grid of a kecamatan (PP.KK.CC) or a kabupaten (PP.KK), kept while the ledger
+    stands still (models.dashboard_cache); LookupError for an unknown kabupaten."""
+    build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
+    today, deadline_day, until = ctx.today(), ctx.schedule.deadline_day, ctx.current_month()
+    return await ctx.figures.get(
+        session,
+        ("grid", kode, until, today, deadline_day),
+        lambda: build(session, kode, until, today=today, deadline_day=deadline_day),
+    )
+
+
+async def _rates(session: AsyncSession, kode: str, period: date) -> list[dash.ReportingRate]:
+    """The kecamatan's rates, or the kabupaten's followed by each of its kecamatan's."""
+    if len(kode) == 8:
+        return [await dash.kecamatan_rates(session, kode, period)]
+    found = await dash.kabupaten_rates(session, kode, period)
+    return [found.total, *found.kecamatan]
 
 
 def pekon_view(ctx: WebContext) -> Handler:
@@ -149,7 +163,10 @@ def trend_view(ctx: WebContext) -> Handler:
         check(viewer, kode)
         if await session.get(Kecamatan, kode) is None:
             raise NotFound
-        trend = await dash.kecamatan_trend(session, kode, ctx.current_month())
+        until = ctx.current_month()
+        trend = await ctx.figures.get(
+            session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until)
+        )
         labels = [f"{m:%m/%y}" for m in trend.months]
         points = trend.total.points
 
