@@ -112,13 +112,13 @@ async def pekon_page(session: AsyncSession, pekon_kode: str, period: date, *, de
         deadline=deadline_of(period, deadline_day),
         closed=table.closed,
         revision=table.revision,
-        units=await _units(session, pekon_kode, period),
+        units=await unit_lines(session, pekon_kode, period),
         b3=table,
         history=await month_history(session, pekon_kode, period),
     )
 
 
-async def _units(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
+async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
     """Each unit's report (models.mutasi.unit_statuses, as the chat and the books), its events
     and its pemangku with their channels."""
     kodes = dict(

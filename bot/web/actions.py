@@ -111,18 +111,23 @@ def grid_csv(ctx: WebContext) -> Handler:
 
 
 async def late_units(
-    session: AsyncSession, kode: str, period: date, deadline_day: int
+    session: AsyncSession, kode: str, period: date
 ) -> list[tuple[tuple[str, int, str], list[str]]]:
     """The units of the open months of the pekon in `kode` with no report yet, and their pemangku
-    (the pekon page's own lines, so both pages say the same)."""
+    (the pekon page's own unit lines, so both pages say the same)."""
     where = Pekon.kode == kode if len(kode) == 13 else Pekon.kode.startswith(kode + ".")
+    closed = select(PekonMonth.pekon_kode).where(
+        PekonMonth.period == period, PekonMonth.status == MonthStatus.CLOSED
+    )
+    still_open = await session.execute(
+        select(Pekon.kode, Pekon.nama).where(where, Pekon.kode.not_in(closed)).order_by(Pekon.kode)
+    )
     late = []
-    for pekon_kode in await session.scalars(select(Pekon.kode).where(where).order_by(Pekon.kode)):
-        page = await dash.pekon_page(session, pekon_kode, period, deadline_day=deadline_day)
+    for pekon_kode, pekon_nama in still_open.tuples().all():
         late += [
-            ((page.pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
-            for u in page.units
-            if u.state == dash.UnitState.MISSING and not page.closed
+            ((pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
+            for u in await dash.unit_lines(session, pekon_kode, period)
+            if u.state == dash.UnitState.MISSING
         ]
     return late
 
@@ -157,7 +162,7 @@ def follow_up(ctx: WebContext) -> Handler:
                 unit_ids=chosen,
                 **where,
             )
-        units = await late_units(session, kode, period, ctx.schedule.deadline_day)
+        units = await late_units(session, kode, period)
         audit_view(viewer, "tindak", kode, period)
         return render("followup.html", viewer, kode=kode, period=period, units=units, results=results,
                       quiet=(ctx.schedule.quiet_hours_start, ctx.schedule.quiet_hours_end))  # fmt: skip

@@ -144,8 +144,12 @@ def rollup_view(ctx: WebContext) -> Handler:
         kode, period = scoped(request, viewer, ctx)
         if await session.get(Kecamatan, kode) is None:
             raise NotFound
-        word = ctx.schedule.village_word
-        rollup = await load_rollup(session, kode, period, today=ctx.today(), village_word=word)
+        word, today = ctx.schedule.village_word, ctx.today()
+        rollup = await ctx.figures.get(
+            session,
+            ("rollup", kode, period, today, word),
+            lambda: load_rollup(session, kode, period, today=today, village_word=word),
+        )
         names = [p.pekon_nama for p in rollup.pekons]
         lines = rollup_lines(kode, names, rollup.totals)
         return render(

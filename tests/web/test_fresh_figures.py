@@ -1,4 +1,4 @@
-"""The grids and the trend are kept in process while the ledger stands still
+"""The grids, the trend and the roll-up are kept in process while the ledger stands still
 (models.dashboard_cache): what a camat sees must move the moment a report, an event, a close or a
 reopen is committed, on the page served by the same running server."""
 
@@ -70,6 +70,7 @@ async def test_the_trend_moves_with_an_event(site: Site) -> None:
         await sign_in(client, await site.chat_link("camat"))
         before = (await client.get(f"/dasbor/tren/{KEC}")).text
         assert (await client.get(f"/dasbor/tren/{KEC}")).text == before
+        rollup = (await client.get(f"/dasbor/angka/{KEC}?bulan=2027-01")).text
         unit = await _quiet_unit(site)
         async with site.sessionmaker() as session:
             born = [PersonInput("Bayi Baru", Sex.P)]
@@ -78,4 +79,5 @@ async def test_the_trend_moves_with_an_event(site: Site) -> None:
                                now=at(date(2027, 1, 19)))  # fmt: skip
             await session.commit()
         after = (await client.get(f"/dasbor/tren/{KEC}")).text
-    assert after != before
+        rollup_after = (await client.get(f"/dasbor/angka/{KEC}?bulan=2027-01")).text
+    assert after != before and rollup_after != rollup
