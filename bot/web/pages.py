@@ -20,7 +20,7 @@ from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
-from models.recap import MOVES
+from models.recap import MOVES, compute_b3
 from models.region import Kecamatan, Pekon
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -107,10 +107,10 @@ def pekon_view(ctx: WebContext) -> Handler:
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        try:
-            data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day)
-        except LookupError:
-            raise NotFound from None
+        if await session.get(Pekon, kode) is None:
+            raise NotFound
+        b3 = await ctx.figures.get(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3)
         audit_view(viewer, "pekon", kode, period)
         return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
 
@@ -130,7 +130,11 @@ def numbers_view(ctx: WebContext) -> Handler:
         where = {"kecamatan_kode": kode} if len(kode) == 8 else {"pekon_kode": kode}
         if await session.get(Kecamatan if len(kode) == 8 else Pekon, kode) is None:
             raise NotFound
-        rows = await dash.number_rows(session, period, column, unit_kode=unit, **where)
+        rows = await ctx.figures.get(  # the ledger's lines: they change only with the ledger
+            session,
+            ("rows", kode, period, column, unit),
+            lambda: dash.number_rows(session, period, column, unit_kode=unit, **where),
+        )
         audit_view(viewer, "angka", unit or kode, period)
         return render("numbers.html", viewer, rows=rows, period=period, kode=kode)
 

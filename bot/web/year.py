@@ -39,9 +39,12 @@ async def _load(session: AsyncSession, ctx: WebContext, viewer: Viewer, kode: st
     level = LEVELS.get(len(kode))
     if level is None:
         raise NotFound
+    today, word = ctx.today(), ctx.schedule.village_word
     try:
-        return await load_annual(
-            session, year, level, kode, today=ctx.today(), village_word=ctx.schedule.village_word
+        return await ctx.figures.get(
+            session,
+            ("year", kode, year, today, word),
+            lambda: load_annual(session, year, level, kode, today=today, village_word=word),
         )
     except LookupError:
         raise NotFound from None
