@@ -12,6 +12,7 @@ this process, no HTTP) as the baseline of the ratio.
     .venv/bin/python -m bench.dashboard_pages                   # SQLite file in a temp dir
     .venv/bin/python -m bench.dashboard_pages --url postgresql://postgres@127.0.0.1:5432/bench_dashboard
     .venv/bin/python -m bench.dashboard_pages --url postgresql://…/bench_national --national --scale 0.25
+    … --reuse --cold        # the same pages with nothing kept: every figure computed per request
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from bot.web.dashboard import dashboard_routes
 from jobs.context import Schedule
 from models.base import WIB
 from models.dashboard import NUMBER_COLUMNS
+from models.dashboard_cache import FigureCache
 from models.person import Member, Role
 from models.recap import compute_b3
 from models.web_login import issue_link, login_url
@@ -189,12 +191,15 @@ def now_of(today: date) -> datetime:
     return datetime.combine(today, clock_time(10), tzinfo=WIB).astimezone(UTC)
 
 
-async def serve(url: str, port: int, national: bool) -> None:
-    """The child: the dashboard app on 127.0.0.1:port with the world's clock, until stdin closes."""
+async def serve(url: str, port: int, national: bool, cold: bool) -> None:
+    """The child: the dashboard app on 127.0.0.1:port with the world's clock, until stdin closes;
+    `cold`: nothing kept (as when the ledger moves between any two requests)."""
     engine = make_engine(url)
     world = await queries_bench.scopes(make_sessionmaker(engine), national)
     now = now_of(world.today)
-    ctx = WebContext(make_sessionmaker(engine), Schedule(deadline_day=world.deadline_day), clock=lambda: now)
+    schedule = Schedule(deadline_day=world.deadline_day)
+    figures = FigureCache(size=0 if cold else 512)
+    ctx = WebContext(make_sessionmaker(engine), schedule, clock=lambda: now, figures=figures)
     web = WebServer(build_web_app(dashboard_routes(ctx)), "127.0.0.1", port)
     await web.start()
     print("ready", flush=True)
@@ -218,7 +223,7 @@ async def main(args: argparse.Namespace) -> None:
     }
     await people(make_sessionmaker(engine), sample)
     port = free_port()
-    flags = ["--national"] if args.national else []
+    flags = (["--national"] if args.national else []) + (["--cold"] if args.cold else [])
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.dashboard_pages", "--serve", str(port), "--url", url, *flags,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -245,7 +250,8 @@ async def report(
     reads: async_sessionmaker[AsyncSession],
 ) -> None:
     """The baseline, then every page: p50 / p95 / rps and the ratio of p50 to the baseline's."""
-    print(f"{args.clients} keep-alive clients, {args.seconds:.0f} s per page, server in its own process\n")
+    kept = "nothing kept (--cold)" if args.cold else "figures kept while the ledger stands"
+    print(f"{args.clients} keep-alive clients, {args.seconds:.0f} s per page, one server process, {kept}\n")
     print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'p50/base':>9}")
     chat = await queries_bench.measure(
         reads, lambda s, r: compute_b3(s, r.choice(world.pekon), world.open), args.clients, args.seconds
@@ -273,11 +279,14 @@ if __name__ == "__main__":
     parser.add_argument("--scale", type=float, default=1.0, help="--national: fraction of the desa")
     parser.add_argument("--reuse", action="store_true", help="time the database --url as built before")
     parser.add_argument("--only", help="time only the pages whose name contains this")
+    parser.add_argument(
+        "--cold", action="store_true", help="the server keeps no figure (models.dashboard_cache)"
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child process's port
     arguments = parser.parse_args()
     if arguments.national and not (arguments.url or "").startswith("postgres"):
         parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
     if arguments.serve is not None:
-        asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national))
+        asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national, arguments.cold))
     else:
         asyncio.run(main(arguments))
