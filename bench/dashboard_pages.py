@@ -1,18 +1,20 @@
 """The dashboard's pages over HTTP under concurrency, on Lampung Barat or on the national data.
 
-Builds the world as bench/dashboard.py does (or `--reuse`s it), then serves the dashboard in a child
-process under uvicorn on 127.0.0.1 (the app `pemangku run` serves, with the world's fixed clock),
-signs in a camat of each kecamatan, staff of each pekon and a kabupaten user through the product's
-one-time links (issued as `pemangku dashboard-link` does, opened and pressed "Masuk" over HTTP), and
-for each page runs `--clients` keep-alive httpx clients for `--seconds`, each asking the page of a
-random scope (and month) in a loop. Prints p50/p95 ms and requests per second per page; beside them
-GET /healthz (the HTTP floor) and the chat's own recap of one pekon (models.recap.compute_b3, in
-this process, no HTTP) as the baseline of the ratio.
+Builds the world as bench/dashboard.py does (or `--reuse`s it), then serves the dashboard in two
+child processes under uvicorn on 127.0.0.1 (the app `pemangku run` serves, with the world's fixed
+clock): the product, which keeps figures while the ledger stands (models.dashboard_cache), and the
+baseline, which keeps nothing (every figure computed per request, as when the ledger moves between
+any two requests). Signs in a camat of each kecamatan, staff of each pekon and a kabupaten user
+(up to 60 of each) through the product's one-time links (issued as `pemangku dashboard-link` does,
+opened and "Masuk" pressed over HTTP); then for each page runs `--clients` keep-alive httpx clients
+for `--seconds` against the product and right after against the baseline, each asking the page of a
+random scope (and month) in a loop. Prints p50/p95 ms and requests per second of each, and the ratio
+of the p50s; first the chat's own recap of one pekon (models.recap.compute_b3, in this process) and
+GET /healthz (the HTTP floor) for scale.
 
     .venv/bin/python -m bench.dashboard_pages                   # SQLite file in a temp dir
     .venv/bin/python -m bench.dashboard_pages --url postgresql://postgres@127.0.0.1:5432/bench_dashboard
     .venv/bin/python -m bench.dashboard_pages --url postgresql://…/bench_national --national --scale 0.25
-    … --reuse --cold        # the same pages with nothing kept: every figure computed per request
 """
 
 from __future__ import annotations
@@ -222,52 +224,77 @@ async def main(args: argparse.Namespace) -> None:
         "kabupaten": sorted(rng.sample(world.kabupaten, min(SAMPLE // 4, len(world.kabupaten)))),
     }
     await people(make_sessionmaker(engine), sample)
-    port = free_port()
-    flags = (["--national"] if args.national else []) + (["--cold"] if args.cold else [])
-    child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.dashboard_pages", "--serve", str(port), "--url", url, *flags,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert child.stdin is not None and child.stdout is not None
+    servers = [await Server.start(url, args.national, cold) for cold in (False, True)]
     try:
-        assert (await child.stdout.readline()).strip() == b"ready"
-        base = f"http://127.0.0.1:{port}"
         codes = [kode for level in sample.values() for kode in level]
-        signed = await sign_in(make_sessionmaker(engine), base, now_of(world.today), codes)
-        await report(args, world, sample, base, signed, make_read_sessionmaker(engine))
+        signed = [
+            await sign_in(make_sessionmaker(engine), s.base, now_of(world.today), codes) for s in servers
+        ]
+        await report(
+            args, world, sample, list(zip(servers, signed, strict=True)), make_read_sessionmaker(engine)
+        )
     finally:
-        child.stdin.close()
-        await child.wait()
+        for server in servers:
+            await server.stop()
         await engine.dispose()
+
+
+@dataclass(frozen=True)
+class Server:
+    """A child process serving the dashboard (`pemangku run`'s app) on a port of 127.0.0.1."""
+
+    base: str
+    child: asyncio.subprocess.Process
+
+    @classmethod
+    async def start(cls, url: str, national: bool, cold: bool) -> Server:
+        """Start one and wait until it listens."""
+        port = free_port()
+        flags = (["--national"] if national else []) + (["--cold"] if cold else [])
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.dashboard_pages", "--serve", str(port), "--url", url, *flags,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert child.stdout is not None and (await child.stdout.readline()).strip() == b"ready"
+        return cls(f"http://127.0.0.1:{port}", child)
+
+    async def stop(self) -> None:
+        """Close its stdin: it finishes open requests and exits."""
+        assert self.child.stdin is not None
+        self.child.stdin.close()
+        await self.child.wait()
 
 
 async def report(
     args: argparse.Namespace,
     world: queries_bench.World,
     sample: dict[str, list[str]],
-    base: str,
-    signed: Signed,
+    servers: list[tuple[Server, Signed]],
     reads: async_sessionmaker[AsyncSession],
 ) -> None:
-    """The baseline, then every page: p50 / p95 / rps and the ratio of p50 to the baseline's."""
-    kept = "nothing kept (--cold)" if args.cold else "figures kept while the ledger stands"
-    print(f"{args.clients} keep-alive clients, {args.seconds:.0f} s per page, one server process, {kept}\n")
-    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'p50/base':>9}")
+    """The chat's compute_b3 for scale, then every page on the product (figures kept while the
+    ledger stands) and right after on the baseline server that keeps nothing; the ratio of p50s."""
+    print(f"{args.clients} keep-alive clients, {args.seconds:.0f} s per page and server, one process each\n")
+    print(f"{'':34} {'kept (product)':>25} {'nothing kept':>18}")
+    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>7}")
     chat = await queries_bench.measure(
         reads, lambda s, r: compute_b3(s, r.choice(world.pekon), world.open), args.clients, args.seconds
     )
-    base50 = queries_bench.p(chat[0], 0.5)
-    print(_line("baseline: compute_b3 (chat, no HTTP)", chat[0], chat[1], base50))
+    print(f"{'compute_b3 (chat, in process)':34} {_figures(*chat)}")
     for name, ask in page_paths(world, sample).items():
         if args.only and args.only not in name:
             continue
-        (latencies, wall), failures = await measure_page(base, signed, ask, args.clients, args.seconds)
-        print(_line(name, latencies, wall, base50) + (f"  ({failures} not 200)" if failures else ""))
+        timed = [await measure_page(s.base, signed, ask, args.clients, args.seconds) for s, signed in servers]
+        (kept, kept_wall), (cold, cold_wall) = timed[0][0], timed[1][0]
+        failures = sum(t[1] for t in timed)
+        ratio = queries_bench.p(cold, 0.5) / queries_bench.p(kept, 0.5)
+        line = f"{name:34} {_figures(kept, kept_wall)} {_figures(cold, cold_wall)[:17]} {ratio:6.1f}x"
+        print(line + (f"  ({failures} not 200)" if failures else ""))
 
 
-def _line(name: str, latencies: list[float], wall: float, base50: float) -> str:
+def _figures(latencies: list[float], wall: float) -> str:
     p50, p95 = queries_bench.p(latencies, 0.5), queries_bench.p(latencies, 0.95)
-    return f"{name:34} {p50:8.1f} {p95:8.1f} {len(latencies) / wall:7.1f} {p50 / base50:8.1f}x"
+    return f"{p50:8.1f} {p95:8.1f} {len(latencies) / wall:7.1f}"
 
 
 if __name__ == "__main__":
