@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -27,7 +26,6 @@ from models.web_login import (
     member_scope,
     needs_touch,
     redeem_link,
-    touch_session,
 )
 
 COOKIE = "pemangku_sesi"
@@ -69,8 +67,9 @@ def guarded(
     ctx: WebContext, handler: Handler, *, post: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
     """The endpoint of a page: signed in, CSRF checked on POST, scope checked by the handler. A GET
-    reads in a read session; its audit entries (and the session's touch) are written after, in a
-    short write transaction, before the page is sent. A POST runs in one write session."""
+    reads in a read session; its audit entries (and the session's touch) are committed after it,
+    together with those of concurrent requests (bot.web.writes), before the page is sent. A POST
+    runs in one write session."""
 
     async def endpoint(request: Request) -> Response:
         async with (ctx.sessionmaker if post else ctx.reads)() as session:
@@ -87,25 +86,15 @@ def guarded(
             except NotFound:
                 return message(texts.WEB_NOT_FOUND, 404, viewer)
             if post:
-                await _write(session, viewer, None)
+                for entry in viewer.audits:
+                    record_audit(session, **entry)
+                await session.commit()
                 return response
-        async with ctx.sessionmaker() as session:
-            await _write(session, viewer, ctx.now() if needs_touch(viewer.web, ctx.now()) else None)
+        touch = (viewer.web.id, ctx.now()) if needs_touch(viewer.web, ctx.now()) else None
+        await ctx.writes.write(viewer.audits, touch)
         return response
 
     return endpoint
-
-
-async def _write(session: AsyncSession, viewer: Viewer, touch: datetime | None) -> None:
-    """The request's audit entries (and the session's touch) in one commit; nothing when none."""
-    if touch is None and not viewer.audits:
-        await session.commit()  # a POST's own changes
-        return
-    if touch is not None:
-        await touch_session(session, viewer.web.id, touch)
-    for entry in viewer.audits:
-        record_audit(session, **entry)
-    await session.commit()
 
 
 def _refusal(viewer: Viewer, request: Request) -> dict[str, Any]:

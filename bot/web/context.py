@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import make_read_sessionmaker
+from bot.web.writes import WriteBatch
 from jobs.context import Schedule
 from models.base import WIB, add_months, month_of, utcnow, wib_date
 from models.dashboard_cache import FigureCache
@@ -52,9 +53,11 @@ class WebContext:
     signer: Signer = field(default_factory=lambda: Signer(secrets.token_bytes(32)))
     figures: FigureCache = field(default_factory=FigureCache)  # grids, rates, trends of this process
     reads: async_sessionmaker[AsyncSession] = field(init=False)
+    writes: WriteBatch = field(init=False)  # audit entries and touches of GETs, group-committed
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reads", make_read_sessionmaker(self.sessionmaker.kw["bind"]))
+        object.__setattr__(self, "writes", WriteBatch(self.sessionmaker))
 
     def now(self) -> datetime:
         """Now, aware."""
