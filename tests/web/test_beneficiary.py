@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.documents.usulan import load_usulan, usulan_pdf, usulan_xlsx
+from jobs.month_close import refresh_listed_pekon
 from models.audit import AuditEntry
 from models.beneficiary import BeneficiaryMatch, MatchStatus
 from models.beneficiary_findings import findings_count_by_pekon
@@ -167,3 +168,14 @@ async def test_the_usulan_files_are_the_documents(listed: Site) -> None:
         ("web", "xlsx"),
         ("web", "pdf"),
     ]
+
+
+async def test_a_month_close_refreshes_the_matches_the_page_reads(site: Site) -> None:
+    async with site.sessionmaker() as session:
+        await _lists(session, refresh=False)
+        assert await refresh_listed_pekon(session) >= 2  # what the close job runs after closing
+        await session.commit()
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        await signed_in(site, client, "camat")
+        page = await client.get(f"/dasbor/bantuan/{A}")
+    assert "Alm. Sukardi" in page.text and "Perlu dicek (1)" in page.text
