@@ -207,19 +207,32 @@ async def scopes(sessionmaker: async_sessionmaker[AsyncSession], national: bool)
     return World(dashboard_world.TODAY, dashboard_world.DEADLINE_DAY, kecamatan, kabupaten, pekon)
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, only: str) -> argparse.ArgumentParser:
+    """The options this bench and bench/dashboard_pages.py share."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--national", action="store_true", help="every desa of Indonesia (PostgreSQL)")
     parser.add_argument("--scale", type=float, default=1.0, help="--national: fraction of the desa")
     parser.add_argument("--reuse", action="store_true", help="time the database --url as built before")
-    parser.add_argument("--only", help="time only the queries whose name contains this (and the baseline)")
+    parser.add_argument("--only", help=only)
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The options, --national refused without PostgreSQL."""
+    parsed = parser.parse_args()
+    if parsed.national and not (parsed.url or "").startswith("postgres"):
+        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
+    return parsed
+
+
+if __name__ == "__main__":
+    parser = arguments(
+        __doc__.splitlines()[0], "time only the queries whose name contains this (and the baseline)"
+    )
     parser.add_argument(
         "--write-sessions", action="store_true", help="time in write sessions (SQLite: BEGIN IMMEDIATE)"
     )
-    arguments = parser.parse_args()
-    if arguments.national and not (arguments.url or "").startswith("postgres"):
-        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
-    asyncio.run(main(arguments))
+    asyncio.run(main(parse(parser)))

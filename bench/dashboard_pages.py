@@ -298,21 +298,10 @@ def _figures(latencies: list[float], wall: float) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--national", action="store_true", help="every desa of Indonesia (PostgreSQL)")
-    parser.add_argument("--scale", type=float, default=1.0, help="--national: fraction of the desa")
-    parser.add_argument("--reuse", action="store_true", help="time the database --url as built before")
-    parser.add_argument("--only", help="time only the pages whose name contains this")
-    parser.add_argument(
-        "--cold", action="store_true", help="the server keeps no figure (models.dashboard_cache)"
-    )
+    parser = queries_bench.arguments(__doc__.splitlines()[0], "time only the pages whose name contains this")
+    parser.add_argument("--cold", action="store_true", help=argparse.SUPPRESS)  # the baseline child
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child process's port
-    arguments = parser.parse_args()
-    if arguments.national and not (arguments.url or "").startswith("postgres"):
-        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
+    arguments = queries_bench.parse(parser)
     if arguments.serve is not None:
         asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national, arguments.cold))
     else:
