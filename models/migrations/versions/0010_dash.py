@@ -1,7 +1,7 @@
 """dash: unit_report indexed by submitted_at (the dashboard's ledger version reads its max)
 
-Revision ID: 0009_dash
-Revises: 0008
+Revision ID: 0010_dash
+Revises: 0009_hygiene
 Create Date: 2026-11-30 02:30:00
 """
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009_dash"
-down_revision: str | None = "0008"
+revision: str = "0010_dash"
+down_revision: str | None = "0009_hygiene"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
