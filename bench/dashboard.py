@@ -138,23 +138,35 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1] * 1000
 
 
+def temp_sqlite_url() -> str:
+    """A fresh SQLite file in a temporary directory."""
+    return f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+
+
+async def build_world(url: str, national: bool, scale: float) -> None:
+    """Recreate (PostgreSQL) or create (SQLite) the database, migrate it and fill it."""
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        await recreate(url)
+    await asyncio.to_thread(upgrade, url)
+    start = time.perf_counter()
+    if national:
+        counts = await dashboard_national.build(engine, scale)
+    else:
+        counts = await dashboard_world.build(make_sessionmaker(engine))
+        await analyze(engine)
+    print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
+    await engine.dispose()
+
+
 async def main(args: argparse.Namespace) -> None:
     """Build, measure, print."""
-    url = normalise_url(args.url or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}")
-    engine = make_engine(url)
+    url = normalise_url(args.url or temp_sqlite_url())
     if args.reuse:
-        print(f"{engine.dialect.name}: the database as built before")
+        print("the database as built before")
     else:
-        if url.startswith("postgresql"):
-            await recreate(url)
-        await asyncio.to_thread(upgrade, url)
-        start = time.perf_counter()
-        if args.national:
-            counts = await dashboard_national.build(engine, args.scale)
-        else:
-            counts = await dashboard_world.build(make_sessionmaker(engine))
-            await analyze(engine)
-        print(f"{engine.dialect.name}: {counts} (built in {time.perf_counter() - start:.1f} s)")
+        await build_world(url, args.national, args.scale)
+    engine = make_engine(url)
     world = await scopes(make_sessionmaker(engine), args.national)
     # the pages read in read sessions; --write-sessions times them as writers begin (SQLite: IMMEDIATE)
     sessions = make_sessionmaker(engine) if args.write_sessions else make_read_sessionmaker(engine)
@@ -195,19 +207,32 @@ async def scopes(sessionmaker: async_sessionmaker[AsyncSession], national: bool)
     return World(dashboard_world.TODAY, dashboard_world.DEADLINE_DAY, kecamatan, kabupaten, pekon)
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, only: str) -> argparse.ArgumentParser:
+    """The options this bench and bench/dashboard_pages.py share."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--national", action="store_true", help="every desa of Indonesia (PostgreSQL)")
     parser.add_argument("--scale", type=float, default=1.0, help="--national: fraction of the desa")
     parser.add_argument("--reuse", action="store_true", help="time the database --url as built before")
-    parser.add_argument("--only", help="time only the queries whose name contains this (and the baseline)")
+    parser.add_argument("--only", help=only)
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The options, --national refused without PostgreSQL."""
+    parsed = parser.parse_args()
+    if parsed.national and not (parsed.url or "").startswith("postgres"):
+        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
+    return parsed
+
+
+if __name__ == "__main__":
+    parser = arguments(
+        __doc__.splitlines()[0], "time only the queries whose name contains this (and the baseline)"
+    )
     parser.add_argument(
         "--write-sessions", action="store_true", help="time in write sessions (SQLite: BEGIN IMMEDIATE)"
     )
-    arguments = parser.parse_args()
-    if arguments.national and not (arguments.url or "").startswith("postgres"):
-        parser.error("--national needs a PostgreSQL --url (it loads with COPY)")
-    asyncio.run(main(arguments))
+    asyncio.run(main(parse(parser)))

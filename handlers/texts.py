@@ -162,6 +162,8 @@ WEB_STATUS_SHORT = {
     "not_due": "Belum",
 }
 WEB_CSRF = "Permintaan ditolak: formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."
+WEB_MATCHES_REFRESH = "Cocokkan ulang dengan laporan"
+WEB_MATCHES_REFRESHED = "Daftar sudah dicocokkan ulang dengan laporan pemangku terbaru."
 IN_FLOW = "Anda sedang mengisi laporan. Jawab pertanyaannya dulu, atau ketik BATAL untuk berhenti."
 
 # the four reports (handlers/fields.py, handlers/report_flow.py, handlers/report_save.py)

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.context import JobContext, Schedule, recent_periods
 from models.base import wib_date
+from models.beneficiary import BeneficiaryList
+from models.beneficiary_match import refresh_matches
 from models.months import close_months
 from models.mutasi import active_pekon
 from models.period import MonthStatus, PekonMonth
@@ -64,4 +66,13 @@ async def run_month_close(ctx: JobContext, now: datetime) -> int:
     async with ctx.pass_session("close") as session:
         closed = await close_due_months(session, period, now)
         await session.commit()
+        if closed:  # the month's deaths and moves against the beneficiary lists (Daftar Bantuan reads)
+            await refresh_listed_pekon(session)
+            await session.commit()
     return closed
+
+
+async def refresh_listed_pekon(session: AsyncSession) -> int:
+    """refresh_matches for every pekon with a current beneficiary list; returns the new matches."""
+    listed = select(BeneficiaryList.pekon_kode).where(BeneficiaryList.replaced_by_id.is_(None)).distinct()
+    return sum([await refresh_matches(session, kode) for kode in await session.scalars(listed)])

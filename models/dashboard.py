@@ -26,6 +26,7 @@ from models.dashboard_pekon import (
     UnitLine,
     UnitState,
     pekon_page,
+    unit_lines,
 )
 from models.dashboard_rows import NUMBER_COLUMNS, NumberLine, NumberRows, column_parts, number_rows
 from models.dashboard_trend import TREND_MONTHS, Trend, TrendPoint, TrendSeries, kecamatan_trend
@@ -59,4 +60,5 @@ __all__ = [
     "kecamatan_trend",
     "number_rows",
     "pekon_page",
+    "unit_lines",
 ]

@@ -97,12 +97,15 @@ class PekonPage:
     history: tuple[HistoryEntry, ...]
 
 
-async def pekon_page(session: AsyncSession, pekon_kode: str, period: date, *, deadline_day: int) -> PekonPage:
-    """The pekon page's data; LookupError for an unknown pekon."""
+async def pekon_page(
+    session: AsyncSession, pekon_kode: str, period: date, *, deadline_day: int, b3: B3Table | None = None
+) -> PekonPage:
+    """The pekon page's data (with the month's compute_b3 when the caller has it already);
+    LookupError for an unknown pekon."""
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         raise LookupError(pekon_kode)
-    table = await compute_b3(session, pekon_kode, period)
+    table = b3 or await compute_b3(session, pekon_kode, period)
     return PekonPage(
         pekon_kode=pekon.kode,
         pekon_nama=pekon.nama,
@@ -112,13 +115,13 @@ async def pekon_page(session: AsyncSession, pekon_kode: str, period: date, *, de
         deadline=deadline_of(period, deadline_day),
         closed=table.closed,
         revision=table.revision,
-        units=await _units(session, pekon_kode, period),
+        units=await unit_lines(session, pekon_kode, period),
         b3=table,
         history=await month_history(session, pekon_kode, period),
     )
 
 
-async def _units(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
+async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
     """Each unit's report (models.mutasi.unit_statuses, as the chat and the books), its events
     and its pemangku with their channels."""
     kodes = dict(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, CreatedAt
@@ -29,7 +29,10 @@ class UnitReport(CreatedAt, Base):
     """The monthly report of one unit; `late` when it came after the deadline."""
 
     __tablename__ = "unit_report"
-    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "period"),
+        Index("ix_unit_report_submitted_at", "submitted_at"),  # the dashboard's ledger version
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))

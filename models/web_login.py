@@ -128,9 +128,10 @@ async def redeem_link(session: AsyncSession, token: str, now: datetime) -> Opene
 
 
 async def current_session(
-    session: AsyncSession, token: str, now: datetime
+    session: AsyncSession, token: str, now: datetime, *, touch: bool = True
 ) -> tuple[WebSession, Member] | None:
-    """The live session of a cookie token, touched; None when unknown, ended or idle too long."""
+    """The live session of a cookie token, touched (unless a read-only caller touches it later with
+    touch_session); None when unknown, ended or idle too long."""
     found = (
         await session.execute(
             select(WebSession, Member)
@@ -143,9 +144,19 @@ async def current_session(
     web, member = found
     if now - web.last_seen_at >= SESSION_IDLE or not member.active:
         return None
-    if now - web.last_seen_at >= TOUCH_EVERY:
+    if touch and needs_touch(web, now):
         web.last_seen_at = now
     return web, member
+
+
+def needs_touch(web: WebSession, now: datetime) -> bool:
+    """Whether the session's last_seen_at is due to be written (at most once per TOUCH_EVERY)."""
+    return now - web.last_seen_at >= TOUCH_EVERY
+
+
+async def touch_session(session: AsyncSession, web_id: int, now: datetime) -> None:
+    """Write a session's last_seen_at (for a request read in a read-only session)."""
+    await session.execute(update(WebSession).where(WebSession.id == web_id).values(last_seen_at=now))
 
 
 async def end_session(session: AsyncSession, web: WebSession, now: datetime) -> None:

@@ -16,13 +16,12 @@ from starlette.responses import Response
 from bot.commands.recap import DOCUMENTS, RecapFormat
 from bot.web.auth import Handler, NotFound, check, form
 from bot.web.context import Viewer, WebContext
-from bot.web.pages import MONTH, audit_view, scoped
+from bot.web.pages import MONTH, audit_view, cached_grid, scoped
 from bot.web.render import month_short, render
 from handlers import texts
 from jobs.documents.data import load_recap
 from jobs.nudge import send_reminders_now
 from models import dashboard as dash
-from models.audit import record_audit
 from models.base import add_months
 from models.period import MonthStatus, PekonMonth
 from models.region import Kecamatan, Pekon
@@ -79,8 +78,7 @@ def document(ctx: WebContext) -> Handler:
         data = await load_recap(
             session, kode, period, today=ctx.today(), village_word=ctx.schedule.village_word
         )
-        record_audit(session, actor_member_id=viewer.member.id, channel="web", action="web.export",
-                     entity="region", entity_id=kode, after={"bulan": month, "format": fmt})  # fmt: skip
+        viewer.audit("web.export", "region", kode, bulan=month, format=fmt)
         body = DOCUMENTS[RecapFormat(fmt)](data)
         name = f"B2-B3_{kode}_{month}.{fmt}"
         disposition = {"content-disposition": f'attachment; filename="{name}"'}
@@ -97,9 +95,10 @@ def grid_csv(ctx: WebContext) -> Handler:
         check(viewer, kode)
         if len(kode) not in (5, 8):
             raise NotFound
-        build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
-        grid = await build(session, kode, ctx.current_month(), today=ctx.today(),
-                           deadline_day=ctx.schedule.deadline_day)  # fmt: skip
+        try:
+            grid = await cached_grid(ctx, session, kode)
+        except LookupError:
+            raise NotFound from None
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["kode", "nama", *(month_short(m) for m in grid.months)])
@@ -112,18 +111,23 @@ def grid_csv(ctx: WebContext) -> Handler:
 
 
 async def late_units(
-    session: AsyncSession, kode: str, period: date, deadline_day: int
+    session: AsyncSession, kode: str, period: date
 ) -> list[tuple[tuple[str, int, str], list[str]]]:
     """The units of the open months of the pekon in `kode` with no report yet, and their pemangku
-    (the pekon page's own lines, so both pages say the same)."""
+    (the pekon page's own unit lines, so both pages say the same)."""
     where = Pekon.kode == kode if len(kode) == 13 else Pekon.kode.startswith(kode + ".")
+    closed = select(PekonMonth.pekon_kode).where(
+        PekonMonth.period == period, PekonMonth.status == MonthStatus.CLOSED
+    )
+    still_open = await session.execute(
+        select(Pekon.kode, Pekon.nama).where(where, Pekon.kode.not_in(closed)).order_by(Pekon.kode)
+    )
     late = []
-    for pekon_kode in await session.scalars(select(Pekon.kode).where(where).order_by(Pekon.kode)):
-        page = await dash.pekon_page(session, pekon_kode, period, deadline_day=deadline_day)
+    for pekon_kode, pekon_nama in still_open.tuples().all():
         late += [
-            ((page.pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
-            for u in page.units
-            if u.state == dash.UnitState.MISSING and not page.closed
+            ((pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
+            for u in await dash.unit_lines(session, pekon_kode, period)
+            if u.state == dash.UnitState.MISSING
         ]
     return late
 
@@ -158,8 +162,8 @@ def follow_up(ctx: WebContext) -> Handler:
                 unit_ids=chosen,
                 **where,
             )
-        units = await late_units(session, kode, period, ctx.schedule.deadline_day)
-        audit_view(session, viewer, "tindak", kode, period)
+        units = await late_units(session, kode, period)
+        audit_view(viewer, "tindak", kode, period)
         return render("followup.html", viewer, kode=kode, period=period, units=units, results=results,
                       quiet=(ctx.schedule.quiet_hours_start, ctx.schedule.quiet_hours_end))  # fmt: skip
 

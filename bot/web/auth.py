@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from models.web_login import (
     current_session,
     end_session,
     member_scope,
+    needs_touch,
     redeem_link,
 )
 
@@ -54,9 +56,9 @@ def check(viewer: Viewer, kode: str) -> None:
         raise OutOfScope(kode)
 
 
-async def _viewer(request: Request, session: AsyncSession, ctx: WebContext) -> Viewer | None:
+async def _viewer(request: Request, session: AsyncSession, ctx: WebContext, *, touch: bool) -> Viewer | None:
     token = ctx.signer.unsign(request.cookies.get(COOKIE, ""))
-    found = None if token is None else await current_session(session, token, ctx.now())
+    found = None if token is None else await current_session(session, token, ctx.now(), touch=touch)
     scope = None if found is None else member_scope(found[1])
     return None if found is None or scope is None else Viewer(found[1], found[0], scope)
 
@@ -64,36 +66,42 @@ async def _viewer(request: Request, session: AsyncSession, ctx: WebContext) -> V
 def guarded(
     ctx: WebContext, handler: Handler, *, post: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint of a page: signed in, CSRF checked on POST, scope checked by the handler."""
+    """The endpoint of a page: signed in, CSRF checked on POST, scope checked by the handler. A GET
+    reads in a read session; its audit entries (and the session's touch) are committed after it,
+    together with those of concurrent requests (bot.web.writes), before the page is sent. A POST
+    runs in one write session."""
 
     async def endpoint(request: Request) -> Response:
-        async with ctx.sessionmaker() as session:
-            viewer = await _viewer(request, session, ctx)
+        async with (ctx.sessionmaker if post else ctx.reads)() as session:
+            viewer = await _viewer(request, session, ctx, touch=post)
             if viewer is None:
                 return message(texts.WEB_NEED_SIGNIN, 401)
             if post and not hmac.compare_digest((await form(request)).get("csrf", ""), viewer.web.csrf):
                 return message(texts.WEB_CSRF, 403, viewer)
-            who = (viewer.member.id, viewer.scope.kode)  # read now: a rollback expires the objects
             try:
                 response = await handler(request, session, viewer)
             except OutOfScope:
-                await session.rollback()
-                _audit_refusal(session, who, request)
-                await session.commit()
-                return message(texts.WEB_NOT_FOUND, 404)
+                response = message(texts.WEB_NOT_FOUND, 404)
+                viewer.audits[:] = [_refusal(viewer, request)]
             except NotFound:
                 return message(texts.WEB_NOT_FOUND, 404, viewer)
-            await session.commit()
-            return response
+            if post:
+                for entry in viewer.audits:
+                    record_audit(session, **entry)
+                await session.commit()
+                return response
+        touch = (viewer.web.id, ctx.now()) if needs_touch(viewer.web, ctx.now()) else None
+        await ctx.writes.write(viewer.audits, touch)
+        return response
 
     return endpoint
 
 
-def _audit_refusal(session: AsyncSession, who: tuple[int, str | None], request: Request) -> None:
-    record_audit(
-        session, actor_member_id=who[0], channel="web", action="web.out_of_scope", entity="url",
-        after={"path": request.url.path[:300], "scope": who[1]},
-    )  # fmt: skip
+def _refusal(viewer: Viewer, request: Request) -> dict[str, Any]:
+    """The audit entry of a URL outside the scope (the page's own entries are dropped)."""
+    after = {"path": request.url.path[:300], "scope": viewer.scope.kode}
+    return {"actor_member_id": viewer.member.id, "channel": "web", "action": "web.out_of_scope",
+            "entity": "url", "entity_id": None, "after": after}  # fmt: skip
 
 
 def _cookie(response: Response, ctx: WebContext, name: str, value: str, max_age: int) -> None:

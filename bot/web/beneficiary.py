@@ -18,7 +18,6 @@ from bot.web.render import render
 from handlers import texts
 from jobs.documents.layout import dmy
 from jobs.documents.usulan import UsulanData, grids, load_usulan, usulan_pdf, usulan_xlsx
-from models.audit import record_audit
 from models.beneficiary import BeneficiaryMatch
 from models.beneficiary_findings import pending_matches
 from models.beneficiary_import import normal_program
@@ -47,33 +46,39 @@ def _program(request: Request) -> str | None:
     return program
 
 
-async def _usulan(request: Request, session: AsyncSession, viewer: Viewer, ctx: WebContext) -> UsulanData:
-    """The pekon's document data (matches refreshed first, as `pemangku daftar cek` does)."""
+async def _usulan(
+    request: Request, session: AsyncSession, viewer: Viewer, ctx: WebContext, *, refresh: bool = False
+) -> UsulanData:
+    """The pekon's document data. A GET only reads: the matches are refreshed by an import, a month
+    close, `pemangku daftar cek`, chat's "cek" or this page's POST "perbarui"."""
     kode = request.path_params["kode"]
     check(viewer, kode)
     if len(kode) != 13:
         raise NotFound
     try:
-        return await load_usulan(
-            session, kode, _program(request), today=ctx.today(), village_word=ctx.schedule.village_word
-        )
+        return await load_usulan(session, kode, _program(request), today=ctx.today(),
+                                 village_word=ctx.schedule.village_word, refresh=refresh)  # fmt: skip
     except LookupError:
         raise NotFound from None
 
 
-def _audit(session: AsyncSession, viewer: Viewer, action: str, data: UsulanData, **more: object) -> None:
+def _audit(viewer: Viewer, action: str, data: UsulanData, **more: object) -> None:
     """Lists are personal data: every view and export is in the audit log, as in chat and the CLI."""
-    after = {"list": "usulan_perbaikan", "rows": len(data.findings), **more}
-    record_audit(session, actor_member_id=viewer.member.id, channel="web", action=action, entity="pekon",
-                 entity_id=data.place.kode, after=after)  # fmt: skip
+    viewer.audit(action, "pekon", data.place.kode, list="usulan_perbaikan", rows=len(data.findings), **more)
 
 
 async def _page(
-    request: Request, session: AsyncSession, viewer: Viewer, ctx: WebContext, result: str | None = None
+    request: Request,
+    session: AsyncSession,
+    viewer: Viewer,
+    ctx: WebContext,
+    result: str | None = None,
+    *,
+    refresh: bool = False,
 ) -> Response:
-    data = await _usulan(request, session, viewer, ctx)
+    data = await _usulan(request, session, viewer, ctx, refresh=refresh)
     pending = await pending_matches(session, data.place.kode)
-    _audit(session, viewer, "list.view", data)
+    _audit(viewer, "list.view", data)
     return render("beneficiary.html", viewer, data=data, kode=data.place.kode, dmy=dmy, cell=cell,
                   mask=mask_nik, grids=grids(data), pending=pending, decide=may_decide(viewer),
                   result=result)  # fmt: skip
@@ -89,13 +94,16 @@ def findings_view(ctx: WebContext) -> Handler:
 
 
 def decide_view(ctx: WebContext) -> Handler:
-    """POST (CSRF checked by the guard): confirm (sama) or reject (beda) one pending match."""
+    """POST (CSRF checked by the guard): confirm (sama) or reject (beda) one pending match, or
+    "perbarui": match the lists against the ledger now."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode = request.path_params["kode"]
         check(viewer, kode)
         fields = await form(request)
         choice, typed = fields.get("keputusan"), fields.get("match", "")
+        if choice == "perbarui":
+            return await _page(request, session, viewer, ctx, texts.WEB_MATCHES_REFRESHED, refresh=True)
         match = await session.get(BeneficiaryMatch, int(typed)) if typed.isdigit() else None
         if not may_decide(viewer) or choice not in ("sama", "beda") or match is None:
             raise NotFound
@@ -122,7 +130,7 @@ def usulan_file(ctx: WebContext) -> Handler:
             raise NotFound
         data = await _usulan(request, session, viewer, ctx)
         program = _program(request)
-        _audit(session, viewer, "beneficiary_list.export", data, program=program, format=fmt)
+        _audit(viewer, "beneficiary_list.export", data, program=program, format=fmt)
         name = f"Usulan-Perbaikan_{data.place.kode}_{program or 'semua'}_{data.signed_on:%Y-%m-%d}.{fmt}"
         disposition = {"content-disposition": f'attachment; filename="{name}"'}
         return Response(FILES[fmt](data), media_type=MEDIA[RecapFormat(fmt)], headers=disposition)

@@ -18,10 +18,9 @@ from handlers import texts
 from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
-from models.audit import record_audit
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
-from models.recap import MOVES
+from models.recap import MOVES, compute_b3
 from models.region import Kecamatan, Pekon
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -45,10 +44,9 @@ def scoped(request: Request, viewer: Viewer, ctx: WebContext) -> tuple[str, date
     return kode, period_of(request, ctx.reported_month())
 
 
-def audit_view(session: AsyncSession, viewer: Viewer, what: str, kode: str, period: date) -> None:
+def audit_view(viewer: Viewer, what: str, kode: str, period: date) -> None:
     """A page with names was shown (UU 27/2022: who saw what, when)."""
-    record_audit(session, actor_member_id=viewer.member.id, channel="web", action=f"web.view.{what}",
-                 entity="region", entity_id=kode, after={"bulan": f"{period:%Y-%m}"})  # fmt: skip
+    viewer.audit(f"web.view.{what}", "region", kode, bulan=f"{period:%Y-%m}")
 
 
 async def home(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
@@ -66,18 +64,12 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        today, deadline_day = ctx.today(), ctx.schedule.deadline_day
-        build = dash.kecamatan_grid if level == "kecamatan" else dash.kabupaten_grid
         if level == "kecamatan" and await session.get(Kecamatan, kode) is None:
             raise NotFound
-        grid = await build(session, kode, ctx.current_month(), today=today, deadline_day=deadline_day)
+        grid = await cached_grid(ctx, session, kode)
         if not grid.rows and level == "kabupaten":
             raise NotFound
-        rates = (
-            [await dash.kecamatan_rates(session, kode, period)]
-            if level == "kecamatan"
-            else [(r := await dash.kabupaten_rates(session, kode, period)).total, *r.kecamatan]
-        )
+        rates = await ctx.figures.get(session, ("rates", kode, period), lambda: _rates(session, kode, period))
         only_missing = request.query_params.get("belum") == "1"
         rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
@@ -90,16 +82,36 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
     return page
 
 
+async def cached_grid(ctx: WebContext, session: AsyncSession, kode: str) -> dash.Grid:
+    """The Kelengkapan grid of a kecamatan (PP.KK.CC) or a kabupaten (PP.KK), kept while the ledger
+    stands still (models.dashboard_cache); LookupError for an unknown kabupaten."""
+    build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
+    today, deadline_day, until = ctx.today(), ctx.schedule.deadline_day, ctx.current_month()
+    return await ctx.figures.get(
+        session,
+        ("grid", kode, until, today, deadline_day),
+        lambda: build(session, kode, until, today=today, deadline_day=deadline_day),
+    )
+
+
+async def _rates(session: AsyncSession, kode: str, period: date) -> list[dash.ReportingRate]:
+    """The kecamatan's rates, or the kabupaten's followed by each of its kecamatan's."""
+    if len(kode) == 8:
+        return [await dash.kecamatan_rates(session, kode, period)]
+    found = await dash.kabupaten_rates(session, kode, period)
+    return [found.total, *found.kecamatan]
+
+
 def pekon_view(ctx: WebContext) -> Handler:
     """A pekon's units, pemangku and channels, each unit's report, the B.3 and the month's history."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        try:
-            data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day)
-        except LookupError:
-            raise NotFound from None
-        audit_view(session, viewer, "pekon", kode, period)
+        if await session.get(Pekon, kode) is None:
+            raise NotFound
+        b3 = await ctx.figures.get(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3)
+        audit_view(viewer, "pekon", kode, period)
         return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
 
     return page
@@ -118,8 +130,12 @@ def numbers_view(ctx: WebContext) -> Handler:
         where = {"kecamatan_kode": kode} if len(kode) == 8 else {"pekon_kode": kode}
         if await session.get(Kecamatan if len(kode) == 8 else Pekon, kode) is None:
             raise NotFound
-        rows = await dash.number_rows(session, period, column, unit_kode=unit, **where)
-        audit_view(session, viewer, "angka", unit or kode, period)
+        rows = await ctx.figures.get(  # the ledger's lines: they change only with the ledger
+            session,
+            ("rows", kode, period, column, unit),
+            lambda: dash.number_rows(session, period, column, unit_kode=unit, **where),
+        )
+        audit_view(viewer, "angka", unit or kode, period)
         return render("numbers.html", viewer, rows=rows, period=period, kode=kode)
 
     return page
@@ -132,8 +148,12 @@ def rollup_view(ctx: WebContext) -> Handler:
         kode, period = scoped(request, viewer, ctx)
         if await session.get(Kecamatan, kode) is None:
             raise NotFound
-        word = ctx.schedule.village_word
-        rollup = await load_rollup(session, kode, period, today=ctx.today(), village_word=word)
+        word, today = ctx.schedule.village_word, ctx.today()
+        rollup = await ctx.figures.get(
+            session,
+            ("rollup", kode, period, today, word),
+            lambda: load_rollup(session, kode, period, today=today, village_word=word),
+        )
         names = [p.pekon_nama for p in rollup.pekons]
         lines = rollup_lines(kode, names, rollup.totals)
         return render(
@@ -151,7 +171,10 @@ def trend_view(ctx: WebContext) -> Handler:
         check(viewer, kode)
         if await session.get(Kecamatan, kode) is None:
             raise NotFound
-        trend = await dash.kecamatan_trend(session, kode, ctx.current_month())
+        until = ctx.current_month()
+        trend = await ctx.figures.get(
+            session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until)
+        )
         labels = [f"{m:%m/%y}" for m in trend.months]
         points = trend.total.points
 

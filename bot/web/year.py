@@ -18,7 +18,6 @@ from bot.web.render import render
 from handlers.annual_text import note_lines, place_line, show_change, show_count, state_line
 from jobs.documents.annual_layout import AnnualData, load_annual
 from models.annual import Level, development
-from models.audit import record_audit
 from models.baseline_import import FIRST_YEAR, LAST_YEAR
 from models.recap import KINDS
 
@@ -40,9 +39,12 @@ async def _load(session: AsyncSession, ctx: WebContext, viewer: Viewer, kode: st
     level = LEVELS.get(len(kode))
     if level is None:
         raise NotFound
+    today, word = ctx.today(), ctx.schedule.village_word
     try:
-        return await load_annual(
-            session, year, level, kode, today=ctx.today(), village_word=ctx.schedule.village_word
+        return await ctx.figures.get(
+            session,
+            ("year", kode, year, today, word),
+            lambda: load_annual(session, year, level, kode, today=today, village_word=word),
         )
     except LookupError:
         raise NotFound from None
@@ -85,8 +87,7 @@ def year_file(ctx: WebContext) -> Handler:
         data = await _load(session, ctx, viewer, kode, year)
         if not data.recap.rows:
             raise NotFound
-        record_audit(session, actor_member_id=viewer.member.id, channel="web", action="web.export",
-                     entity="region", entity_id=kode, after={"tahun": year, "format": fmt})  # fmt: skip
+        viewer.audit("web.export", "region", kode, tahun=year, format=fmt)
         body = annual_file(data, RecapFormat(fmt))
         name = f"Rekap-Tahunan_{kode}_{year}.{fmt}"
         disposition = {"content-disposition": f'attachment; filename="{name}"'}

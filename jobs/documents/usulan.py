@@ -44,15 +44,23 @@ class UsulanData:
 
 
 async def load_usulan(
-    session: AsyncSession, pekon_kode: str, program: str | None, *, today: date, village_word: str = "pekon"
+    session: AsyncSession,
+    pekon_kode: str,
+    program: str | None,
+    *,
+    today: date,
+    village_word: str = "pekon",
+    refresh: bool = True,
 ) -> UsulanData:
-    """Refresh the pekon's matches, then load its lists, findings and the count still to check."""
+    """Refresh the pekon's matches (unless a reader must not write), then load its lists, findings
+    and the count still to check."""
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         raise LookupError(pekon_kode)
     kecamatan = await session.get(Kecamatan, pekon.kecamatan_kode)
     assert kecamatan is not None
-    await refresh_matches(session, pekon_kode)
+    if refresh:
+        await refresh_matches(session, pekon_kode)
     stmt = select(BeneficiaryList).where(*current_lists([pekon_kode])).order_by(BeneficiaryList.program)
     if program is not None:
         stmt = stmt.where(BeneficiaryList.program == program)

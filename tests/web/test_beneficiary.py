@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.documents.usulan import load_usulan, usulan_pdf, usulan_xlsx
+from jobs.month_close import refresh_listed_pekon
 from models.audit import AuditEntry
 from models.beneficiary import BeneficiaryMatch, MatchStatus
 from models.beneficiary_findings import findings_count_by_pekon
@@ -29,7 +30,7 @@ from tests.web.test_signin import sign_in
 DEAD = "1804150304500007"  # Sukardi, in the ledger and on the PKH list
 
 
-async def _lists(session: AsyncSession) -> None:
+async def _lists(session: AsyncSession, *, refresh: bool = True) -> None:
     """Two deaths reported in January by Pemangku A0 (one with a NIK, one without), and a PKH list
     of Sukamaju with both people (the second a probable match) and a row without a NIK."""
     unit = (await session.scalars(select(Unit).where(Unit.pekon_kode == A).order_by(Unit.id))).first()
@@ -49,7 +50,8 @@ async def _lists(session: AsyncSession) -> None:
         ListRow(None, "Tanpa NIK", None, None, None),
     ]
     await import_rows(session, pekon, rows)
-    await refresh_matches(session, A)
+    if refresh:
+        await refresh_matches(session, A)
     await session.commit()
 
 
@@ -93,6 +95,20 @@ async def test_the_grid_counts_and_the_camat_reads_the_findings(listed: Site) ->
     assert 'value="sama"' not in page.text and "Hanya staf pekon" in page.text
     views = await _audit(listed, "list.view")
     assert [(v.channel, v.entity_id) for v in views] == [("web", A)]
+
+
+async def test_a_get_writes_no_match_and_perbarui_refreshes(site: Site) -> None:
+    async with site.sessionmaker() as session:
+        await _lists(session, refresh=False)  # the deaths came after the list was matched
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        csrf = await signed_in(site, client, "camat")
+        page = await client.get(f"/dasbor/bantuan/{A}")
+        assert page.status_code == 200 and "Alm. Sukardi" not in page.text and "Perlu dicek" not in page.text
+        async with site.sessionmaker() as session:
+            assert not list(await session.scalars(select(BeneficiaryMatch.id)))  # the GET wrote nothing
+        fresh = await client.post(f"/dasbor/bantuan/{A}", data={"keputusan": "perbarui", "csrf": csrf})
+    assert fresh.status_code == 200 and "dicocokkan ulang" in fresh.text
+    assert "Alm. Sukardi" in fresh.text and "Perlu dicek (1)" in fresh.text
 
 
 async def test_staff_confirm_a_match_once_with_csrf(listed: Site) -> None:
@@ -152,3 +168,14 @@ async def test_the_usulan_files_are_the_documents(listed: Site) -> None:
         ("web", "xlsx"),
         ("web", "pdf"),
     ]
+
+
+async def test_a_month_close_refreshes_the_matches_the_page_reads(site: Site) -> None:
+    async with site.sessionmaker() as session:
+        await _lists(session, refresh=False)
+        assert await refresh_listed_pekon(session) >= 2  # what the close job runs after closing
+        await session.commit()
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        await signed_in(site, client, "camat")
+        page = await client.get(f"/dasbor/bantuan/{A}")
+    assert "Alm. Sukardi" in page.text and "Perlu dicek (1)" in page.text
