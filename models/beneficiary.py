@@ -123,9 +123,11 @@ def match_name(name: str) -> str:
     return folded[:120]
 
 
+@lru_cache(maxsize=1 << 16)
 def valid_nik(nik: str | None) -> bool:
     """Whether a NIK is a valid 16-digit NIK (python-stdnum: region, date with +40 for women; the
-    sequence not 0000)."""
+    sequence not 0000). Cached: matching asks it of the same NIKs over and over (a third of its
+    time, uncached)."""
     if not nik or len(nik) != 16 or not (nik.isascii() and nik.isdigit()) or nik.endswith("0000"):
         return False
     try:
