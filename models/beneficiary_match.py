@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -35,6 +35,7 @@ from models.event import Action, Event, EventPerson
 
 NAME_CUTOFF = 90
 CHUNK = 2000  # pekon per statement: bounded memory, and under the drivers' 32,767 parameters
+BULK = 20_000  # list rows matched at once from which the planner's statistics are refreshed
 NIK_EDITS = 2
 
 
@@ -209,9 +210,10 @@ async def refresh_matches_in(session: AsyncSession, pekon_kodes: Sequence[str]) 
     each pekon against its own; a probable match takes over a decision staff already made about
     the same person and line. Idempotent: run it after an import, before a check, after a month
     close. Five statements per 2,000 pekon (then the inserts). Returns how many."""
-    made = 0
+    made = read = 0
     for kodes in chunks(list(dict.fromkeys(pekon_kodes))):
         rows = await _list_rows(session, kodes)
+        read += sum(len(listed) for listed in rows.values())
         if not rows:
             continue
         lines = await _ledger_lines(session, list(rows))
@@ -220,7 +222,17 @@ async def refresh_matches_in(session: AsyncSession, pekon_kodes: Sequence[str]) 
         new = [c for c in found if (c.beneficiary_id, c.event_person_id) not in known]
         if new:
             made += await _store(session, rows, new)
+    if read >= BULK:
+        await _refresh_statistics(session)
     return made
+
+
+async def _refresh_statistics(session: AsyncSession) -> None:
+    """Let PostgreSQL's planner see the rows a bulk import and its matching just wrote (as the month
+    close does): planned on a fresh table's empty statistics, the findings of 1,662 pekon took 11 s
+    instead of 0.1 s (nested loops over a full scan of the matches per list)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("ANALYZE beneficiary_list, beneficiary, beneficiary_match"))
 
 
 async def _store(session: AsyncSession, rows: dict[str, list[Person]], new: list[Candidate]) -> int:
