@@ -176,4 +176,4 @@ async def test_a_bulk_match_refreshes_the_planners_statistics_on_postgresql(
     assert await session.scalar(text(counted)) == before
     await refresh_matches_in(session, PEKON)
     rows = await session.scalar(select(func.count(Beneficiary.id)))
-    assert rows > 40 and await session.scalar(text(counted)) == rows
+    assert rows is not None and rows > 40 and await session.scalar(text(counted)) == rows
