@@ -4,7 +4,8 @@ made by the tests' generator: typos, honorifics, missing and mistyped NIKs, stra
 
 Times the import (read, validate, store) and the check (matching every pekon, then its findings), and
 prints rows per second. Baselines measured in the same run: the import against the csv module and a
-bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only).
+bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only),
+and against the per-pekon path it replaced (tests/reconcile/oracle.py), timed on 40 pekon and scaled.
 
     .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
     .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
