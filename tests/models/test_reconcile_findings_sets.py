@@ -114,10 +114,13 @@ async def _cross_pekon_matches(session: AsyncSession) -> int:
     return len(list(found))
 
 
-@pytest.mark.parametrize("seed", [3, 14])
+@pytest.mark.parametrize(("seed", "chunk"), [(3, 2000), (14, 2000), (14, 2)])
 async def test_set_based_matching_and_findings_equal_the_per_pekon_ones(
-    session: AsyncSession, seed: int
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, seed: int, chunk: int
 ) -> None:
+    """With chunk 2 the five pekon take three statements' slices: NIKs shared across slices, and
+    every pekon's findings gathered from its own slice only."""
+    monkeypatch.setattr(beneficiary_match, "CHUNK", chunk)
     await _world(session, seed)
     kodes = [*PEKON, WITHOUT_LISTS]
     async with session.begin_nested() as one_by_one:
