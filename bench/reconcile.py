@@ -4,7 +4,8 @@ made by the tests' generator: typos, honorifics, missing and mistyped NIKs, stra
 
 Times the import (read, validate, store) and the check (matching every pekon, then its findings), and
 prints rows per second. Baselines measured in the same run: the import against the csv module and a
-bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only).
+bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only),
+and against the per-pekon path it replaced (tests/reconcile/oracle.py), timed on 40 pekon and scaled.
 
     .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
     .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
@@ -27,7 +28,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench import recap
@@ -35,16 +36,18 @@ from bench.month_close import WILAYAH, read_wilayah
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch
 from models.beneficiary_file import read_list
-from models.beneficiary_findings import findings_count_by_pekon, pekon_findings
+from models.beneficiary_findings import findings_by_pekon, findings_count_by_pekon
 from models.beneficiary_import import ListMeta, plan_list, store_lists
-from models.beneficiary_match import refresh_matches
+from models.beneficiary_match import refresh_matches, refresh_matches_in
 from models.event import Event, EventPerson
 from models.migrate import upgrade
 from models.region import Kecamatan, Pekon, Unit
+from tests.reconcile.oracle import oracle_findings
 from tests.reconcile.world import ledger_people, noisy_list
 
 LINES, LIST_ROWS = 10_000, 50_000
 NATIONAL_ROWS_PER_PEKON = 120
+SAMPLE = 40  # pekon the per-pekon baseline is timed on
 PERSON_COLUMNS = [*recap.COLUMNS["event_person"], "nik", "birth_date"]
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
@@ -179,28 +182,63 @@ async def main(url: str, scale: float | None = None) -> None:
         await store_lists(session, planned, ListMeta("PKH", "bench.csv", date(2026, 9, 1), "bench"))
         await session.commit()
         imported = time.perf_counter() - start
+    kodes = [p.kode for p in pekons]
+    sample = kodes[:: max(1, len(kodes) // SAMPLE)]
     async with sessions() as session:
         start = time.perf_counter()
-        for pekon in pekons:
-            await refresh_matches(session, pekon.kode)
+        await refresh_matches_in(session, kodes)
         await session.commit()
         matched = time.perf_counter() - start
-        counted = await findings_count_by_pekon(session, [p.kode for p in pekons])
+        counted = await findings_count_by_pekon(session, kodes)
         check = time.perf_counter() - start
-        for pekon in pekons:
-            await pekon_findings(session, pekon.kode)
+        every = await findings_by_pekon(session, kodes)
         documents = time.perf_counter() - start - check
         base_check = await baseline_check(session)
+        per_pekon = await baseline_per_pekon(session, sample)
         made = await session.scalar(select(func.count(BeneficiaryMatch.id)))
         lines = await session.scalar(select(func.count(EventPerson.id)))
     await engine.dispose()
+    assert sum(counted.values()) == sum(len(found) for found in every.values())
     print(f"{engine.dialect.name}: {len(pekons)} pekon, {lines:,} ledger person lines, {rows:,} list rows")
     print(f"import: {imported:.2f} s ({rows / imported:,.0f} rows/s)")
     print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {imported / base_import:.1f}x")
     print(f"check:  {check:.2f} s ({rows / check:,.0f} rows/s): matching {matched:.2f} s, then the findings")
-    print(f"        counted per pekon; {made:,} matches, {sum(counted.values()):,} findings")
+    print(f"        counted ({check - matched:.2f} s); {made:,} matches, {sum(counted.values()):,} findings")
     print(f"        exact-NIK SQL join alone {base_check:.3f} s, ratio {check / max(base_check, 1e-6):.0f}x")
     print(f"every pekon's findings with B.2 row numbers (what daftar cek prints): {documents:.2f} s more")
+    print_baseline(per_pekon, len(kodes), matched, check - matched, documents)
+
+
+async def baseline_per_pekon(session: AsyncSession, sample: list[str]) -> dict[str, float]:
+    """The per-pekon path (before issue 14's set-based rewrite) on a sample of pekon, seconds per
+    pekon, on the same statistics: the old findings count and findings (tests/reconcile/oracle.py),
+    then matching pekon by pekon once the sample's matches are deleted (rolled back)."""
+    cost = {}
+    for name, b2 in (("count", False), ("findings", True)):
+        start = time.perf_counter()
+        for kode in sample:
+            await oracle_findings(session, kode, b2=b2)
+        cost[name] = (time.perf_counter() - start) / len(sample)
+    await session.execute(delete(BeneficiaryMatch).where(BeneficiaryMatch.pekon_kode.in_(sample)))
+    start = time.perf_counter()
+    for kode in sample:
+        await refresh_matches(session, kode)
+    cost["matching"] = (time.perf_counter() - start) / len(sample)
+    await session.rollback()
+    return cost
+
+
+def print_baseline(
+    per_pekon: dict[str, float], pekons: int, matched: float, count: float, docs: float
+) -> None:
+    """The per-pekon path's cost, measured on a sample and scaled to every pekon, against the set-based."""
+    print(f"per-pekon path, timed on {SAMPLE} pekon and scaled to {pekons}:")
+    for name, took in (("matching", matched), ("count", count), ("findings", docs)):
+        before = per_pekon[name] * pekons
+        print(
+            f"        {name}: {per_pekon[name] * 1000:.1f} ms/pekon, ~{before:.1f} s; set-based {took:.2f} s,"
+            f" ratio {before / max(took, 1e-6):.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -128,11 +128,19 @@ def valid_nik(nik: str | None) -> bool:
     sequence not 0000)."""
     if not nik or len(nik) != 16 or not (nik.isascii() and nik.isdigit()) or nik.endswith("0000"):
         return False
+    return _valid_birth(nik[6:12]) and _known_region(nik[:4])
+
+
+@lru_cache(maxsize=1 << 17)
+def _valid_birth(ddmmyy: str) -> bool:
+    """Whether stdnum reads a birth date from these 6 digits (all it reads of a NIK for it). Asked
+    once per date, not once per NIK: stdnum's cleaning costs ~25 us, the findings of 204,229 rows
+    spent 5 s of 6 in it."""
     try:
-        stdnum_nik.get_birth_date(nik)
+        stdnum_nik.get_birth_date("000000" + ddmmyy + "0001")
     except ValidationError:
         return False
-    return _known_region(nik[:4])
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -12,12 +12,12 @@ from enum import StrEnum
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, noload
 
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, MatchStatus, valid_nik
-from models.beneficiary_match import current_lists, standing
+from models.beneficiary_match import chunks, current_lists, standing
 from models.event import Event, EventKind, EventPerson
-from models.mutasi import b2_lines, mutasi_lines
+from models.mutasi import MutasiLine, b2_lines, mutasi_line
 from models.names import proper_name
 from models.period import UnitReport
 from models.person import Member
@@ -56,37 +56,48 @@ class Finding:
 @dataclass(frozen=True)
 class _Row:
     id: int
+    pekon: str
     program: str
     line: int
     name: str
     nik: str | None
     unit: str
+    unit_id: int | None
 
 
-async def _rows(session: AsyncSession, pekon_kode: str, program: str | None) -> list[_Row]:
+async def _rows(session: AsyncSession, kodes: Sequence[str], program: str | None) -> list[_Row]:
     b = Beneficiary
+    unit = func.coalesce(Unit.nama, b.dusun, "-")
     stmt = (
-        select(b.id, BeneficiaryList.program, b.line, b.name, b.nik, func.coalesce(Unit.nama, b.dusun, "-"))
+        select(
+            b.id, BeneficiaryList.pekon_kode, BeneficiaryList.program, b.line, b.name, b.nik, unit, b.unit_id
+        )
         .join(BeneficiaryList, BeneficiaryList.id == b.list_id)
         .outerjoin(Unit, Unit.id == b.unit_id)
-        .where(*current_lists([pekon_kode]))
-        .order_by(BeneficiaryList.program, b.line)
+        .where(*current_lists(kodes))
+        .order_by(BeneficiaryList.pekon_kode, BeneficiaryList.program, b.line)
     )
     if program is not None:
         stmt = stmt.where(BeneficiaryList.program == program)
+    core = await session.connection()  # plain rows: the ORM's loading costs a third more here
     return [
-        _Row(i, prog, line, proper_name(name), nik, unit)
-        for i, prog, line, name, nik, unit in await session.execute(stmt)
+        _Row(i, pekon, prog, line, name, nik, unit, unit_id)
+        for i, pekon, prog, line, name, nik, unit, unit_id in await core.execute(stmt)
     ]
 
 
 async def _left(
-    session: AsyncSession, pekon_kode: str, program: str | None, b2: bool = True
-) -> list[Finding]:
-    """Rows matched (certain or confirmed) to a standing death or move out; with `b2`, each with
-    its row number in the month's B.2 (one mutasi_lines per month: the costly part of a check)."""
+    session: AsyncSession,
+    kodes: Sequence[str],
+    program: str | None,
+    b2: bool = True,
+    period: date | None = None,
+) -> list[tuple[str, Finding]]:
+    """Rows matched (certain or confirmed) to a standing death or move out, with their pekon; with
+    `b2`, each with its row number in the month's B.2; with `period`, only events of that month."""
     stmt = (
         select(
+            BeneficiaryList.pekon_kode,
             Beneficiary.name,
             Beneficiary.nik,
             Beneficiary.line,
@@ -106,140 +117,160 @@ async def _left(
         .join(Event, Event.id == EventPerson.event_id)
         .join(Unit, Unit.id == Event.unit_id)
         .outerjoin(Member, Member.id == Event.reporter_id)
-        .where(*current_lists([pekon_kode]), *standing(pekon_kode))
+        .where(*current_lists(kodes), *standing())
         .where(BeneficiaryMatch.status.in_([MatchStatus.CERTAIN, MatchStatus.CONFIRMED]))
         .where(EventPerson.kind.in_([EventKind.MENINGGAL, EventKind.PINDAH]))
-        .order_by(BeneficiaryList.program, Event.event_date, Beneficiary.line)
+        .order_by(BeneficiaryList.pekon_kode, BeneficiaryList.program, Event.event_date, Beneficiary.line)
+        .order_by(Event.id)
     )
     if program is not None:
         stmt = stmt.where(BeneficiaryList.program == program)
+    if period is not None:
+        stmt = stmt.where(Event.period == period)
+    matched = list(await session.execute(stmt))
+    books = await _b2_rows(session, {(r[0], r[10]) for r in matched}) if b2 else {}
     found = []
-    months: dict[date, list[int]] = {}
-    for r in await session.execute(stmt):
-        name, nik, line, prog, status, kind, event_id, event_date, receipt, period, unit, reporter = r
-        if b2 and period not in months:  # the B.2 row numbers, as the month's book prints them
-            book = b2_lines(await mutasi_lines(session, pekon_kode, period))
-            months[period] = [item.event_id for item in book]
-        rows = months.get(period, [])
-        found.append(
-            Finding(
-                FindingKind(kind),
-                prog,
-                unit,
-                proper_name(name),
-                nik,
-                line,
-                event_date=event_date,
-                receipt=receipt,
-                period=period,
-                b2_no=rows.index(event_id) + 1 if event_id in rows else None,
-                reporter=reporter,
-                detail=status,
-            )
+    for r in matched:
+        pekon, name, nik, line, prog, status, kind, event_id, event_date, receipt, month, unit, reporter = r
+        rows = books.get((pekon, month), {})
+        finding = Finding(
+            FindingKind(kind),
+            prog,
+            unit,
+            proper_name(name),
+            nik,
+            line,
+            event_date=event_date,
+            receipt=receipt,
+            period=month,
+            b2_no=rows.get(event_id),
+            reporter=reporter,
+            detail=status,
         )
+        found.append((pekon, finding))
     return found
 
 
-def _within(rows: list[_Row]) -> list[Finding]:
-    first: dict[tuple[str, str], _Row] = {}
+async def _b2_rows(
+    session: AsyncSession, months: set[tuple[str, date]]
+) -> dict[tuple[str, date], dict[int, int]]:
+    """For each (pekon, month): event id -> its row in that month's B.2, as the book numbers them
+    (the book's own mutasi_line and b2_lines, over every wanted month's lines in one statement)."""
+    ep = EventPerson
+    original = Event.__table__.alias("original")
+    lines: dict[tuple[str, date], list[MutasiLine]] = defaultdict(list)
+    pekons = sorted({pekon for pekon, _ in months})
+    for kodes in chunks(pekons):
+        stmt = (
+            select(Unit.nama, ep, Event, original.c.receipt)
+            .join(Event, Event.id == ep.event_id)
+            .join(Unit, Unit.id == ep.unit_id)
+            .outerjoin(original, original.c.id == Event.correction_of_id)
+            .where(ep.pekon_kode.in_(kodes), ep.period.in_({month for _, month in months}))
+            .order_by(ep.pekon_kode, ep.period, Event.event_date, Unit.seq, ep.id)
+            .options(noload(Event.persons))
+        )
+        for nama, line, event, corrects in await session.execute(stmt):
+            if (line.pekon_kode, line.period) in months:
+                lines[(line.pekon_kode, line.period)].append(mutasi_line(nama, line, event, corrects))
+    return {
+        month: {item.event_id: no for no, item in reversed(list(enumerate(b2_lines(book), 1)))}
+        for month, book in lines.items()
+    }
+
+
+def _within(rows: list[_Row]) -> list[tuple[str, Finding]]:
+    """A NIK twice in one list: every row after the first, naming the first's line."""
+    first: dict[tuple[str, str, str], _Row] = {}
     found = []
     for row in rows:
         if not row.nik:
             continue
-        seen = first.setdefault((row.program, row.nik), row)
+        seen = first.setdefault((row.pekon, row.program, row.nik), row)
         if seen is not row:
-            found.append(
-                Finding(
-                    FindingKind.GANDA,
-                    row.program,
-                    row.unit,
-                    row.name,
-                    row.nik,
-                    row.line,
-                    detail=str(seen.line),
-                )
-            )
+            found.append(_row_finding(FindingKind.GANDA, row, str(seen.line)))
     return found
 
 
-async def _elsewhere(session: AsyncSession, pekon_kode: str, rows: list[_Row]) -> list[Finding]:
+def _row_finding(kind: FindingKind, row: _Row, detail: str = "") -> tuple[str, Finding]:
+    name = proper_name(row.name)  # here, not per row read: most rows are no finding
+    return row.pekon, Finding(kind, row.program, row.unit, name, row.nik, row.line, detail=detail)
+
+
+async def _elsewhere(
+    session: AsyncSession, kodes: Sequence[str], rows: list[_Row]
+) -> list[tuple[str, Finding]]:
     """Rows whose NIK stands in a current list of another pekon (one self-join on the NIK index)."""
     mine, theirs = aliased(Beneficiary), aliased(Beneficiary)
     my_list, their_list = aliased(BeneficiaryList), aliased(BeneficiaryList)
     found = await session.execute(
-        select(mine.nik, Pekon.nama, their_list.program)
+        select(my_list.pekon_kode, mine.nik, Pekon.nama, their_list.program)
         .join(my_list, my_list.id == mine.list_id)
         .join(theirs, theirs.nik == mine.nik)
         .join(their_list, their_list.id == theirs.list_id)
         .join(Pekon, Pekon.kode == their_list.pekon_kode)
-        .where(my_list.pekon_kode == pekon_kode, my_list.replaced_by_id.is_(None))
-        .where(their_list.pekon_kode != pekon_kode, their_list.replaced_by_id.is_(None))
+        .where(my_list.pekon_kode.in_(kodes), my_list.replaced_by_id.is_(None))
+        .where(their_list.pekon_kode != my_list.pekon_kode, their_list.replaced_by_id.is_(None))
         .distinct()
-        .order_by(mine.nik, Pekon.nama, their_list.program)
+        .order_by(my_list.pekon_kode, mine.nik, Pekon.nama, their_list.program)
     )
-    other: dict[str, list[str]] = defaultdict(list)
-    for nik, nama, program in found:
-        other[nik].append(f"{nama} ({program})")
+    other: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pekon, nik, nama, program in found:
+        other[(pekon, nik)].append(f"{nama} ({program})")
     return [
-        Finding(
-            FindingKind.GANDA_PEKON, r.program, r.unit, r.name, r.nik, r.line, detail=", ".join(other[r.nik])
-        )
+        _row_finding(FindingKind.GANDA_PEKON, r, ", ".join(other[(r.pekon, r.nik)]))
         for r in rows
-        if r.nik and r.nik in other
+        if r.nik and (r.pekon, r.nik) in other
     ]
 
 
-async def _silent_units(session: AsyncSession, pekon_kode: str) -> set[int]:
-    """Units of the pekon that have never sent a report nor an event."""
+async def _silent_units(session: AsyncSession, kodes: Sequence[str]) -> set[int]:
+    """Units of these pekon that have never sent a report nor an event."""
     reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id)
     events = select(Event.id).where(Event.unit_id == Unit.id)
-    stmt = select(Unit.id).where(Unit.pekon_kode == pekon_kode, ~reported.exists(), ~events.exists())
+    stmt = select(Unit.id).where(Unit.pekon_kode.in_(kodes), ~reported.exists(), ~events.exists())
     return set(await session.scalars(stmt))
+
+
+async def findings_by_pekon(
+    session: AsyncSession, pekon_kodes: Sequence[str], program: str | None = None, *, b2: bool = True
+) -> dict[str, list[Finding]]:
+    """Every finding of these pekon's current lists (of one program, or all), per pekon (none for a
+    pekon without lists), grouped by kind: four statements per 2,000 pekon, whatever their number.
+    Without `b2` the deaths and moves carry no B.2 row number (enough for counting)."""
+    found: dict[str, list[Finding]] = {kode: [] for kode in pekon_kodes}
+    for kodes in chunks(list(found)):
+        rows = await _rows(session, kodes, program)
+        pairs = await _left(session, kodes, program, b2)
+        if rows:
+            silent = await _silent_units(session, kodes)
+            pairs += _within(rows) + await _elsewhere(session, kodes, rows)
+            pairs += [_row_finding(FindingKind.NIK, r) for r in rows if not valid_nik(r.nik)]
+            pairs += [_row_finding(FindingKind.BELUM_LAPOR, r) for r in rows if r.unit_id in silent]
+        for pekon, finding in pairs:
+            found[pekon].append(finding)
+    order = list(FindingKind)
+    return {kode: sorted(f, key=lambda f: order.index(f.kind)) for kode, f in found.items()}
 
 
 async def pekon_findings(
     session: AsyncSession, pekon_kode: str, program: str | None = None, *, b2: bool = True
 ) -> list[Finding]:
-    """Every finding of the pekon's current lists (of one program, or all), grouped by kind; without
-    `b2` the deaths and moves carry no B.2 row number (enough for counting)."""
-    rows = await _rows(session, pekon_kode, program)
-    found = await _left(session, pekon_kode, program, b2)
-    found += _within(rows)
-    found += await _elsewhere(session, pekon_kode, rows)
-    found += [
-        Finding(FindingKind.NIK, r.program, r.unit, r.name, r.nik, r.line)
-        for r in rows
-        if not valid_nik(r.nik)
-    ]
-    silent = await _silent_units(session, pekon_kode)
-    if silent:
-        stmt = select(Beneficiary.id).where(Beneficiary.unit_id.in_(silent))
-        units = set(await session.scalars(stmt))
-        found += [
-            Finding(FindingKind.BELUM_LAPOR, r.program, r.unit, r.name, r.nik, r.line)
-            for r in rows
-            if r.id in units
-        ]
-    order = list(FindingKind)
-    return sorted(found, key=lambda f: order.index(f.kind))
+    """Every finding of one pekon's current lists (see findings_by_pekon)."""
+    return (await findings_by_pekon(session, [pekon_kode], program, b2=b2))[pekon_kode]
 
 
 async def month_findings(session: AsyncSession, pekon_kode: str, period: date) -> list[Finding]:
     """The deaths and moves out counted in a month that concern a beneficiary: news of the close."""
-    return [f for f in await _left(session, pekon_kode, None) if f.period == period]
+    return [f for _, f in await _left(session, [pekon_kode], None, period=period)]
 
 
 async def findings_count_by_pekon(session: AsyncSession, pekon_kodes: Sequence[str]) -> dict[str, int]:
-    """How many findings each pekon's current lists have (0 for a pekon without lists); for the
-    dashboard's kecamatan grid. Reads only: matches are refreshed by imports, checks and closes."""
-    with_lists = set(
-        await session.scalars(
-            select(BeneficiaryList.pekon_kode).where(*current_lists(pekon_kodes)).distinct()
-        )
-    )
-    return {
-        kode: len(await pekon_findings(session, kode)) if kode in with_lists else 0 for kode in pekon_kodes
-    }
+    """How many findings each pekon's current lists have (0 for a pekon without lists): the length
+    of the same findings the document lists, for the dashboard's grid and the upload's reply. Reads
+    only: matches are refreshed by imports, checks and closes."""
+    found = await findings_by_pekon(session, pekon_kodes, b2=False)
+    return {kode: len(found[kode]) for kode in pekon_kodes}
 
 
 @dataclass(frozen=True)
@@ -274,7 +305,7 @@ async def pending_matches(session: AsyncSession, pekon_kode: str) -> list[Pendin
         .join(Unit, Unit.id == Event.unit_id)
         .where(
             *current_lists([pekon_kode]),
-            *standing(pekon_kode),
+            *standing(),
             BeneficiaryMatch.status == MatchStatus.PENDING,
         )
         .where(or_(EventPerson.kind == EventKind.MENINGGAL, EventPerson.kind == EventKind.PINDAH))

@@ -16,8 +16,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.audit import record_audit
 from models.beneficiary import (
@@ -33,6 +34,8 @@ from models.beneficiary import (
 from models.event import Action, Event, EventPerson
 
 NAME_CUTOFF = 90
+CHUNK = 2000  # pekon per statement: bounded memory, and under the drivers' 32,767 parameters
+BULK = 20_000  # list rows matched at once from which the planner's statistics are refreshed
 NIK_EDITS = 2
 
 
@@ -126,18 +129,17 @@ def find_matches(rows: Sequence[Person], lines: Sequence[Person]) -> list[Candid
     return found
 
 
-def standing(pekon_kode: str) -> list[Any]:
-    """Conditions for a person line of the pekon that stands now: reported (not a reversal), of an
-    event neither cancelled nor replaced by a correction. The corrected events are one uncorrelated
-    subquery, evaluated once (event.correction_of_id has no index of its own)."""
-    corrected = select(Event.correction_of_id).where(
-        Event.pekon_kode == pekon_kode, Event.correction_of_id.is_not(None)
-    )
+def standing() -> list[Any]:
+    """Conditions for a person line that stands now: reported (not a reversal), of an event neither
+    cancelled nor replaced by a correction (NOT EXISTS on the correction_of_id index, per line, so
+    it costs the same for one pekon or the nation)."""
+    correction = aliased(Event)
+    corrected = select(correction.id).where(correction.correction_of_id == Event.id)
     return [
         EventPerson.sign > 0,
         Event.id == EventPerson.event_id,
         Event.action != Action.CANCEL,
-        Event.id.not_in(corrected.scalar_subquery()),
+        ~corrected.exists(),
     ]
 
 
@@ -146,57 +148,107 @@ def current_lists(pekon_kodes: Sequence[str]) -> Any:
     return [BeneficiaryList.pekon_kode.in_(pekon_kodes), BeneficiaryList.replaced_by_id.is_(None)]
 
 
-async def _list_rows(session: AsyncSession, pekon_kode: str) -> list[Person]:
-    rows = await session.execute(
-        select(Beneficiary.id, Beneficiary.name_key, Beneficiary.nik, Beneficiary.birth_date, Beneficiary.sex)
+def chunks(kodes: Sequence[str]) -> list[Sequence[str]]:
+    """Pekon codes in slices of CHUNK, each one statement's worth."""
+    return [kodes[start : start + CHUNK] for start in range(0, len(kodes), CHUNK)]
+
+
+async def _list_rows(session: AsyncSession, kodes: Sequence[str]) -> dict[str, list[Person]]:
+    core = await session.connection()  # plain rows: the ORM's loading costs a third more here
+    rows = await core.execute(
+        select(
+            BeneficiaryList.pekon_kode,
+            Beneficiary.id,
+            Beneficiary.name_key,
+            Beneficiary.nik,
+            Beneficiary.birth_date,
+            Beneficiary.sex,
+        )
         .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
-        .where(*current_lists([pekon_kode]))
+        .where(*current_lists(kodes))
         .order_by(Beneficiary.id)
     )
-    return [Person(*row) for row in rows]
+    found: dict[str, list[Person]] = defaultdict(list)
+    for pekon, *row in rows:
+        found[pekon].append(Person(*row))
+    return found
 
 
-async def _ledger_lines(session: AsyncSession, pekon_kode: str) -> list[Person]:
+async def _ledger_lines(session: AsyncSession, kodes: Sequence[str]) -> dict[str, list[Person]]:
     ep = EventPerson
     rows = await session.execute(
-        select(ep.id, ep.name, ep.nik, ep.birth_date, ep.sex)
-        .where(ep.pekon_kode == pekon_kode, *standing(pekon_kode))
+        select(ep.pekon_kode, ep.id, ep.name, ep.nik, ep.birth_date, ep.sex)
+        .select_from(ep)
+        .join(Event, Event.id == ep.event_id)
+        .where(ep.pekon_kode.in_(kodes), *standing())
         .order_by(ep.id)
     )
-    return [Person(i, match_name(name), nik, born, sex) for i, name, nik, born, sex in rows]
+    found: dict[str, list[Person]] = defaultdict(list)
+    for pekon, i, name, nik, born, sex in rows:
+        found[pekon].append(Person(i, match_name(name), nik, born, sex))
+    return found
+
+
+async def _known(session: AsyncSession, kodes: Sequence[str]) -> set[tuple[int, int]]:
+    """The (list row, ledger line) pairs already recorded for these pekon's current lists."""
+    known = await session.execute(
+        select(BeneficiaryMatch.beneficiary_id, BeneficiaryMatch.event_person_id)
+        .join(Beneficiary, Beneficiary.id == BeneficiaryMatch.beneficiary_id)
+        .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
+        .where(*current_lists(kodes))
+    )
+    return set(known.tuples())
 
 
 async def refresh_matches(session: AsyncSession, pekon_kode: str) -> int:
-    """Record the matches not yet known between the pekon's current lists and its ledger; a
-    probable match takes over a decision staff already made about the same person and line.
-    Idempotent: run it after an import, before a check, after a month close. Returns how many."""
-    rows = await _list_rows(session, pekon_kode)
-    if not rows:
-        return 0
-    found = find_matches(rows, await _ledger_lines(session, pekon_kode))
-    known = set(
-        (
-            await session.execute(
-                select(BeneficiaryMatch.beneficiary_id, BeneficiaryMatch.event_person_id)
-                .join(Beneficiary, Beneficiary.id == BeneficiaryMatch.beneficiary_id)
-                .join(BeneficiaryList, BeneficiaryList.id == Beneficiary.list_id)
-                .where(*current_lists([pekon_kode]))
-            )
-        ).tuples()
-    )
-    new = [c for c in found if (c.beneficiary_id, c.event_person_id) not in known]
-    if not new:
-        return 0
-    decided = await _decisions(session, pekon_kode)
-    by_id = {row.id: row for row in rows}
+    """Record the matches not yet known between the pekon's current lists and its ledger (see
+    refresh_matches_in). Returns how many."""
+    return await refresh_matches_in(session, [pekon_kode])
+
+
+async def refresh_matches_in(session: AsyncSession, pekon_kodes: Sequence[str]) -> int:
+    """Record the matches not yet known between these pekon's current lists and their ledgers,
+    each pekon against its own; a probable match takes over a decision staff already made about
+    the same person and line. Idempotent: run it after an import, before a check, after a month
+    close. Five statements per 2,000 pekon (then the inserts). Returns how many."""
+    made = read = 0
+    for kodes in chunks(list(dict.fromkeys(pekon_kodes))):
+        rows = await _list_rows(session, kodes)
+        read += sum(len(listed) for listed in rows.values())
+        if not rows:
+            continue
+        lines = await _ledger_lines(session, list(rows))
+        known = await _known(session, list(rows))
+        found = [c for kode, listed in rows.items() for c in find_matches(listed, lines.get(kode, []))]
+        new = [c for c in found if (c.beneficiary_id, c.event_person_id) not in known]
+        if new:
+            made += await _store(session, rows, new)
+    if read >= BULK:
+        await _refresh_statistics(session)
+    return made
+
+
+async def _refresh_statistics(session: AsyncSession) -> None:
+    """Let PostgreSQL's planner see the rows a bulk import and its matching just wrote (as the month
+    close does): planned on a fresh table's empty statistics, the findings of 1,662 pekon took 11 s
+    instead of 0.1 s (nested loops over a full scan of the matches per list)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("ANALYZE beneficiary_list, beneficiary, beneficiary_match"))
+
+
+async def _store(session: AsyncSession, rows: dict[str, list[Person]], new: list[Candidate]) -> int:
+    """Insert the new candidates, each carrying an earlier decision about its person and line."""
+    decided = await _decisions(session, list(rows))
+    by_id = {row.id: (kode, row) for kode, listed in rows.items() for row in listed}
     values = []
     for c in new:
-        key = person_key(by_id[c.beneficiary_id])
+        kode, row = by_id[c.beneficiary_id]
+        key = person_key(row)
         status = MatchStatus.CERTAIN if c.kind == MatchKind.CERTAIN else MatchStatus.PENDING
         earlier = decided.get((key, c.event_person_id)) if c.kind == MatchKind.PROBABLE else None
         values.append(
             {
-                "pekon_kode": pekon_kode,
+                "pekon_kode": kode,
                 "beneficiary_id": c.beneficiary_id,
                 "event_person_id": c.event_person_id,
                 "kind": c.kind,
@@ -213,7 +265,7 @@ async def refresh_matches(session: AsyncSession, pekon_kode: str) -> int:
 
 
 async def _decisions(
-    session: AsyncSession, pekon_kode: str
+    session: AsyncSession, kodes: Sequence[str]
 ) -> dict[tuple[str, int], tuple[str, int | None, datetime | None]]:
     rows = await session.execute(
         select(
@@ -224,7 +276,7 @@ async def _decisions(
             BeneficiaryMatch.decided_at,
         )
         .where(
-            BeneficiaryMatch.pekon_kode == pekon_kode,
+            BeneficiaryMatch.pekon_kode.in_(kodes),
             BeneficiaryMatch.status.in_([MatchStatus.CONFIRMED, MatchStatus.REJECTED]),
         )
         .order_by(BeneficiaryMatch.id)

@@ -29,7 +29,7 @@ from models.beneficiary_import import (
     plan_list,
     store_lists,
 )
-from models.beneficiary_match import refresh_matches
+from models.beneficiary_match import refresh_matches_in
 from models.csvfile import ImportRejected
 from models.region import Pekon
 
@@ -106,8 +106,7 @@ def _import(
             pekons = await _pekons(session, pekon, kecamatan)
             planned = await plan_list(session, listed, pekons, wib_date(utcnow()))
             result = await store_lists(session, planned, meta)
-            for kode in result.list_ids:
-                await refresh_matches(session, kode)
+            await refresh_matches_in(session, list(result.list_ids))
             result.ignored = listed.ignored
             return result
 
