@@ -21,10 +21,12 @@ from models.dashboard_grid import (
 from models.dashboard_pekon import (
     HistoryEntry,
     HistoryKind,
+    LateUnit,
     PekonPage,
     Pemangku,
     UnitLine,
     UnitState,
+    late_units,
     pekon_page,
     unit_lines,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryKind",
     "KabupatenRates",
+    "LateUnit",
     "NumberLine",
     "NumberRows",
     "PekonPage",
@@ -58,6 +61,7 @@ __all__ = [
     "kecamatan_grid",
     "kecamatan_rates",
     "kecamatan_trend",
+    "late_units",
     "number_rows",
     "pekon_page",
     "unit_lines",

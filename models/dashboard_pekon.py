@@ -14,10 +14,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
+from models.completeness import existed_in
 from models.event import Event
 from models.months import deadline_of
 from models.mutasi import unit_statuses
-from models.period import UnitSnapshot
+from models.period import MonthStatus, PekonMonth, UnitReport, UnitSnapshot
 from models.person import Identity, Member, Role
 from models.recap import B3Table, compute_b3, month_state
 from models.region import Pekon, Unit
@@ -153,6 +154,53 @@ async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tu
         )
         for s in await unit_statuses(session, pekon_kode, period)
     )
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    """A unit of an open month with no report yet (the pekon page's MISSING), and its pemangku."""
+
+    pekon_nama: str
+    unit_id: int
+    unit_nama: str
+    pemangku: tuple[str, ...]  # active pemangku names, oldest first
+
+
+async def late_units(session: AsyncSession, region_kode: str, period: date) -> list[LateUnit]:
+    """The units with no report for `period` of the pekon in `region_kode` (a pekon, or every pekon
+    under a kecamatan or kabupaten code) whose month is still open, in pekon and unit order: one
+    query for the units, one for their pemangku, whatever the number of pekon."""
+    in_region = (
+        Pekon.kode == region_kode if len(region_kode) == 13 else Pekon.kode.startswith(region_kode + ".")
+    )
+    reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id, UnitReport.period == period)
+    closed = select(PekonMonth.id).where(
+        PekonMonth.pekon_kode == Pekon.kode,
+        PekonMonth.period == period,
+        PekonMonth.status == MonthStatus.CLOSED,
+    )
+    units = (
+        (
+            await session.execute(
+                select(Pekon.nama, Unit.id, Unit.nama)
+                .join(Unit, Unit.pekon_kode == Pekon.kode)
+                .where(in_region, ~reported.exists(), ~closed.exists(), existed_in(period))
+                .order_by(Pekon.kode, Unit.seq)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    names: dict[int, list[str]] = {}
+    if units:
+        people = select(Member.unit_id, Member.name).where(
+            Member.unit_id.in_([unit_id for _, unit_id, _ in units]),
+            Member.role == Role.PEMANGKU,
+            Member.active.is_(True),
+        )
+        for unit_id, name in await session.execute(people.order_by(Member.id)):
+            names.setdefault(unit_id, []).append(name)
+    return [LateUnit(pekon, unit_id, nama, tuple(names.get(unit_id, ()))) for pekon, unit_id, nama in units]
 
 
 async def _pemangku(session: AsyncSession, pekon_kode: str) -> dict[int, tuple[Pemangku, ...]]:
