@@ -94,7 +94,7 @@ async def main(args: argparse.Namespace) -> None:
             if profile:
                 profile.disable()
             total, statements.on = time.perf_counter() - start, False
-            _print(name, path, answer, total, statements.timed, profile)
+            _print(name, path, answer, total, statements.timed, profile, args.statements)
     await engine.dispose()
 
 
@@ -123,6 +123,7 @@ def _print(
     total: float,
     timed: list[tuple[str, float]],
     profile: cProfile.Profile | None,
+    verbose: bool,
 ) -> None:
     sql = sum(t for _, t in timed)
     print(f"{name:30} {answer.status_code} {total * 1000:7.1f} ms  {len(timed):4} statements "
@@ -133,6 +134,9 @@ def _print(
             print(f"    {count:4}x {shape}")
     for statement, took in sorted(timed, key=lambda x: -x[1])[:3]:
         print(f"    {took * 1000:6.1f} ms {' '.join(statement.split())[:110]}")
+    if verbose:
+        for statement, took in timed:
+            print(f"    {took * 1000:6.1f} ms {' '.join(statement.split())[:150]}")
     if profile:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
@@ -144,5 +148,6 @@ if __name__ == "__main__":
     parser.add_argument("--url", required=True, help="a database bench/dashboard_pages.py built")
     parser.add_argument("--only", help="only the pages whose name contains this")
     parser.add_argument("--cold", action="store_true", help="keep no figure (every request computes)")
+    parser.add_argument("--statements", action="store_true", help="print every statement")
     parser.add_argument("--profile", action="store_true", help="print the top functions by cumulative time")
     asyncio.run(main(parser.parse_args()))

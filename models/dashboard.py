@@ -27,8 +27,10 @@ from models.dashboard_pekon import (
     UnitLine,
     UnitState,
     late_units,
+    month_history,
     pekon_page,
     unit_lines,
+    unit_reports,
 )
 from models.dashboard_rows import NUMBER_COLUMNS, NumberLine, NumberRows, column_parts, number_rows
 from models.dashboard_trend import TREND_MONTHS, Trend, TrendPoint, TrendSeries, kecamatan_trend
@@ -62,7 +64,9 @@ __all__ = [
     "kecamatan_rates",
     "kecamatan_trend",
     "late_units",
+    "month_history",
     "number_rows",
     "pekon_page",
     "unit_lines",
+    "unit_reports",
 ]

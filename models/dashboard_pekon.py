@@ -6,7 +6,7 @@ Names are personal data: the caller records the view with models.audit.record_au
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -99,14 +99,24 @@ class PekonPage:
 
 
 async def pekon_page(
-    session: AsyncSession, pekon_kode: str, period: date, *, deadline_day: int, b3: B3Table | None = None
+    session: AsyncSession,
+    pekon_kode: str,
+    period: date,
+    *,
+    deadline_day: int,
+    b3: B3Table | None = None,
+    reports: tuple[UnitLine, ...] | None = None,
+    history: tuple[HistoryEntry, ...] | None = None,
 ) -> PekonPage:
-    """The pekon page's data (with the month's compute_b3 when the caller has it already);
-    LookupError for an unknown pekon."""
+    """The pekon page's data; the parts that depend on the ledger alone (the month's compute_b3,
+    unit_reports, month_history) are read here unless the caller has them already. The pemangku
+    are always read now. LookupError for an unknown pekon."""
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         raise LookupError(pekon_kode)
     table = b3 or await compute_b3(session, pekon_kode, period)
+    if reports is None:
+        reports = await unit_reports(session, pekon_kode, period)
     return PekonPage(
         pekon_kode=pekon.kode,
         pekon_nama=pekon.nama,
@@ -116,15 +126,21 @@ async def pekon_page(
         deadline=deadline_of(period, deadline_day),
         closed=table.closed,
         revision=table.revision,
-        units=await unit_lines(session, pekon_kode, period),
+        units=with_pemangku(reports, await _pemangku(session, pekon_kode)),
         b3=table,
-        history=await month_history(session, pekon_kode, period),
+        history=await month_history(session, pekon_kode, period) if history is None else history,
     )
 
 
 async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
-    """Each unit's report (models.mutasi.unit_statuses, as the chat and the books), its events
-    and its pemangku with their channels."""
+    """Each unit's report, its events and its pemangku with their channels."""
+    reports = await unit_reports(session, pekon_kode, period)
+    return with_pemangku(reports, await _pemangku(session, pekon_kode))
+
+
+async def unit_reports(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
+    """Each unit's report (models.mutasi.unit_statuses, as the chat and the books) and its events,
+    without the pemangku: a function of the ledger alone, so the pages may keep it."""
     kodes = dict(
         (await session.execute(select(Unit.id, Unit.kode).where(Unit.pekon_kode == pekon_kode)))
         .tuples()
@@ -138,7 +154,6 @@ async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tu
             .group_by(Event.unit_id)
         )
     }
-    pemangku = await _pemangku(session, pekon_kode)
     return tuple(
         UnitLine(
             unit_id=s.unit_id,
@@ -150,10 +165,17 @@ async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tu
             reported_at=s.submitted_at,
             last_event_at=events.get(s.unit_id, (0, None))[1],
             events=events.get(s.unit_id, (0, None))[0],
-            pemangku=pemangku.get(s.unit_id, ()),
+            pemangku=(),
         )
         for s in await unit_statuses(session, pekon_kode, period)
     )
+
+
+def with_pemangku(
+    reports: tuple[UnitLine, ...], pemangku: dict[int, tuple[Pemangku, ...]]
+) -> tuple[UnitLine, ...]:
+    """The unit lines with each unit's pemangku."""
+    return tuple(replace(line, pemangku=pemangku.get(line.unit_id, ())) for line in reports)
 
 
 @dataclass(frozen=True)

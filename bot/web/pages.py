@@ -107,10 +107,19 @@ def pekon_view(ctx: WebContext) -> Handler:
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        if await session.get(Pekon, kode) is None:
+        pekon = await session.get(Pekon, kode)  # held: pekon_page finds it in the identity map
+        if pekon is None:
             raise NotFound
-        b3 = await ctx.figures.get(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
-        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3)
+        keep = ctx.figures.get  # the parts that depend on the ledger alone; the pemangku are read now
+        b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+        reports = await keep(
+            session, ("units", kode, period), lambda: dash.unit_reports(session, kode, period)
+        )
+        history = await keep(
+            session, ("history", kode, period), lambda: dash.month_history(session, kode, period)
+        )
+        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3,
+                                     reports=reports, history=history)  # fmt: skip
         audit_view(viewer, "pekon", kode, period)
         return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
 
