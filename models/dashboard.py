@@ -32,7 +32,18 @@ from models.dashboard_pekon import (
     unit_lines,
     unit_reports,
 )
-from models.dashboard_rows import NUMBER_COLUMNS, NumberLine, NumberRows, column_parts, number_rows
+from models.dashboard_rows import (
+    NUMBER_COLUMNS,
+    NumberLine,
+    NumberRows,
+    b3_figure,
+    column_parts,
+    kecamatan_totals,
+    month_lines,
+    number_rows,
+    pick_rows,
+    totals_figure,
+)
 from models.dashboard_trend import TREND_MONTHS, Trend, TrendPoint, TrendSeries, kecamatan_trend
 
 __all__ = [
@@ -57,16 +68,21 @@ __all__ = [
     "TrendSeries",
     "UnitLine",
     "UnitState",
+    "b3_figure",
     "column_parts",
     "kabupaten_grid",
     "kabupaten_rates",
     "kecamatan_grid",
     "kecamatan_rates",
+    "kecamatan_totals",
     "kecamatan_trend",
     "late_units",
     "month_history",
+    "month_lines",
     "number_rows",
     "pekon_page",
+    "pick_rows",
+    "totals_figure",
     "unit_lines",
     "unit_reports",
 ]
