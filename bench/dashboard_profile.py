@@ -27,7 +27,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 
 from bench import dashboard as queries_bench
-from bench.dashboard_pages import SAMPLE, now_of, page_paths, people
+from bench.dashboard_pages import now_of, page_paths, people, sampled
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.web import build_web_app
 from bot.web.context import WebContext
@@ -65,12 +65,7 @@ async def main(args: argparse.Namespace) -> None:
     statements = Statements()
     statements.attach(engine.sync_engine)
     world = await queries_bench.scopes(make_sessionmaker(engine), False)
-    rng = random.Random(13)
-    sample = {
-        "kecamatan": sorted(rng.sample(world.kecamatan, min(SAMPLE, len(world.kecamatan)))),
-        "pekon": sorted(rng.sample(world.pekon, min(SAMPLE, len(world.pekon)))),
-        "kabupaten": sorted(rng.sample(world.kabupaten, min(SAMPLE // 4, len(world.kabupaten)))),
-    }
+    sample = sampled(world)
     await people(make_sessionmaker(engine), sample)
     now = now_of(world.today)
     figures = FigureCache(size=0 if args.cold else 512)
