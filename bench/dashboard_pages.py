@@ -86,6 +86,16 @@ def page_paths(w: queries_bench.World, sample: dict[str, list[str]]) -> dict[str
     return pages
 
 
+def sampled(world: queries_bench.World) -> dict[str, list[str]]:
+    """The scopes signed in, by level (the same on every run)."""
+    rng = random.Random(13)
+    return {
+        "kecamatan": sorted(rng.sample(world.kecamatan, min(SAMPLE, len(world.kecamatan)))),
+        "pekon": sorted(rng.sample(world.pekon, min(SAMPLE, len(world.pekon)))),
+        "kabupaten": sorted(rng.sample(world.kabupaten, min(SAMPLE // 4, len(world.kabupaten)))),
+    }
+
+
 async def people(sessionmaker: async_sessionmaker[AsyncSession], sample: dict[str, list[str]]) -> None:
     """A camat, staff or kabupaten user for every sampled scope (one-time, idempotent by name)."""
     roles = {"kecamatan": (Role.CAMAT, "kecamatan_kode"), "pekon": (Role.STAFF, "pekon_kode"),
@@ -217,12 +227,7 @@ async def main(args: argparse.Namespace) -> None:
         await queries_bench.build_world(url, args.national, args.scale)
     engine = make_engine(url)
     world = await queries_bench.scopes(make_sessionmaker(engine), args.national)
-    rng = random.Random(13)
-    sample = {
-        "kecamatan": sorted(rng.sample(world.kecamatan, min(SAMPLE, len(world.kecamatan)))),
-        "pekon": sorted(rng.sample(world.pekon, min(SAMPLE, len(world.pekon)))),
-        "kabupaten": sorted(rng.sample(world.kabupaten, min(SAMPLE // 4, len(world.kabupaten)))),
-    }
+    sample = sampled(world)
     await people(make_sessionmaker(engine), sample)
     servers = [await Server.start(url, args.national, cold) for cold in (False, True)]
     try:

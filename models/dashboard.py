@@ -21,14 +21,29 @@ from models.dashboard_grid import (
 from models.dashboard_pekon import (
     HistoryEntry,
     HistoryKind,
+    LateUnit,
     PekonPage,
     Pemangku,
     UnitLine,
     UnitState,
+    late_units,
+    month_history,
     pekon_page,
     unit_lines,
+    unit_reports,
 )
-from models.dashboard_rows import NUMBER_COLUMNS, NumberLine, NumberRows, column_parts, number_rows
+from models.dashboard_rows import (
+    NUMBER_COLUMNS,
+    NumberLine,
+    NumberRows,
+    b3_figure,
+    column_parts,
+    kecamatan_totals,
+    month_lines,
+    number_rows,
+    pick_rows,
+    totals_figure,
+)
 from models.dashboard_trend import TREND_MONTHS, Trend, TrendPoint, TrendSeries, kecamatan_trend
 
 __all__ = [
@@ -42,6 +57,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryKind",
     "KabupatenRates",
+    "LateUnit",
     "NumberLine",
     "NumberRows",
     "PekonPage",
@@ -52,13 +68,21 @@ __all__ = [
     "TrendSeries",
     "UnitLine",
     "UnitState",
+    "b3_figure",
     "column_parts",
     "kabupaten_grid",
     "kabupaten_rates",
     "kecamatan_grid",
     "kecamatan_rates",
+    "kecamatan_totals",
     "kecamatan_trend",
+    "late_units",
+    "month_history",
+    "month_lines",
     "number_rows",
     "pekon_page",
+    "pick_rows",
+    "totals_figure",
     "unit_lines",
+    "unit_reports",
 ]

@@ -6,7 +6,7 @@ Names are personal data: the caller records the view with models.audit.record_au
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -14,10 +14,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
+from models.completeness import existed_in
 from models.event import Event
 from models.months import deadline_of
 from models.mutasi import unit_statuses
-from models.period import UnitSnapshot
+from models.period import MonthStatus, PekonMonth, UnitReport, UnitSnapshot
 from models.person import Identity, Member, Role
 from models.recap import B3Table, compute_b3, month_state
 from models.region import Pekon, Unit
@@ -98,14 +99,24 @@ class PekonPage:
 
 
 async def pekon_page(
-    session: AsyncSession, pekon_kode: str, period: date, *, deadline_day: int, b3: B3Table | None = None
+    session: AsyncSession,
+    pekon_kode: str,
+    period: date,
+    *,
+    deadline_day: int,
+    b3: B3Table | None = None,
+    reports: tuple[UnitLine, ...] | None = None,
+    history: tuple[HistoryEntry, ...] | None = None,
 ) -> PekonPage:
-    """The pekon page's data (with the month's compute_b3 when the caller has it already);
-    LookupError for an unknown pekon."""
+    """The pekon page's data; the parts that depend on the ledger alone (the month's compute_b3,
+    unit_reports, month_history) are read here unless the caller has them already. The pemangku
+    are always read now. LookupError for an unknown pekon."""
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         raise LookupError(pekon_kode)
     table = b3 or await compute_b3(session, pekon_kode, period)
+    if reports is None:
+        reports = await unit_reports(session, pekon_kode, period)
     return PekonPage(
         pekon_kode=pekon.kode,
         pekon_nama=pekon.nama,
@@ -115,15 +126,21 @@ async def pekon_page(
         deadline=deadline_of(period, deadline_day),
         closed=table.closed,
         revision=table.revision,
-        units=await unit_lines(session, pekon_kode, period),
+        units=with_pemangku(reports, await _pemangku(session, pekon_kode)),
         b3=table,
-        history=await month_history(session, pekon_kode, period),
+        history=await month_history(session, pekon_kode, period) if history is None else history,
     )
 
 
 async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
-    """Each unit's report (models.mutasi.unit_statuses, as the chat and the books), its events
-    and its pemangku with their channels."""
+    """Each unit's report, its events and its pemangku with their channels."""
+    reports = await unit_reports(session, pekon_kode, period)
+    return with_pemangku(reports, await _pemangku(session, pekon_kode))
+
+
+async def unit_reports(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
+    """Each unit's report (models.mutasi.unit_statuses, as the chat and the books) and its events,
+    without the pemangku: a function of the ledger alone, so the pages may keep it."""
     kodes = dict(
         (await session.execute(select(Unit.id, Unit.kode).where(Unit.pekon_kode == pekon_kode)))
         .tuples()
@@ -137,7 +154,6 @@ async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tu
             .group_by(Event.unit_id)
         )
     }
-    pemangku = await _pemangku(session, pekon_kode)
     return tuple(
         UnitLine(
             unit_id=s.unit_id,
@@ -149,10 +165,64 @@ async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tu
             reported_at=s.submitted_at,
             last_event_at=events.get(s.unit_id, (0, None))[1],
             events=events.get(s.unit_id, (0, None))[0],
-            pemangku=pemangku.get(s.unit_id, ()),
+            pemangku=(),
         )
         for s in await unit_statuses(session, pekon_kode, period)
     )
+
+
+def with_pemangku(
+    reports: tuple[UnitLine, ...], pemangku: dict[int, tuple[Pemangku, ...]]
+) -> tuple[UnitLine, ...]:
+    """The unit lines with each unit's pemangku."""
+    return tuple(replace(line, pemangku=pemangku.get(line.unit_id, ())) for line in reports)
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    """A unit of an open month with no report yet (the pekon page's MISSING), and its pemangku."""
+
+    pekon_nama: str
+    unit_id: int
+    unit_nama: str
+    pemangku: tuple[str, ...]  # active pemangku names, oldest first
+
+
+async def late_units(session: AsyncSession, region_kode: str, period: date) -> list[LateUnit]:
+    """The units with no report for `period` of the pekon in `region_kode` (a pekon, or every pekon
+    under a kecamatan or kabupaten code) whose month is still open, in pekon and unit order: one
+    query for the units, one for their pemangku, whatever the number of pekon."""
+    in_region = (
+        Pekon.kode == region_kode if len(region_kode) == 13 else Pekon.kode.startswith(region_kode + ".")
+    )
+    reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id, UnitReport.period == period)
+    closed = select(PekonMonth.id).where(
+        PekonMonth.pekon_kode == Pekon.kode,
+        PekonMonth.period == period,
+        PekonMonth.status == MonthStatus.CLOSED,
+    )
+    units = (
+        (
+            await session.execute(
+                select(Pekon.nama, Unit.id, Unit.nama)
+                .join(Unit, Unit.pekon_kode == Pekon.kode)
+                .where(in_region, ~reported.exists(), ~closed.exists(), existed_in(period))
+                .order_by(Pekon.kode, Unit.seq)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    names: dict[int, list[str]] = {}
+    if units:
+        people = select(Member.unit_id, Member.name).where(
+            Member.unit_id.in_([unit_id for _, unit_id, _ in units]),
+            Member.role == Role.PEMANGKU,
+            Member.active.is_(True),
+        )
+        for unit_id, name in await session.execute(people.order_by(Member.id)):
+            names.setdefault(unit_id, []).append(name)
+    return [LateUnit(pekon, unit_id, nama, tuple(names.get(unit_id, ()))) for pekon, unit_id, nama in units]
 
 
 async def _pemangku(session: AsyncSession, pekon_kode: str) -> dict[int, tuple[Pemangku, ...]]:

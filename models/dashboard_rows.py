@@ -10,12 +10,12 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Event, EventPerson
 from models.mutasi import MutasiLine, mutasi_line
-from models.recap import GROUPS, KINDS, MOVES, compute_b3, pekon_totals
+from models.recap import GROUPS, KINDS, MOVES, B3Table, compute_b3, pekon_totals
 from models.region import Pekon, Unit
 
 # The columns a number can be opened on: the 16 movement columns of B.3 ("lahir_wni_l"...), and
@@ -74,29 +74,73 @@ async def number_rows(
         raise ValueError("one of pekon_kode and kecamatan_kode")
     if unit_kode is not None and pekon_kode is None:  # the roll-up's rows are pekon: open the pekon
         raise ValueError("unit_kode needs pekon_kode")
-    kind, groups = column_parts(column)
+    column_parts(column)
+    lines = await month_lines(session, period, pekon_kode=pekon_kode, kecamatan_kode=kecamatan_kode)
+    if pekon_kode is not None:
+        figure = b3_figure(await compute_b3(session, pekon_kode, period), column, unit_kode)
+        return pick_rows(lines, period, column, pekon_kode, unit_kode, figure)
+    assert kecamatan_kode is not None
+    figure = totals_figure(await kecamatan_totals(session, kecamatan_kode, period), column)
+    return pick_rows(lines, period, column, kecamatan_kode, None, figure)
+
+
+async def month_lines(
+    session: AsyncSession, period: date, *, pekon_kode: str | None = None, kecamatan_kode: str | None = None
+) -> tuple[NumberLine, ...]:
+    """Every line of the month of a pekon or of a kecamatan (every kind), oldest event first: one
+    statement, from which pick_rows takes the lines of any number (a function of the ledger alone,
+    so the pages keep it)."""
     scope = Pekon.kode == pekon_kode if pekon_kode is not None else Pekon.kecamatan_kode == kecamatan_kode
-    stmt = _lines_select(period, kind, groups).where(scope)
-    if unit_kode is not None:
-        stmt = stmt.where(Unit.kode == unit_kode)
-    lines = tuple(_line(row) for row in await session.execute(stmt))
-    kode = pekon_kode if pekon_kode is not None else kecamatan_kode
-    assert kode is not None
-    figure = await _figure(session, period, kind, groups, pekon_kode, kecamatan_kode, unit_kode)
-    return NumberRows(period, column, kode, unit_kode, figure, lines)
+    return tuple(_line(row) for row in await session.execute(_lines_select(period).where(scope)))
 
 
-def _lines_select(period: date, kind: str, groups: tuple[str, ...]) -> Select[Any]:
+def pick_rows(
+    lines: tuple[NumberLine, ...], period: date, column: str, kode: str, unit_kode: str | None, figure: int
+) -> NumberRows:
+    """The lines of month_lines behind one number (a unit's row with unit_kode), with its figure."""
+    kind, groups = column_parts(column)
+    wanted = {(g[:3].upper(), g[4:].upper()) for g in groups}
+    picked = tuple(
+        line
+        for line in lines
+        if line.kind == kind
+        and (str(line.citizenship), str(line.sex)) in wanted
+        and (unit_kode is None or line.unit_kode == unit_kode)
+    )
+    return NumberRows(period, column, kode, unit_kode, figure, picked)
+
+
+def b3_figure(table: B3Table, column: str, unit_kode: str | None) -> int:
+    """A pekon's number as its B.3 shows it: a unit's row, or the total row."""
+    kind, groups = column_parts(column)
+    rows = [r for r in table.rows if r.unit_kode == unit_kode] if unit_kode else [table.total]
+    return sum(r.figures[f"{kind}_{g}"] for r in rows for g in groups)
+
+
+async def kecamatan_totals(
+    session: AsyncSession, kecamatan_kode: str, period: date
+) -> dict[str, dict[str, int]]:
+    """Each pekon's B.3 total row of the kecamatan's month (as the roll-up document sums them)."""
+    kodes = list(await session.scalars(select(Pekon.kode).where(Pekon.kecamatan_kode == kecamatan_kode)))
+    return await pekon_totals(session, kodes, period)
+
+
+def totals_figure(totals: dict[str, dict[str, int]], column: str) -> int:
+    """The kecamatan roll-up's number: the sum of its pekon's totals."""
+    kind, groups = column_parts(column)
+    return sum(figures[f"{kind}_{g}"] for figures in totals.values() for g in groups)
+
+
+def _lines_select(period: date) -> Select[Any]:
     ep = EventPerson
     original = Event.__table__.alias("original")
-    group_match = or_(*(and_(ep.citizenship == g[:3].upper(), ep.sex == g[4:].upper()) for g in groups))
     return (
         select(Pekon.kode, Pekon.nama, Unit.kode, Unit.nama, ep, Event, original.c.receipt)
         .join(Event, Event.id == ep.event_id)
         .join(Unit, Unit.id == ep.unit_id)
         .join(Pekon, Pekon.kode == ep.pekon_kode)
         .outerjoin(original, original.c.id == Event.correction_of_id)
-        .where(ep.period == period, ep.kind == kind, group_match)
+        .where(ep.period == period)
         .order_by(Event.event_date, Pekon.kode, Unit.seq, ep.id)
     )
 
@@ -111,24 +155,3 @@ def _line(row: Any) -> NumberLine:
         unit_kode=unit_kode,
         reported_at=event.reported_at,
     )
-
-
-async def _figure(
-    session: AsyncSession,
-    period: date,
-    kind: str,
-    groups: tuple[str, ...],
-    pekon_kode: str | None,
-    kecamatan_kode: str | None,
-    unit_kode: str | None,
-) -> int:
-    """The number as the book shows it: a unit's row or the pekon's total of compute_b3, or the
-    sum of the pekon totals for the kecamatan roll-up (as the roll-up document sums them)."""
-    columns = [f"{kind}_{g}" for g in groups]
-    if pekon_kode is not None:
-        table = await compute_b3(session, pekon_kode, period)
-        rows = [r for r in table.rows if r.unit_kode == unit_kode] if unit_kode else [table.total]
-        return sum(r.figures[c] for r in rows for c in columns)
-    kodes = list(await session.scalars(select(Pekon.kode).where(Pekon.kecamatan_kode == kecamatan_kode)))
-    totals = await pekon_totals(session, kodes, period)
-    return sum(figures[c] for figures in totals.values() for c in columns)

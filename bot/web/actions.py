@@ -110,28 +110,6 @@ def grid_csv(ctx: WebContext) -> Handler:
     return download
 
 
-async def late_units(
-    session: AsyncSession, kode: str, period: date
-) -> list[tuple[tuple[str, int, str], list[str]]]:
-    """The units of the open months of the pekon in `kode` with no report yet, and their pemangku
-    (the pekon page's own unit lines, so both pages say the same)."""
-    where = Pekon.kode == kode if len(kode) == 13 else Pekon.kode.startswith(kode + ".")
-    closed = select(PekonMonth.pekon_kode).where(
-        PekonMonth.period == period, PekonMonth.status == MonthStatus.CLOSED
-    )
-    still_open = await session.execute(
-        select(Pekon.kode, Pekon.nama).where(where, Pekon.kode.not_in(closed)).order_by(Pekon.kode)
-    )
-    late = []
-    for pekon_kode, pekon_nama in still_open.tuples().all():
-        late += [
-            ((pekon_nama, u.unit_id, u.nama), [p.name for p in u.pemangku])
-            for u in await dash.unit_lines(session, pekon_kode, period)
-            if u.state == dash.UnitState.MISSING
-        ]
-    return late
-
-
 def cell_label(cell: dash.Cell | None) -> str:
     """What a grid cell says in words (the page shows the same, with a colour)."""
     if cell is None:
@@ -162,7 +140,7 @@ def follow_up(ctx: WebContext) -> Handler:
                 unit_ids=chosen,
                 **where,
             )
-        units = await late_units(session, kode, period)
+        units = await dash.late_units(session, kode, period)
         audit_view(viewer, "tindak", kode, period)
         return render("followup.html", viewer, kode=kode, period=period, units=units, results=results,
                       quiet=(ctx.schedule.quiet_hours_start, ctx.schedule.quiet_hours_end))  # fmt: skip

@@ -107,10 +107,19 @@ def pekon_view(ctx: WebContext) -> Handler:
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
-        if await session.get(Pekon, kode) is None:
+        pekon = await session.get(Pekon, kode)  # held: pekon_page finds it in the identity map
+        if pekon is None:
             raise NotFound
-        b3 = await ctx.figures.get(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
-        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3)
+        keep = ctx.figures.get  # the parts that depend on the ledger alone; the pemangku are read now
+        b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+        reports = await keep(
+            session, ("units", kode, period), lambda: dash.unit_reports(session, kode, period)
+        )
+        history = await keep(
+            session, ("history", kode, period), lambda: dash.month_history(session, kode, period)
+        )
+        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3,
+                                     reports=reports, history=history)  # fmt: skip
         audit_view(viewer, "pekon", kode, period)
         return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
 
@@ -127,18 +136,30 @@ def numbers_view(ctx: WebContext) -> Handler:
         unit = request.query_params.get("unit")
         if column not in dash.NUMBER_COLUMNS or (unit is not None and not unit.startswith(kode + "-")):
             raise NotFound
-        where = {"kecamatan_kode": kode} if len(kode) == 8 else {"pekon_kode": kode}
         if await session.get(Kecamatan if len(kode) == 8 else Pekon, kode) is None:
             raise NotFound
-        rows = await ctx.figures.get(  # the ledger's lines: they change only with the ledger
-            session,
-            ("rows", kode, period, column, unit),
-            lambda: dash.number_rows(session, period, column, unit_kode=unit, **where),
-        )
+        rows = await number_rows(ctx, session, kode, period, column, unit)
         audit_view(viewer, "angka", unit or kode, period)
         return render("numbers.html", viewer, rows=rows, period=period, kode=kode)
 
     return page
+
+
+async def number_rows(
+    ctx: WebContext, session: AsyncSession, kode: str, period: date, column: str, unit: str | None
+) -> dash.NumberRows:
+    """dash.number_rows from what the pages keep while the ledger stands: the month's lines of the
+    pekon or kecamatan (every number of the month picks from them) and its B.3 or pekon totals."""
+    keep, kecamatan = ctx.figures.get, len(kode) == 8
+    where = {"kecamatan_kode": kode} if kecamatan else {"pekon_kode": kode}
+    lines = await keep(session, ("lines", kode, period), lambda: dash.month_lines(session, period, **where))
+    if kecamatan:
+        totals = await keep(
+            session, ("totals", kode, period), lambda: dash.kecamatan_totals(session, kode, period)
+        )
+        return dash.pick_rows(lines, period, column, kode, None, dash.totals_figure(totals, column))
+    b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+    return dash.pick_rows(lines, period, column, kode, unit, dash.b3_figure(b3, column, unit))
 
 
 def rollup_view(ctx: WebContext) -> Handler:

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.dashboard import HistoryKind, UnitState, kecamatan_trend, pekon_page
+from models.dashboard import HistoryKind, UnitState, kecamatan_trend, late_units, pekon_page
 from models.person import Channel, Role
 from models.recap import GROUPS, compute_b3
 from tests.factories import add_member
@@ -60,6 +60,28 @@ async def test_pekon_page_of_an_open_month_with_missing_units(session: AsyncSess
     assert not page.closed and page.history == ()
     assert [u.state for u in page.units] == [UnitState.SUBMITTED, UnitState.SUBMITTED, UnitState.MISSING]
     assert page.units[2].reported_at is None
+
+
+async def test_late_units_of_a_kecamatan_are_the_pekon_pages_missing_units(session: AsyncSession) -> None:
+    units = await build(session)
+    await add_member(session, "Pak Wayan", Role.PEMANGKU, unit=units[B][2])
+    await add_member(session, "Bu Sari", Role.PEMANGKU, unit=units[B][2])
+    await session.commit()
+    late = await late_units(session, KEC, DEC)  # one query for every pekon of the kecamatan
+    expected = []
+    for kode in (A, B, C):
+        page = await pekon_page(session, kode, DEC, deadline_day=DEADLINE_DAY)
+        expected += [
+            (page.pekon_nama, u.unit_id, u.nama, tuple(p.name for p in u.pemangku))
+            for u in page.units
+            if u.state == UnitState.MISSING
+        ]
+    assert [(u.pekon_nama, u.unit_id, u.unit_nama, u.pemangku) for u in late] == expected
+    assert ("Sindangpagar", units[B][2].id, "Pemangku 3", ("Pak Wayan", "Bu Sari")) in expected
+    assert len(expected) == 4  # A's two, B's one, C's one (the other kecamatan is not in scope)
+    assert [u.unit_id for u in await late_units(session, B, DEC)] == [units[B][2].id]
+    assert await late_units(session, KEC, NOV) == []  # closed: nothing left to remind
+    assert len(await late_units(session, KEC, JAN)) == 9  # nobody has reported the running month
 
 
 async def test_trend_reads_the_books(session: AsyncSession) -> None:

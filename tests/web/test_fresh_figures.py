@@ -15,7 +15,9 @@ from models.event import EventKind, Sex
 from models.ledger import PersonInput, record_event, submit_report
 from models.months import close_months, reopen_month
 from models.period import ReportStatus, UnitReport
+from models.person import Role
 from models.region import Unit
+from tests.factories import add_member
 from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, KEC, A, at
 from tests.web.conftest import NOW, Site
 from tests.web.test_signin import sign_in
@@ -81,3 +83,31 @@ async def test_the_trend_moves_with_an_event(site: Site) -> None:
         after = (await client.get(f"/dasbor/tren/{KEC}")).text
         rollup_after = (await client.get(f"/dasbor/angka/{KEC}?bulan=2027-01")).text
     assert after != before and rollup_after != rollup
+
+
+async def test_the_pekon_page_moves_with_a_report_a_close_and_a_new_pemangku(site: Site) -> None:
+    """Its units' reports and its history are kept with the ledger; its pemangku are read each time."""
+    page = f"/dasbor/pekon/{A}?bulan=2027-01"
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        await sign_in(client, await site.chat_link("camat"))
+        before = (await client.get(page)).text
+        assert before == (await client.get(page)).text and "Belum pernah ditutup" in before
+        unit = await _quiet_unit(site)
+        async with site.sessionmaker() as session:
+            await add_member(session, "Pak Komang Baru", Role.PEMANGKU, unit=await session.get(Unit, unit.id))
+        assert "Pak Komang Baru" in (await client.get(page)).text  # no ledger move, still shown
+        missing = before.count("Belum lapor")
+        async with site.sessionmaker() as session:
+            reporting = await session.get(Unit, unit.id)
+            assert reporting is not None
+            sent = ReportStatus.SUBMITTED
+            await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
+                                channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
+            await session.commit()
+        assert (await client.get(page)).text.count("Belum lapor") == missing - 1
+        async with site.sessionmaker() as session:
+            await close_months(session, DEC, [A], now=NOW)
+            await close_months(session, JAN, [A], now=NOW)
+            await session.commit()
+        closed = (await client.get(page)).text
+    assert "Ditutup (revisi 1)" in closed and "Belum pernah ditutup" not in closed
