@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
 from bot.channels.whatsapp_payload import StatusUpdate
-from bot.messages import Channel, IncomingMessage, OutgoingMessage
+from bot.config import Settings
+from bot.messages import Channel, IncomingMessage, OutgoingMessage, TemplateRef
+from handlers import texts
 from models.inbound import InboundPayload
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Identity
@@ -193,12 +195,22 @@ def _after_window_failure(row: OutboxMessage, now: datetime) -> None:
     row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
 
 
+def late_notice(settings: Settings) -> OutgoingMessage:
+    """What a person gets when their message reached us after its 24-hour window had closed."""
+    return OutgoingMessage(
+        text=texts.WHATSAPP_LATE_NOTICE,
+        template=TemplateRef(settings.whatsapp_late_template, ()),
+        extra={"kind": "late_notice"},
+    )
+
+
 def notify_late(
     session: AsyncSession, answered: list[IncomingMessage], notice: OutgoingMessage, now: datetime
 ) -> None:
     """Meta delivered messages after their 24-hour window had closed (it retries for days), so the
     replies to them are held: each such sender gets `notice` (a template) once, saying the answer
-    is ready and waits for them to write again, instead of silence."""
+    is ready and waits for them to write again, instead of silence. Called in the turn's own
+    transaction (bot/dispatcher.py), so the notice is queued exactly when the turn commits."""
     late = {m.sender_id: m.external_id for m in reversed(answered) if now - m.received_at >= WINDOW}
     for address, first_late in late.items():
         enqueue(

@@ -32,8 +32,8 @@ from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_batch import BatchProcessor, log_failure
 from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
-from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
-from handlers import texts
+from bot.inbound_queue import store_many
+from bot.messages import IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
 
@@ -57,11 +57,9 @@ class WhatsAppWebhook:
         verify_token: str,
         client: WhatsAppClient | None = None,
         concurrency: int = 16,
-        late_notice: OutgoingMessage | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._late_notice = late_notice  # sent as a template when a reply meets a closed window
         self._clock = clock
         self._sink = sink
         self._secret = app_secret.encode()
@@ -73,7 +71,6 @@ class WhatsAppWebhook:
             sessionmaker,
             sink,
             clock=clock,
-            late_notice=late_notice,
             on_answered=self._answered,
             people_at_once=concurrency,
         )
@@ -106,6 +103,7 @@ class WhatsAppWebhook:
         parsed = parse_stored(stored, self._clock())
         async with self._sessionmaker() as session, session.begin():
             payload_id = await store.store_body(session, stored)
+            await store_many(session, parsed.messages, self._clock())  # each person's queue
         if parsed.problems:
             logger.warning("whatsapp payload %s: %s", payload_id, parsed.problem_note())
         self._running.add(payload_id)
@@ -235,15 +233,6 @@ class WhatsAppChannel:
         await self.client.aclose()
 
 
-def late_notice(settings: Settings) -> OutgoingMessage:
-    """What a person gets when their message reached us after its 24-hour window had closed."""
-    return OutgoingMessage(
-        text=texts.WHATSAPP_LATE_NOTICE,
-        template=TemplateRef(settings.whatsapp_late_template, ()),
-        extra={"kind": "late_notice"},
-    )
-
-
 def build_whatsapp(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -265,7 +254,6 @@ def build_whatsapp(
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
         concurrency=1 if sqlite else 16,
-        late_notice=late_notice(settings),
         clock=clock,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
