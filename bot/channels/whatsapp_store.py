@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,14 +21,6 @@ WINDOW = timedelta(hours=24)
 SENT = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
 NO_FOLLOW_UP_KINDS = {"reminder", "late_notice"}  # OutgoingMessage.extra["kind"] whose template says it all
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
-
-
-async def store_body(session: AsyncSession, body: dict[str, Any]) -> int:
-    """Keep a verified webhook body until it is processed; returns its id."""
-    row = InboundPayload(channel=Channel.WHATSAPP, body=body)
-    session.add(row)
-    await session.flush()
-    return row.id
 
 
 async def unprocessed_ids(session: AsyncSession, stored_before: datetime | None = None) -> list[int]:

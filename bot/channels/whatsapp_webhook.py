@@ -1,6 +1,7 @@
 """The WhatsApp webhook: GET verification, POST store-then-acknowledge, processing afterwards.
 
-A POST whose signature checks out is stored as an InboundPayload and answered 200 at once; a
+A POST whose signature checks out is stored as an InboundPayload (with the others arriving at the
+same time, in one commit: whatsapp_intake.py) and answered 200 at once; a
 background task then hands its messages to the dispatcher (which drops redeliveries by wamid) and
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
 nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
@@ -30,9 +31,9 @@ from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_batch import BatchProcessor, log_failure
+from bot.channels.whatsapp_intake import Intake
 from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
-from bot.inbound_queue import store_many
 from bot.messages import IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
@@ -66,6 +67,7 @@ class WhatsAppWebhook:
         self._verify_token = verify_token.encode()
         self._client = client  # when given, incoming messages are marked as read
         self._running: set[int] = set()
+        self._intake = Intake(sessionmaker, clock)
         self._tasks: set[asyncio.Task[None]] = set()
         self._batches = BatchProcessor(
             sessionmaker,
@@ -101,9 +103,7 @@ class WhatsAppWebhook:
             return PlainTextResponse("forbidden", status_code=403)
         stored = stored_form(raw)
         parsed = parse_stored(stored, self._clock())
-        async with self._sessionmaker() as session, session.begin():
-            payload_id = await store.store_body(session, stored)
-            await store_many(session, parsed.messages, self._clock())  # each person's queue
+        payload_id = await self._intake.store(stored, parsed.messages)
         if parsed.problems:
             logger.warning("whatsapp payload %s: %s", payload_id, parsed.problem_note())
         self._running.add(payload_id)
