@@ -39,6 +39,7 @@ from bench.pgbench import ratio_line, tpcb_tps
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.main import run_loop
 from bot.messages import IncomingMessage
 from models.base import add_months, month_of, utcnow, wib_date
 from models.migrate import upgrade
@@ -187,7 +188,7 @@ async def drive(url: str, people: list[tuple[int, str]], reports: int, rate: flo
 def _child(
     url: str, people: list[tuple[int, str]], reports: int, rate: float | None, out: Queue[Result]
 ) -> None:
-    out.put(asyncio.run(drive(url, people, reports, rate)))
+    out.put(run_loop(drive(url, people, reports, rate)))
 
 
 def run_processes(
@@ -196,7 +197,7 @@ def run_processes(
     """Split the pemangku (and the offered rate) over worker processes, each with its own dispatcher
     and connection pool."""
     if processes == 1:
-        return [asyncio.run(drive(url, people, reports, rate))]
+        return [run_loop(drive(url, people, reports, rate))]
     share = rate / processes if rate else None
     context = multiprocessing.get_context("spawn")
     out: Queue[Result] = context.Queue()

@@ -32,7 +32,6 @@ from pathlib import Path
 import httpx
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.applications import Starlette
 
 from bench.pgbench import ratio_line, tpcb_tps
 from bot.channels.whatsapp_payload import sign
@@ -40,8 +39,10 @@ from bot.channels.whatsapp_webhook import build_whatsapp
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.main import run_loop
 from bot.messages import OutgoingMessage
 from bot.outbox import OutboxWorker
+from bot.web import WebServer, build_web_app
 from models.inbound import InboundPayload
 from models.migrate import upgrade
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
@@ -99,13 +100,15 @@ def _serve_bot(url: str, graph_url: str, ports: Queue[int], stop: Event, cpu: Qu
         sessionmaker = make_sessionmaker(engine)
         settings = _settings(url, graph_url, 80.0)
         channel = build_whatsapp(settings, sessionmaker, Dispatcher(sessionmaker, settings))
-        async with serve(Starlette(routes=channel.routes)) as app_url:
-            ports.put(int(app_url.rsplit(":", 1)[1]))
-            await asyncio.to_thread(stop.wait)
+        web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)  # what `pemangku run` serves
+        await web.start()
+        ports.put(web.port)
+        await asyncio.to_thread(stop.wait)
+        await web.stop()
         await channel.stop()
         await engine.dispose()
 
-    asyncio.run(main())
+    run_loop(main())  # `pemangku run`'s event loop
     cpu.put(time.process_time())
 
 
