@@ -18,18 +18,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import joinedload
 
-from bot import inbound_queue, outbox_store
+from bot import conversation_row, inbound_queue, outbox_store
 from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
+from bot.conversation_row import Busy, StaleState
 from bot.inbound_queue import Queued
 from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
@@ -40,14 +38,11 @@ from handlers.router import handle
 from models.base import utcnow
 from models.conversation import Conversation
 from models.outbox import enqueue_replies, has_pending
-from models.person import Channel, Identity, Member
-from models.region import Unit
+from models.person import Channel, Identity
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
-LOCK_NOT_AVAILABLE = "55P03"  # FOR UPDATE NOWAIT met a lock
 WINDOW_PRECISION = timedelta(minutes=1)
 DEFAULT_TURNS_AT_ONCE = 10
 REMEMBERED_ANSWERS = 1000
@@ -74,16 +69,8 @@ class _Done:
     handed: list[outbox_store.Claimed] = field(default_factory=list)
 
 
-class _StaleState(Exception):
-    """The conversation changed under us; the turn is retried from the start."""
-
-
 class _Duplicate(Exception):
     """The message was handled before (or, while it waited, by another turn)."""
-
-
-class _Busy(Exception):
-    """The conversation is in another turn: the message is stored as waiting, then the turn waits."""
 
 
 class _HandlerFailed(Exception):
@@ -146,7 +133,7 @@ class Dispatcher:
             try:
                 async with self._gate:
                     done = await self._turn(message, busy)
-            except _Busy:
+            except Busy:
                 if not await self._store(message):
                     return []
                 busy = True
@@ -158,10 +145,10 @@ class Dispatcher:
                 if _key(failed.message) == key:
                     return replies
                 continue  # another waiting message broke: it is answered; now this one
-            except (_StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
+            except (StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
                 continue
             except DBAPIError as exc:
-                if _transient(exc) and attempt < MAX_ATTEMPTS:
+                if conversation_row.transient(exc) and attempt < MAX_ATTEMPTS:
                     continue
                 return await self._failed(message, exc)
             except Exception as exc:  # a bug must not lose the message silently
@@ -181,7 +168,7 @@ class Dispatcher:
     async def _turn(self, message: IncomingMessage, busy: bool) -> _Done:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            conv, identity, others = await _lock_conversation(session, message, now, wait=busy)
+            conv, identity, others = await conversation_row.lock(session, message, now, wait=busy)
             batch, waited = await _batch(session, message, now, busy, others)
             done = await self._handle(session, conv, identity, batch, now)
             await inbound_queue.mark_handled(session, waited, now)
@@ -234,7 +221,7 @@ class Dispatcher:
             rows += queued.rows
             answers[_key(message)] = replies
             last_active = turn.now
-        await _save_state(session, conv, state, last_active, keyboard)
+        await conversation_row.save(session, conv, state, last_active, keyboard)
         self._notify_late(session, [item.message for item in batch if answers[_key(item.message)]])
         handed = await _claimed(session, rows, lease, identity) if lease else []
         return _Done(answers, handed)
@@ -334,89 +321,9 @@ def _frames(exc: BaseException) -> str:
     )
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-
-
-def _transient(exc: DBAPIError) -> bool:
-    return _sqlstate(exc) in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig)
-
-
 def _window_moves(last: datetime | None, received: datetime) -> bool:
     """Whether to store a new last inbound time (a minute's precision is plenty for a 24-hour window)."""
     return last is None or received - last > WINDOW_PRECISION
-
-
-def _lock_statement(nowait: bool) -> Any:
-    """The conversation (locked), the identity, and whether other messages of the sender wait.
-    Built once: a statement object keeps its cache key, so each turn only binds new values."""
-    others = inbound_queue.waiting_besides(
-        Conversation.channel, Conversation.address, bindparam("external_id")
-    ).label("others")
-    return (
-        select(Conversation, Identity, others)
-        .outerjoin(
-            Identity,
-            (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
-        )
-        .where(Conversation.channel == bindparam("channel"), Conversation.address == bindparam("address"))
-        .with_for_update(of=Conversation, nowait=nowait)
-        # the member and unit are what handlers use; pekon and kecamatan are loaded where needed
-        .options(joinedload(Identity.member).joinedload(Member.unit).raiseload(Unit.pekon))
-    )
-
-
-_LOCK = _lock_statement(nowait=False)
-_LOCK_OR_BUSY = _lock_statement(nowait=True)
-# Core statements on the tables: ORM-enabled DML runs the ORM bulk machinery, several times dearer.
-_CONVERSATION = cast(Table, Conversation.__table__)
-_SAVE = (
-    update(_CONVERSATION)
-    .where(_CONVERSATION.c.id == bindparam("conv_id"), _CONVERSATION.c.version == bindparam("seen_version"))
-    .values(
-        flow=bindparam("new_flow"),
-        step=bindparam("new_step"),
-        data=bindparam("new_data", type_=_CONVERSATION.c.data.type),
-        updated_at=bindparam("new_updated_at", type_=_CONVERSATION.c.updated_at.type),
-        question=bindparam("new_question"),
-        keyboard=bindparam("new_keyboard", type_=_CONVERSATION.c.keyboard.type),
-        version=_CONVERSATION.c.version + 1,
-    )
-)
-
-
-async def _lock_conversation(
-    session: AsyncSession, message: IncomingMessage, now: datetime, wait: bool
-) -> tuple[Conversation, Identity | None, bool]:
-    """The sender's conversation row (created if needed, locked), identity, and whether other
-    messages of theirs wait; without `wait`, _Busy when another turn holds the row."""
-    statement = _LOCK if wait else _LOCK_OR_BUSY
-    params = {
-        "channel": str(message.channel),
-        "address": message.sender_id,
-        "external_id": message.external_id,
-    }
-    try:
-        row = (await session.execute(statement, params)).first()
-        if row is None:
-            await session.execute(
-                _insert(session)(_CONVERSATION)
-                .values(
-                    channel=message.channel, address=message.sender_id, data={}, updated_at=now, version=0
-                )
-                .on_conflict_do_nothing(index_elements=["channel", "address"])
-            )
-            row = (await session.execute(statement, params)).first()
-    except DBAPIError as exc:
-        if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
-            raise _Busy from exc
-        raise
-    assert row is not None
-    return row[0], row[1], bool(row[2])
 
 
 async def _batch(
@@ -443,7 +350,7 @@ async def _handled(turn: Turn) -> list[OutgoingMessage]:
     """The handler's replies; a handler's own failure names its message (the batch goes on)."""
     try:
         return await handle(turn)
-    except (DBAPIError, PoolTimeout, _StaleState):
+    except (DBAPIError, PoolTimeout, StaleState):
         raise
     except Exception as exc:
         raise _HandlerFailed(turn.message) from exc
@@ -451,22 +358,3 @@ async def _handled(turn: Turn) -> list[OutgoingMessage]:
 
 def _key(message: IncomingMessage) -> Key:
     return str(message.channel), message.external_id
-
-
-async def _save_state(
-    session: AsyncSession, conv: Conversation, state: State, now: datetime, keyboard: dict[str, Any] | None
-) -> None:
-    """Write the new state if nobody else did since we read it (version check)."""
-    params = {
-        "conv_id": conv.id,
-        "seen_version": conv.version,
-        "new_flow": state.flow,
-        "new_step": state.step,
-        "new_data": state.data,
-        "new_updated_at": now,
-        "new_question": state.question,
-        "new_keyboard": keyboard,
-    }
-    result = await session.execute(_SAVE, params)
-    if not result.rowcount:  # type: ignore[attr-defined]
-        raise _StaleState
