@@ -333,14 +333,14 @@ async def _batch(
     had to wait takes what waits (its own message, unless another turn took it already)."""
     address = message.sender_id
     if busy:
-        waited = await inbound_queue.waiting(session, str(message.channel), address)
+        waited = await inbound_queue.waiting(session, str(message.channel), address, now)
         if not waited:
             raise _Duplicate
         return waited, [item.row_id for item in waited]
     row_id = await inbound_queue.claim(session, message, now)
     if row_id is None:
         raise _Duplicate
-    waited = await inbound_queue.waiting(session, str(message.channel), address) if others else []
+    waited = await inbound_queue.waiting(session, str(message.channel), address, now) if others else []
     ours = Queued(inbound_queue.position(message), row_id, message)
     batch = sorted([ours, *waited], key=lambda item: (item.position, item.row_id))
     return batch, [item.row_id for item in waited]

@@ -13,9 +13,10 @@ same second are taken in the order they were stored). Ties go by storage order (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import logging
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, cast, get_args, get_type_hints
 
 from sqlalchemy import JSON, Table, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from bot.messages import Channel, IncomingMessage
 from models.base import UTCDateTime
 from models.inbound import ProcessedMessage
 
+logger = logging.getLogger(__name__)
 _TABLE = cast(Table, ProcessedMessage.__table__)
 
 
@@ -45,18 +47,34 @@ def position(message: IncomingMessage) -> int:
 
 def record(message: IncomingMessage) -> dict[str, Any]:
     """The message as JSON-ready data, to be handled by whichever process takes the turn."""
-    data = {f.name: getattr(message, f.name) for f in fields(message)}
+    data = {f.name: _plain(getattr(message, f.name)) for f in fields(message)}
     data["received_at"] = message.received_at.isoformat()
     return data
 
 
 def restore(data: dict[str, Any]) -> IncomingMessage:
-    """The inverse of `record`."""
-    known = {f.name for f in fields(IncomingMessage)}
-    values = {name: value for name, value in data.items() if name in known}
+    """The inverse of `record` (a part that is a dataclass, e.g. an attachment, is rebuilt)."""
+    hints = get_type_hints(IncomingMessage)
+    values = {name: _typed(hints[name], value) for name, value in data.items() if name in hints}
     values["channel"] = Channel(values["channel"])
     values["received_at"] = datetime.fromisoformat(values["received_at"])
     return IncomingMessage(**values)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    """A dict back into the dataclass its field is typed as (also `X | None`)."""
+    if not isinstance(value, dict):
+        return value
+    for kind in get_args(hint) or (hint,):
+        if is_dataclass(kind) and isinstance(kind, type):
+            return kind(**value)
+    return value
 
 
 # Text statements: the dialects' ON CONFLICT inserts are compiled anew on every call; these are not.
@@ -126,10 +144,18 @@ async def store_many(session: AsyncSession, messages: list[IncomingMessage], now
         await session.execute(_STORE_MANY, [_store_params(message, now) for message in messages])
 
 
-async def waiting(session: AsyncSession, channel: str, address: str) -> list[Queued]:
-    """The sender's waiting messages, in their order."""
-    rows = await session.execute(_WAITING, {"channel": channel, "address": address})
-    return [Queued(row.position, row.id, restore(row.message)) for row in rows]
+async def waiting(session: AsyncSession, channel: str, address: str, now: datetime) -> list[Queued]:
+    """The sender's waiting messages, in their order. One that cannot be read back (stored by
+    another version of the bot) is logged and set aside: it must not block every later turn."""
+    queued, unreadable = [], []
+    for row in await session.execute(_WAITING, {"channel": channel, "address": address}):
+        try:
+            queued.append(Queued(row.position, row.id, restore(row.message)))
+        except (KeyError, TypeError, ValueError) as exc:
+            logger.error("waiting message %s unreadable (%s): set aside", row.id, type(exc).__name__)
+            unreadable.append(row.id)
+    await mark_handled(session, unreadable, now)
+    return queued
 
 
 async def mark_handled(session: AsyncSession, row_ids: list[int], now: datetime) -> None:

@@ -7,6 +7,7 @@ messages are in before either turn runs."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.db import make_engine, make_sessionmaker
 from bot.messages import IncomingMessage
 from models.conversation import Conversation
 from models.event import EventPerson
+from models.inbound import ProcessedMessage
 from models.outbox import OutboxMessage
 from models.person import Channel, Role
 from tests.bot.telegram.conftest import webhook_bot
@@ -84,6 +86,40 @@ async def test_a_waiting_message_goes_before_a_later_one(
     assert await elsewhere.dispatch(first) == []  # taken by the other turn, not handled again
     assert saved_in_order(await answers(sessionmaker, str(TG_USER)))
     assert await births(sessionmaker) == 1
+
+
+def test_a_waiting_message_reads_back_as_it_came() -> None:
+    message = IncomingMessage(
+        Channel.WHATSAPP,
+        WA_ID,
+        "wamid.X1",
+        START,
+        text="halo",
+        choice_id="q3:lahir",
+        contact_phone="+6281234500002",
+        contact_is_own=False,
+        unsupported="sticker",
+        sender_name="Sutrisno",
+        position=7,
+    )
+    assert inbound_queue.restore(json.loads(json.dumps(inbound_queue.record(message)))) == message
+
+
+async def test_a_waiting_message_that_cannot_be_read_back_blocks_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await pemangku(sessionmaker, Channel.TELEGRAM, str(TG_USER))
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            ProcessedMessage(
+                channel=Channel.TELEGRAM, external_id="msg:old", address=str(TG_USER), position=1, message={}
+            )
+        )
+    line = IncomingMessage(Channel.TELEGRAM, str(TG_USER), f"msg:{TG_USER}:2", START, text=BIRTH, position=2)
+    assert any("Putri Ayu" in reply.text for reply in await make_dispatcher(sessionmaker).dispatch(line))
+    async with sessionmaker() as session:
+        waiting = await session.scalar(select(func.count()).where(ProcessedMessage.handled_at.is_(None)))
+    assert waiting == 0  # set aside, not tried again by every later turn
 
 
 @pytest.fixture
