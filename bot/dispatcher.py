@@ -128,14 +128,16 @@ class Dispatcher:
             self._answers.pop(key, None)
 
     async def _dispatch(self, message: IncomingMessage, key: Key) -> list[OutgoingMessage]:
-        busy = False
+        busy = stored = False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self._gate:
+                    if busy and not stored:  # waiting where other turns of the person look
+                        stored = await self._store(message)
+                        if not stored:
+                            return []
                     done = await self._turn(message, busy)
             except Busy:
-                if not await self._store(message):
-                    return []
                 busy = True
                 continue
             except _Duplicate:
@@ -162,7 +164,7 @@ class Dispatcher:
 
     async def _store(self, message: IncomingMessage) -> bool:
         """Store the message as waiting for its person's turn; false when it was handled before."""
-        async with self._gate, self._sessionmaker() as session, session.begin():
+        async with self._sessionmaker() as session, session.begin():
             return await inbound_queue.store(session, message, self._clock())
 
     async def _turn(self, message: IncomingMessage, busy: bool) -> _Done:
