@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import inbound_queue
 from bot.db import make_engine, make_sessionmaker
-from bot.messages import IncomingMessage
+from bot.messages import IncomingFile, IncomingMessage
 from models.conversation import Conversation
 from models.event import EventPerson
 from models.inbound import ProcessedMessage
@@ -101,6 +101,7 @@ def test_a_waiting_message_reads_back_as_it_came() -> None:
         unsupported="sticker",
         sender_name="Sutrisno",
         position=7,
+        file=IncomingFile("media-1", "daftar.xlsx", "application/vnd.ms-excel", 2048, "abc="),
     )
     assert inbound_queue.restore(json.loads(json.dumps(inbound_queue.record(message)))) == message
 
