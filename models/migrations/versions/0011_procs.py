@@ -3,8 +3,8 @@
 A message stored before its turn (by any process) waits with its content and its place in the
 person's order; the next turn of that person, in whichever process, handles all of them in order.
 
-Revision ID: 0010_procs
-Revises: 0009_hygiene
+Revision ID: 0011_procs
+Revises: 0010_dash
 Create Date: 2026-11-30 02:30:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from models.base import UTCDateTime
 
-revision: str = "0010_procs"
-down_revision: str | None = "0009_hygiene"
+revision: str = "0011_procs"
+down_revision: str | None = "0010_dash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
