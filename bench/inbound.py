@@ -32,13 +32,14 @@ import time
 from multiprocessing import Queue
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.pgbench import ratio_line, tpcb_tps
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.main import run_loop
 from bot.messages import IncomingMessage
 from models.base import add_months, month_of, utcnow, wib_date
 from models.migrate import upgrade
@@ -49,7 +50,7 @@ from models.region import Kecamatan, Pekon, Unit
 UNITS_PER_PEKON = 5
 SYLLABLES = ("ra", "di", "tu", "sa", "ni", "ko", "me", "la", "wa", "yu", "pe", "ga")
 _ids = itertools.count(1)
-Result = tuple[list[float], float, float]  # latencies, wall seconds, CPU seconds of one process
+Result = tuple[list[float], float, float, int]  # latencies, wall and CPU seconds, SQL statements
 
 
 def name(n: int) -> str:
@@ -171,6 +172,13 @@ async def paced(
 async def drive(url: str, people: list[tuple[int, str]], reports: int, rate: float | None) -> Result:
     """Run these pemangku at once in this process: (latencies, wall seconds, CPU seconds)."""
     engine = make_engine(url)
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
     dispatcher = Dispatcher(make_sessionmaker(engine), Settings(database_url=url))
     scripts = {address: script(i, reports) for i, address in people}
     latencies: list[float] = []
@@ -181,13 +189,13 @@ async def drive(url: str, people: list[tuple[int, str]], reports: int, rate: flo
         await asyncio.gather(*(person(dispatcher, a, lines, latencies) for a, lines in scripts.items()))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await engine.dispose()
-    return latencies, elapsed, cpu
+    return latencies, elapsed, cpu, statements
 
 
 def _child(
     url: str, people: list[tuple[int, str]], reports: int, rate: float | None, out: Queue[Result]
 ) -> None:
-    out.put(asyncio.run(drive(url, people, reports, rate)))
+    out.put(run_loop(drive(url, people, reports, rate)))
 
 
 def run_processes(
@@ -196,7 +204,7 @@ def run_processes(
     """Split the pemangku (and the offered rate) over worker processes, each with its own dispatcher
     and connection pool."""
     if processes == 1:
-        return [asyncio.run(drive(url, people, reports, rate))]
+        return [run_loop(drive(url, people, reports, rate))]
     share = rate / processes if rate else None
     context = multiprocessing.get_context("spawn")
     out: Queue[Result] = context.Queue()
@@ -235,6 +243,7 @@ def run(url: str, pemangku: int, reports: int, processes: int, rate: float | Non
     latencies = sorted(x for r in results for x in r[0])
     elapsed = max(r[1] for r in results)
     cpu = sum(r[2] for r in results)
+    statements = sum(r[3] for r in results)
     events, outbox = asyncio.run(ledger_counts(url))
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
@@ -246,6 +255,7 @@ def run(url: str, pemangku: int, reports: int, processes: int, rate: float | Non
     )
     print(f"latency/message   p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
     print(f"bot CPU/message   {cpu / len(latencies) * 1000:.2f} ms (bot processes; the database is extra)")
+    print(f"SQL/message       {statements / len(latencies):.2f} statements (BEGIN and COMMIT not counted)")
     print(f"ledger            {events} events recorded, {outbox} outbox rows")
     assert events == pemangku * reports
     return len(latencies) / elapsed

@@ -30,9 +30,8 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import httpx
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.applications import Starlette
 
 from bench.pgbench import ratio_line, tpcb_tps
 from bot.channels.whatsapp_payload import sign
@@ -40,8 +39,10 @@ from bot.channels.whatsapp_webhook import build_whatsapp
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.main import run_loop
 from bot.messages import OutgoingMessage
 from bot.outbox import OutboxWorker
+from bot.web import WebServer, build_web_app
 from models.inbound import InboundPayload
 from models.migrate import upgrade
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
@@ -91,29 +92,40 @@ def _settings(url: str, graph_url: str, rate: float) -> Settings:
     )
 
 
-def _serve_bot(url: str, graph_url: str, ports: Queue[int], stop: Event, cpu: Queue[float]) -> None:
-    """One bot process's webhook (dispatcher, store, batches) on its own port; reports its CPU time."""
+def _serve_bot(
+    url: str, graph_url: str, ports: Queue[int], stop: Event, cpu: Queue[tuple[float, int]]
+) -> None:
+    """One bot process's webhook (dispatcher, store, batches) on its own port; reports its CPU
+    time and how many SQL statements it ran (commits and BEGINs not counted)."""
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
 
     async def main() -> None:
         engine = make_engine(url)
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
         sessionmaker = make_sessionmaker(engine)
         settings = _settings(url, graph_url, 80.0)
         channel = build_whatsapp(settings, sessionmaker, Dispatcher(sessionmaker, settings))
-        async with serve(Starlette(routes=channel.routes)) as app_url:
-            ports.put(int(app_url.rsplit(":", 1)[1]))
-            await asyncio.to_thread(stop.wait)
+        web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)  # what `pemangku run` serves
+        await web.start()
+        ports.put(web.port)
+        await asyncio.to_thread(stop.wait)
+        await web.stop()
         await channel.stop()
         await engine.dispose()
 
-    asyncio.run(main())
-    cpu.put(time.process_time())
+    run_loop(main())  # `pemangku run`'s event loop
+    cpu.put((time.process_time(), statements))
 
 
 def intake_processes(url: str, graph_url: str, count: int, concurrency: int, processes: int) -> float:
     """Start `processes` bot webhooks, post to them in turn; processed bodies/s."""
     context = multiprocessing.get_context("spawn")
     ports: Queue[int] = context.Queue()
-    cpu: Queue[float] = context.Queue()
+    cpu: Queue[tuple[float, int]] = context.Queue()
     stop = context.Event()
     target = _serve_bot
     bots = [context.Process(target=target, args=(url, graph_url, ports, stop, cpu)) for _ in range(processes)]
@@ -132,10 +144,14 @@ def intake_processes(url: str, graph_url: str, count: int, concurrency: int, pro
         rate = asyncio.run(go())
     finally:
         stop.set()
-    seconds = sum(cpu.get(timeout=60) for _ in bots)
+    reports = [cpu.get(timeout=60) for _ in bots]
     for bot in bots:
         bot.join(timeout=30)
-    print(f"  {processes} bot process(es); bot CPU per body {seconds / count * 1000:.2f} ms")
+    seconds, statements = sum(r[0] for r in reports), sum(r[1] for r in reports)
+    print(
+        f"  {processes} bot process(es); bot CPU per body {seconds / count * 1000:.2f} ms;"
+        f" {statements / count:.1f} SQL statements per body"
+    )
     return rate
 
 

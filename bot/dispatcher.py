@@ -1,9 +1,12 @@
 """The dispatcher: one incoming message in, one transaction, the replies out (via the outbox).
 
-Per message: claim its external id (a redelivery is dropped), lock the sender's conversation row
-(two messages of one person are handled one after the other), call the handler, then save the
-facts, the new state, the processed-message row, the identity's last inbound time and the replies
-as outbox rows in the same transaction.
+Per turn: lock the sender's conversation row, claim the message's id (a redelivery is dropped),
+then handle it together with every message of the same person stored as waiting (by any process:
+bot/inbound_queue.py), in the platform's order; save the facts, the new state, the identity's last
+inbound time and the replies as outbox rows in the same transaction. When the conversation is in
+another turn the message is stored as waiting first, then the turn waits for the lock: whichever
+turn comes next handles it in its place, so a person's messages are handled in order whichever
+process receives them.
 """
 
 from __future__ import annotations
@@ -11,20 +14,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import joinedload
 
-from bot import outbox_store
+from bot import conversation_row, inbound_queue, outbox_store
+from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
+from bot.conversation_row import Busy, StaleState
+from bot.inbound_queue import Queued
 from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
 from handlers import texts
@@ -33,17 +37,15 @@ from handlers.questions import chosen
 from handlers.router import handle
 from models.base import utcnow
 from models.conversation import Conversation
-from models.inbound import ProcessedMessage
 from models.outbox import enqueue_replies, has_pending
-from models.person import Channel, Identity, Member
-from models.region import Unit
+from models.person import Channel, Identity
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 WINDOW_PRECISION = timedelta(minutes=1)
 DEFAULT_TURNS_AT_ONCE = 10
+REMEMBERED_ANSWERS = 1000
 
 
 class Handoff(Protocol):
@@ -56,20 +58,27 @@ class Handoff(Protocol):
         """Send rows queued under a lease, after the commit."""
 
 
+Key = tuple[str, str]  # (channel, external id) of an incoming message
+
+
 @dataclass
 class _Done:
-    """A committed turn: its replies, and the rows to hand to the worker (fast path)."""
+    """A committed turn: each handled message's replies, and the rows to hand to the worker."""
 
-    replies: list[OutgoingMessage]
+    answers: dict[Key, list[OutgoingMessage]]
     handed: list[outbox_store.Claimed] = field(default_factory=list)
 
 
-class _StaleState(Exception):
-    """The conversation changed under us; the turn is retried from the start."""
-
-
 class _Duplicate(Exception):
-    """The message was processed before."""
+    """The message was handled before (or, while it waited, by another turn)."""
+
+
+class _HandlerFailed(Exception):
+    """A handler raised on `message` (one of the turn's messages)."""
+
+    def __init__(self, message: IncomingMessage) -> None:
+        super().__init__(message.external_id)
+        self.message = message
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
@@ -95,66 +104,135 @@ class Dispatcher:
         on_queued: Callable[[], None] | None = None,
         handoff: Handoff | None = None,
         files: Mapping[str, FileFetcher] | None = None,  # per channel; filled as channels start
+        transport_clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._files = files if files is not None else {}
         self._config = handler_config(settings)
         self._clock = clock
+        self._transport_clock = transport_clock  # the platforms' time: WhatsApp's 24-hour window
+        self._late_notice = late_notice(settings)
         self._on_queued = on_queued
         self._handoff = handoff
         self._gate = asyncio.Semaphore(_turns_at_once(sessionmaker))
+        # replies to messages a turn took in the place of their own dispatch call (which collects them)
+        self._answers: OrderedDict[Key, list[OutgoingMessage]] = OrderedDict()
 
     async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
-        """Handle one message exactly once; returns the replies (already queued in the outbox)."""
+        """Handle one message exactly once, in its sender's order; returns its replies (already
+        queued in the outbox; empty for a redelivery, or when another process's turn took it)."""
+        key = _key(message)
+        try:
+            return await self._dispatch(message, key)
+        finally:
+            self._answers.pop(key, None)
+
+    async def _dispatch(self, message: IncomingMessage, key: Key) -> list[OutgoingMessage]:
+        busy = stored = False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self._gate:
-                    done = await self._turn(message)
+                    if busy and not stored:  # waiting where other turns of the person look
+                        stored = await self._store(message)
+                        if not stored:
+                            return []
+                    done = await self._turn(message, busy)
+            except Busy:
+                busy = True
+                continue
             except _Duplicate:
-                return []
-            except (_StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
+                return self._answers.get(key, [])
+            except _HandlerFailed as failed:
+                replies = await self._failed(failed.message, failed.__cause__ or failed)
+                if _key(failed.message) == key:
+                    return replies
+                continue  # another waiting message broke: it is answered; now this one
+            except (StaleState, PoolTimeout):  # a burst larger than the pool waits its turn
                 continue
             except DBAPIError as exc:
-                if _transient(exc) and attempt < MAX_ATTEMPTS:
+                if conversation_row.transient(exc) and attempt < MAX_ATTEMPTS:
                     continue
                 return await self._failed(message, exc)
-            except Exception as exc:  # a handler bug must not lose the message silently
+            except Exception as exc:  # a bug must not lose the message silently
                 return await self._failed(message, exc)
             if done.handed and self._handoff is not None:
                 self._handoff.hand(message.channel, message.sender_id, done.handed)
             else:
-                self._queued(done.replies)
-            return done.replies
+                self._queued([reply for replies in done.answers.values() for reply in replies])
+            return done.answers.get(key, self._answers.get(key, []))
         return await self._failed(message, RuntimeError("too many concurrent turns"))
 
-    async def _turn(self, message: IncomingMessage) -> _Done:
+    async def _store(self, message: IncomingMessage) -> bool:
+        """Store the message as waiting for its person's turn; false when it was handled before."""
+        async with self._sessionmaker() as session, session.begin():
+            return await inbound_queue.store(session, message, self._clock())
+
+    async def _turn(self, message: IncomingMessage, busy: bool) -> _Done:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
-            conv, identity = await _lock_conversation(session, message, now)
-            if not await _claim(session, message, now):
-                raise _Duplicate
-            state = State(conv.flow, conv.step, dict(conv.data or {}), conv.question)
+            conv, identity, others = await conversation_row.lock(session, message, now, wait=busy)
+            batch, waited = await _batch(session, message, now, busy, others)
+            done = await self._handle(session, conv, identity, batch, now)
+            await inbound_queue.mark_handled(session, waited, now)
+            self._remember(done.answers, _key(message))  # before the commit lets their own turns in
+        return done
+
+    def _remember(self, answers: dict[Key, list[OutgoingMessage]], own: Key) -> None:
+        """Keep the replies to the other messages a turn took, for their own dispatch calls here
+        (the oldest are forgotten: those calls may be in another process)."""
+        for key, replies in answers.items():
+            if key != own:
+                self._answers[key] = replies
+        while len(self._answers) > REMEMBERED_ANSWERS:
+            self._answers.popitem(last=False)
+
+    async def _handle(
+        self,
+        session: AsyncSession,
+        conv: Conversation,
+        identity: Identity | None,
+        batch: list[Queued],
+        now: datetime,
+    ) -> _Done:
+        """Each message of the batch in order, the state carried from one to the next."""
+        state = State(conv.flow, conv.step, dict(conv.data or {}), conv.question)
+        last_active, keyboard = conv.updated_at, conv.keyboard
+        lease: Lease | None = None
+        answers: dict[Key, list[OutgoingMessage]] = {}
+        rows: list[Any] = []
+        for item in batch:
+            message = item.message
             files = self._files.get(message.channel)
-            turn = Turn(session, message, identity, state, now, self._config, conv.updated_at, files)
-            replies = await handle(turn)
+            turn = Turn(session, message, identity, state, now, self._config, last_active, files)
+            replies = await _handled(turn)
             identity = turn.identity  # registration binds the sender during the turn
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
-            member_id = identity.member_id if identity is not None else None
-            outgoing = [*_edits(message, conv.keyboard, replies), *replies]
-            lease = await self._lease(session, message) if outgoing else None
+            outgoing = [*_edits(message, keyboard, replies), *replies]
+            if outgoing and not rows and lease is None:
+                lease = await self._lease(session, message)
             queued = await enqueue_replies(
                 session,
                 channel=message.channel,
                 address=message.sender_id,
                 payloads=[out.to_payload() for out in outgoing],
-                member_id=member_id,
+                member_id=identity.member_id if identity is not None else None,
                 leased_until=lease.until if lease else None,
             )
-            keyboard = _keyboard(outgoing, queued.owners) if replies else conv.keyboard
-            await _save_state(session, conv, state, turn.now, keyboard)
-            handed = await _claimed(session, queued.rows, lease, identity) if lease else []
-        return _Done(replies, handed)
+            keyboard = _keyboard(outgoing, queued.owners) if replies else keyboard
+            rows += queued.rows
+            answers[_key(message)] = replies
+            last_active = turn.now
+        await conversation_row.save(session, conv, state, last_active, keyboard)
+        self._notify_late(session, [item.message for item in batch if answers[_key(item.message)]])
+        handed = await _claimed(session, rows, lease, identity) if lease else []
+        return _Done(answers, handed)
+
+    def _notify_late(self, session: AsyncSession, answered: list[IncomingMessage]) -> None:
+        """WhatsApp messages that reached us after their window closed: the notice, in this turn."""
+        late = [message for message in answered if message.channel == Channel.WHATSAPP]
+        if late:
+            notify_late(session, late, self._late_notice, self._transport_clock())
 
     async def _lease(self, session: AsyncSession, message: IncomingMessage) -> Lease | None:
         """The worker's fast-path lease, unless the chat has rows waiting (new ones go behind)."""
@@ -177,7 +255,7 @@ class Dispatcher:
         replies = [OutgoingMessage(text=texts.INTERNAL_ERROR)]
         try:
             async with self._sessionmaker() as session, session.begin():
-                if not await _claim(session, message, self._clock()):
+                if await inbound_queue.claim(session, message, self._clock()) is None:
                     return []
                 await enqueue_replies(
                     session,
@@ -245,111 +323,40 @@ def _frames(exc: BaseException) -> str:
     )
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
-def _transient(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig)
-
-
 def _window_moves(last: datetime | None, received: datetime) -> bool:
     """Whether to store a new last inbound time (a minute's precision is plenty for a 24-hour window)."""
     return last is None or received - last > WINDOW_PRECISION
 
 
-# Built once: a statement object keeps its cache key, so each turn only binds new values.
-_LOCK = (
-    select(Conversation, Identity)
-    .outerjoin(
-        Identity,
-        (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
-    )
-    .where(Conversation.channel == bindparam("channel"), Conversation.address == bindparam("address"))
-    .with_for_update(of=Conversation)
-    # the member and unit are what handlers use; pekon and kecamatan are loaded where needed
-    .options(joinedload(Identity.member).joinedload(Member.unit).raiseload(Unit.pekon))
-)
-# Core statements on the tables: ORM-enabled DML runs the ORM bulk machinery, several times dearer.
-_CONVERSATION = cast(Table, Conversation.__table__)
-_SAVE = (
-    update(_CONVERSATION)
-    .where(_CONVERSATION.c.id == bindparam("conv_id"), _CONVERSATION.c.version == bindparam("seen_version"))
-    .values(
-        flow=bindparam("new_flow"),
-        step=bindparam("new_step"),
-        data=bindparam("new_data", type_=_CONVERSATION.c.data.type),
-        updated_at=bindparam("new_updated_at", type_=_CONVERSATION.c.updated_at.type),
-        question=bindparam("new_question"),
-        keyboard=bindparam("new_keyboard", type_=_CONVERSATION.c.keyboard.type),
-        version=_CONVERSATION.c.version + 1,
-    )
-)
+async def _batch(
+    session: AsyncSession, message: IncomingMessage, now: datetime, busy: bool, others: bool
+) -> tuple[list[Queued], list[int]]:
+    """The turn's messages in their order, and the rows of those that were waiting. A turn that
+    had to wait takes what waits (its own message, unless another turn took it already)."""
+    address = message.sender_id
+    if busy:
+        waited = await inbound_queue.waiting(session, str(message.channel), address, now)
+        if not waited:
+            raise _Duplicate
+        return waited, [item.row_id for item in waited]
+    row_id = await inbound_queue.claim(session, message, now)
+    if row_id is None:
+        raise _Duplicate
+    waited = await inbound_queue.waiting(session, str(message.channel), address, now) if others else []
+    ours = Queued(inbound_queue.position(message), row_id, message)
+    batch = sorted([ours, *waited], key=lambda item: (item.position, item.row_id))
+    return batch, [item.row_id for item in waited]
 
 
-def _claim_statement() -> Any:
-    """INSERT ... SELECT ... WHERE NOT EXISTS, RETURNING id: a plain statement SQLAlchemy can cache
-    (the dialects' ON CONFLICT inserts are compiled anew every time). Turns of one sender are
-    serialised by the conversation lock, so a redelivery sees the committed row; a unique-key
-    violation would still refuse the second copy."""
-    table = cast(Table, ProcessedMessage.__table__)
-    channel, external_id, at = (
-        bindparam("channel", type_=table.c.channel.type),
-        bindparam("external_id", type_=table.c.external_id.type),
-        bindparam("at", type_=table.c.created_at.type),
-    )
-    seen = select(table.c.id).where(table.c.channel == channel, table.c.external_id == external_id)
-    return (
-        insert(table)
-        .from_select(
-            ["channel", "external_id", "created_at"], select(channel, external_id, at).where(~seen.exists())
-        )
-        .returning(table.c.id)
-    )
+async def _handled(turn: Turn) -> list[OutgoingMessage]:
+    """The handler's replies; a handler's own failure names its message (the batch goes on)."""
+    try:
+        return await handle(turn)
+    except (DBAPIError, PoolTimeout, StaleState):
+        raise
+    except Exception as exc:
+        raise _HandlerFailed(turn.message) from exc
 
 
-_CLAIM = _claim_statement()
-
-
-async def _lock_conversation(
-    session: AsyncSession, message: IncomingMessage, now: datetime
-) -> tuple[Conversation, Identity | None]:
-    """The sender's conversation row (created if needed, locked) and identity, in one statement."""
-    params = {"channel": str(message.channel), "address": message.sender_id}
-    row = (await session.execute(_LOCK, params)).first()
-    if row is None:
-        await session.execute(
-            _insert(session)(_CONVERSATION)
-            .values(channel=message.channel, address=message.sender_id, data={}, updated_at=now, version=0)
-            .on_conflict_do_nothing(index_elements=["channel", "address"])
-        )
-        row = (await session.execute(_LOCK, params)).first()
-    assert row is not None
-    return row[0], row[1]
-
-
-async def _claim(session: AsyncSession, message: IncomingMessage, now: datetime) -> bool:
-    """Record the message id; false when it was already there (a redelivery)."""
-    params = {"channel": str(message.channel), "external_id": message.external_id, "at": now}
-    result = await session.execute(_CLAIM, params)
-    return result.first() is not None
-
-
-async def _save_state(
-    session: AsyncSession, conv: Conversation, state: State, now: datetime, keyboard: dict[str, Any] | None
-) -> None:
-    """Write the new state if nobody else did since we read it (version check)."""
-    params = {
-        "conv_id": conv.id,
-        "seen_version": conv.version,
-        "new_flow": state.flow,
-        "new_step": state.step,
-        "new_data": state.data,
-        "new_updated_at": now,
-        "new_question": state.question,
-        "new_keyboard": keyboard,
-    }
-    result = await session.execute(_SAVE, params)
-    if not result.rowcount:  # type: ignore[attr-defined]
-        raise _StaleState
+def _key(message: IncomingMessage) -> Key:
+    return str(message.channel), message.external_id

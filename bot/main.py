@@ -11,10 +11,11 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+import uvloop
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -41,6 +42,7 @@ from jobs.scheduler import start_scheduler
 from models.migrate import alembic_config
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Stop = Callable[[], Awaitable[None]]
 
@@ -216,4 +218,11 @@ def run(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         await serve(settings, stop)
 
-    asyncio.run(main())
+    run_loop(main())
+
+
+def run_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run on uvloop (libuv): the event loop's own cost per request and per query is a good part
+    of a webhook's CPU, and uvloop's is a fraction of asyncio's."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(work)

@@ -59,6 +59,7 @@ class IncomingMessage:
     the contact is somebody else's), `unsupported` names what cannot be read (sticker, photo,
     voice, location, ...), `file` a document (its caption is the `text`). `external_id` is the
     platform's id, used to drop redeliveries.
+    A person's messages are handled in `position` order (bot/inbound_queue.py).
     """
 
     channel: Channel
@@ -72,6 +73,7 @@ class IncomingMessage:
     unsupported: str | None = None
     sender_name: str | None = None
     file: IncomingFile | None = None
+    position: int | None = None  # the platform's order of messages (Telegram update_id); None: by time
 
     def __post_init__(self) -> None:
         """Every channel's messages pass the same edge (bot/channels/text.py): ids that fit their

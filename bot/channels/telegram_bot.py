@@ -53,9 +53,10 @@ class ConfigurationError(Exception):
 
 
 def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
-    """The IncomingMessage of an update, or None for what the bot ignores (groups, edits)."""
+    """The IncomingMessage of an update, or None for what the bot ignores (groups, edits).
+    Its position is the update_id, which grows with every update of the bot."""
     if update.callback_query is not None:
-        return _from_callback(update.callback_query, now)
+        return _from_callback(update.callback_query, now, update.update_id)
     message = update.message
     if message is None or message.from_user is None or message.chat.type != "private":
         return None
@@ -66,6 +67,7 @@ def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
         external_id=f"msg:{message.chat.id}:{message.message_id}",
         received_at=message.date,
         sender_name=user.full_name,
+        position=update.update_id,
     )
     return _with_content(base, message)
 
@@ -89,7 +91,7 @@ def _file(message: Message) -> IncomingFile:
     return IncomingFile(document.file_id, name, document.mime_type, document.file_size)
 
 
-def _from_callback(query: CallbackQuery, now: datetime) -> IncomingMessage | None:
+def _from_callback(query: CallbackQuery, now: datetime, update_id: int) -> IncomingMessage | None:
     # One press per keyboard: the id is the keyboard's message, so a second press of the same
     # keyboard (a double tap, or an old keyboard whose removal failed) is a duplicate.
     if query.data is None:
@@ -103,6 +105,7 @@ def _from_callback(query: CallbackQuery, now: datetime) -> IncomingMessage | Non
         received_at=now,
         choice_id=query.data,
         sender_name=query.from_user.full_name,
+        position=update_id,
     )
 
 

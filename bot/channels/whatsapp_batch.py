@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import ParsedBody
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import IncomingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +49,12 @@ class BatchProcessor:
         sink: MessageSink,
         *,
         clock: Callable[[], datetime],
-        late_notice: OutgoingMessage | None,
         on_answered: Callable[[list[IncomingMessage]], None],
         people_at_once: int,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sink = sink
         self._clock = clock
-        self._late_notice = late_notice
         self._on_answered = on_answered
         self._people = asyncio.Semaphore(people_at_once)
         self._queue: list[Body] = []
@@ -128,8 +126,6 @@ class BatchProcessor:
     async def _finish(self, session: AsyncSession, body: Body, now: datetime) -> None:
         for status in body.parsed.statuses:
             await store.apply_status(session, status, now)
-        if self._late_notice is not None:
-            store.notify_late(session, body.answered, self._late_notice, now)
 
     async def _note_failures(self, batch: list[Body]) -> None:
         for body in batch:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
 from bot.channels.whatsapp_payload import StatusUpdate
-from bot.messages import Channel, IncomingMessage, OutgoingMessage
+from bot.config import Settings
+from bot.messages import Channel, IncomingMessage, OutgoingMessage, TemplateRef
+from handlers import texts
 from models.inbound import InboundPayload
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Identity
@@ -20,14 +21,6 @@ WINDOW = timedelta(hours=24)
 SENT = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
 NO_FOLLOW_UP_KINDS = {"reminder", "late_notice"}  # OutgoingMessage.extra["kind"] whose template says it all
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
-
-
-async def store_body(session: AsyncSession, body: dict[str, Any]) -> int:
-    """Keep a verified webhook body until it is processed; returns its id."""
-    row = InboundPayload(channel=Channel.WHATSAPP, body=body)
-    session.add(row)
-    await session.flush()
-    return row.id
 
 
 async def unprocessed_ids(session: AsyncSession, stored_before: datetime | None = None) -> list[int]:
@@ -193,12 +186,22 @@ def _after_window_failure(row: OutboxMessage, now: datetime) -> None:
     row.status, row.last_error = OutboxStatus.DEAD, WINDOW_CLOSED
 
 
+def late_notice(settings: Settings) -> OutgoingMessage:
+    """What a person gets when their message reached us after its 24-hour window had closed."""
+    return OutgoingMessage(
+        text=texts.WHATSAPP_LATE_NOTICE,
+        template=TemplateRef(settings.whatsapp_late_template, ()),
+        extra={"kind": "late_notice"},
+    )
+
+
 def notify_late(
     session: AsyncSession, answered: list[IncomingMessage], notice: OutgoingMessage, now: datetime
 ) -> None:
     """Meta delivered messages after their 24-hour window had closed (it retries for days), so the
     replies to them are held: each such sender gets `notice` (a template) once, saying the answer
-    is ready and waits for them to write again, instead of silence."""
+    is ready and waits for them to write again, instead of silence. Called in the turn's own
+    transaction (bot/dispatcher.py), so the notice is queued exactly when the turn commits."""
     late = {m.sender_id: m.external_id for m in reversed(answered) if now - m.received_at >= WINDOW}
     for address, first_late in late.items():
         enqueue(

@@ -1,6 +1,7 @@
 """The WhatsApp webhook: GET verification, POST store-then-acknowledge, processing afterwards.
 
-A POST whose signature checks out is stored as an InboundPayload and answered 200 at once; a
+A POST whose signature checks out is stored as an InboundPayload (with the others arriving at the
+same time, in one commit: whatsapp_intake.py) and answered 200 at once; a
 background task then hands its messages to the dispatcher (which drops redeliveries by wamid) and
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
 nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
@@ -30,10 +31,10 @@ from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_batch import BatchProcessor, log_failure
+from bot.channels.whatsapp_intake import Intake
 from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
-from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
-from handlers import texts
+from bot.messages import IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
 
@@ -57,23 +58,21 @@ class WhatsAppWebhook:
         verify_token: str,
         client: WhatsAppClient | None = None,
         concurrency: int = 16,
-        late_notice: OutgoingMessage | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._late_notice = late_notice  # sent as a template when a reply meets a closed window
         self._clock = clock
         self._sink = sink
         self._secret = app_secret.encode()
         self._verify_token = verify_token.encode()
         self._client = client  # when given, incoming messages are marked as read
         self._running: set[int] = set()
+        self._intake = Intake(sessionmaker, clock)
         self._tasks: set[asyncio.Task[None]] = set()
         self._batches = BatchProcessor(
             sessionmaker,
             sink,
             clock=clock,
-            late_notice=late_notice,
             on_answered=self._answered,
             people_at_once=concurrency,
         )
@@ -104,8 +103,7 @@ class WhatsAppWebhook:
             return PlainTextResponse("forbidden", status_code=403)
         stored = stored_form(raw)
         parsed = parse_stored(stored, self._clock())
-        async with self._sessionmaker() as session, session.begin():
-            payload_id = await store.store_body(session, stored)
+        payload_id = await self._intake.store(stored, parsed.messages)
         if parsed.problems:
             logger.warning("whatsapp payload %s: %s", payload_id, parsed.problem_note())
         self._running.add(payload_id)
@@ -235,15 +233,6 @@ class WhatsAppChannel:
         await self.client.aclose()
 
 
-def late_notice(settings: Settings) -> OutgoingMessage:
-    """What a person gets when their message reached us after its 24-hour window had closed."""
-    return OutgoingMessage(
-        text=texts.WHATSAPP_LATE_NOTICE,
-        template=TemplateRef(settings.whatsapp_late_template, ()),
-        extra={"kind": "late_notice"},
-    )
-
-
 def build_whatsapp(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -265,7 +254,6 @@ def build_whatsapp(
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
         concurrency=1 if sqlite else 16,
-        late_notice=late_notice(settings),
         clock=clock,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
