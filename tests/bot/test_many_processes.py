@@ -101,11 +101,11 @@ async def test_three_processes_and_one_killed(
             def reminded() -> int:
                 return sum(REMINDER in t for _, c in chats for t in traffic.received(c))
 
-            await until(lambda: reminded() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=40)
+            await until(lambda: reminded() >= 2 * len(chats) and len(saved) >= len(chats) // 2, within=120)
             bots[0].process.kill()  # SIGKILL the holder of every role, mid-traffic
             await bots[0].process.wait()
             traffic.bots = bots[1:]
-            await asyncio.wait_for(people, timeout=60)
+            await asyncio.wait_for(people, timeout=180)  # bounds, not goals: a loaded CI machine is slow
             roles = [await _healthy(http, bot) for bot in bots[1:]]
             for bot in bots[1:]:
                 bot.process.terminate()
