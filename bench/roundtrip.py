@@ -17,6 +17,7 @@ shorter gap the product's Telegram lane keeps its 30/s pace and waits, while the
 which has no rate limiter, would exceed what Telegram allows.)
 
     .venv/bin/python -m bench.roundtrip [--messages 50] [--paced 16] [--pause 1.2] [--rounds 4]
+        [--database postgresql://...]  (an empty database; default a fresh SQLite file)
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram_bot import TelegramChannel
 from bot.config import Settings
-from bot.db import make_engine, make_sessionmaker
+from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxWorker
 from bot.web import WebServer
@@ -129,9 +130,9 @@ def _serve(ports: Queue[str], stop: Event) -> None:
     asyncio.run(serve())
 
 
-async def prepare(database: Path) -> str:
-    """A fresh SQLite file with one pekon and the product's pemangku; its URL."""
-    url = f"sqlite+aiosqlite:///{database}"
+async def prepare(url: str) -> str:
+    """The database (an empty one) migrated, with one pekon and the product's pemangku; its URL."""
+    url = normalise_url(url)
     await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:
@@ -185,13 +186,16 @@ async def echo_bot(base_url: str) -> AsyncIterator[None]:
             await app.stop()
 
 
-async def run(base_url: str, messages: int, paced: int, pause: float, rounds: int) -> dict[str, Any]:
+async def run(
+    base_url: str, messages: int, paced: int, pause: float, rounds: int, database: str | None
+) -> dict[str, Any]:
     """Both bots, back to back and paced, on one fake server; in `rounds` alternating blocks, so
-    a change in the machine's load (other work on shared cores) falls on both alike."""
+    a change in the machine's load (other work on shared cores) falls on both alike. The product
+    on `database` (an empty one), else on a fresh SQLite file."""
     results: dict[str, tuple[list[float], list[float]]] = {"pemangku-bot": ([], []), "echo bot": ([], [])}
     per_round, paced_per_round = -(-messages // rounds), -(-paced // rounds)
     with tempfile.TemporaryDirectory() as tmp:
-        url = await prepare(Path(tmp) / "bench.sqlite3")
+        url = await prepare(database or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         for _ in range(rounds):
             for name, bot, user, text in (
                 ("pemangku-bot", product(base_url, url), PEMANGKU, "status"),
@@ -223,6 +227,7 @@ def main() -> None:
     parser.add_argument("--paced", type=int, default=16)
     parser.add_argument("--pause", type=float, default=1.2)
     parser.add_argument("--rounds", type=int, default=4, help="alternating blocks of both bots")
+    parser.add_argument("--database", help="an empty database's URL (default: a fresh SQLite file)")
     args = parser.parse_args()
     ports: Queue[str] = multiprocessing.Queue()
     stop = multiprocessing.Event()
@@ -230,7 +235,9 @@ def main() -> None:
     server.start()
     try:
         base_url = ports.get(timeout=30)
-        results = asyncio.run(run(base_url, args.messages, args.paced, args.pause, args.rounds))
+        results = asyncio.run(
+            run(base_url, args.messages, args.paced, args.pause, args.rounds, args.database)
+        )
         _report(results, len(results["echo bot"][0]), len(results["echo bot"][1]), args.pause)
     finally:
         stop.set()
