@@ -16,7 +16,7 @@ answer, so neither bot is asked for more than 25 messages a second, inside Teleg
 shorter gap the product's Telegram lane keeps its 30/s pace and waits, while the bare echo bot,
 which has no rate limiter, would exceed what Telegram allows.)
 
-    .venv/bin/python -m bench.roundtrip [--messages 50] [--paced 16] [--pause 1.2] [--rounds 4]
+    .venv/bin/python -m bench.roundtrip [--messages 50] [--paced 32] [--pause 1.2] [--rounds 4]
         [--database postgresql://...]  (an empty database; default a fresh SQLite file)
 """
 
@@ -48,6 +48,7 @@ from bot.channels.telegram_bot import TelegramChannel
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from bot.dispatcher import Dispatcher
+from bot.main import keep_startup_out_of_gc
 from bot.outbox import OutboxWorker
 from bot.web import WebServer
 from models.migrate import upgrade
@@ -156,6 +157,7 @@ async def product(base_url: str, url: str) -> AsyncIterator[None]:
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
     await channel.start()
+    keep_startup_out_of_gc()
     try:
         yield
     finally:
@@ -224,7 +226,7 @@ def main() -> None:
     """Parse arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=50)
-    parser.add_argument("--paced", type=int, default=16)
+    parser.add_argument("--paced", type=int, default=32)
     parser.add_argument("--pause", type=float, default=1.2)
     parser.add_argument("--rounds", type=int, default=4, help="alternating blocks of both bots")
     parser.add_argument("--database", help="an empty database's URL (default: a fresh SQLite file)")
