@@ -59,6 +59,7 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
 PEMANGKU = 7001  # the product's user
 ECHO_USER = 7002  # the echo bot's user
 SETTLE = 0.04  # after an answer: the turn's other answers arrive; under 25 messages a second
+WARMUP = 2  # messages before each series: first queries and connections are not measured
 
 
 class TimedTelegram(FakeTelegram):
@@ -113,7 +114,7 @@ class TimedTelegram(FakeTelegram):
 
 async def _series(base_url: str, user: int, text: str, count: int, pause: float) -> list[float]:
     """Ask the fake server's person to write `count` messages; the round trips."""
-    body = {"user": user, "text": text, "count": count, "pause": pause, "warmup": 2}
+    body = {"user": user, "text": text, "count": count, "pause": pause, "warmup": WARMUP}
     async with httpx.AsyncClient(timeout=600) as http:
         answer = await http.post(base_url.removesuffix("/bot") + "/_fake/series", json=body)
     times: list[float] = answer.json()
@@ -195,6 +196,7 @@ async def run(
     a change in the machine's load (other work on shared cores) falls on both alike. The product
     on `database` (an empty one), else on a fresh SQLite file."""
     results: dict[str, tuple[list[float], list[float]]] = {"pemangku-bot": ([], []), "echo bot": ([], [])}
+    cpu = {"pemangku-bot": 0.0, "echo bot": 0.0}  # this process's CPU seconds, back to back
     per_round, paced_per_round = -(-messages // rounds), -(-paced // rounds)
     with tempfile.TemporaryDirectory() as tmp:
         url = await prepare(database or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
@@ -204,21 +206,26 @@ async def run(
                 ("echo bot", echo_bot(base_url), ECHO_USER, "halo"),
             ):
                 async with bot:
+                    used = time.process_time()
                     results[name][0].extend(await _series(base_url, user, text, per_round, 0.0))
+                    cpu[name] += time.process_time() - used
                     results[name][1].extend(await _series(base_url, user, text, paced_per_round, pause))
-    return results
+    sent = rounds * (per_round + WARMUP)
+    return {"times": results, "cpu": {name: seconds / sent for name, seconds in cpu.items()}}
 
 
-def _report(
-    results: dict[str, tuple[list[float], list[float]]], messages: int, paced: int, pause: float
-) -> None:
+def _report(outcome: dict[str, Any], pause: float) -> None:
+    results: dict[str, tuple[list[float], list[float]]] = outcome["times"]
     ours, echo = results["pemangku-bot"], results["echo bot"]
+    messages, paced = len(echo[0]), len(echo[1])
     print(f"{'round trip, median':<34}{'pemangku-bot':>14}{'echo bot':>12}{'ratio':>8}")
     for label, index in ((f"{messages} back to back", 0), (f"{paced} paced ({pause:.1f} s pause)", 1)):
         a, b = statistics.median(ours[index]) * 1000, statistics.median(echo[index]) * 1000
         print(f"{label:<34}{a:>11.1f} ms{b:>9.1f} ms{a / b:>8.2f}")
     worst = max(max(ours[0]), max(ours[1])) * 1000
     print(f"pemangku-bot slowest round trip   {worst:.1f} ms")
+    ours_cpu, echo_cpu = outcome["cpu"]["pemangku-bot"] * 1000, outcome["cpu"]["echo bot"] * 1000
+    print(f"{'CPU a message, back to back':<34}{ours_cpu:>11.2f} ms{echo_cpu:>9.2f} ms")
     print("load average (1, 5, 15 min)      " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
 
 
@@ -237,10 +244,10 @@ def main() -> None:
     server.start()
     try:
         base_url = ports.get(timeout=30)
-        results = asyncio.run(
+        outcome = asyncio.run(
             run(base_url, args.messages, args.paced, args.pause, args.rounds, args.database)
         )
-        _report(results, len(results["echo bot"][0]), len(results["echo bot"][1]), args.pause)
+        _report(outcome, args.pause)
     finally:
         stop.set()
         server.join(timeout=10)
