@@ -9,7 +9,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from bot.sqlite_driver import one_hop_dbapi
+from bot.sqlite_driver import one_hop_dbapi, waits_on_its_thread
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -18,7 +18,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite+aiosqlite"):
             kwargs.setdefault("module", one_hop_dbapi())
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # check_same_thread: the driver runs write transactions in the loop's thread (sqlite_driver)
+        connect_args = {"timeout": 30, "check_same_thread": False}
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
@@ -47,7 +49,8 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # The one-hop driver never waits in the event loop: it waits for a lock on its own thread.
+    cursor.execute(f"PRAGMA busy_timeout={0 if waits_on_its_thread(dbapi_connection) else 30000}")
     cursor.close()
 
 

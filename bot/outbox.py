@@ -78,9 +78,10 @@ class OutboxWorker:
         self._lease = timedelta(seconds=lease_seconds or settings.outbox_lease_seconds)
         self._lanes: dict[str, _Lane] = {}
         self._held: set[str] = set()  # lanes this worker sends for (bot/roles.py: one per channel)
-        self._busy: dict[ChatKey, asyncio.Task[None]] = {}
+        self._busy: dict[ChatKey, asyncio.Task[bool]] = {}
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
         self._wake = asyncio.Event()
+        self._wakes = 0  # calls of wake(): whether anything was queued while a chat was sending
         self._stopping = False
         self._running = False
         self._releases: set[asyncio.Task[None]] = set()
@@ -126,6 +127,7 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
+        self._wakes += 1
         self._wake.set()
 
     def lease(self, channel: str, address: str) -> Lease | None:
@@ -148,7 +150,7 @@ class OutboxWorker:
         reply's way. Crash safety is the claim's: unsent, they wait for their lease to run out."""
         key = (channel, address)
         if key not in self._busy:
-            self._start_chat(key, batch)
+            self._start_chat(key, batch, handed=True)
             return
         # The chat got busy since the lease was given (a look took rows queued meanwhile): a chat
         # sends in order, one batch at a time, so these go back to the queue, due at once.
@@ -249,14 +251,18 @@ class OutboxWorker:
             budget[row.channel] -= 1
         return planned
 
-    def _start_chat(self, key: ChatKey, batch: list[store.Claimed]) -> None:
+    def _start_chat(self, key: ChatKey, batch: list[store.Claimed], *, handed: bool = False) -> None:
         self._claimed += len(batch)
         task = asyncio.create_task(self._deliver_chat(key, batch))
         self._busy[key] = task
-        task.add_done_callback(functools.partial(self._chat_done, key))
+        task.add_done_callback(functools.partial(self._chat_done, key, self._wakes if handed else None))
 
-    def _chat_done(self, key: ChatKey, _task: asyncio.Task[None]) -> None:
+    def _chat_done(self, key: ChatKey, woken_before: int | None, task: asyncio.Task[bool]) -> None:
         self._busy.pop(key, None)
+        if woken_before == self._wakes and _all_sent(task):
+            # A turn's handed replies, all sent, and nothing queued while they went (rows of a
+            # busy chat wait for it): there is nothing to look for. Saves two commits a reply.
+            return
         # Claim more once half a second of sending is left, not after every message.
         if self._claimed < sum(lane.pacer.rate for lane in self._lanes.values()) / 2:
             self._wake.set()
@@ -279,14 +285,15 @@ class OutboxWorker:
         if self._busy:
             await asyncio.gather(*self._busy.values(), return_exceptions=True)
 
-    async def _deliver_chat(self, key: ChatKey, batch: list[store.Claimed]) -> None:
-        """Send one chat's claimed rows in order; give back the rest after a failure or on stop."""
+    async def _deliver_chat(self, key: ChatKey, batch: list[store.Claimed]) -> bool:
+        """Send one chat's claimed rows in order; give back the rest after a failure or on stop.
+        True when every row was sent."""
         try:
-            await self._deliver_batch(key, batch)
+            return await self._deliver_batch(key, batch)
         finally:
             self._claimed -= len(batch)
 
-    async def _deliver_batch(self, key: ChatKey, batch: list[store.Claimed]) -> None:
+    async def _deliver_batch(self, key: ChatKey, batch: list[store.Claimed]) -> bool:
         lane = self._lanes[key[0]]
         loop = asyncio.get_running_loop()
         for done, claimed in enumerate(batch):
@@ -296,10 +303,11 @@ class OutboxWorker:
             sent = await self._deliver_one(lane, claimed)
             if sent is None:  # stopping: only sends already in flight finish
                 await self._release([c.delivery.outbox_id for c in batch[done:]])
-                return
+                return False
             if not sent:
                 await self._release([c.delivery.outbox_id for c in batch[done + 1 :]])
-                return
+                return False
+        return True
 
     async def _deliver_one(self, lane: _Lane, claimed: store.Claimed) -> bool | None:
         """One attempt; true when the platform took it, None when stopping before the send."""
@@ -400,6 +408,10 @@ def _prefix(ids: list[int], claimed: dict[int, store.Claimed]) -> Iterable[int]:
         if row_id not in claimed:
             return
         yield row_id
+
+
+def _all_sent(task: asyncio.Task[bool]) -> bool:
+    return not task.cancelled() and task.exception() is None and task.result()
 
 
 def _encodable(delivery: Delivery) -> bool:

@@ -8,7 +8,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, Row, String, Table, Text, func, insert, select
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Row,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -130,15 +142,22 @@ async def enqueue_replies(
     return Queued([rows[i].id for i in owner], rows)
 
 
+# Built once: it is on every turn's way, and building a select (and its cache key) costs three
+# times running it.
+_PENDING = (
+    select(_TABLE.c.id)
+    .where(
+        _TABLE.c.status == OutboxStatus.PENDING,
+        _TABLE.c.channel == bindparam("channel"),
+        _TABLE.c.address == bindparam("address"),
+    )
+    .limit(1)
+)
+
+
 async def has_pending(session: AsyncSession, channel: str, address: str) -> bool:
     """Whether the chat has a row waiting (queued, retried or in flight): new rows go behind it."""
-    found = await session.scalar(
-        select(_TABLE.c.id)
-        .where(
-            _TABLE.c.status == OutboxStatus.PENDING, _TABLE.c.channel == channel, _TABLE.c.address == address
-        )
-        .limit(1)
-    )
+    found = await session.scalar(_PENDING, {"channel": channel, "address": address})
     return found is not None
 
 

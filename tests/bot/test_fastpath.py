@@ -1,7 +1,8 @@
 """The outbox fast path: a turn queues its replies already leased and hands them to the worker.
 
 The reply goes out without the worker looking for it; a crash between the commit and the send
-leaves it to its lease (sent once, later); a chat with rows waiting keeps its order."""
+leaves it to its lease (sent once, later); a chat with rows waiting keeps its order; what was
+queued while a reply was in flight, or given back behind a refused one, goes without a poll."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox_store
+from bot.channels.base import PermanentFailure
 from bot.dispatcher import Dispatcher
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import Choice, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease, OutboxWorker
 from models.base import utcnow
-from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.outbox import OutboxMessage, OutboxStatus, enqueue, enqueue_replies
 from models.person import Channel, Role
 from tests.bot.test_outbox import FakeSender, eventually, settings, worker_for
 from tests.factories import add_member, seed_pekon
@@ -122,3 +124,49 @@ async def test_a_reply_waits_behind_the_rows_its_chat_already_has(
     await running
     assert sender.texts(PERSON)[0] == "pengingat"
     assert {row.status for row in await _rows(sessionmaker)} == {OutboxStatus.SENT}
+
+
+async def test_a_message_written_while_the_reply_is_in_flight_is_answered_without_a_poll(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The worker looks for nothing after a handed reply, unless something was queued meanwhile:
+    the second turn's reply (queued behind the busy chat) goes out when the first is sent."""
+    await _pemangku(sessionmaker)
+    sender = FakeSender(delay=0.3)
+    worker = OutboxWorker(sessionmaker, settings(), [sender], poll_seconds=60)
+    running = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.05)
+    dispatcher = Dispatcher(sessionmaker, settings(), on_queued=worker.wake, handoff=worker)
+    [first] = await dispatcher.dispatch(_status(1))  # handed: its send takes 0.3 s
+    [second] = await dispatcher.dispatch(_status(2))  # the chat is busy: queued as usual
+    await eventually(lambda: len(sender.delivered) == 2, within=2.0)
+    await worker.stop()
+    await running
+    assert sender.texts(PERSON) == [first.text, second.text]
+    assert {row.status for row in await _rows(sessionmaker)} == {OutboxStatus.SENT}
+
+
+async def test_a_handed_reply_refused_by_the_platform_lets_the_rest_of_its_turn_go(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The rows behind a refused row of a handed batch are given back due at once; a look follows."""
+    sender = FakeSender()
+    worker = OutboxWorker(sessionmaker, settings(), [sender], poll_seconds=60)
+    running = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.05)
+    lease = worker.lease("telegram", PERSON)
+    assert lease is not None
+    async with sessionmaker() as session, session.begin():
+        refused = OutgoingMessage(text="ditolak", choices=(Choice(id="q1:ya", label="Ya"),))  # not joined
+        payloads = [refused.to_payload(), OutgoingMessage(text="berikutnya").to_payload()]
+        queued = await enqueue_replies(
+            session, channel="telegram", address=PERSON, payloads=payloads, leased_until=lease.until
+        )
+        batch = await outbox_store.claimed(session, queued.rows, lease.now)
+    sender.failures["ditolak"].append(PermanentFailure("400 bad request"))
+    worker.hand("telegram", PERSON, batch)
+    await eventually(lambda: len(sender.delivered) == 1, within=2.0)
+    await worker.stop()
+    await running
+    assert sender.texts(PERSON) == ["berikutnya"]
+    assert [row.status for row in await _rows(sessionmaker)] == [OutboxStatus.DEAD, OutboxStatus.SENT]
