@@ -11,6 +11,10 @@ since the version lives in the database. What moves it:
   max unit_report.submitted_at: a re-sent report updates its row),
 - a close (its snapshots: max unit_snapshot.id), a reopen (its audit entry, written with it),
 - a new unit or baseline (max unit.id, max baseline.id).
+
+The beneficiary lists (Daftar Bantuan) move apart from the ledger, on an import or a deletion (max
+and count of beneficiary_list.id), a refresh of the matches (max beneficiary_match.id) and a
+confirm/reject decision (its audit entry, written with it): `lists_version`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
+from models.beneficiary import BeneficiaryList, BeneficiaryMatch
 from models.event import Event
 from models.period import Baseline, UnitReport, UnitSnapshot
 from models.region import Unit
@@ -31,6 +36,7 @@ from models.region import Unit
 T = TypeVar("T")
 Version = tuple[Any, ...]
 VERSION_KEY = "pemangku_ledger_version"  # memoised in session.info: one look-up per request
+LISTS_KEY = "pemangku_lists_version"
 
 _VERSION = select(
     *(
@@ -47,6 +53,13 @@ _VERSION = select(
     select(func.max(AuditEntry.id)).where(AuditEntry.entity == "pekon_month").scalar_subquery(),
 )
 
+_LISTS = select(
+    select(func.max(BeneficiaryList.id)).scalar_subquery(),
+    select(func.count(BeneficiaryList.id)).scalar_subquery(),
+    select(func.max(BeneficiaryMatch.id)).scalar_subquery(),
+    select(func.max(AuditEntry.id)).where(AuditEntry.entity == "beneficiary_match").scalar_subquery(),
+)
+
 
 async def ledger_version(session: AsyncSession) -> Version:
     """What the dashboard's figures depend on, read once per session (transaction)."""
@@ -54,6 +67,15 @@ async def ledger_version(session: AsyncSession) -> Version:
         row = (await session.execute(_VERSION)).one()
         session.info[VERSION_KEY] = tuple(row)
     version: Version = session.info[VERSION_KEY]
+    return version
+
+
+async def lists_version(session: AsyncSession) -> Version:
+    """What the beneficiary lists' findings and matches depend on besides the ledger, read once per
+    session; part of the key of anything kept from them."""
+    if LISTS_KEY not in session.info:
+        session.info[LISTS_KEY] = tuple((await session.execute(_LISTS)).one())
+    version: Version = session.info[LISTS_KEY]
     return version
 
 

@@ -310,23 +310,62 @@ async def month_state(session: AsyncSession, pekon_kode: str, period: date) -> P
 
 async def compute_b3(session: AsyncSession, pekon_kode: str, period: date) -> B3Table:
     """B.3 of a pekon for a month: frozen snapshots when closed, the live statement when open."""
-    state = await month_state(session, pekon_kode, period)
-    units = {u.id: u for u in await session.scalars(select(Unit).where(Unit.pekon_kode == pekon_kode))}
-    if state is not None and state.status == MonthStatus.CLOSED:
-        snaps = await session.scalars(
-            select(UnitSnapshot).where(
-                UnitSnapshot.pekon_kode == pekon_kode,
-                UnitSnapshot.period == period,
-                UnitSnapshot.revision == state.revision,
-            )
+    return (await compute_b3_many(session, [pekon_kode], period))[pekon_kode]
+
+
+async def compute_b3_many(
+    session: AsyncSession, pekon_kodes: Sequence[str], period: date
+) -> dict[str, B3Table]:
+    """compute_b3 of several pekon in four statements, however many: their month rows, their units,
+    the snapshots of those closed (one join) and the live statement for those still open."""
+    kodes = list(dict.fromkeys(pekon_kodes))
+    if not kodes:
+        return {}
+    states = {
+        m.pekon_kode: m
+        for m in await session.scalars(
+            select(PekonMonth).where(PekonMonth.pekon_kode.in_(kodes), PekonMonth.period == period)
         )
-        found = [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan, _heads(s)) for s in snaps]
-    else:
-        result = await session.execute(scoped_b3_select(period), {PEKON_KODES: [pekon_kode]})
-        found = [
+    }
+    units = {u.id: u for u in await session.scalars(select(Unit).where(Unit.pekon_kode.in_(kodes)))}
+    closed = [k for k in kodes if k in states and states[k].status == MonthStatus.CLOSED]
+    found = await _closed_rows(session, closed, period) if closed else []
+    still_open = [k for k in kodes if k not in closed]
+    if still_open:
+        result = await session.execute(scoped_b3_select(period), {PEKON_KODES: still_open})
+        found += [
             (r.unit_id, {c: int(getattr(r, c)) for c in FIGURES}, r.keterangan, _heads(r)) for r in result
         ]
     found.sort(key=lambda item: units[item[0]].seq)
+    by_pekon: dict[str, list[_Found]] = {k: [] for k in kodes}
+    for item in found:
+        by_pekon[units[item[0]].pekon_kode].append(item)
+    return {k: _table(k, period, states.get(k), by_pekon[k], units) for k in kodes}
+
+
+_Found = tuple[int, dict[str, int], str, dict[str, int | None]]  # unit id, FIGURES, keterangan, HEADS
+
+
+async def _closed_rows(session: AsyncSession, pekon_kodes: list[str], period: date) -> list[_Found]:
+    """The snapshots of the closed months' current revisions."""
+    snaps = await session.scalars(
+        select(UnitSnapshot)
+        .join(
+            PekonMonth,
+            and_(
+                PekonMonth.pekon_kode == UnitSnapshot.pekon_kode,
+                PekonMonth.period == UnitSnapshot.period,
+                PekonMonth.revision == UnitSnapshot.revision,
+            ),
+        )
+        .where(UnitSnapshot.pekon_kode.in_(pekon_kodes), UnitSnapshot.period == period)
+    )
+    return [(s.unit_id, {c: getattr(s, c) for c in FIGURES}, s.keterangan, _heads(s)) for s in snaps]
+
+
+def _table(
+    pekon_kode: str, period: date, state: PekonMonth | None, found: list[_Found], units: dict[int, Unit]
+) -> B3Table:
     rows = [
         B3Row(
             no=i,

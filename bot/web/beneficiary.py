@@ -19,9 +19,10 @@ from handlers import texts
 from jobs.documents.layout import dmy
 from jobs.documents.usulan import UsulanData, grids, load_usulan, usulan_pdf, usulan_xlsx
 from models.beneficiary import BeneficiaryMatch
-from models.beneficiary_findings import pending_matches
+from models.beneficiary_findings import PendingMatch, pending_matches
 from models.beneficiary_import import normal_program
 from models.beneficiary_match import decide
+from models.dashboard_cache import lists_version
 from models.names import mask_nik
 
 FILES = {"xlsx": usulan_xlsx, "pdf": usulan_pdf}
@@ -74,10 +75,24 @@ async def _page(
     ctx: WebContext,
     result: str | None = None,
     *,
+    write: bool = False,
     refresh: bool = False,
 ) -> Response:
-    data = await _usulan(request, session, viewer, ctx, refresh=refresh)
-    pending = await pending_matches(session, data.place.kode)
+    """The page; a GET's data kept while the ledger and the lists stand, a POST's read afresh (its
+    own uncommitted writes are never kept)."""
+
+    async def load() -> tuple[UsulanData, list[PendingMatch]]:
+        data = await _usulan(request, session, viewer, ctx, refresh=refresh)
+        return data, await pending_matches(session, data.place.kode)
+
+    if write:
+        data, pending = await load()
+    else:
+        kode = request.path_params["kode"]
+        check(viewer, kode)
+        word, program = ctx.schedule.village_word, _program(request)
+        key = ("usulan", kode, program, ctx.today(), word, await lists_version(session))
+        data, pending = await ctx.figures.get(session, key, load)
     _audit(viewer, "list.view", data)
     return render("beneficiary.html", viewer, data=data, kode=data.place.kode, dmy=dmy, cell=cell,
                   mask=mask_nik, grids=grids(data), pending=pending, decide=may_decide(viewer),
@@ -103,7 +118,9 @@ def decide_view(ctx: WebContext) -> Handler:
         fields = await form(request)
         choice, typed = fields.get("keputusan"), fields.get("match", "")
         if choice == "perbarui":
-            return await _page(request, session, viewer, ctx, texts.WEB_MATCHES_REFRESHED, refresh=True)
+            return await _page(
+                request, session, viewer, ctx, texts.WEB_MATCHES_REFRESHED, write=True, refresh=True
+            )
         match = await session.get(BeneficiaryMatch, int(typed)) if typed.isdigit() else None
         if not may_decide(viewer) or choice not in ("sama", "beda") or match is None:
             raise NotFound
@@ -114,9 +131,10 @@ def decide_view(ctx: WebContext) -> Handler:
                             channel="web", now=ctx.now())  # fmt: skip
         shown = pending.get(match.id)
         if not done or shown is None:
-            return await _page(request, session, viewer, ctx, texts.CEK_ALREADY)
+            return await _page(request, session, viewer, ctx, texts.CEK_ALREADY, write=True)
         word = texts.CEK_CONFIRMED if choice == "sama" else texts.CEK_REJECTED
-        return await _page(request, session, viewer, ctx, word.format(name=shown.name, program=shown.program))
+        message = word.format(name=shown.name, program=shown.program)
+        return await _page(request, session, viewer, ctx, message, write=True)
 
     return page
 

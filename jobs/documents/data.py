@@ -23,7 +23,7 @@ from models.mutasi import (
     unit_statuses,
 )
 from models.period import PekonMonth
-from models.recap import B3Table, compute_b3, month_state
+from models.recap import B3Table, compute_b3, compute_b3_many, month_state
 from models.region import Kecamatan, Pekon
 
 
@@ -113,7 +113,10 @@ async def load_rollup(
     close, so it is left out of the table and of the count in the camat's notice alike."""
     pekons = [p for p in await pekon_completeness(session, period, kecamatan_kode) if p.units]
     known = known or {}
-    tables = [known.get(p.pekon_kode) or await compute_b3(session, p.pekon_kode, period) for p in pekons]
+    computed = await compute_b3_many(
+        session, [p.pekon_kode for p in pekons if p.pekon_kode not in known], period
+    )
+    tables = [known.get(p.pekon_kode) or computed[p.pekon_kode] for p in pekons]
     last_close = await session.scalar(
         select(func.max(PekonMonth.closed_at)).where(
             PekonMonth.period == period, PekonMonth.pekon_kode.in_([p.pekon_kode for p in pekons])
