@@ -7,6 +7,11 @@ inbound time and the replies as outbox rows in the same transaction. When the co
 another turn the message is stored as waiting first, then the turn waits for the lock: whichever
 turn comes next handles it in its place, so a person's messages are handled in order whichever
 process receives them.
+
+A file a message carries is downloaded before the turn, outside any transaction
+(bot/file_prefetch.py): a turn that meets a waiting message whose file this process has not
+brought (another process received it, or it was stored before its own call got here) gives the
+turn up, brings the file, and starts again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from bot import conversation_row, inbound_queue, outbox_store
 from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
 from bot.conversation_row import Busy, StaleState
+from bot.file_prefetch import Fetched, Prefetched, prefetch
 from bot.inbound_queue import Queued
 from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
@@ -46,6 +52,7 @@ MAX_ATTEMPTS = 8
 WINDOW_PRECISION = timedelta(minutes=1)
 DEFAULT_TURNS_AT_ONCE = 10
 REMEMBERED_ANSWERS = 1000
+PREFETCHED_MAX = 64  # files brought for turns to come (at most 5 MB each)
 
 
 class Handoff(Protocol):
@@ -71,6 +78,14 @@ class _Done:
 
 class _Duplicate(Exception):
     """The message was handled before (or, while it waited, by another turn)."""
+
+
+class _NeedsFiles(Exception):
+    """The turn met messages whose files were not brought yet: bring them first, outside it."""
+
+    def __init__(self, messages: list[IncomingMessage]) -> None:
+        super().__init__(len(messages))
+        self.messages = messages
 
 
 class _HandlerFailed(Exception):
@@ -117,15 +132,27 @@ class Dispatcher:
         self._gate = asyncio.Semaphore(_turns_at_once(sessionmaker))
         # replies to messages a turn took in the place of their own dispatch call (which collects them)
         self._answers: OrderedDict[Key, list[OutgoingMessage]] = OrderedDict()
+        self._prefetched: OrderedDict[Key, Fetched] = OrderedDict()  # files brought before their turn
 
     async def dispatch(self, message: IncomingMessage) -> list[OutgoingMessage]:
         """Handle one message exactly once, in its sender's order; returns its replies (already
         queued in the outbox; empty for a redelivery, or when another process's turn took it)."""
         key = _key(message)
         try:
+            if message.file is not None:
+                await self._prefetch([message])
             return await self._dispatch(message, key)
         finally:
             self._answers.pop(key, None)
+            self._prefetched.pop(key, None)
+
+    async def _prefetch(self, messages: list[IncomingMessage]) -> None:
+        """Bring the messages' files, outside any transaction and any turn's slot."""
+        for message in messages:
+            fetcher = self._files.get(message.channel)
+            self._prefetched[_key(message)] = await prefetch(self._sessionmaker, fetcher, message)
+        while len(self._prefetched) > PREFETCHED_MAX:
+            self._prefetched.popitem(last=False)
 
     async def _dispatch(self, message: IncomingMessage, key: Key) -> list[OutgoingMessage]:
         busy = stored = False
@@ -142,6 +169,9 @@ class Dispatcher:
                 continue
             except _Duplicate:
                 return self._answers.get(key, [])
+            except _NeedsFiles as needs:
+                await self._prefetch(needs.messages)
+                continue
             except _HandlerFailed as failed:
                 replies = await self._failed(failed.message, failed.__cause__ or failed)
                 if _key(failed.message) == key:
@@ -172,9 +202,14 @@ class Dispatcher:
         async with self._sessionmaker() as session, session.begin():
             conv, identity, others = await conversation_row.lock(session, message, now, wait=busy)
             batch, waited = await _batch(session, message, now, busy, others)
+            unfetched = [m for m in (i.message for i in batch) if m.file and _key(m) not in self._prefetched]
+            if unfetched:
+                raise _NeedsFiles(unfetched)  # rolled back: no download inside a transaction
             done = await self._handle(session, conv, identity, batch, now)
             await inbound_queue.mark_handled(session, waited, now)
             self._remember(done.answers, _key(message))  # before the commit lets their own turns in
+        for item in batch:
+            self._prefetched.pop(_key(item.message), None)
         return done
 
     def _remember(self, answers: dict[Key, list[OutgoingMessage]], own: Key) -> None:
@@ -202,7 +237,7 @@ class Dispatcher:
         rows: list[Any] = []
         for item in batch:
             message = item.message
-            files = self._files.get(message.channel)
+            files = Prefetched(self._prefetched.get(_key(message)))
             turn = Turn(session, message, identity, state, now, self._config, last_active, files)
             replies = await _handled(turn)
             identity = turn.identity  # registration binds the sender during the turn

@@ -2,15 +2,14 @@
 caption did not name it, shows what it understood, and on "Ya, impor" imports it with the CLI's
 own functions (models/beneficiary_import.py), then answers with the check.
 
-The file is fetched by the channel's downloader (bot/channels/*_media.py) within the turn, so a
-redelivered message, dropped by its id before the turn, fetches and imports nothing. Nothing is
-kept of the file between the preview and the import but its reference and digest: the import
-fetches it again and refuses bytes that differ. Nothing of a list's content is logged.
+The file's bytes are brought before the turn, outside its transaction (bot/file_prefetch.py):
+`turn.files` serves them, or the download's failure. Between the preview and the import the bytes
+are kept in the database (models/list_upload_file.py), so "Ya, impor" downloads nothing; the
+import and "Batal" forget them. Nothing of a list's content is logged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import asdict
 from datetime import date
@@ -26,10 +25,11 @@ from handlers.menu import choices, menu, pick
 from handlers.show import show_date
 from models.base import wib_date
 from models.beneficiary_file import ListFile, read_list
-from models.beneficiary_findings import findings_count_by_pekon, pending_matches
+from models.beneficiary_findings import findings_by_pekon, pending_matches
 from models.beneficiary_import import ListMeta, normal_program, parse_date, plan_list, store_lists
-from models.beneficiary_match import refresh_matches
+from models.beneficiary_match import refresh_matches_in
 from models.csvfile import ImportRejected, Problem
+from models.list_upload_file import drop_file, keep_file, kept_file
 from models.person import Member, Role
 from models.region import Pekon
 
@@ -54,21 +54,27 @@ def may_send(member: Member) -> bool:
 
 
 async def receive(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    """A file arrived: check its kind and size, fetch and read it, then ask the program or confirm."""
+    """A file arrived: check its kind, read it (brought before the turn) and keep it, then ask the
+    program or confirm."""
     file = turn.message.file
     assert file is not None
     turn.state.clear()  # a new file replaces whatever was being asked
+    await drop_file(turn.session, *_conversation(turn))
     pekons = await _scope(turn, member)
     if isinstance(pekons, list) and not pekons:
         return [menu(member, texts.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
     if isinstance(pekons, str):
         return [menu(member, pekons)]
-    if not _readable_kind(file):
+    if not readable_kind(file):
         return [menu(member, texts.UPLOAD_WRONG_TYPE)]
-    read = await _fetch_and_read(turn, member, file, pekons)
+    content = await _fetched(turn, member, file)
+    if not isinstance(content, bytes):
+        return content
+    read = await _read(turn, member, file, content, pekons)
     if not isinstance(read, tuple):
         return read
-    listed, rows, digest = read
+    listed, rows = read
+    digest = await keep_file(turn.session, *_conversation(turn), content, turn.now)
     turn.state.go(
         UPLOAD_FLOW,
         "program",
@@ -117,37 +123,34 @@ async def turn_in_upload(turn: Turn) -> list[OutgoingMessage]:
         return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
     if chosen == texts.NO:
         turn.state.clear()
+        await drop_file(turn.session, *_conversation(turn))
         return [menu(member, texts.UPLOAD_CANCELLED)]
     return await _import(turn, member)
 
 
 async def _import(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    """Fetch the file again (the preview's bytes, checked by digest), store it, refresh the matches."""
+    """Import the previewed file's kept bytes (no second download), then refresh the matches."""
     data = dict(turn.state.data)
     file = IncomingFile(**data["file"])
+    turn.state.clear()
+    content = await kept_file(turn.session, *_conversation(turn), data["digest"])
+    await drop_file(turn.session, *_conversation(turn))
+    if content is None:  # forgotten by the retention pass, or replaced
+        return [menu(member, texts.UPLOAD_UNAVAILABLE)]
     pekons = list(await turn.session.scalars(select(Pekon).where(Pekon.kode.in_(data["pekons"]))))
-    read = await _fetch_and_read(turn, member, file, pekons, retry=True)
-    if not isinstance(read, tuple):
-        return read
-    listed, _, digest = read
-    if digest != data["digest"]:  # not the file that was previewed
-        turn.state.clear()
-        return [menu(member, texts.UPLOAD_CORRUPT)]
     per = date.fromisoformat(data["per"])
     meta = ListMeta(data["program"], f"chat: {file.name}"[:200], per, member.name, member.id)
-    turn.state.clear()
     try:
         async with turn.session.begin_nested():
-            planned = await plan_list(turn.session, listed, pekons, wib_date(turn.now))
+            planned = await plan_list(turn.session, read_list(content), pekons, wib_date(turn.now))
             result = await store_lists(turn.session, planned, meta, channel=turn.message.channel)
-            for kode in result.list_ids:
-                await refresh_matches(turn.session, kode)
+            await refresh_matches_in(turn.session, list(result.list_ids))
     except ImportRejected as rejected:
         return [menu(member, _refusal(file, rejected))]
-    findings = await findings_count_by_pekon(turn.session, list(result.list_ids))
+    findings = await findings_by_pekon(turn.session, list(result.list_ids), b2=False)
     done = texts.UPLOAD_DONE.format(
         program=meta.program, rows=sum(result.rows.values()), place=data["place"],
-        findings=sum(findings.values()),
+        findings=sum(len(found) for found in findings.values()),
     )  # fmt: skip
     return [OutgoingMessage(done), *await _check(turn, member, list(result.list_ids))]
 
@@ -161,33 +164,38 @@ async def _check(turn: Turn, member: Member, kodes: list[str]) -> list[OutgoingM
     return [menu(member, lead if pending else texts.CEK_NONE)]
 
 
-async def _fetch_and_read(
-    turn: Turn, member: Member, file: IncomingFile, pekons: list[Pekon], *, retry: bool = False
-) -> tuple[ListFile, dict[str, int], str] | Refusal:
-    """The file read and every row checked (nothing written), with its rows per pekon and digest;
-    or the kind answer: too big, not fetched (try again), or refused naming row and column."""
-    village = turn.config.village_word
+async def _fetched(turn: Turn, member: Member, file: IncomingFile) -> bytes | Refusal:
+    """The file's bytes, or the kind answer: too big, damaged, or not brought (try again)."""
     try:
         if turn.files is None:
             raise FetchFailed("unavailable")
-        content = await turn.files.fetch(file, MAX_BYTES)
+        return await turn.files.fetch(file, MAX_BYTES)
     except FetchFailed as failed:
-        if failed.kind == "unavailable" and retry:  # the preview stays: Ya can be pressed again
-            return [OutgoingMessage(texts.UPLOAD_UNAVAILABLE_CONFIRM), *prompt(turn)]
-        turn.state.clear()
+        village = turn.config.village_word
         words = {
             "too_big": texts.UPLOAD_TOO_BIG.format(mb=MAX_BYTES // (1024 * 1024), village=village),
             "corrupt": texts.UPLOAD_CORRUPT,
         }
         return [menu(member, words.get(failed.kind, texts.UPLOAD_UNAVAILABLE))]
+
+
+async def _read(
+    turn: Turn, member: Member, file: IncomingFile, content: bytes, pekons: list[Pekon]
+) -> tuple[ListFile, dict[str, int]] | Refusal:
+    """The file read and every row checked (nothing written), with its rows per pekon; or the
+    refusal naming row and column."""
     try:
         listed = read_list(content)
         planned = await plan_list(turn.session, listed, pekons, wib_date(turn.now))
     except ImportRejected as rejected:
         turn.state.clear()
         return [menu(member, _refusal(file, rejected))]
-    rows = {kode: len(found) for kode, found in planned.items()}
-    return listed, rows, hashlib.sha256(content).hexdigest()
+    return listed, {kode: len(found) for kode, found in planned.items()}
+
+
+def _conversation(turn: Turn) -> tuple[str, str]:
+    """The conversation a kept file belongs to: (channel, address)."""
+    return str(turn.message.channel), turn.message.sender_id
 
 
 async def _scope(turn: Turn, member: Member) -> list[Pekon] | str:
@@ -212,7 +220,7 @@ async def _pekons_of(turn: Turn, code: str) -> list[Pekon]:
     return list(await turn.session.scalars(select(Pekon).where(column == code).order_by(Pekon.kode)))
 
 
-def _readable_kind(file: IncomingFile) -> bool:
+def readable_kind(file: IncomingFile) -> bool:
     """A CSV or XLSX by its name or, failing a known name, by its declared type."""
     suffix = PurePosixPath(file.name.lower()).suffix
     if suffix:

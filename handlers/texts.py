@@ -812,7 +812,6 @@ UPLOAD_ADMIN_CODE = "Tulis kode {village} atau kecamatan di keterangan berkas, m
 UPLOAD_WRONG_TYPE = "Maaf, berkas harus CSV atau Excel (.xlsx). Simpan ulang dalam bentuk itu, lalu kirim."
 UPLOAD_TOO_BIG = "Maaf, berkas lebih dari {mb} MB. Kirim per {village}, atau minta admin mengimpornya."
 UPLOAD_UNAVAILABLE = "Maaf, berkas belum bisa saya ambil. Coba kirim lagi sebentar lagi."
-UPLOAD_UNAVAILABLE_CONFIRM = "Maaf, berkas belum bisa saya ambil. Coba pilih Ya, impor lagi sebentar lagi."
 UPLOAD_CORRUPT = "Maaf, berkas rusak di perjalanan. Mohon kirim ulang."
 UPLOAD_REFUSED = "Berkas {name} tidak diimpor, tidak ada yang berubah:\n{problems}\nPerbaiki lalu kirim lagi."
 UPLOAD_MORE_PROBLEMS = "… dan {count} masalah lagi."

@@ -27,6 +27,7 @@ from models.retention import (
     blank_inbound_batch,
     blank_outbox_batch,
     delete_dead_sign_ins,
+    delete_kept_list_files,
     delete_registration_attempts,
     kept_outbox_rows,
     retire_invite_codes,
@@ -48,12 +49,13 @@ async def run_retention(ctx: JobContext, now: datetime, batch: int = BATCH) -> i
             tokens = await delete_dead_sign_ins(session, now)
             invites = await retire_invite_codes(session, before)
             tries = await delete_registration_attempts(session, before)
+            lists = await delete_kept_list_files(session, now)
             await session.commit()
     log.info(
-        "retention: outbox %d, inbound %d, sign-ins %d, invites %d, tries %d",
-        outbox, inbound, tokens, invites, tries,
+        "retention: outbox %d, inbound %d, sign-ins %d, invites %d, tries %d, list files %d",
+        outbox, inbound, tokens, invites, tries, lists,
     )  # fmt: skip
-    return outbox + inbound + tokens + invites + tries
+    return outbox + inbound + tokens + invites + tries + lists
 
 
 async def _blank_outbox(sessionmaker: async_sessionmaker[AsyncSession], before: datetime, batch: int) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
 from models.inbound import InboundPayload
+from models.list_upload_file import KEPT_FOR, ListUploadFile
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Invite, RegistrationAttempt
 from models.web_login import SESSION_IDLE, WebLink, WebSession
@@ -130,6 +131,13 @@ async def delete_registration_attempts(session: AsyncSession, before: datetime) 
     """Delete tries at invite codes made before `before` (a phone number each; the throttle reads
     only the last hour)."""
     result = await session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.created_at < before))
+    return _count(result)
+
+
+async def delete_kept_list_files(session: AsyncSession, now: datetime) -> int:
+    """Delete list files sent in chat and kept for a preview never answered (older than KEPT_FOR:
+    the preview has expired; a later "Ya, impor" is asked to send the file again)."""
+    result = await session.execute(delete(ListUploadFile).where(ListUploadFile.created_at < now - KEPT_FOR))
     return _count(result)
 
 

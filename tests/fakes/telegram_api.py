@@ -75,6 +75,9 @@ class FakeTelegram:
     file_errors: deque[tuple[int, str]] = field(default_factory=deque)  # next getFile answers
     download_errors: deque[int] = field(default_factory=deque)  # next file downloads' statuses
     downloads: int = 0  # file downloads served
+    download_gate: asyncio.Event | None = None  # when given, file downloads wait for it (a slow link)
+    downloads_started: int = 0  # file downloads asked for (served or still waiting at the gate)
+    download_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set by each download request
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -123,6 +126,10 @@ class FakeTelegram:
         file_id = request.path_params["path"].rsplit("/", 1)[-1]
         if request.path_params["token"] != self.token or file_id not in self.files:
             return Response(status_code=404)
+        self.downloads_started += 1
+        self.download_asked.set()
+        if self.download_gate is not None:
+            await self.download_gate.wait()
         if self.download_errors:
             return Response(status_code=self.download_errors.popleft())
         self.downloads += 1

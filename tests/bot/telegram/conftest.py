@@ -149,8 +149,12 @@ async def webhook_bot(
         tg, telegram_mode="webhook", telegram_webhook_secret=secret, public_url=public_url
     )
     worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05)
-    dispatcher = Dispatcher(sessionmaker, settings, clock=Clock(), on_queued=worker.wake, handoff=worker)
+    files: dict[str, FileFetcher] = {}
+    dispatcher = Dispatcher(
+        sessionmaker, settings, clock=Clock(), on_queued=worker.wake, handoff=worker, files=files
+    )
     channel = TelegramChannel(settings, dispatcher)
+    files.update(file_fetchers(settings, [channel]))
     worker.add_sender(channel.sender)
     web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)
     await web.start()

@@ -56,6 +56,7 @@ async def test_staff_file_is_imported_once_though_the_body_comes_twice(world: Wh
     staff = await _joined(world, "6281100000001", Role.STAFF)
     body = _document(staff, world.graph.receive_media(GOOD_CSV))
     preview = "\n".join(await staff.post(body))
+    assert world.graph.downloads == 1
     assert "Daftar PKH per 20 November 2026 untuk pekon Trimulyo: 3 baris" in preview
     assert "[1. Ya, impor]" in preview and "[2. Batal]" in preview
     done = await staff.tap("ya")
@@ -63,6 +64,7 @@ async def test_staff_file_is_imported_once_though_the_body_comes_twice(world: Wh
     assert await stored_lists(world.sessionmaker) == [("PKH", 3, "chat: pkh-trimulyo.csv")]
     assert [channel for channel, _ in await import_audits(world.sessionmaker)] == ["whatsapp"]
     downloads = world.graph.downloads
+    assert downloads == 1  # "Ya" imported the bytes kept with the preview: no second download
     assert await staff.post(body) == []  # Meta delivers the same wamid again: dropped
     assert world.graph.downloads == downloads
     assert await stored_rows(world.sessionmaker) == 3
