@@ -3,11 +3,14 @@ with the identity and whether other messages of the sender wait, then saved with
 
 Statements are built once: a statement object keeps its cache key, so each turn only binds values;
 Core statements on the tables, because ORM-enabled DML runs the ORM bulk machinery, several times
-dearer.
+dearer. The conversation is read as plain columns (it is written back by a Core update, so an ORM
+object would only cost its loading); the identity, member and unit stay ORM objects, which
+handlers read and change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -36,18 +39,35 @@ class Busy(Exception):
     """The conversation is in another turn (only when asked not to wait)."""
 
 
+@dataclass(frozen=True)
+class Held:
+    """The locked conversation row as read: its state and the version the save checks."""
+
+    id: int
+    version: int
+    flow: str | None
+    step: str | None
+    data: dict[str, Any] | None
+    question: int
+    updated_at: datetime
+    keyboard: dict[str, Any] | None
+
+
+_CONVERSATION = cast(Table, Conversation.__table__)
+_HELD = [_CONVERSATION.c[name] for name in Held.__dataclass_fields__]
+
+
 def _lock_statement(nowait: bool) -> Any:
-    others = inbound_queue.waiting_besides(
-        Conversation.channel, Conversation.address, bindparam("external_id")
-    ).label("others")
+    conv = _CONVERSATION.c
+    others = inbound_queue.waiting_besides(conv.channel, conv.address, bindparam("external_id")).label(
+        "others"
+    )
     return (
-        select(Conversation, Identity, others)
-        .outerjoin(
-            Identity,
-            (Identity.channel == Conversation.channel) & (Identity.address == Conversation.address),
-        )
-        .where(Conversation.channel == bindparam("channel"), Conversation.address == bindparam("address"))
-        .with_for_update(of=Conversation, nowait=nowait)
+        select(*_HELD, others, Identity)
+        .select_from(_CONVERSATION)
+        .outerjoin(Identity, (Identity.channel == conv.channel) & (Identity.address == conv.address))
+        .where(conv.channel == bindparam("channel"), conv.address == bindparam("address"))
+        .with_for_update(of=_CONVERSATION, nowait=nowait)
         # the member and unit are what handlers use; pekon and kecamatan are loaded where needed
         .options(joinedload(Identity.member).joinedload(Member.unit).raiseload(Unit.pekon))
     )
@@ -59,7 +79,6 @@ _NEW = text(  # a text statement: the dialects' ON CONFLICT inserts are compiled
     "INSERT INTO conversation (channel, address, data, updated_at, version)"
     " VALUES (:channel, :address, :data, :at, 0) ON CONFLICT (channel, address) DO NOTHING"
 ).bindparams(bindparam("data", type_=JSON()), bindparam("at", type_=UTCDateTime()))
-_CONVERSATION = cast(Table, Conversation.__table__)
 _SAVE = (
     update(_CONVERSATION)
     .where(_CONVERSATION.c.id == bindparam("conv_id"), _CONVERSATION.c.version == bindparam("seen_version"))
@@ -77,7 +96,7 @@ _SAVE = (
 
 async def lock(
     session: AsyncSession, message: IncomingMessage, now: datetime, wait: bool
-) -> tuple[Conversation, Identity | None, bool]:
+) -> tuple[Held, Identity | None, bool]:
     """The sender's conversation row (created if needed, locked), identity, and whether other
     messages of theirs wait; without `wait`, Busy when another turn holds the row."""
     statement = _LOCK if wait else _LOCK_OR_BUSY
@@ -97,11 +116,12 @@ async def lock(
             raise Busy from exc
         raise
     assert row is not None
-    return row[0], row[1], bool(row[2])
+    held = len(_HELD)
+    return Held(*row[:held]), row[held + 1], bool(row[held])
 
 
 async def save(
-    session: AsyncSession, conv: Conversation, state: State, now: datetime, keyboard: dict[str, Any] | None
+    session: AsyncSession, conv: Held, state: State, now: datetime, keyboard: dict[str, Any] | None
 ) -> None:
     """Write the new state if nobody else did since we read it (version check)."""
     params = {

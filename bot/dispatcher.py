@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import conversation_row, inbound_queue, outbox_store
 from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
-from bot.conversation_row import Busy, StaleState
+from bot.conversation_row import Busy, Held, StaleState
 from bot.file_prefetch import Fetched, Prefetched, prefetch
 from bot.inbound_queue import Queued
 from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
@@ -42,7 +42,6 @@ from handlers.core import HandlerConfig, State, Turn
 from handlers.questions import chosen
 from handlers.router import handle
 from models.base import utcnow
-from models.conversation import Conversation
 from models.outbox import enqueue_replies, has_pending
 from models.person import Channel, Identity
 
@@ -224,7 +223,7 @@ class Dispatcher:
     async def _handle(
         self,
         session: AsyncSession,
-        conv: Conversation,
+        conv: Held,
         identity: Identity | None,
         batch: list[Queued],
         now: datetime,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from functools import lru_cache
 
 from handlers.parsing import words
 
@@ -28,6 +29,14 @@ def closest(text: str, vocabulary: Mapping[str, str]) -> str | None:
         return vocabulary[typed]
     if len(typed) < MIN_FUZZY or len(typed.split()) > MAX_WORDS or any(ch.isdigit() for ch in typed):
         return None  # a digit off is another unit or month, never a typo
+    return _fuzzy(typed, tuple(vocabulary.items()))
+
+
+@lru_cache(maxsize=1024)
+def _fuzzy(typed: str, items: tuple[tuple[str, str], ...]) -> str | None:
+    """The typo-tolerant match, remembered: people type the same few words to the same few
+    vocabularies, and difflib's comparisons are most of a menu turn's matching."""
+    vocabulary = dict(items)
     close = difflib.get_close_matches(typed, list(vocabulary), n=3, cutoff=CUTOFF)
     if not close:
         return None

@@ -13,7 +13,7 @@ from handlers.core import Turn
 from handlers.fields import prefill
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, pick, said
-from handlers.months import months_kind_counts, status_periods
+from handlers.months import months_kind_counts, report_states, status_periods
 from handlers.parsing import mask_free_text
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
@@ -22,7 +22,6 @@ from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons
 from models.months import latest_closed
 from models.names import proper_name
-from models.period import UnitReport
 from models.person import Member
 from models.region import Unit
 
@@ -188,12 +187,7 @@ async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     """The unit's report state for the previous and the current month."""
     _, unit = _unit(turn)
     periods = await status_periods(turn.session, unit, turn.now)
-    found = await turn.session.execute(
-        select(UnitReport.period, UnitReport.status).where(
-            UnitReport.unit_id == unit.id, UnitReport.period.in_(periods)
-        )
-    )
-    reports = {period: status for period, status in found}
+    reports = await report_states(turn.session, unit.id, periods)
     counts = await months_kind_counts(turn.session, unit.id, periods) if periods else {}
     lines = [
         texts.STATUS_PEMANGKU.format(

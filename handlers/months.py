@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -38,7 +39,7 @@ async def reporting_period(session: AsyncSession, unit: Unit, now: datetime) -> 
         )
     )
     closed = await latest_closed(session, unit.pekon_kode)
-    started = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit.id))
+    started = await session.scalar(_UNIT_START, {"unit_id": unit.id})
     reported = set(
         await session.scalars(
             select(UnitReport.period).where(UnitReport.unit_id == unit.id, UnitReport.period.in_(candidates))
@@ -92,10 +93,28 @@ async def _staff_default(session: AsyncSession, pekon_kode: str, now: datetime) 
     return current if closed is not None and closed >= previous else previous
 
 
+# A status turn's statements, built once (a statement object keeps its cache key, so each turn
+# only binds values) on the tables, as Core, which skips the ORM's per-statement setup.
+_BASELINE = cast(Table, Baseline.__table__)
+_REPORT = cast(Table, UnitReport.__table__)
+_PERSON = cast(Table, EventPerson.__table__)
+_UNIT_START = select(_BASELINE.c.period).where(_BASELINE.c.unit_id == bindparam("unit_id"))
+_REPORT_STATES = select(_REPORT.c.period, _REPORT.c.status).where(
+    _REPORT.c.unit_id == bindparam("unit_id"), _REPORT.c.period.in_(bindparam("periods", expanding=True))
+)
+_KIND_COUNTS = (
+    select(_PERSON.c.period, _PERSON.c.kind, func.sum(_PERSON.c.sign))
+    .where(
+        _PERSON.c.unit_id == bindparam("unit_id"), _PERSON.c.period.in_(bindparam("periods", expanding=True))
+    )
+    .group_by(_PERSON.c.period, _PERSON.c.kind)
+)
+
+
 async def status_periods(session: AsyncSession, unit: Unit, now: datetime) -> list[date]:
     """The months a pemangku's status shows: the previous and the current one, from the unit's start."""
     current = month_of(wib_date(now))
-    started = await session.scalar(select(Baseline.period).where(Baseline.unit_id == unit.id))
+    started = await session.scalar(_UNIT_START, {"unit_id": unit.id})
     return [p for p in (add_months(current, -1), current) if started is None or p >= started]
 
 
@@ -108,12 +127,14 @@ async def months_kind_counts(
     session: AsyncSession, unit_id: int, periods: list[date]
 ) -> dict[date, dict[str, int]]:
     """`kind_counts` of several months of a unit, in one query."""
-    rows = await session.execute(
-        select(EventPerson.period, EventPerson.kind, func.sum(EventPerson.sign))
-        .where(EventPerson.unit_id == unit_id, EventPerson.period.in_(periods))
-        .group_by(EventPerson.period, EventPerson.kind)
-    )
+    rows = await session.execute(_KIND_COUNTS, {"unit_id": unit_id, "periods": periods})
     counts = {period: {"lahir": 0, "meninggal": 0, "datang": 0, "pindah": 0} for period in periods}
     for period, kind, total in rows:
         counts[period][kind] = int(total or 0)
     return counts
+
+
+async def report_states(session: AsyncSession, unit_id: int, periods: list[date]) -> dict[date, str]:
+    """A unit's report status (submitted, nihil) of each of these months that has one."""
+    rows = await session.execute(_REPORT_STATES, {"unit_id": unit_id, "periods": periods})
+    return {period: status for period, status in rows}

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 
 from handlers import texts
 from models.ledger import LedgerError
 
+INDONESIAN = Locale.parse("id")  # parsed once: a locale name given to babel is parsed on every call
+SHOWN_CACHE = 512  # days and months shown recently (a turn shows a few, mostly the same ones)
 
+
+@lru_cache(maxsize=SHOWN_CACHE)
 def show_date(day: date) -> str:
     """12 November 2026."""
-    return str(format_date(day, "d MMMM y", locale="id"))
+    return str(format_date(day, "d MMMM y", locale=INDONESIAN))
 
 
+@lru_cache(maxsize=SHOWN_CACHE)
 def show_month(period: date) -> str:
     """November 2026."""
-    return str(format_date(period, "MMMM y", locale="id"))
+    return str(format_date(period, "MMMM y", locale=INDONESIAN))
 
 
 def ledger_message(exc: LedgerError, village: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, literal, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,14 +22,16 @@ from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
 from models.recap import FIGURES, HEADS, b3_select
 from models.region import Pekon
 
+_PEKON_MONTH = cast(Table, PekonMonth.__table__)
+# built once, as Core (asked in most turns): each call only binds the pekon
+_LATEST_CLOSED = select(func.max(_PEKON_MONTH.c.period)).where(
+    _PEKON_MONTH.c.pekon_kode == bindparam("pekon_kode"), _PEKON_MONTH.c.status == MonthStatus.CLOSED
+)
+
 
 async def latest_closed(session: AsyncSession, pekon_kode: str) -> date | None:
     """The pekon's latest closed month, if any."""
-    closed: date | None = await session.scalar(
-        select(func.max(PekonMonth.period)).where(
-            PekonMonth.pekon_kode == pekon_kode, PekonMonth.status == MonthStatus.CLOSED
-        )
-    )
+    closed: date | None = await session.scalar(_LATEST_CLOSED, {"pekon_kode": pekon_kode})
     return closed
 
 
