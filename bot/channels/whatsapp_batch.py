@@ -1,10 +1,13 @@
-"""Stored WhatsApp bodies processed in batches: whatever arrived while the last batch ran.
+"""Stored WhatsApp bodies processed in batches: whatever arrived while the last batch was taken.
 
-Per batch, three kinds of transaction instead of three per body: one opens the senders' windows
-(and releases what was held for them) before any turn, then one turn per message (the
-dispatcher's), different people at once and each person's messages in arrival order, then one
-applies the statuses and marks every body processed. A crash anywhere leaves bodies unprocessed;
-they are processed again and the dispatcher drops the turns already taken (by message id).
+Three kinds of transaction instead of three per body: one per batch opens the senders' windows
+(and releases what was held for them) before any turn; then one turn per message (the
+dispatcher's) in its person's lane, each person's messages in arrival order, different people at
+once; then, once every message of a body is done, one commit applies the statuses and marks
+processed all the bodies done meanwhile (a group commit). A person still busy (a list file on a
+slow link) holds up only their own lane: the next batch starts at once. A crash anywhere leaves
+bodies unprocessed; they are processed again and the dispatcher drops the turns already taken
+(by message id).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections import defaultdict
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,7 +30,8 @@ from bot.messages import IncomingMessage
 
 logger = logging.getLogger(__name__)
 
-BATCH_MAX = 200  # bodies per batch: bounds the two batch transactions
+BATCH_MAX = 200  # bodies per batch and per processed-mark commit: bounds those transactions
+UNFINISHED_MAX = 2000  # bodies taken but not yet marked: a new batch waits below this
 
 
 @dataclass
@@ -38,10 +43,11 @@ class Body:
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     failure: Exception | None = None
     answered: list[IncomingMessage] = field(default_factory=list)
+    left: int = 0  # its messages whose turn has not ended
 
 
 class BatchProcessor:
-    """Processes submitted bodies, one batch at a time, many people at once within a batch."""
+    """Processes submitted bodies: batches taken one after another, people in lanes of their own."""
 
     def __init__(
         self,
@@ -59,73 +65,125 @@ class BatchProcessor:
         self._people = asyncio.Semaphore(people_at_once)
         self._queue: list[Body] = []
         self._runner: asyncio.Task[None] | None = None
+        self._lanes: dict[str, deque[tuple[Body, IncomingMessage]]] = {}
+        self._settled: list[Body] = []  # every message done: to be marked processed
+        self._marker: asyncio.Task[None] | None = None
+        self._unfinished: set[asyncio.Future[None]] = set()
+        self._room = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, payload_id: int, parsed: ParsedBody) -> asyncio.Future[None]:
         """Queue a body; the future is done once it is processed (or failed and noted)."""
         body = Body(payload_id, parsed)
         self._queue.append(body)
+        self._unfinished.add(body.done)
+        body.done.add_done_callback(self._finished)
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._run())
         return body.done
 
     async def wait_idle(self) -> None:
         """Until every submitted body is processed."""
-        while self._runner is not None and not self._runner.done():
-            await asyncio.shield(self._runner)
+        while self._unfinished:
+            await asyncio.wait(list(self._unfinished))
+
+    def _finished(self, done: asyncio.Future[None]) -> None:
+        self._unfinished.discard(done)
+        self._room.set()
 
     async def _run(self) -> None:
         while self._queue:
+            while len(self._unfinished) - len(self._queue) >= UNFINISHED_MAX:
+                self._room.clear()
+                await self._room.wait()
             batch, self._queue = self._queue[:BATCH_MAX], self._queue[BATCH_MAX:]
             try:
-                await self._batch(batch)
-            except Exception as exc:  # a batch transaction failed: every body is left for the sweep
+                await self._open(batch)
+            except Exception as exc:  # the windows' transaction failed: every body waits for the sweep
                 for body in batch:
-                    body.failure = body.failure or exc
+                    body.failure = exc
                 await self._note_failures(batch)
-            for body in batch:
-                if not body.done.done():
-                    body.done.set_result(None)
+                continue
+            self._distribute(batch)
 
-    async def _batch(self, batch: list[Body]) -> None:
-        now = self._clock()
+    async def _open(self, batch: list[Body]) -> None:
         messages = [m for body in batch for m in body.parsed.messages]
         if messages:
             async with self._sessionmaker() as session, session.begin():
-                await before_turns(session, messages, now)
-        await self._turns(batch)
+                await before_turns(session, messages, self._clock())
+
+    def _distribute(self, batch: list[Body]) -> None:
+        """Each message to its person's lane (behind what the person already has going)."""
+        for body in batch:
+            body.left = len(body.parsed.messages)
+            if not body.left:
+                self._settle(body)
+            for message in body.parsed.messages:
+                lane = self._lanes.get(message.sender_id)
+                if lane is not None:
+                    lane.append((body, message))
+                    continue
+                self._lanes[message.sender_id] = deque([(body, message)])
+                self._spawn(self._lane(message.sender_id))
+
+    async def _lane(self, sender: str) -> None:
+        """The person's messages one after another; gone when none are left. After a turn fails,
+        the person's messages still queued wait for the sweep (none overtakes the failed one)."""
+        lane = self._lanes[sender]
+        broken: Exception | None = None
+        while lane:
+            body, message = lane[0]
+            if broken is None:
+                broken = await self._turn(body, message)
+            body.failure = body.failure or broken
+            lane.popleft()
+            body.left -= 1
+            if not body.left:
+                self._settle(body)
+        del self._lanes[sender]
+
+    async def _turn(self, body: Body, message: IncomingMessage) -> Exception | None:
+        try:
+            async with self._people:
+                if await self._sink.dispatch(message):  # a redelivery: []
+                    body.answered.append(message)
+        except Exception as exc:
+            return exc
+        return None
+
+    def _settle(self, body: Body) -> None:
+        self._settled.append(body)
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._mark_all())
+
+    async def _mark_all(self) -> None:
+        """Mark settled bodies processed, those settled meanwhile together in the next commit."""
+        while self._settled:
+            group, self._settled = self._settled[:BATCH_MAX], self._settled[BATCH_MAX:]
+            try:
+                await self._mark(group)
+            except Exception as exc:  # the commit failed: every body is left for the sweep
+                for body in group:
+                    body.failure = body.failure or exc
+            answered = [m for body in group if body.failure is None for m in body.answered]
+            if answered:
+                self._on_answered(answered)
+            await self._note_failures(group)
+            for body in group:
+                if not body.done.done():
+                    body.done.set_result(None)
+
+    async def _mark(self, group: list[Body]) -> None:
+        now = self._clock()
+        done = [body for body in group if body.failure is None]
+        if not done:
+            return
         async with self._sessionmaker() as session, session.begin():
-            done = [body for body in batch if body.failure is None]
             for body in done:
-                await self._finish(session, body, now)
+                for status in body.parsed.statuses:
+                    await store.apply_status(session, status, now)
             notes = {body.payload_id: body.parsed.problem_note() for body in done}
             await store.mark_processed(session, notes, now)
-        await self._note_failures(batch)
-        answered = [m for body in batch for m in body.answered]
-        if answered:
-            self._on_answered(answered)
-
-    async def _turns(self, batch: list[Body]) -> None:
-        """Each person's messages in order; different people at once."""
-        people: dict[str, list[tuple[Body, IncomingMessage]]] = defaultdict(list)
-        for body in batch:
-            for message in body.parsed.messages:
-                people[message.sender_id].append((body, message))
-        await asyncio.gather(*(self._person(items) for items in people.values()))
-
-    async def _person(self, items: list[tuple[Body, IncomingMessage]]) -> None:
-        async with self._people:
-            for index, (body, message) in enumerate(items):
-                try:
-                    if await self._sink.dispatch(message):  # a redelivery: []
-                        body.answered.append(message)
-                except Exception as exc:  # this body and the person's later ones wait for the sweep
-                    for later, _ in items[index:]:
-                        later.failure = later.failure or exc
-                    return
-
-    async def _finish(self, session: AsyncSession, body: Body, now: datetime) -> None:
-        for status in body.parsed.statuses:
-            await store.apply_status(session, status, now)
 
     async def _note_failures(self, batch: list[Body]) -> None:
         for body in batch:
@@ -137,6 +195,11 @@ class BatchProcessor:
                 except Exception:
                     logger.error("could not record the error of whatsapp payload %s", body.payload_id)
                 body.done.set_result(None)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
 
 def log_failure(payload_id: int, exc: Exception) -> None:

@@ -244,16 +244,14 @@ def build_whatsapp(
         raise ValueError("missing WhatsApp settings: " + ", ".join(whatsapp_missing(settings)))
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
     client = WhatsAppClient.from_settings(settings)
-    bind = sessionmaker.kw.get("bind")
-    # SQLite has one writer anyway; on PostgreSQL many people's turns overlap their database time.
-    sqlite = bind is not None and bind.dialect.name == "sqlite"
+    # Many people at once on SQLite too: the dispatcher queues SQLite's turns one by one itself,
+    # while what comes before a turn (a list file's download) must not wait behind another's.
     webhook = WhatsAppWebhook(
         sessionmaker,
         sink,
         app_secret=settings.whatsapp_app_secret.get_secret_value(),
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
-        concurrency=1 if sqlite else 16,
         clock=clock,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)

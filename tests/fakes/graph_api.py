@@ -61,6 +61,8 @@ class FakeGraphApi:
     people_media: dict[str, tuple[bytes, dict[str, Any]]] = field(default_factory=dict)  # people's media
     media_errors: deque[tuple[str, int]] = field(default_factory=deque)  # ("url"|"download", status)
     downloads: int = 0  # media downloads served
+    download_gate: asyncio.Event | None = None  # when given, media downloads wait for it (a slow link)
+    download_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set by each download request
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, *codes: int) -> None:
@@ -104,6 +106,9 @@ class FakeGraphApi:
         found = self.people_media.get(request.path_params["media_id"])
         if found is None:
             return Response(status_code=404)
+        self.download_asked.set()
+        if self.download_gate is not None:
+            await self.download_gate.wait()
         self.downloads += 1
         return Response(found[0], media_type=str(found[1]["mime_type"]))
 

@@ -1,18 +1,20 @@
 """Staff send a beneficiary list file over WhatsApp: a `document` message, the media URL and the
 download on the fake Graph API (sha256 checked), the preview and import; refusals, failures and
-a redelivered webhook body."""
+a redelivered webhook body; a file on a slow link holding up nobody else."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers import texts
+from models.inbound import InboundPayload
 from models.invites import create_invite, format_code
 from models.person import Role
 from models.region import Unit
@@ -107,3 +109,51 @@ async def test_media_failures_get_kind_answers(world: WhatsAppWorld) -> None:
     assert "Daftar PBI-JK per" in await staff.tap("PBI-JK")
     assert "Daftar PBI-JK diimpor: 3 baris" in await staff.say("iya")
     assert await stored_lists(world.sessionmaker) == [("PBI-JK", 3, "chat: pkh-trimulyo.csv")]
+
+
+# One slow person holds up nobody else: while a staff's list file hangs on the media download,
+# bodies after it are processed (another person answered), the staff's own later message waits
+# behind the file; then each is answered once, in order, and every body is marked processed.
+
+
+async def _answered(world: WhatsAppWorld, wa_id: str, count: int) -> None:
+    async with asyncio.timeout(10):
+        while len(world.graph.sent_to(wa_id)) < count:
+            world.worker.wake()
+            await asyncio.sleep(0.02)
+
+
+async def _unprocessed(world: WhatsAppWorld) -> int:
+    async with world.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(InboundPayload).where(InboundPayload.processed_at.is_(None))
+        )
+    return int(count or 0)
+
+
+async def test_a_slow_download_holds_up_no_other_person_and_keeps_its_own_order(world: WhatsAppWorld) -> None:
+    staff = await _joined(world, "6281100000001", Role.STAFF)
+    stranger = world.phone("6281299999999", "Tamu")
+    gate = world.graph.download_gate = asyncio.Event()  # the platform sends the file's bytes only when told
+    try:
+        await _while_held(world, staff, stranger)
+    finally:
+        gate.set()
+    await world.settle()
+    replies = staff.read()
+    assert len(replies) == 2 and "Impor sekarang?" in replies[0]  # the file's answer first, once each
+    assert stranger.read() == [] and world.graph.downloads == 1
+    assert await _unprocessed(world) == 0 and await stored_lists(world.sessionmaker) == []
+
+
+async def _while_held(world: WhatsAppWorld, staff: WhatsAppPhone, stranger: WhatsAppPhone) -> None:
+    document = {"id": world.graph.receive_media(GOOD_CSV), "filename": "pkh.csv", "mime_type": "text/csv"}
+    await world.post(staff.body("document", type="document", document=document | {"caption": "PKH"}))
+    await asyncio.wait_for(world.graph.download_asked.wait(), 10)
+    await world.post(staff.body("text", type="text", text={"body": "status"}))  # behind the file
+    await world.post(stranger.body("text", type="text", text={"body": "halo"}))
+    await _answered(world, stranger.wa_id, 1)  # answered while the download hangs
+    assert "DAFTAR" in stranger.read()[0]
+    await asyncio.sleep(0.3)
+    assert staff.read() == [] and world.graph.downloads == 0  # nothing overtook the file
+    assert await _unprocessed(world) == 2  # the file's body and the one behind it
