@@ -14,11 +14,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
-from models.completeness import existed_in
 from models.event import Event
 from models.months import deadline_of
-from models.mutasi import unit_statuses
-from models.period import MonthStatus, PekonMonth, UnitReport, UnitSnapshot
+from models.mutasi import unit_statuses, unreported_in_open_month
+from models.period import UnitSnapshot
 from models.person import Identity, Member, Role
 from models.recap import B3Table, compute_b3, month_state
 from models.region import Pekon, Unit
@@ -195,18 +194,12 @@ async def late_units(session: AsyncSession, region_kode: str, period: date) -> l
     in_region = (
         Pekon.kode == region_kode if len(region_kode) == 13 else Pekon.kode.startswith(region_kode + ".")
     )
-    reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id, UnitReport.period == period)
-    closed = select(PekonMonth.id).where(
-        PekonMonth.pekon_kode == Pekon.kode,
-        PekonMonth.period == period,
-        PekonMonth.status == MonthStatus.CLOSED,
-    )
     units = (
         (
             await session.execute(
                 select(Pekon.nama, Unit.id, Unit.nama)
                 .join(Unit, Unit.pekon_kode == Pekon.kode)
-                .where(in_region, ~reported.exists(), ~closed.exists(), existed_in(period))
+                .where(in_region, unreported_in_open_month(period))
                 .order_by(Pekon.kode, Unit.seq)
             )
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # completeness moved to its own module; these names stay importable from here
@@ -230,14 +230,20 @@ async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) ->
     ]
 
 
-async def missing_targets(session: AsyncSession, period: date) -> list[MissingTarget]:
-    """Active pemangku whose unit has no report for `period` while their pekon's month is open."""
+def unreported_in_open_month(period: date) -> ColumnElement[bool]:
+    """The condition on `Unit`: it existed in `period`, has no report for it, and its pekon's month
+    is not closed (the units still expected to report: reminders and the dashboard's late list)."""
     reported = select(UnitReport.id).where(UnitReport.unit_id == Unit.id, UnitReport.period == period)
     closed = select(PekonMonth.id).where(
         PekonMonth.pekon_kode == Unit.pekon_kode,
         PekonMonth.period == period,
         PekonMonth.status == MonthStatus.CLOSED,
     )
+    return and_(~reported.exists(), ~closed.exists(), existed_in(period))
+
+
+async def missing_targets(session: AsyncSession, period: date) -> list[MissingTarget]:
+    """Active pemangku whose unit has no report for `period` while their pekon's month is open."""
     stmt = (
         select(Member.id, Member.name, Unit.id, Unit.nama, Pekon.kode, Pekon.nama)
         .join(Unit, Unit.id == Member.unit_id)
@@ -245,9 +251,7 @@ async def missing_targets(session: AsyncSession, period: date) -> list[MissingTa
         .where(
             Member.role == Role.PEMANGKU,
             Member.active.is_(True),
-            ~reported.exists(),
-            ~closed.exists(),
-            existed_in(period),
+            unreported_in_open_month(period),
         )
         .order_by(Pekon.kode, Unit.seq, Member.id)
     )
