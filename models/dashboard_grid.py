@@ -22,7 +22,6 @@ from models.completeness import (
     KecamatanCompleteness,
     PekonCompleteness,
     kecamatan_completeness_months,
-    pekon_completeness,
     pekon_completeness_months,
 )
 from models.months import deadline_of
@@ -95,6 +94,14 @@ class Grid:
         """The filter "belum lapor saja": rows with units still missing in `period`."""
         return tuple(r for r in self.rows if (c := r.cell(period)) is not None and c.missing > 0)
 
+    def rates(self, period: date) -> tuple[ReportingRate, ...]:
+        """The scope's rates for a month of the grid, then each row's (the kabupaten view's
+        kecamatan; a kecamatan's own grid gives only its total): one computation with the cells."""
+        total = ReportingRate.of(self.kode, self.nama, period, [r.cell(period) for r in self.rows])
+        if self.level == "kecamatan":
+            return (total,)
+        return (total, *(ReportingRate.of(r.kode, r.nama, period, [r.cell(period)]) for r in self.rows))
+
 
 @dataclass(frozen=True)
 class ReportingRate:
@@ -107,6 +114,14 @@ class ReportingRate:
     expected: int
     received: int
     on_time: int
+
+    @classmethod
+    def of(cls, kode: str, nama: str, period: date, cells: Sequence[Cell | None]) -> ReportingRate:
+        """The rates of the cells summed (None: no unit existed, nothing expected)."""
+        present = [c for c in cells if c is not None]
+        received = sum(c.received for c in present)
+        on_time = sum(c.on_time for c in present)
+        return cls(kode, nama, period, sum(c.units for c in present), received, on_time)
 
     @property
     def rate(self) -> float | None:
@@ -171,23 +186,15 @@ async def kabupaten_grid(
 
 async def kecamatan_rates(session: AsyncSession, kecamatan_kode: str, period: date) -> ReportingRate:
     """The kecamatan's reporting and on-time rates for a month (units as the reporting units)."""
-    kecamatan = await session.get(Kecamatan, kecamatan_kode)
-    if kecamatan is None:
-        raise LookupError(kecamatan_kode)
-    counts = await pekon_completeness(session, period, kecamatan_kode)
-    return _rate(kecamatan.kode, kecamatan.nama, period, counts)
+    grid = await kecamatan_grid(session, kecamatan_kode, period, today=period, deadline_day=1, months=1)
+    return grid.rates(period)[0]
 
 
 async def kabupaten_rates(session: AsyncSession, kabupaten_kode: str, period: date) -> KabupatenRates:
     """The kabupaten's rates and each kecamatan's for a month."""
-    names = await _kecamatan_names(session, kabupaten_kode)
-    counts = (await kecamatan_completeness_months(session, [period], kabupaten_kode))[period]
-    by_kecamatan: dict[str, list[KecamatanCompleteness]] = {kode: [] for kode in names}
-    for count in counts:
-        by_kecamatan[count.kecamatan_kode].append(count)
-    total = _rate(kabupaten_kode, await _kabupaten_name(session, kabupaten_kode), period, counts)
-    parts = tuple(_rate(kode, names[kode], period, found) for kode, found in by_kecamatan.items())
-    return KabupatenRates(total, parts)
+    grid = await kabupaten_grid(session, kabupaten_kode, period, today=period, deadline_day=1, months=1)
+    total, *parts = grid.rates(period)
+    return KabupatenRates(total, tuple(parts))
 
 
 def months_up_to(until: date, months: int) -> tuple[date, ...]:
@@ -235,12 +242,6 @@ def _cell(period: date, counts: Sequence[Counts], today: date, deadline_day: int
     else:
         status = CellStatus.LATE if late else CellStatus.ON_TIME if submitted else CellStatus.NIHIL
     return Cell(period, status, units, submitted, nihil, late, open_, due)
-
-
-def _rate(kode: str, nama: str, period: date, counts: Sequence[Counts]) -> ReportingRate:
-    received = sum(c.submitted + c.nihil for c in counts)
-    late = sum(c.late for c in counts)
-    return ReportingRate(kode, nama, period, sum(c.units for c in counts), received, received - late)
 
 
 async def _kecamatan_names(session: AsyncSession, kabupaten_kode: str) -> dict[str, str]:

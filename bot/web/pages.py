@@ -20,6 +20,7 @@ from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
+from models.dashboard_cache import lists_version
 from models.recap import MOVES, compute_b3
 from models.region import Kecamatan, Pekon
 
@@ -69,37 +70,43 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
         grid = await cached_grid(ctx, session, kode)
         if not grid.rows and level == "kabupaten":
             raise NotFound
-        rates = await ctx.figures.get(session, ("rates", kode, period), lambda: _rates(session, kode, period))
+        # the rates come from the grid's cells; a month older than the grid's from a grid of its own
+        source = grid if period in grid.months else await cached_grid(ctx, session, kode, period, months=1)
+        rates = source.rates(period)
         only_missing = request.query_params.get("belum") == "1"
         rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
-        findings = (
-            await findings_count_by_pekon(session, [r.kode for r in rows]) if level == "kecamatan" else None
-        )
+        findings = await _findings(ctx, session, grid) if level == "kecamatan" else None
         return render("grid.html", viewer, grid=grid, rows=rows, rates=rates, period=period,
                       only_missing=only_missing, level=level, findings=findings)  # fmt: skip
 
     return page
 
 
-async def cached_grid(ctx: WebContext, session: AsyncSession, kode: str) -> dash.Grid:
-    """The Kelengkapan grid of a kecamatan (PP.KK.CC) or a kabupaten (PP.KK), kept while the ledger
-    stands still (models.dashboard_cache); LookupError for an unknown kabupaten."""
+async def cached_grid(
+    ctx: WebContext,
+    session: AsyncSession,
+    kode: str,
+    until: date | None = None,
+    months: int = dash.GRID_MONTHS,
+) -> dash.Grid:
+    """The Kelengkapan grid of a kecamatan (PP.KK.CC) or a kabupaten (PP.KK), up to `until` (the
+    current month), kept while the ledger stands still (models.dashboard_cache); LookupError for an
+    unknown kabupaten."""
     build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
-    today, deadline_day, until = ctx.today(), ctx.schedule.deadline_day, ctx.current_month()
+    today, deadline_day, until = ctx.today(), ctx.schedule.deadline_day, until or ctx.current_month()
     return await ctx.figures.get(
         session,
-        ("grid", kode, until, today, deadline_day),
-        lambda: build(session, kode, until, today=today, deadline_day=deadline_day),
+        ("grid", kode, until, months, today, deadline_day),
+        lambda: build(session, kode, until, today=today, deadline_day=deadline_day, months=months),
     )
 
 
-async def _rates(session: AsyncSession, kode: str, period: date) -> list[dash.ReportingRate]:
-    """The kecamatan's rates, or the kabupaten's followed by each of its kecamatan's."""
-    if len(kode) == 8:
-        return [await dash.kecamatan_rates(session, kode, period)]
-    found = await dash.kabupaten_rates(session, kode, period)
-    return [found.total, *found.kecamatan]
+async def _findings(ctx: WebContext, session: AsyncSession, grid: dash.Grid) -> dict[str, int]:
+    """How many findings each pekon of the grid's lists have, kept while the ledger and the lists stand."""
+    pekon = [r.kode for r in grid.rows]
+    key = ("findings", grid.kode, await lists_version(session))
+    return await ctx.figures.get(session, key, lambda: findings_count_by_pekon(session, pekon))
 
 
 def pekon_view(ctx: WebContext) -> Handler:
