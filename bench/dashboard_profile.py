@@ -89,7 +89,7 @@ async def main(args: argparse.Namespace) -> None:
             if profile:
                 profile.disable()
             total, statements.on = time.perf_counter() - start, False
-            _print(name, path, answer, total, statements.timed, profile, args.statements)
+            _print(name, path, answer, total, statements.timed, profile, args.statements, args.sort)
     await engine.dispose()
 
 
@@ -119,6 +119,7 @@ def _print(
     timed: list[tuple[str, float]],
     profile: cProfile.Profile | None,
     verbose: bool,
+    sort: str = "cumulative",
 ) -> None:
     sql = sum(t for _, t in timed)
     print(f"{name:30} {answer.status_code} {total * 1000:7.1f} ms  {len(timed):4} statements "
@@ -134,7 +135,7 @@ def _print(
             print(f"    {took * 1000:6.1f} ms {' '.join(statement.split())[:150]}")
     if profile:
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profile, stream=out).sort_stats(sort).print_stats(25)
         print(out.getvalue())
 
 
@@ -144,5 +145,6 @@ if __name__ == "__main__":
     parser.add_argument("--only", help="only the pages whose name contains this")
     parser.add_argument("--cold", action="store_true", help="keep no figure (every request computes)")
     parser.add_argument("--statements", action="store_true", help="print every statement")
-    parser.add_argument("--profile", action="store_true", help="print the top functions by cumulative time")
+    parser.add_argument("--profile", action="store_true", help="print the top functions")
+    parser.add_argument("--sort", default="cumulative", help="their order: cumulative (default) or tottime")
     asyncio.run(main(parser.parse_args()))

@@ -12,6 +12,10 @@ since the version lives in the database. What moves it:
 - a close (its snapshots: max unit_snapshot.id), a reopen (its audit entry, written with it),
 - a new unit or baseline (max unit.id, max baseline.id).
 
+The completeness grid counts reports and closes, not events: it is kept across new events
+(`events=False`), the ledger's most frequent change, so at the month's peak a camat's grid is not
+recomputed for every birth recorded somewhere else.
+
 The beneficiary lists (Daftar Bantuan) move apart from the ledger, on an import or a deletion (max
 and count of beneficiary_list.id), a refresh of the matches (max beneficiary_match.id) and a
 confirm/reject decision (its audit entry, written with it): `lists_version`.
@@ -42,7 +46,7 @@ _VERSION = select(
     *(
         select(part).scalar_subquery()
         for part in (
-            func.max(Event.id),
+            func.max(Event.id),  # first: left out for the figures events do not change
             func.max(UnitReport.id),
             func.max(UnitReport.submitted_at),
             func.max(UnitSnapshot.id),
@@ -87,9 +91,19 @@ class FigureCache:
     size: int = 512
     _entries: OrderedDict[Hashable, tuple[Version, Any]] = field(default_factory=OrderedDict)
 
-    async def get(self, session: AsyncSession, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        """The figure of `key` as of the session's ledger version, computed only when it moved."""
+    async def get(
+        self,
+        session: AsyncSession,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        *,
+        events: bool = True,
+    ) -> T:
+        """The figure of `key` as of the session's ledger version, computed only when it moved;
+        `events=False` for a figure no event changes (its version leaves out max event.id)."""
         version = await ledger_version(session)
+        if not events:
+            version = version[1:]
         found = self._entries.get(key)
         if found is not None and found[0] == version:
             self._entries.move_to_end(key)

@@ -99,6 +99,7 @@ async def cached_grid(
         session,
         ("grid", kode, until, months, today, deadline_day),
         lambda: build(session, kode, until, today=today, deadline_day=deadline_day, months=months),
+        events=False,  # reports, closes and units make the grid, not events
     )
 
 

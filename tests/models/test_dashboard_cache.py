@@ -67,3 +67,29 @@ async def test_a_kept_figure_is_served_while_the_version_stands(session: AsyncSe
     for key in ("a", "b"):  # the least recently used goes past the size
         await cache.get(session, key, compute)
     assert await cache.get(session, "k", compute) == 5
+
+
+async def test_a_figure_without_events_is_kept_across_an_event_not_a_report(session: AsyncSession) -> None:
+    await build(session)
+    reported = select(UnitReport.unit_id).where(UnitReport.period == JAN)
+    unit = await session.scalar(select(Unit).where(Unit.pekon_kode == A, Unit.id.not_in(reported)))
+    assert unit is not None
+    cache, calls = FigureCache(), []
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    async def both() -> tuple[int, int]:
+        session.info.pop(VERSION_KEY, None)  # a new request
+        grid = await cache.get(session, "grid", compute, events=False)
+        return grid, await cache.get(session, "b3", compute)
+
+    assert await both() == (1, 2)
+    await record_event(session, unit=unit, kind=EventKind.LAHIR, persons=[PersonInput("Bayi", Sex.L)],
+                       event_date=date(2027, 1, 18), reporter_id=None, channel="console",
+                       now=at(date(2027, 1, 20), 4))  # fmt: skip
+    assert await both() == (1, 3)  # the event moves what counts events, not the grid
+    await submit_report(session, unit=unit, period=JAN, status=ReportStatus.SUBMITTED, member_id=None,
+                        channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
+    assert await both() == (4, 5)  # a report moves both
