@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
 import httpx
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench import dashboard as queries_bench
@@ -102,15 +102,12 @@ async def people(sessionmaker: async_sessionmaker[AsyncSession], sample: dict[st
              "kabupaten": (Role.KABUPATEN, "kabupaten_kode")}  # fmt: skip
     async with sessionmaker() as session:
         known = set(await session.scalars(select(Member.name).where(Member.name.startswith("bench "))))
-        first = (await session.scalar(select(func.max(Member.id))) or 0) + 1  # the world sets ids itself
         rows: list[dict[str, object]] = [
             {"name": f"bench {kode}", "role": role, column: kode}
             for level, (role, column) in roles.items()
             for kode in sample[level]
             if f"bench {kode}" not in known
         ]
-        for number, row in enumerate(rows, start=first):
-            row["id"] = number
         if rows:
             for start in range(0, len(rows), 1000):
                 await session.execute(insert(Member), rows[start : start + 1000])

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.recap import advance_sequences
 from models.audit import AuditEntry
 from models.base import add_months
 from models.event import Event, EventPerson
@@ -208,6 +209,8 @@ async def build(sessionmaker: async_sessionmaker[AsyncSession], seed: int = 5) -
                     now=datetime(period.year, period.month, 1, tzinfo=UTC) + timedelta(days=44),
                 )
             await session.commit()
+        await advance_sequences(await session.connection(), ["unit", "member", "event"])
+        await session.commit()
     return counts
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models import recap
@@ -172,9 +172,22 @@ async def load(
         assert raw is not None
         for name, records in tables.items():
             await raw.copy_records_to_table(name, records=records, columns=columns[name])
+        await advance_sequences(conn, [name for name in tables if "id" in columns[name]])
+        await conn.commit()
         # Production rows arrive over a month under autovacuum; a fresh bulk load has neither
         # statistics nor hint bits, which would time the first reader's page writes instead.
         await raw.execute("VACUUM ANALYZE")
+
+
+async def advance_sequences(conn: AsyncConnection, tables: list[str]) -> None:
+    """On PostgreSQL, move each table's id sequence past the ids a bulk load set itself, so rows the
+    product adds later (a sign-in, a report) get fresh ids (in the caller's transaction; SQLite
+    needs nothing)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for name in tables:
+        sequence = f"pg_get_serial_sequence('{name}', 'id')"
+        await conn.execute(text(f"SELECT setval({sequence}, max(id)) FROM {name} HAVING count(*) > 0"))
 
 
 async def timed(engine: AsyncEngine) -> tuple[float, float, int]:
