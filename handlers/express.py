@@ -34,6 +34,7 @@ from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.keywords import closest
 from handlers.parsing import (
     DAY_WORDS,
+    SPELLED_DAY,
     Invalid,
     is_skip,
     parse_date,
@@ -59,13 +60,18 @@ KIND_TAIL = re.compile(r"^(?:dunia|masuk|keluar)\b", re.IGNORECASE)  # "meningga
 MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*\.?"
 DATE_LABEL = r"(?:(?:tgl|tanggal|tg)\.?\s*(?:(?:lahir|meninggal|wafat|datang|pindah)\s+)?)?"
 DAYS = "|".join(re.escape(day) for day in sorted(DAY_WORDS, key=len, reverse=True))  # longest first
-DATE_PATTERNS = (
+DAY = rf"(?:\d{{1,2}}|{SPELLED_DAY})"  # "3", "tiga", "dua puluh satu"
+DATE_PATTERNS = (  # tried in this order: a date with its year before a day and month alone
     re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{2,4}}\b", re.I | re.A),
-    re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
+    re.compile(rf"\b{DATE_LABEL}{DAY}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
     re.compile(
         rf"\b{DATE_LABEL}(?:{DAYS}|besok|lusa|"
-        r"\d{1,2}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
+        rf"{DAY}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
         re.I | re.A,
+    ),
+    # "tgl 3/11": the latest such day; never an address's "RT 02/03"
+    re.compile(
+        rf"(?<!rt )(?<!rw )(?<!rt\.)(?<!rw\.)\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\b", re.I | re.A
     ),
 )
 NIK_PATTERNS = (

@@ -1,0 +1,74 @@
+"""Field test over WhatsApp, round two: what village officials type on cheap phones (dates as they
+write them, several reports pasted at once, a report written under a photo), end to end through the
+signed webhook and the fake Graph API; what the person reads, then what the ledger holds."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers import texts
+from models.event import Event, EventPerson
+from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
+from tests.bot.whatsapp.test_conversations import registered
+
+LINE = "lahir Putri Ayu P {date} di Liwa ibu Sari ayah Joko"
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[WhatsAppWorld]:
+    async with whatsapp_world(sessionmaker) as w:
+        yield w
+
+
+async def saved(world: WhatsAppWorld) -> list[tuple[str, str | None, date]]:
+    """(name, father, date) of every event person in the ledger."""
+    async with world.sessionmaker() as session:
+        rows = await session.execute(
+            select(EventPerson.name, EventPerson.father_name, Event.event_date).join(Event)
+        )
+        return [(name, father, day) for name, father, day in rows]
+
+
+async def save(phone: WhatsAppPhone) -> None:
+    assert "Laporan kelahiran tersimpan" in await phone.tap("simpan")
+
+
+@pytest.mark.parametrize("typed", ["tgl 3/11", "3-11", "3.11", "tgl. 3/11"])
+async def test_a_day_and_month_without_the_year_in_an_express_line(world: WhatsAppWorld, typed: str) -> None:
+    """The clocks say 20 November 2026: "3/11" is 3 November 2026, as it is when typed as an answer."""
+    phone = await registered(world)
+    summary = await phone.say(LINE.format(date=typed))
+    assert "Tanggal: 3 November 2026" in summary
+    assert texts.EXPRESS_UNREAD.split("{")[0] not in summary and "[1. Simpan]" in summary
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("dua november", date(2026, 11, 2)),
+        ("tgl dua puluh satu oktober", date(2026, 10, 21)),
+        ("dua hari lalu", date(2026, 11, 18)),
+        ("tiga hari yang lalu", date(2026, 11, 17)),
+    ],
+)
+async def test_numbers_written_as_words_in_a_date(world: WhatsAppWorld, typed: str, day: date) -> None:
+    phone = await registered(world)
+    summary = await phone.say(LINE.format(date=typed))
+    assert "[1. Simpan]" in summary and texts.QUESTION_DATE["lahir"] not in summary
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", day)]
+
+
+async def test_a_number_word_date_as_the_answer_to_the_date_question(world: WhatsAppWorld) -> None:
+    phone = await registered(world)
+    await phone.say("lahir Putri Ayu P di Liwa ibu Sari ayah Joko")
+    assert "[1. Simpan]" in await phone.say("dua november")
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 2))]
