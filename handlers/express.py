@@ -110,6 +110,7 @@ class Express:
     read: list[tuple[str, str]] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     guessed: bool = False
+    others: list[str] = field(default_factory=list)  # further reports pasted in the same message
 
     def keep(self, key: str, text: str) -> None:
         """Record that `text` was read into `key` ("" for a keyword)."""
@@ -130,7 +131,37 @@ def kind_of(word: str) -> str | None:
 
 
 def parse_express(text: str, now: datetime) -> Express | None:
-    """Read an express line; None when the text is not one (no kind word, or nothing after it)."""
+    """Read an express line, or the first of several pasted in one message (the others are kept
+    in `others`, never read into it); None when the text is not one (no kind word, or nothing after it)."""
+    first, *others = reports_in(text)
+    found = _parse_line(first, now)
+    if found is not None:
+        found.others = others
+    return found
+
+
+def reports_in(text: str) -> list[str]:
+    """The reports of a message: a line starting with a kind word starts one, other lines continue
+    the one before ("lahir Putri Ayu P" then "tgl 3/11" on the next line)."""
+    reports: list[str] = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        if reports and _starts_report(line):
+            reports.append(line)
+        elif reports:
+            reports[-1] += " " + line
+        else:
+            reports.append(line)
+    return reports or [text]
+
+
+def _starts_report(line: str) -> bool:
+    first, _, rest = without_symbols(line).strip().partition(" ")
+    if words(first) == LEAD_WORD:
+        first, _, rest = rest.strip().partition(" ")
+    return bool(rest.strip()) and kind_of(first) is not None
+
+
+def _parse_line(text: str, now: datetime) -> Express | None:
     first, _, rest = " ".join(without_symbols(text).split()).partition(" ")  # an emoji is in no field
     lead = ""
     if words(first) == LEAD_WORD:

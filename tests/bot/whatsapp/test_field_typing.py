@@ -72,3 +72,32 @@ async def test_a_number_word_date_as_the_answer_to_the_date_question(world: What
     assert "[1. Simpan]" in await phone.say("dua november")
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 2))]
+
+
+PASTED = (
+    "lahir Putri Ayu P 3-11-2026 di Liwa ibu Sari ayah Joko\n"
+    "Lahir Budi L 4-11-2026 di Liwa ibu Rina ayah Anto\n"
+    "mati Slamet L 5-11-2026 di rumah NIK 1804011203900001"
+)
+
+
+async def test_several_reports_pasted_in_one_message_are_never_mixed(world: WhatsAppWorld) -> None:
+    """Before: one report with the father of the second ("Nama ayah: Anto") and the rest
+    "not understood". After: the first report alone, the others named back to send one by one."""
+    phone = await registered(world)
+    answer = await phone.say(PASTED)
+    assert "Nama ayah: Joko" in answer and "Anto" not in answer.split("«")[0]
+    assert texts.EXPRESS_SEVERAL.format(count=3) in answer
+    assert "«Lahir Budi L 4-11-2026 di Liwa ibu Rina ayah Anto»" in answer
+    assert "«mati Slamet L 5-11-2026 di rumah NIK ************0001»" in answer  # masked, as ever
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
+
+
+async def test_one_report_written_over_several_lines_is_one_report(world: WhatsAppWorld) -> None:
+    phone = await registered(world)
+    answer = await phone.say("lahir Putri Ayu P\ntgl 3/11\ndi Liwa\nibu Sari\nayah Joko")
+    assert "[1. Simpan]" in answer and "Nama ayah: Joko" in answer
+    assert texts.EXPRESS_SEVERAL.split("{")[0] not in answer
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
