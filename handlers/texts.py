@@ -281,6 +281,7 @@ EXPRESS_READ = "Dari baris tadi saya baca:"
 EXPRESS_UNREAD = "Belum saya mengerti: {words}"
 EXPRESS_CHECK = "Mohon periksa; yang keliru bisa diubah nanti lewat UBAH di ringkasan."
 EXPRESS_MISSING = "Belum ada di baris tadi: {fields}. Saya tanyakan satu per satu."
+CAPTION_READ = "Fotonya tidak saya simpan, tetapi tulisan di bawahnya saya baca sebagai laporan."
 EXPRESS_SEVERAL = (
     "Pesan tadi berisi {count} laporan. Saya isi yang pertama dulu; sesudah itu mohon kirim yang lain "
     "satu per satu (satu laporan satu pesan):"

@@ -101,3 +101,29 @@ async def test_one_report_written_over_several_lines_is_one_report(world: WhatsA
     assert texts.EXPRESS_SEVERAL.split("{")[0] not in answer
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
+
+
+def photo(phone: WhatsAppPhone, caption: str) -> dict[str, object]:
+    image = {"caption": caption, "mime_type": "image/jpeg", "id": "1029384756102938"}
+    return phone.body("image", type="image", image=image)
+
+
+async def test_a_report_written_under_a_photo_is_read(world: WhatsAppWorld) -> None:
+    """A photo of the birth certificate with the report line as its caption: before, "hanya bisa
+    membaca pesan teks" and the line was lost; now the line is read, and the photo said not kept."""
+    phone = await registered(world)
+    answer = "\n".join(await phone.post(photo(phone, LINE.format(date="3-11-2026"))))
+    assert answer.startswith(texts.CAPTION_READ) and "[1. Simpan]" in answer
+    assert "Nama ayah: Joko" in answer
+    await save(phone)
+    assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
+
+
+async def test_a_photo_captioned_otherwise_is_no_answer(world: WhatsAppWorld) -> None:
+    """Mid-report, a photo captioned "akta" is not the name "Akta": the question is asked again."""
+    phone = await registered(world)
+    await phone.tap("lahir")
+    answer = "\n".join(await phone.post(photo(phone, "akta")))
+    assert answer.startswith(texts.UNSUPPORTED) and answer.endswith(texts.QUESTIONS["name"])
+    assert texts.QUESTIONS["sex"] in await phone.say("Putri Ayu")  # the draft took nothing from it
+    assert "Akta" not in "\n".join(await phone.post(photo(phone, "Akta")))
