@@ -34,12 +34,19 @@ REGISTER_REFUSED = {
     ),
     "throttled": "Terlalu banyak percobaan. Silakan coba lagi satu jam lagi.",
     "busy": "Sedang terlalu banyak percobaan pendaftaran. Silakan coba lagi beberapa menit lagi.",
-    "registered": "{account} sudah terdaftar. Ketik MENU untuk melihat menu.",
+    "registered": (
+        "{account} sudah terdaftar atas nama {name}. {scope} Satu nomor atau akun hanya untuk satu "
+        "tugas, jadi kode tadi tidak saya pakai; kode itu tetap bisa didaftarkan dari nomor lain. "
+        "Ketik MENU untuk melihat menu."
+    ),
 }
-WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
-WELCOME_STAFF = "Selamat datang, {name}! Anda terdaftar sebagai petugas {village} {pekon}."
-WELCOME_CAMAT = "Selamat datang, {name}! Anda terdaftar untuk Kecamatan {kecamatan}."
-WELCOME_ADMIN = "Selamat datang, {name}! Anda terdaftar sebagai admin."
+WELCOME = "Selamat datang, {name}! {scope}"
+REGISTERED_AS = {  # the scope of a member, said at the welcome and to a second code
+    "pemangku": "Anda terdaftar untuk {unit}, {village} {pekon}.",
+    "staff": "Anda terdaftar sebagai petugas {village} {pekon}.",
+    "camat": "Anda terdaftar untuk Kecamatan {kecamatan}.",
+    "admin": "Anda terdaftar sebagai admin.",
+}
 
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"
