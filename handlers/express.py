@@ -34,6 +34,7 @@ from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.keywords import closest
 from handlers.parsing import (
     DAY_WORDS,
+    SPELLED_DAY,
     Invalid,
     is_skip,
     parse_date,
@@ -59,13 +60,18 @@ KIND_TAIL = re.compile(r"^(?:dunia|masuk|keluar)\b", re.IGNORECASE)  # "meningga
 MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*\.?"
 DATE_LABEL = r"(?:(?:tgl|tanggal|tg)\.?\s*(?:(?:lahir|meninggal|wafat|datang|pindah)\s+)?)?"
 DAYS = "|".join(re.escape(day) for day in sorted(DAY_WORDS, key=len, reverse=True))  # longest first
-DATE_PATTERNS = (
+DAY = rf"(?:\d{{1,2}}|{SPELLED_DAY})"  # "3", "tiga", "dua puluh satu"
+DATE_PATTERNS = (  # tried in this order: a date with its year before a day and month alone
     re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{2,4}}\b", re.I | re.A),
-    re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
+    re.compile(rf"\b{DATE_LABEL}{DAY}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
     re.compile(
         rf"\b{DATE_LABEL}(?:{DAYS}|besok|lusa|"
-        r"\d{1,2}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
+        rf"{DAY}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
         re.I | re.A,
+    ),
+    # "tgl 3/11": the latest such day; never an address's "RT 02/03"
+    re.compile(
+        rf"(?<!rt )(?<!rw )(?<!rt\.)(?<!rw\.)\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\b", re.I | re.A
     ),
 )
 NIK_PATTERNS = (
@@ -104,6 +110,7 @@ class Express:
     read: list[tuple[str, str]] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     guessed: bool = False
+    others: list[str] = field(default_factory=list)  # further reports pasted in the same message
 
     def keep(self, key: str, text: str) -> None:
         """Record that `text` was read into `key` ("" for a keyword)."""
@@ -124,7 +131,37 @@ def kind_of(word: str) -> str | None:
 
 
 def parse_express(text: str, now: datetime) -> Express | None:
-    """Read an express line; None when the text is not one (no kind word, or nothing after it)."""
+    """Read an express line, or the first of several pasted in one message (the others are kept
+    in `others`, never read into it); None when the text is not one (no kind word, or nothing after it)."""
+    first, *others = reports_in(text)
+    found = _parse_line(first, now)
+    if found is not None:
+        found.others = others
+    return found
+
+
+def reports_in(text: str) -> list[str]:
+    """The reports of a message: a line starting with a kind word starts one, other lines continue
+    the one before ("lahir Putri Ayu P" then "tgl 3/11" on the next line)."""
+    reports: list[str] = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        if reports and _starts_report(line):
+            reports.append(line)
+        elif reports:
+            reports[-1] += " " + line
+        else:
+            reports.append(line)
+    return reports or [text]
+
+
+def _starts_report(line: str) -> bool:
+    first, _, rest = without_symbols(line).strip().partition(" ")
+    if words(first) == LEAD_WORD:
+        first, _, rest = rest.strip().partition(" ")
+    return bool(rest.strip()) and kind_of(first) is not None
+
+
+def _parse_line(text: str, now: datetime) -> Express | None:
     first, _, rest = " ".join(without_symbols(text).split()).partition(" ")  # an emoji is in no field
     lead = ""
     if words(first) == LEAD_WORD:

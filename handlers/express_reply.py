@@ -37,6 +37,9 @@ def express_lead(found: Express) -> str:
     if missing:
         labels = ", ".join(_label(f.key).lower() for f in missing)
         lines.append(texts.EXPRESS_MISSING.format(fields=labels))
+    if found.others:
+        lines.append(texts.EXPRESS_SEVERAL.format(count=len(found.others) + 1))
+        lines += [f"• «{mask_free_text(other)}»" for other in found.others]
     return "\n".join(lines)
 
 

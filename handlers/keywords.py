@@ -7,15 +7,12 @@ import difflib
 from collections.abc import Mapping
 from functools import lru_cache
 
-from handlers.parsing import words
+from handlers.parsing import number_from_words, words
 
 CUTOFF = 0.8  # "lahr", "nihl", "menigal", "pindha" pass; "lahir" vs "batal" does not
 MIN_FUZZY = 4  # shorter words ("ya", "l", "p") must be typed exactly
 MAX_WORDS = 3  # a longer text is not a keyword (it may be an express line or a name)
 LEAD_WORDS = ("lapor ",)  # "lapor lahr" means "lahir"
-UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
-         "sembilan": 9}  # fmt: skip
-TENS = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
 
 
 def closest(text: str, vocabulary: Mapping[str, str]) -> str | None:
@@ -52,12 +49,4 @@ def parse_number(text: str) -> int | None:
     typed = words(text).removesuffix(" orang")
     if typed.isascii() and typed.isdigit():
         return int(typed)
-    parts = typed.split()
-    if len(parts) == 1:
-        return UNITS.get(typed, TENS.get(typed))
-    if len(parts) == 2 and parts[1] == "belas" and parts[0] in UNITS:
-        return 10 + UNITS[parts[0]]
-    if 2 <= len(parts) <= 3 and parts[1] == "puluh" and parts[0] in UNITS:
-        rest = UNITS.get(parts[2]) if len(parts) == 3 else 0
-        return None if rest is None else 10 * UNITS[parts[0]] + rest
-    return None
+    return number_from_words(typed)

@@ -51,12 +51,20 @@ OLDEST = date(1900, 1, 1)
 NIK_RUN = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)", re.ASCII)  # 16 digits, maybe grouped
 PARENT_WORD = re.compile(r"^(?:ibu|ayah|bapak|bpk)\s+(?=\S)", re.IGNORECASE)
 PREPOSITION = re.compile(r"^(?:di|ke|dari|asal|tujuan|menuju)\s+(?=\S)", re.IGNORECASE)
-NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})$", re.ASCII)
+NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?$", re.ASCII)
 WORDED_DATE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?(?:\s+(?P<year>\d{4}|\d{2}))?$", re.ASCII)
 RELATIVE_DAYS = {"hari ini": 0, "tadi": 0, "kemarin": 1, "semalam": 1, "tadi malam": 1, "kemarin lusa": 2}
 DAY_WORDS = frozenset(RELATIVE_DAYS) | frozenset(DAY_SPELLINGS)  # every spelling of a relative day
 # "kemarin sore", "tadi pagi": the part of the day does not change the date
 TIME_OF_DAY = re.compile(r"(?<=\S)\s+(?:pagi|siang|sore|petang|malam|subuh|dini hari)$")
+NUMBER_UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+                "sembilan": 9}  # fmt: skip
+NUMBER_TENS = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+_UNIT_WORDS = "|".join(NUMBER_UNITS)
+# a day of the month in words ("dua", "dua belas", "dua puluh satu"), longest reading first
+_UNIT = rf"(?:{_UNIT_WORDS})"
+SPELLED_DAY = rf"(?:{_UNIT}\s+puluh(?:\s+{_UNIT})?|{_UNIT}\s+belas|sepuluh|sebelas|{_UNIT})"
+_SPELLED = re.compile(rf"\b{SPELLED_DAY}\b")
 MONTH_WORDS = (
     ("januari",), ("februari", "pebruari", "peb"), ("maret",), ("april",), ("mei",), ("juni",), ("juli",),
     ("agustus", "agst", "ags"), ("september",), ("oktober",), ("november", "nopember"), ("desember",),
@@ -95,6 +103,7 @@ def parse_date(text: str, now: datetime) -> date:
     cleaned = DATE_NOISE.sub("", words(text))
     cleaned = " ".join(DATE_WORD_FIXES.get(w, w) for w in cleaned.split())
     cleaned = DATE_WORD_FIXES.get(cleaned, cleaned)
+    cleaned = _SPELLED.sub(lambda found: str(number_from_words(found.group(0))), cleaned)  # "dua nov"
     if cleaned not in RELATIVE_DAYS:
         cleaned = TIME_OF_DAY.sub("", cleaned)
     if any(ch.isdigit() and not ch.isascii() for ch in cleaned):  # "²-11-2026": not a date to read
@@ -110,13 +119,27 @@ def parse_date(text: str, now: datetime) -> date:
     return day
 
 
+def number_from_words(typed: str) -> int | None:
+    """A whole number written in words ("tiga", "dua belas", "dua puluh satu"), else None."""
+    parts = typed.split()
+    if len(parts) == 1:
+        return NUMBER_UNITS.get(typed, NUMBER_TENS.get(typed))
+    if len(parts) == 2 and parts[1] == "belas" and parts[0] in NUMBER_UNITS:
+        return 10 + NUMBER_UNITS[parts[0]]
+    if 2 <= len(parts) <= 3 and parts[1] == "puluh" and parts[0] in NUMBER_UNITS:
+        rest = NUMBER_UNITS.get(parts[2]) if len(parts) == 3 else 0
+        return None if rest is None else 10 * NUMBER_UNITS[parts[0]] + rest
+    return None
+
+
 def _quick_date(cleaned: str, today: date) -> date | None:
     """The commonest forms (12-11-2026, 12/11/26, 12 nov 2026, kemarin) without dateparser's cost."""
     if cleaned in RELATIVE_DAYS:
         return today - timedelta(days=RELATIVE_DAYS[cleaned])
     if numeric := NUMERIC_DATE.match(cleaned):
-        day, month, year = (int(part) for part in numeric.groups())
-        return _calendar_date(day, month, _full_year(year, today), today)
+        day, month, year = numeric.groups()
+        given = _full_year(int(year), today) if year else None  # "3/11": the latest 3 November
+        return _calendar_date(int(day), int(month), given, today)
     worded = WORDED_DATE.match(cleaned)
     named = month_number(worded["month"]) if worded else None
     if worded and named:

@@ -37,11 +37,19 @@ async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
         )
     except InviteError as exc:
         refused = texts.REGISTER_REFUSED[exc.code]
-        return [OutgoingMessage(text=refused.format(village=village, account=account_word(turn)))]
+        return [OutgoingMessage(text=refused.format(village=village, **await _whose(turn)))]
     turn.identity = redeemed.identity
     turn.state.clear()
     member = redeemed.member
     return [menu(member, await welcome(turn, member))]
+
+
+async def _whose(turn: Turn) -> dict[str, str]:
+    """Who the sender already is, for the refusal of a second code (empty when nobody yet)."""
+    member, account = turn.member, account_word(turn)
+    if member is None:  # registered a moment ago by another of their messages
+        return {"account": account, "name": turn.message.sender_name or "-", "scope": ""}
+    return {"account": account, "name": member.name, "scope": await registered_as(turn, member)}
 
 
 def unregistered(turn: Turn) -> OutgoingMessage:
@@ -58,18 +66,19 @@ def account_word(turn: Turn) -> str:
 
 async def welcome(turn: Turn, member: Member) -> str:
     """The greeting naming the member's role and scope."""
-    village = turn.config.village_word
+    return texts.WELCOME.format(name=member.name, scope=await registered_as(turn, member))
+
+
+async def registered_as(turn: Turn, member: Member) -> str:
+    """What the member is registered for ("Anda terdaftar untuk Pemangku 1, pekon Trimulyo.")."""
+    village, said = turn.config.village_word, texts.REGISTERED_AS
     if member.role == Role.PEMANGKU and member.unit is not None:
         unit = member.unit
-        return texts.WELCOME_PEMANGKU.format(
-            name=member.name, unit=unit.nama, village=village, pekon=unit.pekon.nama
-        )
+        return said["pemangku"].format(unit=unit.nama, village=village, pekon=unit.pekon.nama)
     if member.role == Role.STAFF and member.pekon_kode:
         pekon = await turn.session.get(Pekon, member.pekon_kode)
-        return texts.WELCOME_STAFF.format(
-            name=member.name, village=village, pekon=pekon.nama if pekon else ""
-        )
+        return said["staff"].format(village=village, pekon=pekon.nama if pekon else "")
     if member.role == Role.CAMAT and member.kecamatan_kode:
         kec = await turn.session.get(Kecamatan, member.kecamatan_kode)
-        return texts.WELCOME_CAMAT.format(name=member.name, kecamatan=kec.nama if kec else "")
-    return texts.WELCOME_ADMIN.format(name=member.name)
+        return said["camat"].format(kecamatan=kec.nama if kec else "")
+    return said["admin"]

@@ -13,7 +13,7 @@ from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
 from handlers.intents import read_intent
-from handlers.interrupt import PENDING, Room, interruption, offered, settle
+from handlers.interrupt import PENDING, Room, interruption, new_report, offered, settle
 from handlers.keywords import parse_number
 from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
@@ -130,6 +130,9 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
             refused = texts.UPLOAD_NOT_ALLOWED.format(village=turn.config.village_word)
             return [OutgoingMessage(refused), *_repeat(turn, member)]
         return await list_upload.receive(turn, member)
+    if turn.message.unsupported is not None and turn.text and new_report(turn, member):
+        first, *rest = await _route(turn, member)  # a report written under a photo
+        return [replace(first, text=f"{texts.CAPTION_READ}\n\n{first.text}"), *rest]
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
         lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
         return [OutgoingMessage(text=lead), *_repeat(turn, member)]

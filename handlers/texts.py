@@ -34,12 +34,19 @@ REGISTER_REFUSED = {
     ),
     "throttled": "Terlalu banyak percobaan. Silakan coba lagi satu jam lagi.",
     "busy": "Sedang terlalu banyak percobaan pendaftaran. Silakan coba lagi beberapa menit lagi.",
-    "registered": "{account} sudah terdaftar. Ketik MENU untuk melihat menu.",
+    "registered": (
+        "{account} sudah terdaftar atas nama {name}. {scope} Satu nomor atau akun hanya untuk satu "
+        "tugas, jadi kode tadi tidak saya pakai; kode itu tetap bisa didaftarkan dari nomor lain. "
+        "Ketik MENU untuk melihat menu."
+    ),
 }
-WELCOME_PEMANGKU = "Selamat datang, {name}! Anda terdaftar untuk {unit}, {village} {pekon}."
-WELCOME_STAFF = "Selamat datang, {name}! Anda terdaftar sebagai petugas {village} {pekon}."
-WELCOME_CAMAT = "Selamat datang, {name}! Anda terdaftar untuk Kecamatan {kecamatan}."
-WELCOME_ADMIN = "Selamat datang, {name}! Anda terdaftar sebagai admin."
+WELCOME = "Selamat datang, {name}! {scope}"
+REGISTERED_AS = {  # the scope of a member, said at the welcome and to a second code
+    "pemangku": "Anda terdaftar untuk {unit}, {village} {pekon}.",
+    "staff": "Anda terdaftar sebagai petugas {village} {pekon}.",
+    "camat": "Anda terdaftar untuk Kecamatan {kecamatan}.",
+    "admin": "Anda terdaftar sebagai admin.",
+}
 
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"
@@ -281,6 +288,11 @@ EXPRESS_READ = "Dari baris tadi saya baca:"
 EXPRESS_UNREAD = "Belum saya mengerti: {words}"
 EXPRESS_CHECK = "Mohon periksa; yang keliru bisa diubah nanti lewat UBAH di ringkasan."
 EXPRESS_MISSING = "Belum ada di baris tadi: {fields}. Saya tanyakan satu per satu."
+CAPTION_READ = "Fotonya tidak saya simpan, tetapi tulisan di bawahnya saya baca sebagai laporan."
+EXPRESS_SEVERAL = (
+    "Pesan tadi berisi {count} laporan. Saya isi yang pertama dulu; sesudah itu mohon kirim yang lain "
+    "satu per satu (satu laporan satu pesan):"
+)
 CORRECTION_REASON = "Apa alasan koreksinya? (misalnya: salah tulis nama)"
 
 # month submission and NIHIL (handlers/monthly.py)

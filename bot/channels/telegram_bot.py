@@ -81,7 +81,7 @@ def _with_content(base: IncomingMessage, message: Message) -> IncomingMessage:
     if message.document is not None:
         return replace(base, file=_file(message), text=message.caption)
     kind = next((name for name in ATTACHMENTS if getattr(message, name, None)), "other")
-    return replace(base, unsupported=kind)
+    return replace(base, unsupported=kind, text=message.caption)  # a photo's caption was typed
 
 
 def _file(message: Message) -> IncomingFile:

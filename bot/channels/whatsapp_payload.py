@@ -148,6 +148,18 @@ class _DocumentMessage(_Part):
     document: _Document
 
 
+class _Media(_Part):
+    caption: str | None = None
+
+
+class _ImageMessage(_Part):
+    image: _Media
+
+
+class _VideoMessage(_Part):
+    video: _Media
+
+
 class _Error(_Part):
     code: int | None = None
     title: str | None = None
@@ -166,6 +178,8 @@ PARTS: dict[str, type[_Part]] = {
     "button": _ButtonMessage,
     "contacts": _ContactsMessage,
     "document": _DocumentMessage,
+    "image": _ImageMessage,
+    "video": _VideoMessage,
 }
 FILE_NAME_MAX = 200
 
@@ -324,6 +338,9 @@ def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]
         doc = part.document
         name = (doc.filename or "")[:FILE_NAME_MAX]
         return {"file": IncomingFile(doc.id, name, doc.mime_type, sha256=doc.sha256), "text": doc.caption}
+    if isinstance(part, _ImageMessage | _VideoMessage):  # unreadable, but its caption was typed
+        media = part.image if isinstance(part, _ImageMessage) else part.video
+        return {"unsupported": head.type, "text": media.caption}
     return {"unsupported": head.type or "unknown"}
 
 

@@ -58,6 +58,11 @@ def test_other_kinds_are_named() -> None:
     assert getattr(to_incoming(message(photo=photo), NOW), "unsupported", None) == "photo"
     assert getattr(to_incoming(message(location=location), NOW), "unsupported", None) == "location"
     assert getattr(to_incoming(message(), NOW), "unsupported", None) == "other"
+    captioned = to_incoming(message(photo=photo, caption="lahir Putri Ayu P kemarin"), NOW)
+    assert captioned is not None and (captioned.unsupported, captioned.text) == (
+        "photo",
+        "lahir Putri Ayu P kemarin",
+    )
 
 
 def test_a_button_press_is_keyed_by_its_keyboard() -> None:
