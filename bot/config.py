@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     invite_ttl_days: int = 14
     outbox_max_attempts: int = 8
     outbox_lease_seconds: float = Field(default=60.0, gt=0)  # after a crash, claimed rows wait this long
-    # Done messages and webhook bodies are blanked after this many days. More than a week: Meta
+    # Done messages are blanked, processed webhook bodies deleted, after this many days. Over a week: Meta
     # redelivers for 7 days, and held WhatsApp messages and their follow-ups read payloads that long.
     retention_days: int = Field(default=30, ge=8)
 

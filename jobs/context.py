@@ -31,6 +31,7 @@ class Schedule:
     village_word: str = "pekon"
     timezone: str = "Asia/Jakarta"
     retention_days: int = 30  # the retention pass blanks done messages this old (jobs/retention.py)
+    draft_ttl_hours: int = 48  # and blanks drafts left this long (the chat then says they expired)
 
     def deadline(self, period: date) -> date:
         """The last day to report `period`."""

@@ -11,6 +11,7 @@ from models import (
     period,
     person,
     region,
+    retention_outbox,
     web_login,
 )
 from models.base import Base
@@ -27,5 +28,6 @@ __all__ = [
     "period",
     "person",
     "region",
+    "retention_outbox",
     "web_login",
 ]

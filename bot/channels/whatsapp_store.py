@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
@@ -55,17 +55,6 @@ async def record_error(session: AsyncSession, payload_id: int, error: str) -> No
     await session.execute(
         update(InboundPayload).where(InboundPayload.id == payload_id).values(error=error[:500])
     )
-
-
-async def prune(session: AsyncSession, keep_days: int, now: datetime) -> int:
-    """Delete bodies processed more than `keep_days` ago; returns how many."""
-    result = await session.execute(
-        delete(InboundPayload).where(
-            InboundPayload.channel == Channel.WHATSAPP,
-            InboundPayload.processed_at < now - timedelta(days=keep_days),
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def touch_windows(session: AsyncSession, messages: list[IncomingMessage]) -> None:

@@ -5,6 +5,7 @@ same time, in one commit: whatsapp_intake.py) and answered 200 at once; a
 background task then hands its messages to the dispatcher (which drops redeliveries by wamid) and
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
 nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
+Processed bodies are deleted by the retention pass (jobs/retention.py), after the retention setting.
 
 Bodies are processed in batches (whatsapp_batch.py): many people at once, one person's messages
 strictly in arrival order.
@@ -40,7 +41,6 @@ from models.inbound import InboundPayload
 
 logger = logging.getLogger(__name__)
 
-KEEP_DAYS = 7  # processed webhook bodies are kept this long for troubleshooting, then deleted
 SWEEP_SECONDS = 300.0
 ORPHAN_SECONDS = 5.0  # how often bodies left by a dead process (another one, on PostgreSQL) are looked for
 ORPHAN_AGE = timedelta(seconds=10)  # a body unprocessed this long after its 200 has lost its process
@@ -124,22 +124,15 @@ class WhatsAppWebhook:
 
     async def sweep(self, every: float = SWEEP_SECONDS, orphans_every: float = ORPHAN_SECONDS) -> None:
         """Forever: process what failed or was left behind (by this process or, on a shared
-        database, by one that died: every few seconds), and delete old processed bodies."""
+        database, by one that died: every few seconds)."""
         orphans_every = min(orphans_every, every)
         rounds = max(1, int(every / orphans_every))
         for tick in itertools.count(1):
             await asyncio.sleep(orphans_every)
             try:
                 await self.recover(orphans_only=tick % rounds != 0)
-                if tick % rounds == 0:
-                    await self.prune()
             except Exception as exc:  # the database may be down for a while; try at the next sweep
                 logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
-
-    async def prune(self) -> int:
-        """Delete bodies processed more than KEEP_DAYS ago (they hold what people typed)."""
-        async with self._sessionmaker() as session, session.begin():
-            return await store.prune(session, KEEP_DAYS, self._clock())
 
     async def wait_idle(self) -> None:
         """Wait until the bodies received so far are processed."""

@@ -34,6 +34,7 @@ def schedule_from_settings(settings: Settings) -> Schedule:
         village_word=settings.village_word,
         timezone=settings.timezone,
         retention_days=settings.retention_days,
+        draft_ttl_hours=settings.draft_ttl_hours,
     )
 
 

@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import jobs.retention
-import models.retention
+import models.retention_outbox
 from bot.db import make_engine, make_sessionmaker
 from bot.messages import IncomingMessage
 from jobs.context import JobContext, Schedule
@@ -22,6 +21,7 @@ from models.inbound import InboundPayload, ProcessedMessage
 from models.invites import create_invite
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Channel, Invite, RegistrationAttempt, Role
+from models.retention_outbox import OUTBOX, read_mark
 from models.web_login import WebLink, WebSession
 from tests.factories import add_member, seed_pekon
 from tests.handlers.transcript import Clock, make_dispatcher
@@ -62,11 +62,8 @@ async def test_old_done_rows_are_blanked_recent_and_pending_ones_kept(
             "dead": _row(OLD, OutboxStatus.DEAD),
             "pending": _row(OLD, OutboxStatus.PENDING),
             "recent": _row(RECENT, OutboxStatus.SENT),
-            "keyboard": _row(OLD, OutboxStatus.SENT),
         }
         s.add_all(rows.values())
-        await s.flush()
-        s.add(Conversation(channel="telegram", address="42", keyboard={"row": rows["keyboard"].id}))
         bodies = {
             "done": InboundPayload(channel="whatsapp", body=dict(TEXT), processed_at=OLD, created_at=OLD),
             "waiting": InboundPayload(channel="whatsapp", body=dict(TEXT), created_at=OLD),
@@ -78,13 +75,13 @@ async def test_old_done_rows_are_blanked_recent_and_pending_ones_kept(
     payloads = await _payloads(sessionmaker)
     blanked = {name for name, row in rows.items() if payloads[row.id] == {}}
     assert blanked == {"sent", "read", "dead"}
-    assert all(payloads[rows[n].id] == TEXT for n in ("pending", "recent", "keyboard"))
+    assert all(payloads[rows[n].id] == TEXT for n in ("pending", "recent"))
     async with sessionmaker() as s:
         kept = await s.scalar(select(OutboxMessage).where(OutboxMessage.id == rows["sent"].id))
         found = {r.id: r.body for r in await s.scalars(select(InboundPayload))}
     assert kept is not None and kept.dedupe_key == "remind:2027-01:+1:m1:telegram:42"
     assert kept.status == OutboxStatus.SENT and kept.created_at == OLD
-    assert [found[b.id] for b in bodies.values()] == [{}, TEXT, TEXT]
+    assert found == {bodies["waiting"].id: TEXT, bodies["recent"].id: TEXT}  # the done one deleted
     assert done == 4
     assert await run_retention(_ctx(sessionmaker), NOW, batch=2) == 0
 
@@ -185,27 +182,36 @@ async def test_two_runners_at_once_blank_each_row_once(
         assert min(done) == 0  # the second waited for the first, then found nothing left
 
 
-async def test_a_crash_in_the_middle_leaves_whole_rows_and_the_next_run_finishes(
+async def test_a_crash_between_batches_loses_nothing_and_the_next_run_finishes(
     sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Killed in the second batch, after its rows were blanked but before its commit: that batch
+    is undone whole, the watermark stays where the first batch's commit left it."""
     async with sessionmaker() as s:
         s.add_all([_row(OLD, OutboxStatus.SENT) for _ in range(12)])
         await s.commit()
-    real = models.retention.blank_outbox_batch
+    real = models.retention_outbox.save_mark
     calls = 0
 
-    async def crashing(*args: Any) -> tuple[int, int | None]:
+    async def crashing(*args: Any) -> None:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise ConnectionError("killed")
-        return await real(*args)
+        await real(*args)
 
-    monkeypatch.setattr(jobs.retention, "blank_outbox_batch", crashing)
+    monkeypatch.setattr(models.retention_outbox, "save_mark", crashing)
     with pytest.raises(ConnectionError):
         await run_retention(_ctx(sessionmaker), NOW, batch=5)
-    payloads = list((await _payloads(sessionmaker)).values())
-    assert payloads.count({}) == 5 and payloads.count(TEXT) == 7
-    monkeypatch.setattr(jobs.retention, "blank_outbox_batch", real)
+    payloads = await _payloads(sessionmaker)
+    assert [payloads[i] == {} for i in sorted(payloads)] == [True] * 5 + [False] * 7
+    assert await _mark(sessionmaker) == min(payloads) + 4
+    monkeypatch.setattr(models.retention_outbox, "save_mark", real)
     assert await run_retention(_ctx(sessionmaker), NOW, batch=5) == 7
     assert all(p == {} for p in (await _payloads(sessionmaker)).values())
+    assert await _mark(sessionmaker) == max(payloads)
+
+
+async def _mark(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    async with sessionmaker() as s:
+        return await read_mark(s, OUTBOX)

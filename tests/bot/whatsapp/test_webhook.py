@@ -17,6 +17,8 @@ from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
 from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
 from handlers import texts
+from jobs.context import JobContext, Schedule
+from jobs.retention import run_retention
 from models.inbound import InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Channel, Identity, Role
@@ -283,15 +285,22 @@ async def test_a_body_whose_processing_failed_is_retried_by_the_sweep(
     assert len(world.graph.sent_to(WA_ID)) == 1
 
 
-async def test_old_processed_bodies_are_deleted(world: WhatsAppWorld) -> None:
+async def test_processed_bodies_are_deleted_after_the_retention_setting_not_a_week(
+    world: WhatsAppWorld,
+) -> None:
+    """One rule (jobs/retention.py): the sweep keeps processing, the retention pass deletes."""
     now = world.clock()
     async with world.sessionmaker() as session, session.begin():
-        for processed in (now - timedelta(days=8), now - timedelta(days=1), None):
+        for processed in (now - timedelta(days=11), now - timedelta(days=9)):
             session.add(InboundPayload(channel="whatsapp", body={}, processed_at=processed))
-    assert await world.webhook.prune() == 1
+    sweeping = asyncio.create_task(world.webhook.sweep(every=0.01))
+    await asyncio.sleep(0.1)  # several sweeps: the old one deleted what was processed 7 days ago
+    sweeping.cancel()
+    assert await count(world.sessionmaker, InboundPayload) == 2
+    await run_retention(JobContext(world.sessionmaker, Schedule(retention_days=10)), now)
     async with world.sessionmaker() as session:
         left = list(await session.scalars(select(InboundPayload.processed_at)))
-    assert len(left) == 2 and None in left
+    assert left == [now - timedelta(days=9)]
 
 
 async def test_an_oversized_body_is_refused_unread(world: WhatsAppWorld) -> None:
