@@ -51,6 +51,8 @@ Version = tuple[Any, ...]
 VERSION_KEY = "pemangku_scope_versions"  # {scope: version} memoised in session.info: once per request
 LISTS_KEY = "pemangku_lists_version"
 SCOPE: BindParameter[str] = bindparam("scope", type_=String)
+KECAMATAN: BindParameter[list[str]] = bindparam("kecamatan", expanding=True)
+_KECAMATAN_OF = select(Kecamatan.kode).where(Kecamatan.kode.like(SCOPE + ".%"))
 
 
 def _pekon_of(level: int) -> Select[tuple[str]]:
@@ -59,8 +61,7 @@ def _pekon_of(level: int) -> Select[tuple[str]]:
         return select(Pekon.kode).where(Pekon.kode == SCOPE)
     if level == 8:
         return select(Pekon.kode).where(Pekon.kecamatan_kode == SCOPE)
-    kecamatan = select(Kecamatan.kode).where(Kecamatan.kode.like(SCOPE + ".%"))
-    return select(Pekon.kode).where(Pekon.kecamatan_kode.in_(kecamatan))
+    return select(Pekon.kode).where(Pekon.kecamatan_kode.in_(KECAMATAN))  # found by `_kecamatan_of`
 
 
 def _scope_version(level: int) -> Select[Any]:
@@ -106,7 +107,10 @@ async def scope_version(session: AsyncSession, scope: str) -> Version | None:
         return None
     versions: dict[str, Version] = session.info.setdefault(VERSION_KEY, {})
     if scope not in versions:
-        versions[scope] = tuple((await session.execute(statement, {"scope": scope})).one())
+        params: dict[str, Any] = {"scope": scope}
+        if len(scope) == 5:  # its kecamatan once, not in each part (a LIKE reads every kecamatan)
+            params["kecamatan"] = list(await session.scalars(_KECAMATAN_OF, params))
+        versions[scope] = tuple((await session.execute(statement, params)).one())
     return versions[scope]
 
 
