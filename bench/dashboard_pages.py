@@ -33,7 +33,7 @@ from datetime import time as clock_time
 
 import httpx
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench import dashboard as queries_bench
 from bot.db import make_engine, make_read_sessionmaker, make_sessionmaker, normalise_url
@@ -216,8 +216,10 @@ async def serve(url: str, port: int, national: bool, figures: FigureCache) -> No
     await engine.dispose()
 
 
-async def main(args: argparse.Namespace) -> None:
-    """Build (or reuse), serve in a child process, sign in, measure every page, print."""
+async def prepare(
+    args: argparse.Namespace,
+) -> tuple[str, AsyncEngine, queries_bench.World, dict[str, list[str]]]:
+    """The world built (or reused), its sampled scopes and their people."""
     url = normalise_url(args.url or queries_bench.temp_sqlite_url())
     if not args.reuse:
         await queries_bench.build_world(url, args.national, args.scale)
@@ -225,6 +227,12 @@ async def main(args: argparse.Namespace) -> None:
     world = await queries_bench.scopes(make_sessionmaker(engine), args.national)
     sample = sampled(world)
     await people(make_sessionmaker(engine), sample)
+    return url, engine, world, sample
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Build (or reuse), serve in a child process, sign in, measure every page, print."""
+    url, engine, world, sample = await prepare(args)
     servers = [await Server.start(url, args.national, flags) for flags in ([], ["--cold"])]
     try:
         codes = [kode for level in sample.values() for kode in level]

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench import dashboard as queries_bench
-from bench.dashboard_pages import Server, measure_page, now_of, page_paths, people, sampled, serve, sign_in
+from bench.dashboard_pages import Server, measure_page, now_of, page_paths, prepare, serve, sign_in
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.audit import AuditEntry
 from models.dashboard_cache import FigureCache, Version
@@ -118,13 +118,7 @@ async def _one(
 
 async def main(args: argparse.Namespace) -> None:
     """Build (or reuse), serve the product and the baseline, start the writer, time every page."""
-    url = normalise_url(args.url or queries_bench.temp_sqlite_url())
-    if not args.reuse:
-        await queries_bench.build_world(url, args.national, args.scale)
-    engine = make_engine(url)
-    world = await queries_bench.scopes(make_sessionmaker(engine), args.national)
-    sample = sampled(world)
-    await people(make_sessionmaker(engine), sample)
+    url, engine, world, sample = await prepare(args)
     module = "bench.dashboard_peak"
     servers = [await Server.start(url, args.national, flags, module) for flags in ([], ["--cold"])]
     writer = await Server.start(url, args.national, ["--write", str(args.rate)], module)

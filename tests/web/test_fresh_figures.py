@@ -78,6 +78,17 @@ async def _quiet_unit(site: Site) -> Unit:
     return found
 
 
+async def _report(site: Site, unit_id: int) -> None:
+    """The unit sends January's report, committed."""
+    async with site.sessionmaker() as session:
+        reporting = await session.get(Unit, unit_id)
+        assert reporting is not None
+        sent = ReportStatus.SUBMITTED
+        await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
+                            channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
+        await session.commit()
+
+
 async def test_the_grid_moves_with_a_report_a_close_and_a_reopen(site: Site) -> None:
     async with httpx.AsyncClient(base_url=site.url) as client:
         await sign_in(client, await site.chat_link("camat"))
@@ -134,13 +145,7 @@ async def test_the_pekon_page_moves_with_a_report_a_close_and_a_new_pemangku(sit
             await add_member(session, "Pak Komang Baru", Role.PEMANGKU, unit=await session.get(Unit, unit.id))
         assert "Pak Komang Baru" in (await client.get(page)).text  # no ledger move, still shown
         missing = before.count("Belum lapor")
-        async with site.sessionmaker() as session:
-            reporting = await session.get(Unit, unit.id)
-            assert reporting is not None
-            sent = ReportStatus.SUBMITTED
-            await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
-                                channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
-            await session.commit()
+        await _report(site, unit.id)
         assert (await client.get(page)).text.count("Belum lapor") == missing - 1
         async with site.sessionmaker() as session:
             await close_months(session, DEC, [A], now=NOW)
@@ -165,13 +170,7 @@ async def test_a_change_in_a_kecamatan_moves_it_and_the_kabupaten_not_another(
     unit = await _quiet_unit(site)
 
     async def report() -> None:
-        async with site.sessionmaker() as session:
-            reporting = await session.get(Unit, unit.id)
-            assert reporting is not None
-            sent = ReportStatus.SUBMITTED
-            await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
-                                channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
-            await session.commit()
+        await _report(site, unit.id)
 
     async def event() -> None:
         async with site.sessionmaker() as session:
