@@ -1,7 +1,7 @@
 """scope: the dashboard's scope versions count a kecamatan's reports and months from indexes alone
 
 Revision ID: 0013_scope
-Revises: 0012_upload
+Revises: 0013_retention
 Create Date: 2026-12-01 05:00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013_scope"
-down_revision: str | None = "0012_upload"
+down_revision: str | None = "0013_retention"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
