@@ -26,14 +26,14 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
 import httpx
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench import dashboard as queries_bench
 from bot.db import make_engine, make_read_sessionmaker, make_sessionmaker, normalise_url
@@ -200,14 +200,13 @@ def now_of(today: date) -> datetime:
     return datetime.combine(today, clock_time(10), tzinfo=WIB).astimezone(UTC)
 
 
-async def serve(url: str, port: int, national: bool, cold: bool) -> None:
-    """The child: the dashboard app on 127.0.0.1:port with the world's clock, until stdin closes;
-    `cold`: nothing kept (as when the ledger moves between any two requests)."""
+async def serve(url: str, port: int, national: bool, figures: FigureCache) -> None:
+    """The child: the dashboard app on 127.0.0.1:port with the world's clock and `figures`, until
+    stdin closes."""
     engine = make_engine(url)
     world = await queries_bench.scopes(make_sessionmaker(engine), national)
     now = now_of(world.today)
     schedule = Schedule(deadline_day=world.deadline_day)
-    figures = FigureCache(size=0 if cold else 512)
     ctx = WebContext(make_sessionmaker(engine), schedule, clock=lambda: now, figures=figures)
     web = WebServer(build_web_app(dashboard_routes(ctx)), "127.0.0.1", port)
     await web.start()
@@ -217,8 +216,10 @@ async def serve(url: str, port: int, national: bool, cold: bool) -> None:
     await engine.dispose()
 
 
-async def main(args: argparse.Namespace) -> None:
-    """Build (or reuse), serve in a child process, sign in, measure every page, print."""
+async def prepare(
+    args: argparse.Namespace,
+) -> tuple[str, AsyncEngine, queries_bench.World, dict[str, list[str]]]:
+    """The world built (or reused), its sampled scopes and their people."""
     url = normalise_url(args.url or queries_bench.temp_sqlite_url())
     if not args.reuse:
         await queries_bench.build_world(url, args.national, args.scale)
@@ -226,7 +227,13 @@ async def main(args: argparse.Namespace) -> None:
     world = await queries_bench.scopes(make_sessionmaker(engine), args.national)
     sample = sampled(world)
     await people(make_sessionmaker(engine), sample)
-    servers = [await Server.start(url, args.national, cold) for cold in (False, True)]
+    return url, engine, world, sample
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Build (or reuse), serve in a child process, sign in, measure every page, print."""
+    url, engine, world, sample = await prepare(args)
+    servers = [await Server.start(url, args.national, flags) for flags in ([], ["--cold"])]
     try:
         codes = [kode for level in sample.values() for kode in level]
         signed = [
@@ -249,12 +256,14 @@ class Server:
     child: asyncio.subprocess.Process
 
     @classmethod
-    async def start(cls, url: str, national: bool, cold: bool) -> Server:
-        """Start one and wait until it listens."""
+    async def start(
+        cls, url: str, national: bool, flags: Sequence[str] = (), module: str = "bench.dashboard_pages"
+    ) -> Server:
+        """Start `module --serve` with `flags` and wait until it listens."""
         port = free_port()
-        flags = (["--national"] if national else []) + (["--cold"] if cold else [])
+        flags = [*flags, "--national"] if national else list(flags)
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.dashboard_pages", "--serve", str(port), "--url", url, *flags,
+            sys.executable, "-m", module, "--serve", str(port), "--url", url, *flags,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert child.stdout is not None and (await child.stdout.readline()).strip() == b"ready"
@@ -305,6 +314,9 @@ if __name__ == "__main__":
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child process's port
     arguments = queries_bench.parse(parser)
     if arguments.serve is not None:
-        asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national, arguments.cold))
+        kept = FigureCache(
+            size=0 if arguments.cold else 512
+        )  # cold: nothing kept, as if the ledger always moved
+        asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national, kept))
     else:
         asyncio.run(main(arguments))

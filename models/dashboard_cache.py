@@ -1,20 +1,28 @@
-"""The dashboard's figures kept in process while the ledger has not moved.
+"""The dashboard's figures kept in process while their part of the ledger has not moved.
 
 A grid, the rates and the trend are pure functions of the ledger (and of the day): recomputing them
-on every page costs 20-100 ms. A figure is kept with the ledger's version at the time it was read and
-served again only while the version is unchanged. The version is a handful of index look-ups
-(about a millisecond), read in the request's own transaction before the figure, so a figure is never
-older than its version; each process keeps its own entries and they stay right across processes,
-since the version lives in the database. What moves it:
+on every page costs 20-100 ms. A figure is kept with the version of its **scope** (the pekon,
+kecamatan or kabupaten whose ledger it reads) at the time it was read, and served again only while
+that version is unchanged, so a birth recorded in one kecamatan recomputes nothing of another. The
+version is one statement of index look-ups, read in the request's own transaction before the figure,
+so a figure is never older than its version; each process keeps its own entries and they stay right
+across processes, since the version lives in the database.
 
-- a new event or correction (max event.id), a new or re-sent monthly report (max unit_report.id,
-  max unit_report.submitted_at: a re-sent report updates its row),
-- a close (its snapshots: max unit_snapshot.id), a reopen (its audit entry, written with it),
-- a new unit or baseline (max unit.id, max baseline.id).
+The version is made of what the scope's rows *are*, never of the largest id: PostgreSQL hands out
+ids before commit, so a row with a smaller id may commit after a larger one was seen (at a national
+peak, two pemangku of one kecamatan saving in the same millisecond), and a max-id version would
+then miss it until the scope's next change. Counts and sums only grow with a commit:
 
-The completeness grid counts reports and closes, not events: it is kept across new events
-(`events=False`), the ledger's most frequent change, so at the month's peak a camat's grid is not
-recomputed for every birth recorded somewhere else.
+- events and their corrections: how many (append-only),
+- monthly reports: how many, the latest and the sum of their `submitted_at` (a re-sent report
+  updates its row's time; the sum sees it whatever the order of the commits),
+- the pekon months: how many, how many open, the sum of their revisions (a close adds a revision
+  and writes its snapshots in the same transaction; a reopen opens one),
+- units and baselines: how many.
+
+A kabupaten's version counts the rows of all its kecamatan, so the kabupaten page moves with each;
+the admin sees the same pages by code. The completeness grid counts reports and closes, not events:
+it is kept across new events (`events=False`).
 
 The beneficiary lists (Daftar Bantuan) move apart from the ledger, on an import or a deletion (max
 and count of beneficiary_list.id), a refresh of the matches (max beneficiary_match.id) and a
@@ -28,34 +36,60 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Select, String, bindparam, case, extract, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import FromClause
 
 from models.audit import AuditEntry
 from models.beneficiary import BeneficiaryList, BeneficiaryMatch
 from models.event import Event
-from models.period import Baseline, UnitReport, UnitSnapshot
-from models.region import Unit
+from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
+from models.region import Kecamatan, Pekon, Unit
 
 T = TypeVar("T")
 Version = tuple[Any, ...]
-VERSION_KEY = "pemangku_ledger_version"  # memoised in session.info: one look-up per request
+VERSION_KEY = "pemangku_scope_versions"  # {scope: version} memoised in session.info: once per request
 LISTS_KEY = "pemangku_lists_version"
+SCOPE: BindParameter[str] = bindparam("scope", type_=String)
+KECAMATAN: BindParameter[list[str]] = bindparam("kecamatan", expanding=True)
+_KECAMATAN_OF = select(Kecamatan.kode).where(Kecamatan.kode.like(SCOPE + ".%"))
 
-_VERSION = select(
-    *(
-        select(part).scalar_subquery()
-        for part in (
-            func.max(Event.id),  # first: left out for the figures events do not change
-            func.max(UnitReport.id),
+
+def _pekon_of(level: int) -> Select[tuple[str]]:
+    """The codes of the scope's pekon, by the length of its code (pekon, kecamatan, kabupaten)."""
+    if level == 13:
+        return select(Pekon.kode).where(Pekon.kode == SCOPE)
+    if level == 8:
+        return select(Pekon.kode).where(Pekon.kecamatan_kode == SCOPE)
+    return select(Pekon.kode).where(Pekon.kecamatan_kode.in_(KECAMATAN))  # found by `_kecamatan_of`
+
+
+def _scope_version(level: int) -> Select[Any]:
+    pekon = _pekon_of(level)
+    units = select(Unit.id).where(Unit.pekon_kode.in_(pekon))
+    parts: list[Select[Any]] = [
+        select(func.count()).select_from(Event).where(Event.pekon_kode.in_(pekon)),  # first: see `get`
+        select(
+            func.count(),
             func.max(UnitReport.submitted_at),
-            func.max(UnitSnapshot.id),
-            func.max(Unit.id),
-            func.max(Baseline.id),
-        )
-    ),
-    select(func.max(AuditEntry.id)).where(AuditEntry.entity == "pekon_month").scalar_subquery(),
-)
+            func.sum(extract("epoch", UnitReport.submitted_at)),
+        ).where(UnitReport.unit_id.in_(units)),
+        select(
+            func.count(),
+            func.sum(case((PekonMonth.status == MonthStatus.OPEN, 1), else_=0)),
+            func.sum(PekonMonth.revision),
+        ).where(PekonMonth.pekon_kode.in_(pekon)),
+        select(func.count()).select_from(Unit).where(Unit.pekon_kode.in_(pekon)),
+        select(func.count()).select_from(Baseline).where(Baseline.unit_id.in_(units)),
+    ]
+    rows = [part.subquery() for part in parts]
+    joined: FromClause = rows[0]
+    for row in rows[1:]:
+        joined = joined.join(row, true())  # one row each
+    return select(*(c for row in rows for c in row.c)).select_from(joined)
+
+
+_STATEMENTS = {level: _scope_version(level) for level in (13, 8, 5)}  # built once: building costs
 
 _LISTS = select(
     select(func.max(BeneficiaryList.id)).scalar_subquery(),
@@ -65,13 +99,19 @@ _LISTS = select(
 )
 
 
-async def ledger_version(session: AsyncSession) -> Version:
-    """What the dashboard's figures depend on, read once per session (transaction)."""
-    if VERSION_KEY not in session.info:
-        row = (await session.execute(_VERSION)).one()
-        session.info[VERSION_KEY] = tuple(row)
-    version: Version = session.info[VERSION_KEY]
-    return version
+async def scope_version(session: AsyncSession, scope: str) -> Version | None:
+    """What the figures of a pekon, kecamatan or kabupaten (by its code) depend on, read once per
+    session (transaction) and scope; None for a code of no region's length (nothing is kept)."""
+    statement = _STATEMENTS.get(len(scope))
+    if statement is None:
+        return None
+    versions: dict[str, Version] = session.info.setdefault(VERSION_KEY, {})
+    if scope not in versions:
+        params: dict[str, Any] = {"scope": scope}
+        if len(scope) == 5:  # its kecamatan once, not in each part (a LIKE reads every kecamatan)
+            params["kecamatan"] = list(await session.scalars(_KECAMATAN_OF, params))
+        versions[scope] = tuple((await session.execute(statement, params)).one())
+    return versions[scope]
 
 
 async def lists_version(session: AsyncSession) -> Version:
@@ -85,11 +125,15 @@ async def lists_version(session: AsyncSession) -> Version:
 
 @dataclass
 class FigureCache:
-    """Figures by key (the function and its arguments), each with the ledger version it was read at;
-    the least recently used go past `size`."""
+    """Figures by key (the function and its arguments), each with its scope's version at the time
+    it was read; the least recently used go past `size`."""
 
     size: int = 512
     _entries: OrderedDict[Hashable, tuple[Version, Any]] = field(default_factory=OrderedDict)
+
+    async def version(self, session: AsyncSession, scope: str) -> Version | None:
+        """The version a figure of `scope` is kept with (None: not kept)."""
+        return await scope_version(session, scope)
 
     async def get(
         self,
@@ -97,11 +141,15 @@ class FigureCache:
         key: Hashable,
         compute: Callable[[], Awaitable[T]],
         *,
+        scope: str,
         events: bool = True,
     ) -> T:
-        """The figure of `key` as of the session's ledger version, computed only when it moved;
-        `events=False` for a figure no event changes (its version leaves out max event.id)."""
-        version = await ledger_version(session)
+        """The figure of `key`, which reads the ledger of `scope` (a pekon, kecamatan or kabupaten
+        code) alone, computed only when that part of the ledger moved; `events=False` for a figure
+        no event changes (its version leaves out the events)."""
+        version = await self.version(session, scope)
+        if version is None:  # no region: the page answers 404 from its own look-up
+            return await compute()
         if not events:
             version = version[1:]
         found = self._entries.get(key)

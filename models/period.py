@@ -31,7 +31,8 @@ class UnitReport(CreatedAt, Base):
     __tablename__ = "unit_report"
     __table_args__ = (
         UniqueConstraint("unit_id", "period"),
-        Index("ix_unit_report_submitted_at", "submitted_at"),  # the dashboard's ledger version
+        Index("ix_unit_report_submitted_at", "submitted_at"),
+        Index("ix_unit_report_scope", "unit_id", "submitted_at"),  # the dashboard's scope version
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +49,10 @@ class PekonMonth(CreatedAt, Base):
     """The state of one pekon's month. Rows exist once anything happened in the month."""
 
     __tablename__ = "pekon_month"
-    __table_args__ = (UniqueConstraint("pekon_kode", "period"),)
+    __table_args__ = (
+        UniqueConstraint("pekon_kode", "period"),
+        Index("ix_pekon_month_scope", "pekon_kode", "status", "revision"),  # the dashboard's scope version
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pekon_kode: Mapped[str] = mapped_column(ForeignKey("pekon.kode"))

@@ -92,7 +92,7 @@ async def _page(
         check(viewer, kode)
         word, program = ctx.schedule.village_word, _program(request)
         key = ("usulan", kode, program, ctx.today(), word, await lists_version(session))
-        data, pending = await ctx.figures.get(session, key, load)
+        data, pending = await ctx.figures.get(session, key, load, scope=kode)
     _audit(viewer, "list.view", data)
     return render("beneficiary.html", viewer, data=data, kode=data.place.kode, dmy=dmy, cell=cell,
                   mask=mask_nik, grids=grids(data), pending=pending, decide=may_decide(viewer),

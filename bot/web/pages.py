@@ -91,7 +91,7 @@ async def cached_grid(
     months: int = dash.GRID_MONTHS,
 ) -> dash.Grid:
     """The Kelengkapan grid of a kecamatan (PP.KK.CC) or a kabupaten (PP.KK), up to `until` (the
-    current month), kept while the ledger stands still (models.dashboard_cache); LookupError for an
+    current month), kept while its part of the ledger stands (models.dashboard_cache); LookupError for an
     unknown kabupaten."""
     build = dash.kecamatan_grid if len(kode) == 8 else dash.kabupaten_grid
     today, deadline_day, until = ctx.today(), ctx.schedule.deadline_day, until or ctx.current_month()
@@ -99,6 +99,7 @@ async def cached_grid(
         session,
         ("grid", kode, until, months, today, deadline_day),
         lambda: build(session, kode, until, today=today, deadline_day=deadline_day, months=months),
+        scope=kode,
         events=False,  # reports, closes and units make the grid, not events
     )
 
@@ -107,7 +108,9 @@ async def _findings(ctx: WebContext, session: AsyncSession, grid: dash.Grid) -> 
     """How many findings each pekon of the grid's lists have, kept while the ledger and the lists stand."""
     pekon = [r.kode for r in grid.rows]
     key = ("findings", grid.kode, await lists_version(session))
-    return await ctx.figures.get(session, key, lambda: findings_count_by_pekon(session, pekon))
+    return await ctx.figures.get(
+        session, key, lambda: findings_count_by_pekon(session, pekon), scope=grid.kode
+    )
 
 
 def pekon_view(ctx: WebContext) -> Handler:
@@ -119,12 +122,12 @@ def pekon_view(ctx: WebContext) -> Handler:
         if pekon is None:
             raise NotFound
         keep = ctx.figures.get  # the parts that depend on the ledger alone; the pemangku are read now
-        b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+        b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period), scope=kode)
         reports = await keep(
-            session, ("units", kode, period), lambda: dash.unit_reports(session, kode, period)
+            session, ("units", kode, period), lambda: dash.unit_reports(session, kode, period), scope=kode
         )
         history = await keep(
-            session, ("history", kode, period), lambda: dash.month_history(session, kode, period)
+            session, ("history", kode, period), lambda: dash.month_history(session, kode, period), scope=kode
         )
         data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3,
                                      reports=reports, history=history)  # fmt: skip
@@ -160,13 +163,18 @@ async def number_rows(
     pekon or kecamatan (every number of the month picks from them) and its B.3 or pekon totals."""
     keep, kecamatan = ctx.figures.get, len(kode) == 8
     where = {"kecamatan_kode": kode} if kecamatan else {"pekon_kode": kode}
-    lines = await keep(session, ("lines", kode, period), lambda: dash.month_lines(session, period, **where))
+    lines = await keep(
+        session, ("lines", kode, period), lambda: dash.month_lines(session, period, **where), scope=kode
+    )
     if kecamatan:
         totals = await keep(
-            session, ("totals", kode, period), lambda: dash.kecamatan_totals(session, kode, period)
+            session,
+            ("totals", kode, period),
+            lambda: dash.kecamatan_totals(session, kode, period),
+            scope=kode,
         )
         return dash.pick_rows(lines, period, column, kode, None, dash.totals_figure(totals, column))
-    b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period))
+    b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period), scope=kode)
     return dash.pick_rows(lines, period, column, kode, unit, dash.b3_figure(b3, column, unit))
 
 
@@ -182,6 +190,7 @@ def rollup_view(ctx: WebContext) -> Handler:
             session,
             ("rollup", kode, period, today, word),
             lambda: load_rollup(session, kode, period, today=today, village_word=word),
+            scope=kode,
         )
         names = [p.pekon_nama for p in rollup.pekons]
         lines = rollup_lines(kode, names, rollup.totals)
@@ -202,7 +211,7 @@ def trend_view(ctx: WebContext) -> Handler:
             raise NotFound
         until = ctx.current_month()
         trend = await ctx.figures.get(
-            session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until)
+            session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until), scope=kode
         )
         labels = [f"{m:%m/%y}" for m in trend.months]
         points = trend.total.points

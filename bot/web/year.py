@@ -45,6 +45,7 @@ async def _load(session: AsyncSession, ctx: WebContext, viewer: Viewer, kode: st
             session,
             ("year", kode, year, today, word),
             lambda: load_annual(session, year, level, kode, today=today, village_word=word),
+            scope=kode,
         )
     except LookupError:
         raise NotFound from None

@@ -1,56 +1,131 @@
-"""The ledger version behind the dashboard's figure cache moves with every change a figure depends
-on (a re-sent report updates its row in place), and a kept figure is served only while it stands."""
+"""The scope versions behind the dashboard's figure cache: each moves with every change of its
+pekon, kecamatan or kabupaten a figure depends on (a re-sent report updates its row in place, a row
+with a smaller id may commit after a larger one), never with a change elsewhere; a kept figure is
+served only while its scope's version stands."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import date
 
+import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.dashboard_cache import VERSION_KEY, FigureCache, ledger_version
+from models.dashboard_cache import VERSION_KEY, FigureCache, Version, scope_version
 from models.event import EventKind, Sex
 from models.ledger import PersonInput, record_event, submit_report
 from models.months import close_months, reopen_month
-from models.period import ReportStatus, UnitReport
+from models.period import Baseline, ReportStatus, UnitReport
 from models.region import Unit
-from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, A, at, build
+from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, KEC, OTHER, A, B, at, build
 
 NOW = at(date(2027, 1, 20))
+KAB, OTHER_KEC = KEC[:5], OTHER[:8]
+SCOPES = (A, KEC, KAB, OTHER_KEC, OTHER)
 
 
-async def _fresh(session: AsyncSession) -> tuple[object, ...]:
+async def _fresh(session: AsyncSession, scope: str) -> Version | None:
     session.info.pop(VERSION_KEY, None)  # a new request
-    return await ledger_version(session)
+    return await scope_version(session, scope)
 
 
-async def test_the_version_moves_with_every_change_of_the_figures(session: AsyncSession) -> None:
-    await build(session)
+async def _quiet_unit(session: AsyncSession, pekon: str = A) -> Unit:
     reported = select(UnitReport.unit_id).where(UnitReport.period == JAN)
-    unit = await session.scalar(select(Unit).where(Unit.pekon_kode == A, Unit.id.not_in(reported)))
+    unit = await session.scalar(
+        select(Unit).where(Unit.pekon_kode == pekon, Unit.id.not_in(reported)).order_by(Unit.id)
+    )
     assert unit is not None
-    seen = [await _fresh(session)]
+    return unit
 
-    async def report(status: ReportStatus, hour: int) -> None:
-        await submit_report(session, unit=unit, period=JAN, status=status, member_id=None, channel="console",
-                            deadline_day=DEADLINE_DAY, now=at(date(2027, 1, 20), hour))  # fmt: skip
 
-    await report(ReportStatus.SUBMITTED, 3)
-    seen.append(await _fresh(session))
+async def _birth(session: AsyncSession, unit: Unit, hour: int = 4) -> None:
     await record_event(session, unit=unit, kind=EventKind.LAHIR, persons=[PersonInput("Bayi", Sex.L)],
                        event_date=date(2027, 1, 18), reporter_id=None, channel="console",
-                       now=at(date(2027, 1, 20), 4))  # fmt: skip
-    seen.append(await _fresh(session))
-    await report(ReportStatus.SUBMITTED, 5)  # the same row, re-sent
-    seen.append(await _fresh(session))
-    await close_months(session, DEC, [A], now=NOW)
-    seen.append(await _fresh(session))
-    await reopen_month(
-        session, pekon_kode=A, period=DEC, actor_id=None, channel="console", reason="x", now=NOW
-    )
-    await session.flush()
-    seen.append(await _fresh(session))
-    assert len(set(seen)) == len(seen), seen
+                       now=at(date(2027, 1, 20), hour))  # fmt: skip
+
+
+def _changes(session: AsyncSession) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
+    """Every kind of change a figure of pekon A depends on, in an order the ledger allows."""
+
+    async def report(hour: int) -> None:
+        unit = await session.scalar(select(Unit).where(Unit.pekon_kode == A).order_by(Unit.id.desc()))
+        assert unit is not None
+        when = at(date(2027, 1, 20), hour)
+        await submit_report(session, unit=unit, period=JAN, status=ReportStatus.SUBMITTED, member_id=None,
+                            channel="console", deadline_day=DEADLINE_DAY, now=when)  # fmt: skip
+
+    async def event() -> None:
+        await _birth(session, await _quiet_unit(session))
+
+    async def reopen() -> None:
+        await reopen_month(session, pekon_kode=A, period=DEC, actor_id=None, channel="console", reason="x",
+                           now=NOW)  # fmt: skip
+        await session.flush()
+
+    async def unit() -> None:
+        session.add(Unit(kode=f"{A}-09", pekon_kode=A, seq=9, nama="Pemangku 9", nama_norm="pemangku 9"))
+        await session.flush()
+
+    async def baseline() -> None:
+        added = await session.scalar(select(Unit.id).where(Unit.kode == f"{A}-09"))
+        assert added is not None
+        zero = dict.fromkeys(("wna_l", "wna_p", "wni_l", "wni_p", "kk", "anggota"), 0)
+        session.add(Baseline(unit_id=added, period=DEC, **zero))
+        await session.flush()
+
+    return [
+        ("report", lambda: report(3)),
+        ("event", event),
+        ("re-sent report", lambda: report(5)),  # the same row, updated
+        ("close", lambda: close_months(session, DEC, [A], now=NOW)),
+        ("reopen", reopen),
+        ("unit", unit),
+        ("baseline", baseline),
+    ]
+
+
+async def test_a_change_in_a_pekon_moves_its_kecamatan_and_kabupaten_not_another(
+    session: AsyncSession,
+) -> None:
+    await build(session)
+    seen = {scope: [await _fresh(session, scope)] for scope in SCOPES}
+    for name, change in _changes(session):
+        await change()
+        for scope in SCOPES:
+            seen[scope].append(await _fresh(session, scope))
+        for scope in (A, KEC, KAB):
+            assert seen[scope][-1] != seen[scope][-2], (name, scope)
+        for scope in (OTHER_KEC, OTHER):
+            assert seen[scope][-1] == seen[scope][0], (name, scope)
+
+
+async def test_kept_figures_are_recomputed_in_the_scope_that_moved_only(session: AsyncSession) -> None:
+    await build(session)
+    cache, computed = FigureCache(), Counter[str]()
+
+    async def figures() -> None:
+        session.info.pop(VERSION_KEY, None)  # a new request
+        for scope in SCOPES:
+            for events in (True, False):
+
+                async def compute(scope: str = scope) -> str:
+                    computed[scope] += 1
+                    return scope
+
+                assert await cache.get(session, (scope, events), compute, scope=scope, events=events) == scope
+
+    await figures()
+    await figures()
+    assert computed == dict.fromkeys(SCOPES, 2)  # computed once each, then kept
+    for name, change in _changes(session):
+        before = computed.copy()
+        await change()
+        await figures()
+        moved = 1 if name == "event" else 2  # an event moves the figures that count events only
+        assert {s: computed[s] - before[s] for s in SCOPES} == {A: moved, KEC: moved, KAB: moved,
+                                                                 OTHER_KEC: 0, OTHER: 0}, name  # fmt: skip
 
 
 async def test_a_kept_figure_is_served_while_the_version_stands(session: AsyncSession) -> None:
@@ -61,19 +136,18 @@ async def test_a_kept_figure_is_served_while_the_version_stands(session: AsyncSe
         calls.append(1)
         return len(calls)
 
-    assert [await cache.get(session, "k", compute) for _ in range(3)] == [1, 1, 1]
-    session.info[VERSION_KEY] = ("moved",)
-    assert await cache.get(session, "k", compute) == 2
+    assert [await cache.get(session, "k", compute, scope=KEC) for _ in range(3)] == [1, 1, 1]
+    session.info[VERSION_KEY] = {KEC: ("moved",)}
+    assert await cache.get(session, "k", compute, scope=KEC) == 2
     for key in ("a", "b"):  # the least recently used goes past the size
-        await cache.get(session, key, compute)
-    assert await cache.get(session, "k", compute) == 5
+        await cache.get(session, key, compute, scope=KEC)
+    assert await cache.get(session, "k", compute, scope=KEC) == 5
+    assert [await cache.get(session, "x", compute, scope="18") for _ in range(2)] == [6, 7]  # no region
 
 
 async def test_a_figure_without_events_is_kept_across_an_event_not_a_report(session: AsyncSession) -> None:
     await build(session)
-    reported = select(UnitReport.unit_id).where(UnitReport.period == JAN)
-    unit = await session.scalar(select(Unit).where(Unit.pekon_kode == A, Unit.id.not_in(reported)))
-    assert unit is not None
+    unit = await _quiet_unit(session)
     cache, calls = FigureCache(), []
 
     async def compute() -> int:
@@ -82,14 +156,29 @@ async def test_a_figure_without_events_is_kept_across_an_event_not_a_report(sess
 
     async def both() -> tuple[int, int]:
         session.info.pop(VERSION_KEY, None)  # a new request
-        grid = await cache.get(session, "grid", compute, events=False)
-        return grid, await cache.get(session, "b3", compute)
+        grid = await cache.get(session, "grid", compute, scope=KEC, events=False)
+        return grid, await cache.get(session, "b3", compute, scope=KEC)
 
     assert await both() == (1, 2)
-    await record_event(session, unit=unit, kind=EventKind.LAHIR, persons=[PersonInput("Bayi", Sex.L)],
-                       event_date=date(2027, 1, 18), reporter_id=None, channel="console",
-                       now=at(date(2027, 1, 20), 4))  # fmt: skip
+    await _birth(session, unit)
     assert await both() == (1, 3)  # the event moves what counts events, not the grid
     await submit_report(session, unit=unit, period=JAN, status=ReportStatus.SUBMITTED, member_id=None,
                         channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
     assert await both() == (4, 5)  # a report moves both
+
+
+async def test_an_event_committed_after_a_later_one_still_moves_the_version(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """PostgreSQL hands out ids before commit: the smaller id commits last. (SQLite has one writer.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite writers are serialised: ids commit in order")
+    await build(session)
+    async with sessionmaker() as first, sessionmaker() as second, sessionmaker() as reader:
+        await _birth(first, await _quiet_unit(first, A))  # the smaller id, not yet committed
+        await _birth(second, await _quiet_unit(second, B))  # the larger id, committed first
+        await second.commit()
+        seen = await _fresh(reader, KEC)
+        await reader.rollback()
+        await first.commit()
+        assert await _fresh(reader, KEC) != seen

@@ -18,6 +18,7 @@ from bot.web import WebServer, build_web_app
 from bot.web.context import WebContext
 from bot.web.dashboard import dashboard_routes
 from jobs.context import Schedule
+from models.dashboard_cache import FigureCache
 from models.person import Role
 from tests.factories import add_member
 from tests.models.dashboard_world import DEADLINE_DAY, KEC, TODAY, A, at, build, reopen_and_reclose
@@ -60,14 +61,20 @@ async def _people(session: AsyncSession, units: dict[str, list[object]]) -> None
 
 
 @pytest.fixture
+def figures() -> FigureCache:
+    """The server's kept figures (a test module may watch them)."""
+    return FigureCache()
+
+
+@pytest.fixture
 async def site(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], db_url: str
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], db_url: str, figures: FigureCache
 ) -> AsyncIterator[Site]:
     """The world built, the server started."""
     units = await build(session)
     await reopen_and_reclose(session, units)
     await _people(session, units)  # type: ignore[arg-type]
-    ctx = WebContext(sessionmaker, Schedule(deadline_day=DEADLINE_DAY), clock=lambda: NOW)
+    ctx = WebContext(sessionmaker, Schedule(deadline_day=DEADLINE_DAY), clock=lambda: NOW, figures=figures)
     web = WebServer(build_web_app(dashboard_routes(ctx)), "127.0.0.1", 0)
     await web.start()
     yield Site(f"http://127.0.0.1:{web.port}", db_url, sessionmaker)

@@ -1,26 +1,63 @@
-"""The grids, the trend and the roll-up are kept in process while the ledger stands still
-(models.dashboard_cache): what a camat sees must move the moment a report, an event, a close or a
-reopen is committed, on the page served by the same running server."""
+"""The grids, the trend and the roll-up are kept in process while their part of the ledger stands
+(models.dashboard_cache): what a camat or the kabupaten sees must move the moment a report, an
+event, a close, a reopen or a new unit is committed, on the page served by the same running server,
+and the figures of another kecamatan are not recomputed for it."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.dashboard_cache import FigureCache
 from models.event import EventKind, Sex
 from models.ledger import PersonInput, record_event, submit_report
 from models.months import close_months, reopen_month
-from models.period import ReportStatus, UnitReport
+from models.period import Baseline, ReportStatus, UnitReport
 from models.person import Role
 from models.region import Unit
 from tests.factories import add_member
-from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, KEC, A, at
+from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, KEC, OTHER, A, at
 from tests.web.conftest import NOW, Site
 from tests.web.test_signin import sign_in
+
+KAB, OTHER_KEC = KEC[:5], OTHER[:8]
+
+
+@dataclass
+class CountedFigures(FigureCache):
+    """The server's kept figures, counting what is computed per scope."""
+
+    computed: Counter[str] = field(default_factory=Counter)
+
+    async def get(
+        self,
+        session: AsyncSession,
+        key: Hashable,
+        compute: Callable[[], Awaitable[Any]],
+        *,
+        scope: str,
+        events: bool = True,
+    ) -> Any:
+        async def counted() -> Any:
+            self.computed[scope] += 1
+            return await compute()
+
+        return await super().get(session, key, counted, scope=scope, events=events)
+
+
+@pytest.fixture
+def figures() -> FigureCache:
+    return CountedFigures()
 
 
 async def _january_of_a(client: httpx.AsyncClient) -> str:
@@ -39,6 +76,17 @@ async def _quiet_unit(site: Site) -> Unit:
         )
     assert found is not None
     return found
+
+
+async def _report(site: Site, unit_id: int) -> None:
+    """The unit sends January's report, committed."""
+    async with site.sessionmaker() as session:
+        reporting = await session.get(Unit, unit_id)
+        assert reporting is not None
+        sent = ReportStatus.SUBMITTED
+        await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
+                            channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
+        await session.commit()
 
 
 async def test_the_grid_moves_with_a_report_a_close_and_a_reopen(site: Site) -> None:
@@ -97,13 +145,7 @@ async def test_the_pekon_page_moves_with_a_report_a_close_and_a_new_pemangku(sit
             await add_member(session, "Pak Komang Baru", Role.PEMANGKU, unit=await session.get(Unit, unit.id))
         assert "Pak Komang Baru" in (await client.get(page)).text  # no ledger move, still shown
         missing = before.count("Belum lapor")
-        async with site.sessionmaker() as session:
-            reporting = await session.get(Unit, unit.id)
-            assert reporting is not None
-            sent = ReportStatus.SUBMITTED
-            await submit_report(session, unit=reporting, period=JAN, status=sent, member_id=None,
-                                channel="console", deadline_day=DEADLINE_DAY, now=NOW)  # fmt: skip
-            await session.commit()
+        await _report(site, unit.id)
         assert (await client.get(page)).text.count("Belum lapor") == missing - 1
         async with site.sessionmaker() as session:
             await close_months(session, DEC, [A], now=NOW)
@@ -111,3 +153,63 @@ async def test_the_pekon_page_moves_with_a_report_a_close_and_a_new_pemangku(sit
             await session.commit()
         closed = (await client.get(page)).text
     assert "Ditutup (revisi 1)" in closed and "Belum pernah ditutup" not in closed
+
+
+async def _kecamatan_row(client: httpx.AsyncClient) -> list[str]:
+    """The kecamatan's row in the kabupaten's grid (CSV)."""
+    answer = await client.get(f"/dasbor/unduh/{KAB}/kelengkapan.csv")
+    return {row[0]: row for row in csv.reader(io.StringIO(answer.text))}[KEC]
+
+
+async def test_a_change_in_a_kecamatan_moves_it_and_the_kabupaten_not_another(
+    site: Site, figures: CountedFigures
+) -> None:
+    """Seen by the kabupaten: each page of kecamatan A, of B and of the kabupaten, after each change."""
+    pages = [f"/dasbor/kecamatan/{KEC}", f"/dasbor/tren/{KEC}", f"/dasbor/kecamatan/{OTHER_KEC}",
+             f"/dasbor/tren/{OTHER_KEC}", f"/dasbor/kabupaten/{KAB}", f"/dasbor/tahun/{KAB}"]  # fmt: skip
+    unit = await _quiet_unit(site)
+
+    async def report() -> None:
+        await _report(site, unit.id)
+
+    async def event() -> None:
+        async with site.sessionmaker() as session:
+            await record_event(session, unit=unit, kind=EventKind.LAHIR, persons=[PersonInput("Bayi", Sex.P)],
+                               event_date=date(2027, 1, 18), reporter_id=None, channel="console",
+                               now=at(date(2027, 1, 19)))  # fmt: skip
+            await session.commit()
+
+    async def close() -> None:
+        async with site.sessionmaker() as session:
+            await close_months(session, DEC, [A], now=NOW)
+            await session.commit()
+
+    async def reopen() -> None:
+        async with site.sessionmaker() as session:
+            await reopen_month(session, pekon_kode=A, period=DEC, actor_id=None, channel="console",
+                               reason="salah", now=NOW)  # fmt: skip
+            await session.commit()
+
+    async def new_unit() -> None:
+        async with site.sessionmaker() as session:
+            added = Unit(kode=f"{A}-09", pekon_kode=A, seq=9, nama="Pemangku 9", nama_norm="pemangku 9")
+            session.add(added)
+            await session.flush()
+            zero = dict.fromkeys(("wna_l", "wna_p", "wni_l", "wni_p", "kk", "anggota"), 0)
+            session.add(Baseline(unit_id=added.id, period=JAN, **zero))
+            await session.commit()
+
+    async with httpx.AsyncClient(base_url=site.url) as client:
+        await sign_in(client, await site.chat_link("dinas"))
+        for page in pages:
+            assert (await client.get(page)).status_code == 200
+        shown = await _kecamatan_row(client)
+        for change in (report, event, close, reopen, new_unit):
+            before = figures.computed.copy()
+            await change()
+            for page in pages:
+                assert (await client.get(page)).status_code == 200
+            moved = {scope: figures.computed[scope] - before[scope] for scope in (KEC, OTHER_KEC, KAB)}
+            assert moved[KEC] > 0 and moved[KAB] > 0 and moved[OTHER_KEC] == 0, (change.__name__, moved)
+            if change is report:  # what the kabupaten sees moved with it
+                assert await _kecamatan_row(client) != shown
