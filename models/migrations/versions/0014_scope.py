@@ -1,6 +1,6 @@
 """scope: the dashboard's scope versions count a kecamatan's reports and months from indexes alone
 
-Revision ID: 0013_scope
+Revision ID: 0014_scope
 Revises: 0013_retention
 Create Date: 2026-12-01 05:00:00
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013_scope"
+revision: str = "0014_scope"
 down_revision: str | None = "0013_retention"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
