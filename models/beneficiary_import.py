@@ -239,6 +239,8 @@ async def store_lists(
     A list dated before the current one is refused (an old file imported by mistake). Set-based: a
     few statements per LIST_CHUNK pekon and one per CHUNK rows, however many pekon the file has."""
     result = ImportResult()
+    if not planned:
+        return result  # an empty parameter list would run one INSERT of defaults
     olds = await _currents(session, list(planned), meta.program)
     older = [kode for kode in planned if kode in olds and olds[kode].as_of > meta.as_of]
     if older:
