@@ -3,9 +3,11 @@ person lines (a year of deaths, moves and births), and one 50,000-row list (a PK
 made by the tests' generator: typos, honorifics, missing and mistyped NIKs, strangers).
 
 Times the import (read, validate, store) and the check (matching every pekon, then its findings), and
-prints rows per second. Baselines measured in the same run: the import against the csv module and a
-bare bulk insert of the same rows; the check against one exact-NIK SQL join (certain matches only),
-and against the per-pekon path it replaced (tests/reconcile/oracle.py), timed on 40 pekon and scaled.
+prints rows per second. Baselines measured in the same run: the store against the per-pekon import it
+replaced (bench/reconcile_baseline.py, rolled back), the import against the csv module and a bare
+bulk insert of the same rows, with the peak RSS after each phase; the check against one exact-NIK
+SQL join (certain matches only), and against the per-pekon path it replaced (tests/reconcile/oracle.py),
+timed on 40 pekon and scaled.
 
     .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
     .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
@@ -23,6 +25,7 @@ import asyncio
 import csv
 import io
 import random
+import resource
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -33,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench import recap
 from bench.month_close import WILAYAH, read_wilayah
+from bench.reconcile_baseline import store_lists_per_pekon
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch
 from models.beneficiary_file import read_list
@@ -177,11 +181,7 @@ async def main(url: str, scale: float | None = None) -> None:
     rows = data.count(b"\n") - 1
     async with sessions() as session:
         base_import = await baseline_import(session, data)
-        start = time.perf_counter()
-        planned = await plan_list(session, read_list(data), pekons, date(2026, 11, 20))
-        await store_lists(session, planned, ListMeta("PKH", "bench.csv", date(2026, 9, 1), "bench"))
-        await session.commit()
-        imported = time.perf_counter() - start
+        imported = await timed_import(session, data, pekons)
     kodes = [p.kode for p in pekons]
     sample = kodes[:: max(1, len(kodes) // SAMPLE)]
     async with sessions() as session:
@@ -200,13 +200,58 @@ async def main(url: str, scale: float | None = None) -> None:
     await engine.dispose()
     assert sum(counted.values()) == sum(len(found) for found in every.values())
     print(f"{engine.dialect.name}: {len(pekons)} pekon, {lines:,} ledger person lines, {rows:,} list rows")
-    print(f"import: {imported:.2f} s ({rows / imported:,.0f} rows/s)")
-    print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {imported / base_import:.1f}x")
+    print_import(imported, rows, base_import)
     print(f"check:  {check:.2f} s ({rows / check:,.0f} rows/s): matching {matched:.2f} s, then the findings")
     print(f"        counted ({check - matched:.2f} s); {made:,} matches, {sum(counted.values()):,} findings")
     print(f"        exact-NIK SQL join alone {base_check:.3f} s, ratio {check / max(base_check, 1e-6):.0f}x")
     print(f"every pekon's findings with B.2 row numbers (what daftar cek prints): {documents:.2f} s more")
     print_baseline(per_pekon, len(kodes), matched, check - matched, documents)
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def timed_import(session: AsyncSession, data: bytes, pekons: list[Pekon]) -> dict[str, float]:
+    """Read and validate once, then store with the per-pekon baseline (rolled back) and with the
+    set-based `store_lists` (committed, for the check); seconds per phase and the peak RSS after each."""
+    meta = ListMeta("PKH", "bench.csv", date(2026, 9, 1), "bench")
+    took = {"rss_before": peak_mb()}
+    start = time.perf_counter()
+    listed = read_list(data)
+    took["read"], took["rss_read"] = time.perf_counter() - start, peak_mb()
+    planned = await plan_list(session, listed, pekons, date(2026, 11, 20))
+    took["plan"], took["rss_plan"] = time.perf_counter() - start - took["read"], peak_mb()
+    start = time.perf_counter()
+    await store_lists_per_pekon(session, planned, meta)
+    took["per_pekon"] = time.perf_counter() - start
+    await session.rollback()
+    start = time.perf_counter()
+    await store_lists(session, planned, meta)
+    await session.commit()
+    took["store"], took["rss_store"] = time.perf_counter() - start, peak_mb()
+    return took
+
+
+def print_import(took: dict[str, float], rows: int, base_import: float) -> None:
+    """The import's phases, the set-based store against the per-pekon baseline of the same run."""
+    before, after = (
+        took["read"] + took["plan"] + took["per_pekon"],
+        took["read"] + took["plan"] + took["store"],
+    )
+    print(
+        f"import: {after:.2f} s ({rows / after:,.0f} rows/s): read {took['read']:.2f} s, validate"
+        f" {took['plan']:.2f} s, store {took['store']:.2f} s ({rows / took['store']:,.0f} rows/s)"
+    )
+    print(
+        f"        per-pekon store (baseline) {took['per_pekon']:.2f} s ({rows / took['per_pekon']:,.0f}"
+        f" rows/s), ratio {took['per_pekon'] / took['store']:.1f}x; whole import then {before:.2f} s,"
+        f" ratio {before / after:.1f}x"
+    )
+    print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {after / base_import:.1f}x")
+    print(f"        peak RSS {took['rss_before']:.0f} MB before, {took['rss_read']:.0f} read,"
+          f" {took['rss_plan']:.0f} validated, {took['rss_store']:.0f} stored")  # fmt: skip
 
 
 async def baseline_per_pekon(session: AsyncSession, sample: list[str]) -> dict[str, float]:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.audit import record_audit
+from models.audit import AuditEntry, record_audit
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
 from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
@@ -24,9 +24,12 @@ PROGRAM = re.compile(r"[A-Z0-9][A-Z0-9 ._-]{0,19}")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
 SEX_WORDS = {"L": "L", "LK": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "P": "P", "PR": "P", "PEREMPUAN": "P"}
 UNIT_WORDS = re.compile(r"^((pemangku|dusun|dsn|pmk)\s+)+")
-CHUNK = 1000
-# inserted with Core: no ORM bookkeeping for 50,000 rows
+CHUNK = 1000  # list rows a statement
+LIST_CHUNK = 2000  # pekon a statement, as matching and the findings do
+# inserted with Core: no ORM bookkeeping for 500,000 rows
 ROWS: Table = Beneficiary.__table__  # type: ignore[assignment]
+LISTS: Table = BeneficiaryList.__table__  # type: ignore[assignment]
+AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -157,61 +160,105 @@ async def plan_list(
     return {kode: rows for kode, rows in planned.items() if rows}
 
 
-async def _current(session: AsyncSession, pekon_kode: str, program: str) -> BeneficiaryList | None:
-    found: BeneficiaryList | None = await session.scalar(
-        select(BeneficiaryList).where(
-            BeneficiaryList.pekon_kode == pekon_kode,
-            BeneficiaryList.program == program,
-            BeneficiaryList.replaced_by_id.is_(None),
+@dataclass(frozen=True)
+class _Current:
+    """The version of a pekon's list that an import replaces."""
+
+    id: int
+    as_of: date
+    rows: int
+
+
+async def _currents(session: AsyncSession, kodes: list[str], program: str) -> dict[str, _Current]:
+    """The current version of the program's list of each pekon that has one (a statement per
+    LIST_CHUNK pekon)."""
+    found: dict[str, _Current] = {}
+    for start in range(0, len(kodes), LIST_CHUNK):
+        rows = await session.execute(
+            select(LISTS.c.pekon_kode, LISTS.c.id, LISTS.c.as_of, LISTS.c.rows).where(
+                LISTS.c.pekon_kode.in_(kodes[start : start + LIST_CHUNK]),
+                LISTS.c.program == program,
+                LISTS.c.replaced_by_id.is_(None),
+            )
         )
-    )
+        found.update({kode: _Current(id_, as_of, rows) for kode, id_, as_of, rows in rows})
     return found
+
+
+async def _new_lists(
+    session: AsyncSession, planned: dict[str, list[dict[str, object]]], meta: ListMeta
+) -> dict[str, int]:
+    """One new version per pekon, in the plan's order; its id per pekon."""
+    values = [
+        {"pekon_kode": kode, "program": meta.program, "source": meta.source[:200], "as_of": meta.as_of,
+         "imported_by": meta.importer[:120], "imported_by_member_id": meta.member_id, "rows": len(rows)}
+        for kode, rows in planned.items()
+    ]  # fmt: skip
+    # keyed by pekon (one version each): no ordered RETURNING, which SQLite would do row by row
+    returning = insert(LISTS).returning(LISTS.c.pekon_kode, LISTS.c.id)
+    ids: dict[str, int] = {}
+    for start in range(0, len(values), LIST_CHUNK):
+        made = await session.execute(returning, values[start : start + LIST_CHUNK])
+        ids.update({kode: id_ for kode, id_ in made})
+    return ids
+
+
+async def _insert_rows(
+    session: AsyncSession, planned: dict[str, list[dict[str, object]]], list_ids: dict[str, int]
+) -> None:
+    """Every pekon's rows, CHUNK rows a statement whichever pekon they belong to."""
+    chunk: list[dict[str, object]] = []
+    for kode, rows in planned.items():
+        for row in rows:
+            chunk.append({**row, "list_id": list_ids[kode]})
+            if len(chunk) == CHUNK:
+                await session.execute(insert(ROWS), chunk)
+                chunk = []
+    if chunk:
+        await session.execute(insert(ROWS), chunk)
+
+
+def _audit(
+    kode: str, rows: list[dict[str, object]], old: _Current | None, list_id: int, meta: ListMeta, channel: str
+) -> dict[str, object]:
+    """The `beneficiary_list.import` audit entry of a pekon's new version (record_audit's fields,
+    inserted with the others in one statement)."""
+    return {
+        "actor_member_id": meta.member_id, "channel": channel, "action": "beneficiary_list.import",
+        "entity": "beneficiary_list", "entity_id": str(list_id),
+        "before": None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
+        "after": {"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
+                  "source": meta.source[:200], "by": meta.importer[:120]},
+    }  # fmt: skip
 
 
 async def store_lists(
     session: AsyncSession, planned: dict[str, list[dict[str, object]]], meta: ListMeta, channel: str = "cli"
 ) -> ImportResult:
     """Write one new list version per pekon; a current version of the same program is marked replaced.
-    A list dated before the current one is refused (an old file imported by mistake)."""
+    A list dated before the current one is refused (an old file imported by mistake). Set-based: a
+    few statements per LIST_CHUNK pekon and one per CHUNK rows, however many pekon the file has."""
     result = ImportResult()
-    olds = {kode: await _current(session, kode, meta.program) for kode in planned}
-    older = [kode for kode, old in olds.items() if old is not None and old.as_of > meta.as_of]
+    if not planned:
+        return result  # an empty parameter list would run one INSERT of defaults
+    olds = await _currents(session, list(planned), meta.program)
+    older = [kode for kode in planned if kode in olds and olds[kode].as_of > meta.as_of]
     if older:
-        old = olds[older[0]]
-        assert old is not None
-        check([Problem(None, "list_older", {"kode": older[0], "per": old.as_of.isoformat()})])
+        per = olds[older[0]].as_of.isoformat()
+        check([Problem(None, "list_older", {"kode": older[0], "per": per})])
+    list_ids = await _new_lists(session, planned, meta)
+    await _insert_rows(session, planned, list_ids)
+    if olds:
+        # ORM bulk UPDATE by primary key: a version already loaded in the session is expired too
+        replaced = [{"id": old.id, "replaced_by_id": list_ids[kode]} for kode, old in olds.items()]
+        await session.execute(update(BeneficiaryList), replaced)
+    entries = [
+        _audit(kode, rows, olds.get(kode), list_ids[kode], meta, channel) for kode, rows in planned.items()
+    ]
+    await session.execute(insert(AUDIT), entries)
     for kode, rows in planned.items():
-        new = BeneficiaryList(
-            pekon_kode=kode,
-            program=meta.program,
-            source=meta.source[:200],
-            as_of=meta.as_of,
-            imported_by=meta.importer[:120],
-            imported_by_member_id=meta.member_id,
-            rows=len(rows),
-        )
-        session.add(new)
-        await session.flush()
-        for start in range(0, len(rows), CHUNK):
-            chunk = [{**r, "list_id": new.id} for r in rows[start : start + CHUNK]]
-            await session.execute(insert(ROWS), chunk)
-        old = olds[kode]
-        if old is not None:
-            old.replaced_by_id = new.id
-            result.replaced += 1
-        record_audit(
-            session,
-            actor_member_id=meta.member_id,
-            channel=channel,
-            action="beneficiary_list.import",
-            entity="beneficiary_list",
-            entity_id=new.id,
-            before=None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
-            after={"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
-                   "source": meta.source[:200], "by": meta.importer[:120]},
-        )  # fmt: skip
-        result.rows[kode], result.list_ids[kode] = len(rows), new.id
-    await session.flush()
+        result.rows[kode], result.list_ids[kode] = len(rows), list_ids[kode]
+    result.replaced = len(olds)
     return result
 
 
