@@ -155,7 +155,7 @@ async def product(base_url: str, url: str) -> AsyncIterator[None]:
     settings = Settings(database_url=url, telegram_token=TOKEN, telegram_base_url=base_url)
     worker = OutboxWorker(sessionmaker, settings)
     dispatcher = Dispatcher(sessionmaker, settings, on_queued=worker.wake, handoff=worker)
-    channel = TelegramChannel(settings, dispatcher)
+    channel = TelegramChannel(settings, dispatcher, sessionmaker=sessionmaker)
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())
     await channel.start()

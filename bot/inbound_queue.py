@@ -105,6 +105,11 @@ _WAITING = (
     )
     .order_by(_TABLE.c.position, _TABLE.c.id)
 )
+_LEFT = (
+    select(_TABLE.c.id, _TABLE.c.position, _TABLE.c.message)
+    .where(_TABLE.c.channel == bindparam("channel"), _TABLE.c.handled_at.is_(None))
+    .order_by(_TABLE.c.position, _TABLE.c.id)
+)
 _HANDLED = (
     update(_TABLE)
     .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
@@ -147,8 +152,23 @@ async def store_many(session: AsyncSession, messages: list[IncomingMessage], now
 async def waiting(session: AsyncSession, channel: str, address: str, now: datetime) -> list[Queued]:
     """The sender's waiting messages, in their order. One that cannot be read back (stored by
     another version of the bot) is logged and set aside: it must not block every later turn."""
+    rows = await session.execute(_WAITING, {"channel": channel, "address": address})
+    return await _readable(session, rows, now)
+
+
+async def left_waiting(
+    session: AsyncSession, channel: str, stored_before: datetime | None, limit: int, now: datetime
+) -> list[Queued]:
+    """Everybody's waiting messages on the channel (stored before `stored_before`, if given), in
+    their order: those whose own process stored them but never took their turn (it died)."""
+    query = _LEFT if stored_before is None else _LEFT.where(_TABLE.c.created_at < stored_before)
+    return await _readable(session, await session.execute(query.limit(limit), {"channel": channel}), now)
+
+
+async def _readable(session: AsyncSession, rows: Any, now: datetime) -> list[Queued]:
+    """The rows' messages; those that cannot be read back are set aside (marked handled)."""
     queued, unreadable = [], []
-    for row in await session.execute(_WAITING, {"channel": channel, "address": address}):
+    for row in rows:
         try:
             queued.append(Queued(row.position, row.id, restore(row.message)))
         except (KeyError, TypeError, ValueError) as exc:

@@ -78,7 +78,7 @@ def configured_channels(
     """A runtime for every channel whose settings are present."""
     channels: list[ChannelRuntime] = []
     if settings.telegram_token is not None:  # polling starts when this process holds the poller role
-        channels.append(TelegramChannel(settings, sink, poll_on_start=False))
+        channels.append(TelegramChannel(settings, sink, poll_on_start=False, sessionmaker=sessionmaker))
     missing = whatsapp_missing(settings)
     if not missing:
         channels.append(build_whatsapp(settings, sessionmaker, sink))

@@ -1,7 +1,8 @@
-"""Telegram intake: the PTB Application (polling or webhook) turning updates into IncomingMessages.
+"""Telegram intake: updates (polled by telegram_poll.py, or posted to the webhook and passed
+through the PTB Application) turned into IncomingMessages.
 
-Conversation state lives in the database (PLATFORMS.md), so PTB only receives updates and hands
-each to the dispatcher; replies travel through the outbox and `TelegramSender`.
+Conversation state lives in the database (PLATFORMS.md), so PTB only parses updates, each handed
+to the dispatcher; replies travel through the outbox and `TelegramSender`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -26,6 +28,7 @@ from bot.channels.base import MessageSink
 from bot.channels.telegram import TelegramSender
 from bot.channels.telegram_media import TelegramFiles
 from bot.channels.telegram_poll import Poller
+from bot.channels.telegram_store import Polled, UpdateStore
 from bot.channels.telegram_update import read_update
 from bot.channels.text import InboundRejected
 from bot.config import Settings
@@ -70,6 +73,19 @@ def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
         position=update.update_id,
     )
     return _with_content(base, message)
+
+
+def incoming_of(update: Update, now: datetime) -> IncomingMessage | None:
+    """`to_incoming`, but an id that fits no column drops the update at the edge (logged)."""
+    try:
+        return to_incoming(update, now)
+    except InboundRejected as exc:
+        _dropped(update, exc)
+        return None
+
+
+def _dropped(update: Update, exc: InboundRejected) -> None:
+    logger.warning("telegram update %s dropped: %s too long", update.update_id, exc.kind)
 
 
 def _with_content(base: IncomingMessage, message: Message) -> IncomingMessage:
@@ -135,6 +151,7 @@ class TelegramChannel:
         clock: Callable[[], datetime] = utcnow,
         poll_timeout: int = 10,
         poll_on_start: bool = True,
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,  # polling stores updates there
     ) -> None:
         if settings.telegram_token is None:
             raise ConfigurationError("PEMANGKU_TELEGRAM_TOKEN")
@@ -144,6 +161,7 @@ class TelegramChannel:
         self._webhook = settings.telegram_mode == "webhook"
         self._poll_on_start = poll_on_start  # else `start_polling` when this process may poll
         self._poll_timeout = poll_timeout
+        self._sessionmaker = sessionmaker
         self._secret = _webhook_secret(settings) if self._webhook else ""
         builder = (
             Application.builder()
@@ -157,14 +175,24 @@ class TelegramChannel:
         self.application.add_error_handler(_log_error)
         self.sender = TelegramSender(self.application.bot)
         self.files = TelegramFiles(self.application.bot)
-        self._poller = self._new_poller()
+        self._poller: Poller | None = None
         self.routes: list[BaseRoute] = (
             [Route(WEBHOOK_PATH, self._webhook_endpoint, methods=["POST"])] if self._webhook else []
         )
 
-    def _new_poller(self) -> Poller:
-        bot, handle = self.application.bot, self.application.process_update
-        return Poller(bot, handle, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
+    async def _poll(self) -> None:
+        """Start a new poller (a stopped one is not started again)."""
+        if self._sessionmaker is None:
+            raise ConfigurationError("polling needs the database (TelegramChannel's sessionmaker)")
+        store = UpdateStore(self._sessionmaker, incoming_of, self._clock)
+        self._poller = Poller(
+            self.application.bot,
+            store,
+            self._on_polled,
+            timeout=self._poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        await self._poller.start()
 
     @property
     def polls(self) -> bool:
@@ -173,14 +201,14 @@ class TelegramChannel:
 
     async def start_polling(self) -> None:
         """Begin polling (this process became the poller)."""
-        await self._poller.stop()
-        self._poller = self._new_poller()
-        await self._poller.start()
+        await self.stop_polling()
+        await self._poll()
         logger.info("telegram: this process polls")
 
     async def stop_polling(self) -> None:
         """Stop polling (another process polls now); an update being handled is finished first."""
-        await self._poller.stop()
+        if self._poller is not None:
+            await self._poller.stop()
 
     @property
     def needs_web(self) -> bool:
@@ -197,26 +225,34 @@ class TelegramChannel:
             await app.bot.set_webhook(url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         if not self._webhook and self._poll_on_start:
-            await self._poller.start()
+            await self._poll()
         logger.info("telegram started (%s) as @%s", self._settings.telegram_mode, app.bot.username)
 
     async def stop(self) -> None:
         """Stop polling and the application; a webhook stays registered (Telegram queues for us)."""
         app = self.application
-        await self._poller.stop()
+        await self.stop_polling()
         if app.running:
             await app.stop()
         await app.shutdown()
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A webhook's update."""
         try:
             incoming = to_incoming(update, self._clock())
-        except InboundRejected as exc:  # an id that fits no column: dropped at the edge
-            logger.warning("telegram update %s dropped: %s too long", update.update_id, exc.kind)
+        except InboundRejected as exc:
+            _dropped(update, exc)
             return
+        await self._answer(incoming, update.callback_query)
+
+    async def _on_polled(self, polled: Polled) -> None:
+        await self._answer(polled.message, polled.query)
+
+    async def _answer(self, incoming: IncomingMessage | None, query: CallbackQuery | None) -> None:
+        """Dispatch the message; a pressed button's spinner stops (where the press was fetched)."""
         replies = await self._sink.dispatch(incoming) if incoming is not None else []
-        if update.callback_query is not None:
-            await _settle_button(update.callback_query, fresh=bool(replies))
+        if query is not None:
+            await _settle_button(query, fresh=bool(replies))
 
     async def _webhook_endpoint(self, request: Request) -> Response:
         """Telegram's POST: checked secret, then the update is handled before answering 200, so

@@ -344,6 +344,11 @@ class FakeTelegram:
             body["reply_markup"] = sent.reply_markup
         return body
 
+    @property
+    def confirmed(self) -> int:
+        """The highest update_id the bot has confirmed (by asking for a higher offset)."""
+        return self._confirmed
+
     def message(self, chat_id: int, message_id: int) -> Sent:
         """One message the bot sent."""
         return next(m for m in self.chats.get(chat_id, []) if m.message_id == message_id)

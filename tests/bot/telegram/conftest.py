@@ -72,7 +72,7 @@ async def start_bot(
     dispatcher = Dispatcher(
         sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker, files=files
     )
-    channel = TelegramChannel(settings, dispatcher, poll_timeout=1)
+    channel = TelegramChannel(settings, dispatcher, poll_timeout=1, sessionmaker=sessionmaker)
     files.update(file_fetchers(settings, [channel]))
     worker.add_sender(channel.sender)
     task = asyncio.create_task(worker.run())

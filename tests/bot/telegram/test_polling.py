@@ -115,9 +115,9 @@ class Failing:
 
 
 async def test_a_failing_update_is_logged_without_personal_data(
-    tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
-    channel = TelegramChannel(telegram_settings(tg), Failing(), poll_timeout=1)
+    channel = TelegramChannel(telegram_settings(tg), Failing(), poll_timeout=1, sessionmaker=sessionmaker)
     await channel.start()
     tg.say(PEMANGKU, "NIK 1804150101900001")
     for _ in range(300):

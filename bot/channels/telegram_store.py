@@ -1,0 +1,70 @@
+"""Polled Telegram updates stored before the offset confirms them (bot/channels/telegram_poll.py).
+
+A fetched page becomes its people's waiting messages in one transaction (the queue of
+bot/inbound_queue.py: `processed_message` rows without `handled_at`, deduplicated by the
+message's id), so the page may be confirmed at once, whatever turn is still running. A turn then
+takes its message from there (the dispatcher claims the waiting row); one that no turn took,
+because its process died or stopped polling, is found again by `left_over`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import CallbackQuery, Update
+
+from bot import inbound_queue
+from bot.messages import IncomingMessage
+from models.person import Channel
+
+ORPHAN_AGE = timedelta(seconds=60)  # stored this long and not in hand: its process never took it
+
+
+@dataclass(frozen=True)
+class Polled:
+    """A stored update to handle: its message, and the button press to settle (known only to
+    the process that fetched it)."""
+
+    update_id: int
+    message: IncomingMessage
+    query: CallbackQuery | None = None
+
+
+class UpdateStore:
+    """Stores fetched pages and finds what was stored but never handled."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        read: Callable[[Update, datetime], IncomingMessage | None],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._read = read  # the update's message, or None for what the bot ignores
+        self._clock = clock
+
+    async def keep(self, updates: Sequence[Update]) -> list[Polled]:
+        """Store the updates' messages in one commit (those seen before are left as they are);
+        returns them to handle."""
+        now = self._clock()
+        polled = []
+        for update in updates:
+            message = self._read(update, now)
+            if message is not None:
+                polled.append(Polled(update.update_id, message, update.callback_query))
+        if polled:
+            async with self._sessionmaker() as session, session.begin():
+                await inbound_queue.store_many(session, [item.message for item in polled], now)
+        return polled
+
+    async def left_over(self, in_hand: Collection[int], *, orphans_only: bool, limit: int) -> list[Polled]:
+        """Stored messages no turn has taken, oldest first, but those `in_hand` (by update_id):
+        every one, or with `orphans_only` those stored ORPHAN_AGE ago."""
+        now = self._clock()
+        before = now - ORPHAN_AGE if orphans_only else None
+        async with self._sessionmaker() as session, session.begin():
+            queued = await inbound_queue.left_waiting(session, Channel.TELEGRAM, before, limit, now)
+        return [Polled(item.position, item.message) for item in queued if item.position not in in_hand]
