@@ -7,9 +7,10 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -103,9 +104,26 @@ async def _run_bot(db_url: str, tg: FakeTelegram, log: Path) -> asyncio.subproce
         "PEMANGKU_HTTP_PORT": str(free_port()),
     }
     with log.open("ab") as out:
-        return await asyncio.create_subprocess_exec(
+        process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", env=env, stdout=out, stderr=out
         )
+    _STARTED.append(process)
+    return process
+
+
+_STARTED: list[asyncio.subprocess.Process] = []
+
+
+@pytest.fixture(autouse=True)
+async def _no_bot_left_running() -> AsyncIterator[None]:
+    """A failed test must not leave a `bot run` behind: it would keep the poller role on the test
+    database and fail later tests."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 async def test_a_killed_process_loses_no_message_of_a_delivery_burst(
@@ -142,8 +160,8 @@ async def test_a_killed_process_loses_no_message_of_a_delivery_burst(
 async def test_a_killed_process_loses_no_incoming_message(
     sessionmaker: async_sessionmaker[AsyncSession], db_url: str, tg: FakeTelegram, tmp_path: Path
 ) -> None:
-    """Polling confirms an update to Telegram only after its turn is committed: a SIGKILL while a
-    batch is being handled loses none of it (PTB's own Updater confirmed whole batches on fetch)."""
+    """Polling confirms an update to Telegram only after it is stored: a SIGKILL while a batch is
+    being handled loses none of it (PTB's own Updater confirmed whole batches on fetch)."""
     people = range(8000, 8150)
     for person in people:
         tg.say(person, "halo")
