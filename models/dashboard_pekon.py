@@ -24,7 +24,7 @@ from models.region import Pekon, Unit
 
 
 class UnitState(StrEnum):
-    """A unit's monthly report (labelled in handlers/texts.DASHBOARD_UNIT_STATE)."""
+    """A unit's monthly report (labelled in handlers/texts/dashboard_words.DASHBOARD_UNIT_STATE)."""
 
     SUBMITTED = "submitted"
     NIHIL = "nihil"
@@ -63,7 +63,7 @@ class UnitLine:
 
 
 class HistoryKind(StrEnum):
-    """A step of a month's history (labelled in handlers/texts.DASHBOARD_HISTORY)."""
+    """A step of a month's history (labelled in handlers/texts/dashboard_words.DASHBOARD_HISTORY)."""
 
     CLOSED = "closed"
     REOPENED = "reopened"
