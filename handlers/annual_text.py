@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from handlers.recap_text import MAX_CHARS, show_number
 from handlers.texts import annual_words
 from models.annual import AnnualRecap, Development, OpenMonth, YearRow, development
-from models.recap import KINDS
+from models.b3_rows import KINDS
 
 
 def month_word(period: date, width: str = "MMMM") -> str:

@@ -6,7 +6,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from handlers.texts import month_words, staff_words
-from models.recap import GROUPS, KINDS, B3Row, B3Table
+from models.b3_rows import GROUPS, KINDS, B3Row, B3Table
 
 MAX_CHARS = 4096  # Telegram's message limit; WhatsApp allows more
 MAX_NAMES = 20  # missing units named in full; the rest are counted

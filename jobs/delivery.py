@@ -28,12 +28,12 @@ from jobs.documents.render import (
 )
 from jobs.documents.usulan import month_news
 from jobs.notify import send_all
+from models.b3_rows import GROUPS, KINDS, B3Table
 from models.base import wib_date
 from models.mutasi import members_with_role, pekon_completeness
 from models.outbox import StoredDocument
 from models.period import MonthStatus, PekonMonth
 from models.person import Role
-from models.recap import GROUPS, KINDS, B3Table
 from models.region import Pekon
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,12 +14,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
+from models.b3_rows import B3Table
 from models.event import Event
 from models.months import deadline_of
 from models.mutasi import unit_statuses, unreported_in_open_month
 from models.period import UnitSnapshot
 from models.person import Identity, Member, Role
-from models.recap import B3Table, compute_b3, month_state
+from models.recap import compute_b3, month_state
 from models.region import Pekon, Unit
 
 

@@ -18,10 +18,11 @@ from handlers.texts import dashboard_words
 from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
+from models.b3_rows import MOVES
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
 from models.dashboard_cache import lists_version
-from models.recap import MOVES, compute_b3
+from models.recap import compute_b3
 from models.region import Kecamatan, Pekon
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -10,8 +10,8 @@ from starlette.responses import HTMLResponse
 
 from bot.web.context import Viewer, wib_text
 from handlers.texts import annual_words, beneficiary_words, dashboard_words
+from models.b3_rows import FIGURES, B3Row, B3Table
 from models.names import mask_nik
-from models.recap import FIGURES, B3Row, B3Table
 
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",

@@ -14,8 +14,8 @@ from jobs.context import day_label
 from jobs.documents.data import Place
 from jobs.documents.layout import Grid, Value, b3_header, plain_header, signature
 from models.annual import AnnualRecap, Level, annual_recap, development
+from models.b3_rows import B3Row
 from models.base import WIB, wib_date
-from models.recap import B3Row
 from models.region import Kecamatan, Pekon
 
 

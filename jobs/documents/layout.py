@@ -9,9 +9,9 @@ from datetime import date, datetime
 from handlers.texts import document_words, month_words
 from jobs.context import day_label, month_label
 from jobs.documents.data import Place, RecapData, RollupData
+from models.b3_rows import GROUPS, KINDS, B3Row
 from models.base import WIB
 from models.mutasi import MutasiLine
-from models.recap import GROUPS, KINDS, B3Row
 
 Value = str | int | date | None  # dates stay dates: real date cells in XLSX, dd-mm-yyyy in the PDF
 
