@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db import make_engine, make_sessionmaker, normalise_url
-from models import recap
+from models import b3_statement, recap
 from models.migrate import upgrade
 from models.months import close_months
 
@@ -223,7 +223,7 @@ async def time_b3(engine: AsyncEngine, kodes: list[str], rounds: int = 4) -> tup
             for fresh, out in ((True, per_pekon), (False, shared)):
                 for kode in part:
                     if fresh:
-                        recap._b3_select.cache_clear()  # as if this pekon's statement was new
+                        b3_statement._b3_select.cache_clear()  # as if this pekon's statement was new
                     start = time.perf_counter()
                     await recap.compute_b3(session, kode, PERIOD)
                     out.append(time.perf_counter() - start)

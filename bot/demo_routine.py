@@ -21,7 +21,7 @@ from bot.commands.jobs import schedule_from_settings
 from bot.config import Settings
 from bot.db import make_engine, make_sessionmaker
 from bot.outbox import OutboxWorker
-from handlers import texts
+from handlers.texts import operator_words
 from jobs.context import JobContext, day_label, month_label
 from jobs.scheduler import run_pass
 from models.base import WIB
@@ -109,7 +109,7 @@ async def demo_routine(
     printer = OutboxWorker(sessionmaker, settings, [ConsoleSender("", write)])
     for day in routine_days(settings, period):
         now = _at(day, MORNING)
-        write(texts.DEMO_MORNING.format(tanggal=day_label(day)))
+        write(operator_words.DEMO_MORNING.format(tanggal=day_label(day)))
         await run_pass("all", ctx, now)
         await printer.flush()
         for answer in ANSWERS:
@@ -143,7 +143,7 @@ async def _answer(
     name = await _not_reported(sessionmaker, answer.who, period)
     if name is None:
         return
-    write(texts.DEMO_ANSWERS.format(name=name))
+    write(operator_words.DEMO_ANSWERS.format(name=name))
     clock = functools.partial(_same, at)
     await converse(sessionmaker, settings, answer.who, _lines(answer.lines), write, echo=True, clock=clock)
 
@@ -151,7 +151,7 @@ async def _answer(
 async def routine_demo(url: str, settings: Settings, period: date) -> tuple[str, list[tuple[str, bytes]]]:
     """The routine on the database at `url`, as printed text, and the files it delivered."""
     engine = make_engine(url)
-    printed = [texts.DEMO_ROUTINE_TITLE.format(bulan=month_label(period))]
+    printed = [operator_words.DEMO_ROUTINE_TITLE.format(bulan=month_label(period))]
     try:
         files = await demo_routine(make_sessionmaker(engine), settings, period, printed.append)
     finally:
@@ -165,6 +165,6 @@ def print_routine(url: str, settings: Settings, period: date, out: Path, echo: W
     echo("")
     echo(text)
     echo("")
-    echo(texts.DEMO_FILES.format(folder=out.resolve()))
+    echo(operator_words.DEMO_FILES.format(folder=out.resolve()))
     for path in save_files(files, out):
         echo(f"  {path}")

@@ -37,10 +37,10 @@ from bot.file_prefetch import Fetched, Prefetched, prefetch
 from bot.inbound_queue import Queued
 from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
-from handlers import texts
 from handlers.core import HandlerConfig, State, Turn
 from handlers.questions import chosen
 from handlers.router import handle
+from handlers.texts import error_words
 from models.base import utcnow
 from models.outbox import enqueue_replies, has_pending
 from models.person import Channel, Identity
@@ -286,7 +286,7 @@ class Dispatcher:
             type(exc).__name__,
             _frames(exc),
         )
-        replies = [OutgoingMessage(text=texts.INTERNAL_ERROR)]
+        replies = [OutgoingMessage(text=error_words.INTERNAL_ERROR)]
         try:
             async with self._sessionmaker() as session, session.begin():
                 if await inbound_queue.claim(session, message, self._clock()) is None:

@@ -37,7 +37,7 @@ from bot.outbox import OutboxWorker
 from bot.roles import Roles
 from bot.web import WebServer, build_web_app
 from bot.web.dashboard import dashboard_routes, web_context
-from handlers import texts
+from handlers.texts import operator_words
 from jobs.context import JobContext
 from jobs.scheduler import start_scheduler
 from models.migrate import alembic_config
@@ -143,11 +143,11 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         channels = configured_channels(settings, CountingSink(dispatcher), sessionmaker)
         files.update(file_fetchers(settings, channels))
         if not channels:
-            logger.warning(texts.RUN_NO_CHANNEL)  # the dashboard is served all the same
+            logger.warning(operator_words.RUN_NO_CHANNEL)  # the dashboard is served all the same
         async with contextlib.AsyncExitStack() as stack:
             await _start_all(stack, Runtime(settings, sessionmaker, worker, roles, queued), channels)
             names = ", ".join([c.name for c in channels] + ["dasbor"])
-            logger.info(texts.RUN_STARTED.format(channels=names))
+            logger.info(operator_words.RUN_STARTED.format(channels=names))
             keep_startup_out_of_gc()
             await stop.wait()
     finally:

@@ -8,8 +8,8 @@ concurrently, and a chat that waits (a retry, a lease, a send in flight) never h
 
 Safety (see `outbox_store`): rows are claimed under a lease just ahead of the pace (about one
 second of sending per claim), so a crash leaves at most that many rows waiting for their lease;
-a clean stop gives unsent claims back at once. A confirmed send is marked sent in the very next
-commit (confirmations arriving while a commit runs share the following one).
+a clean stop gives unsent claims back at once. One send attempt and the writing of its outcome
+are in `outbox_send`.
 """
 
 from __future__ import annotations
@@ -17,27 +17,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox_store as store
-from bot.channels.base import ChannelSender, Delivery, PermanentFailure, RetryLater, Unreachable
+from bot.channels.base import ChannelSender
 from bot.config import Settings
-from bot.metrics import SENT
-from bot.outbox_pace import ChatBuckets, Pacer, backoff
+from bot.outbox_pace import ChatBuckets, Pacer
+from bot.outbox_send import ChatKey, Lane, OutboxRecorder, send_one
 from models.base import utcnow
 
-logger = logging.getLogger(__name__)
-
-ChatKey = tuple[str, str]  # (channel, address)
 PER_CHAT_BATCH = 5  # rows of one chat claimed together
-
-__all__ = ["PER_CHAT_BATCH", "Lease", "OutboxWorker", "backoff"]
 
 
 @dataclass(frozen=True)
@@ -46,16 +39,6 @@ class Lease:
 
     now: datetime
     until: datetime
-
-
-@dataclass
-class _Lane:
-    """One channel: its sender, its global pace and its per-chat allowance."""
-
-    sender: ChannelSender
-    pacer: Pacer
-    chats: ChatBuckets
-    in_flight: asyncio.Semaphore  # a few connections suffice; hundreds only slow the HTTP pool
 
 
 class OutboxWorker:
@@ -71,12 +54,11 @@ class OutboxWorker:
         poll_seconds: float = 1.0,
         lease_seconds: float | None = None,
     ) -> None:
-        self._sessionmaker = sessionmaker
         self._settings = settings
         self._clock = clock
         self._poll = poll_seconds
         self._lease = timedelta(seconds=lease_seconds or settings.outbox_lease_seconds)
-        self._lanes: dict[str, _Lane] = {}
+        self._lanes: dict[str, Lane] = {}
         self._held: set[str] = set()  # lanes this worker sends for (bot/roles.py: one per channel)
         self._busy: dict[ChatKey, asyncio.Task[bool]] = {}
         self._claimed = 0  # rows claimed and not yet sent, failed or given back
@@ -86,13 +68,7 @@ class OutboxWorker:
         self._running = False
         self._releases: set[asyncio.Task[None]] = set()
         self._crowded = False  # the last look was filled by rows of chats that took no more
-        self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
-        self._marker: asyncio.Task[None] | None = None
-        bind = sessionmaker.kw.get("bind")
-        sqlite = bind is not None and bind.dialect.name == "sqlite"
-        self._serial: contextlib.AbstractAsyncContextManager[object] = (
-            asyncio.Lock() if sqlite else contextlib.nullcontext()
-        )
+        self._record = OutboxRecorder(sessionmaker, settings, clock, self.wake)
         for sender in senders:
             self.add_sender(sender)
 
@@ -104,7 +80,7 @@ class OutboxWorker:
         burst = float(getattr(self._settings, f"{name}_chat_burst", 1.0))
         chats = ChatBuckets(burst, float(getattr(self._settings, f"{name}_chat_rate_per_second", 0.0)))
         in_flight = asyncio.Semaphore(max(8, int(rate / 10)))
-        self._lanes[name] = _Lane(sender, Pacer(rate), chats, in_flight)
+        self._lanes[name] = Lane(sender, Pacer(rate), chats, in_flight)
         if held:
             self._held.add(name)
 
@@ -122,7 +98,7 @@ class OutboxWorker:
         """The channels this worker sends for."""
         return sorted(self._held & set(self._lanes))
 
-    def _active(self) -> dict[str, _Lane]:
+    def _active(self) -> dict[str, Lane]:
         return {name: lane for name, lane in self._lanes.items() if name in self._held}
 
     def wake(self) -> None:
@@ -154,18 +130,10 @@ class OutboxWorker:
             return
         # The chat got busy since the lease was given (a look took rows queued meanwhile): a chat
         # sends in order, one batch at a time, so these go back to the queue, due at once.
-        task = asyncio.create_task(self._release([c.delivery.outbox_id for c in batch]))
+        task = asyncio.create_task(self._record.release([c.delivery.outbox_id for c in batch]))
         self._releases.add(task)
         task.add_done_callback(self._releases.discard)
         task.add_done_callback(lambda _: self.wake())
-
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        """A short transaction. On SQLite (where bot.db begins every transaction IMMEDIATE) they
-        take turns here: waiting in asyncio is far cheaper than SQLite's busy handler, which
-        sleeps in steps of up to 100 ms."""
-        async with self._serial, self._sessionmaker() as session, session.begin():
-            yield session
 
     async def run(self) -> None:
         """Deliver until `stop()`, letting sends in flight finish and giving back unsent claims.
@@ -207,7 +175,7 @@ class OutboxWorker:
             return 0
         budget = self._budget()
         limit = min(free, sum(budget.values())) * 2  # room for rows of chats busy here
-        async with self._transaction() as session:  # one commit: it is on every reply's way
+        async with self._record.transaction() as session:  # one commit: it is on every reply's way
             due = await store.due_rows(session, list(lanes), self._clock(), limit, self._busy)
             planned = self._plan(due, free, budget)
             # The look was filled by chats taking no more rows now (a bulk to one chat): other
@@ -224,7 +192,7 @@ class OutboxWorker:
             head = list(_prefix(chat_ids, claimed))
             lost = [row_id for row_id in chat_ids[len(head) :] if row_id in claimed]
             if lost:
-                await self._release(lost)
+                await self._record.release(lost)
             if head:
                 self._start_chat(key, [claimed[row_id] for row_id in head])
                 started += 1
@@ -271,7 +239,7 @@ class OutboxWorker:
         """Sleep until woken, until a retry falls due, or until the next poll."""
         timeout = self._poll
         if not started and not self._busy and (lanes := list(self._active())):
-            async with self._transaction() as session:
+            async with self._record.transaction() as session:
                 due = await store.next_due(session, lanes, self._clock())
             if due is not None:
                 timeout = min(timeout, max(0.0, (due - self._clock()).total_seconds()))
@@ -284,6 +252,10 @@ class OutboxWorker:
     async def _drain(self) -> None:
         if self._busy:
             await asyncio.gather(*self._busy.values(), return_exceptions=True)
+
+    def _may_send(self, lane: Lane) -> bool:
+        """Whether a send may still begin: not stopping, and the lane still held here."""
+        return not self._stopping and lane.sender.channel in self._held
 
     async def _deliver_chat(self, key: ChatKey, batch: list[store.Claimed]) -> bool:
         """Send one chat's claimed rows in order; give back the rest after a failure or on stop.
@@ -300,107 +272,14 @@ class OutboxWorker:
             wait = lane.chats.take(key[1], loop.time(), wait=not claimed.reply)
             if wait:
                 await asyncio.sleep(wait)
-            sent = await self._deliver_one(lane, claimed)
+            sent = await send_one(lane, claimed, self._record, functools.partial(self._may_send, lane))
             if sent is None:  # stopping: only sends already in flight finish
-                await self._release([c.delivery.outbox_id for c in batch[done:]])
+                await self._record.release([c.delivery.outbox_id for c in batch[done:]])
                 return False
             if not sent:
-                await self._release([c.delivery.outbox_id for c in batch[done + 1 :]])
+                await self._record.release([c.delivery.outbox_id for c in batch[done + 1 :]])
                 return False
         return True
-
-    async def _deliver_one(self, lane: _Lane, claimed: store.Claimed) -> bool | None:
-        """One attempt; true when the platform took it, None when stopping before the send."""
-        delivery = claimed.delivery
-        row_id = delivery.outbox_id
-        if not _encodable(delivery):  # a lone surrogate, say: no platform will ever take it
-            await self._write(store.mark_dead, row_id, "refused: text cannot be encoded as UTF-8")
-            return False
-        try:
-            async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
-                if self._stopping or lane.sender.channel not in self._held:
-                    return None
-                platform_id = await lane.sender.send(delivery)
-        except RetryLater as exc:
-            if exc.after and exc.whole_channel:
-                lane.pacer.pause(exc.after)
-            await self._retry(row_id, claimed.attempts, f"retry: {exc}", exc.after)
-            return False
-        except Unreachable as exc:
-            await self._unreachable(lane.sender.channel, delivery.address, f"unreachable: {exc}")
-            return False
-        except UnicodeError as exc:  # the same text fails the same way on every try
-            await self._write(store.mark_dead, row_id, f"refused: {type(exc).__name__}")
-            return False
-        except PermanentFailure as exc:
-            await self._write(store.mark_dead, row_id, f"refused: {exc}")
-            logger.warning("outbox %s refused by %s: %s", row_id, lane.sender.channel, exc)
-            return False
-        except Exception as exc:  # an unknown failure is retried, never lost
-            logger.exception("outbox %s: unexpected error from the %s sender", row_id, lane.sender.channel)
-            await self._retry(row_id, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None)
-            return False
-        SENT.labels(lane.sender.channel).inc()
-        revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None
-        await self._mark_sent(row_id, platform_id, revive)
-        return True
-
-    async def _mark_sent(self, row_id: int, platform_id: str, revive: ChatKey | None) -> None:
-        """Record a confirmation in the next commit. Shielded: a cancellation (shutdown) right
-        after the platform confirmed must not lose the mark, or the message would go out again."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._marks.append((row_id, platform_id, revive, done))
-        if self._marker is None or self._marker.done():
-            self._marker = asyncio.create_task(self._write_marks())
-        await asyncio.shield(done)
-
-    async def _write_marks(self) -> None:
-        """Commit the confirmations gathered so far, again and again until none are left."""
-        while self._marks:
-            batch, self._marks = self._marks, []
-            sent = [(row_id, platform_id) for row_id, platform_id, _, _ in batch]
-            revive = {key for _, _, key, _ in batch if key is not None}
-            try:
-                await self._write(store.mark_sent, sent, self._clock(), revive)
-            except Exception as exc:
-                for *_, done in batch:
-                    done.set_exception(exc)
-                continue
-            for *_, done in batch:
-                done.set_result(None)
-
-    async def _release(self, ids: list[int]) -> None:
-        if ids:
-            await self._write(store.release, ids, self._clock())
-
-    async def _retry(self, row_id: int, attempts: int, error: str, after: float | None) -> None:
-        at = self._clock() + timedelta(seconds=after if after else backoff(attempts))
-        async with self._transaction() as session:
-            dead = await store.mark_retry(
-                session, row_id, error, at, attempts, self._settings.outbox_max_attempts
-            )
-        if dead:
-            logger.warning("outbox %s is dead after %s attempts: %s", row_id, attempts, error)
-
-    async def _unreachable(self, channel: str, address: str, error: str) -> None:
-        async with self._transaction() as session:
-            told = await store.mark_unreachable(session, channel, address, error)
-        logger.warning("a %s identity became unreachable; staff told: %s", channel, told)
-        if told:
-            self.wake()
-
-    async def _write(self, step: Callable[..., Awaitable[object]], *args: object) -> None:
-        """Run a short write transaction, retrying a few times: losing a 'sent' mark would resend."""
-        for attempt in range(5):
-            try:
-                async with self._transaction() as session:
-                    await step(session, *args)
-                return
-            except Exception:
-                if attempt == 4:
-                    raise
-                logger.warning("outbox write failed, retrying", exc_info=True)
-                await asyncio.sleep(0.2 * 2**attempt)
 
 
 def _prefix(ids: list[int], claimed: dict[int, store.Claimed]) -> Iterable[int]:
@@ -412,12 +291,3 @@ def _prefix(ids: list[int], claimed: dict[int, store.Claimed]) -> Iterable[int]:
 
 def _all_sent(task: asyncio.Task[bool]) -> bool:
     return not task.cancelled() and task.exception() is None and task.result()
-
-
-def _encodable(delivery: Delivery) -> bool:
-    """Whether every text of the message can go over the wire (UTF-8 JSON or form data)."""
-    try:
-        json.dumps(delivery.message.to_payload(), ensure_ascii=False).encode()
-    except UnicodeError:
-        return False
-    return True

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Delivery, EditTarget
 from bot.messages import OutgoingMessage
-from handlers import texts
+from handlers.texts import channel_words
 from models.outbox import IN_REPLY, OutboxMessage, OutboxStatus, StoredDocument, enqueue_for_member
 from models.person import Identity, Member, Role
 
@@ -339,9 +339,15 @@ async def _tell_staff(session: AsyncSession, identity: Identity) -> bool:
             )
         )
     )
-    unit = texts.CHANNEL_UNREACHABLE_UNIT.format(unit=member.unit.nama) if member.unit is not None else ""
-    text = texts.CHANNEL_UNREACHABLE_NOTICE.format(
-        name=member.name, unit=unit, channel=texts.CHANNEL_NAMES.get(identity.channel, identity.channel)
+    unit = (
+        channel_words.CHANNEL_UNREACHABLE_UNIT.format(unit=member.unit.nama)
+        if member.unit is not None
+        else ""
+    )
+    text = channel_words.CHANNEL_UNREACHABLE_NOTICE.format(
+        name=member.name,
+        unit=unit,
+        channel=channel_words.CHANNEL_NAMES.get(identity.channel, identity.channel),
     )
     payload = OutgoingMessage(text=text).to_payload()
     queued = [await enqueue_for_member(session, sid, payload) for sid in staff]

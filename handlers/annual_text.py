@@ -8,10 +8,10 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from handlers import texts
 from handlers.recap_text import MAX_CHARS, show_number
+from handlers.texts import annual_words
 from models.annual import AnnualRecap, Development, OpenMonth, YearRow, development
-from models.recap import KINDS
+from models.b3_rows import KINDS
 
 
 def month_word(period: date, width: str = "MMMM") -> str:
@@ -22,18 +22,18 @@ def month_word(period: date, width: str = "MMMM") -> str:
 def show_change(change: float | None) -> str:
     """A percentage change the Indonesian way: "+5,0%", "-33,3%", or "-" when it cannot be said."""
     if change is None:
-        return texts.ANNUAL_NO_CHANGE
+        return annual_words.ANNUAL_NO_CHANGE
     return f"{format_decimal(change, format='+#,##0.0;-#,##0.0', locale='id')}%"
 
 
 def show_count(value: int | None) -> str:
     """A count, or "-" when unknown."""
-    return texts.ANNUAL_UNKNOWN if value is None else show_number(value)
+    return annual_words.ANNUAL_UNKNOWN if value is None else show_number(value)
 
 
 def place_line(recap: AnnualRecap, village_word: str) -> str:
     """The place the recap is of, e.g. "Pekon Trimulyo (18.04.15.2004)"."""
-    template = texts.ANNUAL_PLACE[recap.level.value]
+    template = annual_words.ANNUAL_PLACE[recap.level.value]
     return template.format(village=village_word.capitalize(), nama=recap.nama, kode=recap.kode)
 
 
@@ -43,7 +43,7 @@ def open_months_words(months: list[OpenMonth], village_word: str) -> str:
     for month in months:
         name = month_word(month.period)
         if month.expected > 1 and month.open < month.expected:
-            name = texts.ANNUAL_OPEN_SOME.format(
+            name = annual_words.ANNUAL_OPEN_SOME.format(
                 bulan=name, open=month.open, expected=month.expected, village=village_word
             )
         words.append(name)
@@ -53,30 +53,30 @@ def open_months_words(months: list[OpenMonth], village_word: str) -> str:
 def state_line(recap: AnnualRecap, village_word: str) -> str:
     """Final, or provisional naming the months not closed."""
     if not recap.provisional:
-        return texts.ANNUAL_FINAL.format(tahun=recap.year)
-    return texts.ANNUAL_PROVISIONAL.format(months=open_months_words(recap.open_months, village_word))
+        return annual_words.ANNUAL_FINAL.format(tahun=recap.year)
+    return annual_words.ANNUAL_PROVISIONAL.format(months=open_months_words(recap.open_months, village_word))
 
 
 def _figures(row: YearRow) -> list[str]:
     values = {str(kind): show_number(row.moved(kind)) for kind in KINDS}
     return [
-        texts.ANNUAL_FIGURES.format(
+        annual_words.ANNUAL_FIGURES.format(
             awal=show_number(row.jiwa("awal")),
             awal_kk=show_number(row.figures["awal_kk"]),
             akhir=show_number(row.jiwa("akhir")),
             akhir_kk=show_number(row.figures["akhir_kk"]),
         ),
-        texts.ANNUAL_MOVES.format(**values),
+        annual_words.ANNUAL_MOVES.format(**values),
     ]
 
 
 def development_lines(lines: list[Development], year: int) -> list[str]:
     """Perkembangan Penduduk: last year, this year, change."""
-    out = [texts.ANNUAL_DEVELOPMENT.format(lalu=year - 1, tahun=year)]
+    out = [annual_words.ANNUAL_DEVELOPMENT.format(lalu=year - 1, tahun=year)]
     for line in lines:
         out.append(
-            texts.ANNUAL_DEVELOPMENT_LINE.format(
-                label=texts.ANNUAL_DEVELOPMENT_LABELS[line.key],
+            annual_words.ANNUAL_DEVELOPMENT_LINE.format(
+                label=annual_words.ANNUAL_DEVELOPMENT_LABELS[line.key],
                 lalu=show_count(line.last_year),
                 ini=show_count(line.this_year),
                 change=show_change(line.change),
@@ -90,42 +90,50 @@ def note_lines(recap: AnnualRecap) -> list[str]:
     notes = []
     total = recap.total
     if any(total.heads[name] is None for name in total.heads):
-        notes.append(texts.ANNUAL_HEADS_UNKNOWN)
+        notes.append(annual_words.ANNUAL_HEADS_UNKNOWN)
     if recap.missed:
         items = [
-            texts.ANNUAL_MISSED_ITEM.format(
+            annual_words.ANNUAL_MISSED_ITEM.format(
                 nama=m.nama, months=", ".join(month_word(p, "MMM") for p in m.periods)
             )
             for m in recap.missed
         ]
-        notes.append(texts.ANNUAL_MISSED.format(items="; ".join(items)))
+        notes.append(annual_words.ANNUAL_MISSED.format(items="; ".join(items)))
     elif total.unit_months_missing:
-        notes.append(texts.ANNUAL_MISSED_COUNT.format(count=show_number(total.unit_months_missing)))
+        notes.append(annual_words.ANNUAL_MISSED_COUNT.format(count=show_number(total.unit_months_missing)))
     if total.first is not None and total.first.month != 1:
-        notes.append(texts.ANNUAL_LAST_YEAR_LATE.format(bulan=month_word(total.first), tahun=recap.year))
+        notes.append(
+            annual_words.ANNUAL_LAST_YEAR_LATE.format(bulan=month_word(total.first), tahun=recap.year)
+        )
     else:
-        notes.append(texts.ANNUAL_LAST_YEAR_NOTE.format(tahun=recap.year, lalu=recap.year - 1))
+        notes.append(annual_words.ANNUAL_LAST_YEAR_NOTE.format(tahun=recap.year, lalu=recap.year - 1))
     return notes
 
 
 def _row_lines(no: int, row: YearRow) -> list[str]:
-    months = texts.ANNUAL_ROW_MONTHS.format(months=row.months) if row.months < 12 else ""
-    return [texts.ANNUAL_ROW.format(no=no, nama=row.nama, months=months), *_figures(row)]
+    months = annual_words.ANNUAL_ROW_MONTHS.format(months=row.months) if row.months < 12 else ""
+    return [annual_words.ANNUAL_ROW.format(no=no, nama=row.nama, months=months), *_figures(row)]
 
 
 def render_annual_text(recap: AnnualRecap, *, village_word: str = "pekon") -> str:
     """The year as one readable message; rows are dropped from the end (and counted) past 4096 chars."""
-    head = [texts.ANNUAL_TITLE.format(tahun=recap.year, place=place_line(recap, village_word))]
+    head = [annual_words.ANNUAL_TITLE.format(tahun=recap.year, place=place_line(recap, village_word))]
     head.append(state_line(recap, village_word))
     if not recap.rows:
-        return "\n".join([*head, "", texts.ANNUAL_EMPTY.format(tahun=recap.year)])
+        return "\n".join([*head, "", annual_words.ANNUAL_EMPTY.format(tahun=recap.year)])
     total = recap.total
-    head += ["", texts.ANNUAL_TOTAL, *_figures(total), "", *development_lines(development(total), recap.year)]
+    head += [
+        "",
+        annual_words.ANNUAL_TOTAL,
+        *_figures(total),
+        "",
+        *development_lines(development(total), recap.year),
+    ]
     foot = ["", *note_lines(recap)]
     rows = [_row_lines(no, row) for no, row in enumerate(recap.rows, start=1)]
     shown = len(rows)
     while True:
-        more = [texts.ANNUAL_MORE.format(count=len(rows) - shown)] if shown < len(rows) else []
+        more = [annual_words.ANNUAL_MORE.format(count=len(rows) - shown)] if shown < len(rows) else []
         body = [line for block in rows[:shown] for line in block]
         text = "\n".join([*head, "", *body, *more, *foot])
         if len(text) <= MAX_CHARS or shown == 0:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick
 from handlers.show import show_date
 from handlers.staff import no_scope, pekon_of
+from handlers.texts import beneficiary_words, error_words
 from models.audit import record_audit
 from models.beneficiary import BeneficiaryMatch
 from models.beneficiary_findings import PendingMatch, pending_matches
@@ -48,13 +48,13 @@ async def cek(turn: Turn, number: int) -> list[OutgoingMessage]:
         after={"list": "cek_daftar_bantuan", "item": number, "rows": len(pending)},
     )  # fmt: skip
     if not pending:
-        return [menu(member, texts.CEK_NONE)]
+        return [menu(member, beneficiary_words.CEK_NONE)]
     if number == 0:
-        lines = [texts.CEK_TITLE.format(count=len(pending))]
+        lines = [beneficiary_words.CEK_TITLE.format(count=len(pending))]
         lines += [_line(n, p) for n, p in enumerate(pending[:MAX_LISTED], 1)]
-        return [OutgoingMessage("\n".join([*lines, texts.CEK_HINT]))]
+        return [OutgoingMessage("\n".join([*lines, beneficiary_words.CEK_HINT]))]
     if number > len(pending):
-        return [OutgoingMessage(texts.CEK_UNKNOWN.format(no=number))]
+        return [OutgoingMessage(beneficiary_words.CEK_UNKNOWN.format(no=number))]
     match = pending[number - 1]
     turn.state.go(
         CEK_FLOW,
@@ -68,26 +68,26 @@ async def cek(turn: Turn, number: int) -> list[OutgoingMessage]:
 
 
 def _line(no: int, p: PendingMatch) -> str:
-    return texts.CEK_LINE.format(
-        no=no, program=p.program, name=p.name, line_name=p.line_name, kind=texts.USULAN_MONTH_KIND[p.kind],
-        tanggal=show_date(p.event_date), receipt=p.receipt,
+    return beneficiary_words.CEK_LINE.format(
+        no=no, program=p.program, name=p.name, line_name=p.line_name,
+        kind=beneficiary_words.USULAN_MONTH_KIND[p.kind], tanggal=show_date(p.event_date), receipt=p.receipt,
     )  # fmt: skip
 
 
 def _detail(no: int, p: PendingMatch) -> str:
-    return texts.CEK_DETAIL.format(
+    return beneficiary_words.CEK_DETAIL.format(
         no=no, program=p.program, name=p.name, nik=mask_nik(p.nik), dusun=p.dusun or "-",
         born=show_date(p.birth_date) if p.birth_date else "-", line_name=p.line_name,
         line_nik=mask_nik(p.line_nik),
         line_born=show_date(p.line_birth_date) if p.line_birth_date else "-", sex=p.line_sex,
-        kind=texts.USULAN_MONTH_KIND[p.kind], tanggal=show_date(p.event_date), unit=p.unit,
+        kind=beneficiary_words.USULAN_MONTH_KIND[p.kind], tanggal=show_date(p.event_date), unit=p.unit,
         receipt=p.receipt, score=p.score,
     )  # fmt: skip
 
 
 def prompt(turn: Turn) -> list[OutgoingMessage]:
     """The match and its choices again."""
-    return [OutgoingMessage(turn.state.data["text"], choices(texts.CEK_CHOICES))]
+    return [OutgoingMessage(turn.state.data["text"], choices(beneficiary_words.CEK_CHOICES))]
 
 
 async def turn_in_cek(turn: Turn) -> list[OutgoingMessage]:
@@ -95,16 +95,16 @@ async def turn_in_cek(turn: Turn) -> list[OutgoingMessage]:
     member, pekon = await pekon_of(turn)
     if pekon is None:
         return no_scope(turn, member)
-    chosen = pick(turn, choices(texts.CEK_CHOICES))
+    chosen = pick(turn, choices(beneficiary_words.CEK_CHOICES))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["choice"]), *prompt(turn)]
     match = await turn.session.get(BeneficiaryMatch, turn.state.data["match"])
     name, program = turn.state.data["name"], turn.state.data["program"]
     turn.state.clear()
     if chosen == "kembali":
         return await cek(turn, 0)
     if match is None or match.pekon_kode != pekon.kode:  # deleted meanwhile, or never this pekon's
-        return [menu(member, texts.CEK_ALREADY)]
+        return [menu(member, beneficiary_words.CEK_ALREADY)]
     done = await decide(
         turn.session,
         match,
@@ -114,6 +114,6 @@ async def turn_in_cek(turn: Turn) -> list[OutgoingMessage]:
         now=turn.now,
     )
     if not done:
-        return [menu(member, texts.CEK_ALREADY)]
-    word = texts.CEK_CONFIRMED if chosen == "sama" else texts.CEK_REJECTED
+        return [menu(member, beneficiary_words.CEK_ALREADY)]
+    word = beneficiary_words.CEK_CONFIRMED if chosen == "sama" else beneficiary_words.CEK_REJECTED
     return [menu(member, word.format(name=name, program=program))]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
+from handlers.texts import dashboard_words
 from models.web_login import LINK_TTL, issue_link, login_url, member_scope
 
 
@@ -13,10 +13,10 @@ async def dashboard_link(turn: Turn) -> list[OutgoingMessage]:
     member = turn.member
     assert member is not None
     if member_scope(member) is None:
-        return [OutgoingMessage(texts.DASHBOARD_NOT_FOR_ROLE)]
+        return [OutgoingMessage(dashboard_words.DASHBOARD_NOT_FOR_ROLE)]
     if not turn.config.public_url:
-        return [OutgoingMessage(texts.DASHBOARD_NO_URL)]
+        return [OutgoingMessage(dashboard_words.DASHBOARD_NO_URL)]
     token = await issue_link(turn.session, member, turn.now, turn.message.channel)
     url = login_url(turn.config.public_url, token)
     minutes = int(LINK_TTL.total_seconds() // 60)
-    return [OutgoingMessage(texts.DASHBOARD_LINK.format(url=url, minutes=minutes))]
+    return [OutgoingMessage(dashboard_words.DASHBOARD_LINK.format(url=url, minutes=minutes))]

@@ -4,13 +4,13 @@ by field, what is missing and why it is asked, then the report conversation as u
 from __future__ import annotations
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.express import Express
 from handlers.fields import fields_for
 from handlers.parsing import mask_free_text
 from handlers.report_flow import show_value
 from handlers.report_flow import start as start_report
+from handlers.texts import report_words
 
 
 async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
@@ -27,18 +27,18 @@ def express_lead(found: Express) -> str:
     """The problem met, the reading when it is uncertain or left words out, and what is missing."""
     lines = [found.problem.text] if found.problem else []
     if found.unread or found.guessed:
-        lines.append(texts.EXPRESS_READ)
+        lines.append(report_words.EXPRESS_READ)
         lines += [f"• {label}: {value}" for label, value in understood(found)]
         if found.unread:
             quoted = ", ".join(f"«{mask_free_text(piece)}»" for piece in found.unread)
-            lines.append(texts.EXPRESS_UNREAD.format(words=quoted))
-        lines.append(texts.EXPRESS_CHECK)
+            lines.append(report_words.EXPRESS_UNREAD.format(words=quoted))
+        lines.append(report_words.EXPRESS_CHECK)
     missing = [f for f in fields_for(found.kind, found.values) if f.key not in found.values]
     if missing:
         labels = ", ".join(_label(f.key).lower() for f in missing)
-        lines.append(texts.EXPRESS_MISSING.format(fields=labels))
+        lines.append(report_words.EXPRESS_MISSING.format(fields=labels))
     if found.others:
-        lines.append(texts.EXPRESS_SEVERAL.format(count=len(found.others) + 1))
+        lines.append(report_words.EXPRESS_SEVERAL.format(count=len(found.others) + 1))
         lines += [f"• «{mask_free_text(other)}»" for other in found.others]
     return "\n".join(lines)
 
@@ -54,5 +54,5 @@ def understood(found: Express) -> list[tuple[str, str]]:
 
 def _label(key: str) -> str:
     member, _, base = key.rpartition(".")
-    label = texts.LABELS[base]
-    return f"{texts.MEMBER_LABEL.format(n=member[1:])} {label.lower()}" if member else label
+    label = report_words.LABELS[base]
+    return f"{report_words.MEMBER_LABEL.format(n=member[1:])} {label.lower()}" if member else label

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers import texts
 from handlers.keywords import parse_number
 from handlers.parsing import (
     Invalid,
@@ -25,6 +24,7 @@ from handlers.parsing import (
     parse_sex,
     parse_yes_no,
 )
+from handlers.texts import report_words
 from models.event import Citizenship, Event, EventKind, Sex
 from models.ledger import PersonInput, current_persons
 
@@ -75,13 +75,13 @@ def _citizenship(text: str) -> str:
     return str(parse_citizenship(text))
 
 
-Q = texts.QUESTIONS
+Q = report_words.QUESTIONS
 NAME = Field("name", Q["name"], _plain(parse_name))
-SEX = Field("sex", Q["sex"], _plain(_sex), texts.SEX_CHOICES)
+SEX = Field("sex", Q["sex"], _plain(_sex), report_words.SEX_CHOICES)
 NIK = Field("nik", Q["nik"], _optional(parse_nik), optional=True)
-HEAD = Field("is_head", Q["is_head"], _plain(parse_yes_no), texts.YES_NO_CHOICES)
-CITIZENSHIP = Field("citizenship", Q["citizenship"], _plain(_citizenship), texts.CITIZENSHIP_CHOICES)
-FAMILY = Field("family", Q["family"], _plain(parse_yes_no), texts.YES_NO_CHOICES)
+HEAD = Field("is_head", Q["is_head"], _plain(parse_yes_no), report_words.YES_NO_CHOICES)
+CITIZENSHIP = Field("citizenship", Q["citizenship"], _plain(_citizenship), report_words.CITIZENSHIP_CHOICES)
+FAMILY = Field("family", Q["family"], _plain(parse_yes_no), report_words.YES_NO_CHOICES)
 COUNT = Field("count", Q["count"], _count)
 PLACE_KEYS = {"lahir": "birth_place", "meninggal": "death_place", "datang": "origin", "pindah": "destination"}
 
@@ -92,19 +92,19 @@ def _place(kind: str) -> Field:
 
 
 def _event_date(kind: str) -> Field:
-    return Field("event_date", texts.QUESTION_DATE[kind], _date)
+    return Field("event_date", report_words.QUESTION_DATE[kind], _date)
 
 
 def _member(n: int, total: int, base: Field) -> Field:
-    head = texts.MEMBER_HEAD if n == 1 else ""
-    question = texts.QUESTION_MEMBER.format(n=n, total=total, head=head, question=base.question)
+    head = report_words.MEMBER_HEAD if n == 1 else ""
+    question = report_words.QUESTION_MEMBER.format(n=n, total=total, head=head, question=base.question)
     return Field(f"m{n}.{base.key}", question, base.parse, base.choices, base.optional)
 
 
 def fields_for(kind: str, values: Mapping[str, Any]) -> list[Field]:
     """The questions of a report, given what was answered so far (a family asks per member)."""
     if kind == EventKind.LAHIR:
-        nik = Field("nik", texts.QUESTION_NIK_NEWBORN, NIK.parse, optional=True)
+        nik = Field("nik", report_words.QUESTION_NIK_NEWBORN, NIK.parse, optional=True)
         mother = Field("mother_name", Q["mother_name"], _plain(parse_parent))
         father = Field("father_name", Q["father_name"], _optional(parse_parent), optional=True)
         return [NAME, SEX, _event_date(kind), _place(kind), mother, father, nik, CITIZENSHIP]

@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Step, Turn
 from handlers.express import Express, parse_express
 from handlers.intents import read_intent
 from handlers.keywords import LEAD_WORDS
 from handlers.menu import choices, menu_items, normalise, pick
+from handlers.texts import conversation_words, report_words
 from models.base import wib_date
 from models.person import Member, Role
 
@@ -79,15 +79,15 @@ async def interruption(turn: Turn, member: Member, room: Room) -> list[OutgoingM
         return [*_without_choices(answer), *room.prompt(turn)]
     if action is not None and action in room.actions:
         label = menu_items(member).get(action, action.title())
-        new = texts.ASIDE_NEW_ACTION.format(label=label)
+        new = conversation_words.ASIDE_NEW_ACTION.format(label=label)
     elif new_report(turn, member) is not None:
-        new = texts.ASIDE_NEW_LINE
+        new = conversation_words.ASIDE_NEW_LINE
     else:
         return None
     if _nothing_typed(turn):  # only a first question or a confirmation waits: nothing to lose
         return await _take(turn, member, room, turn.text)
     question = _last_line(room.prompt(turn))
-    offer = texts.ASIDE_OFFER.format(activity=activity(turn), question=question, new=new)
+    offer = conversation_words.ASIDE_OFFER.format(activity=activity(turn), question=question, new=new)
     turn.state.data[PENDING] = {"line": turn.text, "offer": offer}
     return offered(turn) or []
 
@@ -95,21 +95,21 @@ async def interruption(turn: Turn, member: Member, room: Room) -> list[OutgoingM
 def offered(turn: Turn) -> list[OutgoingMessage] | None:
     """The waiting offer again (after a stale press or a sticker), or None when none waits."""
     pending = turn.state.data.get(PENDING)
-    return [OutgoingMessage(pending["offer"], choices(texts.ASIDE_CHOICES))] if pending else None
+    return [OutgoingMessage(pending["offer"], choices(conversation_words.ASIDE_CHOICES))] if pending else None
 
 
 async def settle(turn: Turn, member: Member, room: Room) -> list[OutgoingMessage] | None:
     """The answer to "continue or cancel the draft?"; None (offer withdrawn) for any other line,
     which is then read as usual: most often the answer to the waiting question."""
     line = turn.state.data.pop(PENDING)["line"]
-    chosen = pick(turn, choices(texts.ASIDE_CHOICES))
+    chosen = pick(turn, choices(conversation_words.ASIDE_CHOICES))
     if chosen == "lanjut":
         turn.state.data[HEARD] = line
         first, *rest = room.prompt(turn)
-        return [replace(first, text=f"{texts.ASIDE_BACK}\n{first.text}"), *rest]
+        return [replace(first, text=f"{conversation_words.ASIDE_BACK}\n{first.text}"), *rest]
     if chosen != "ganti":
         return None
-    dropped = texts.ASIDE_DROPPED.format(activity=activity(turn))
+    dropped = conversation_words.ASIDE_DROPPED.format(activity=activity(turn))
     first, *rest = await _take(turn, member, room, line)
     return [replace(first, text=f"{dropped}\n\n{first.text}"), *rest]
 
@@ -134,8 +134,8 @@ def activity(turn: Turn) -> str:
     flow, data = turn.state.flow or "", turn.state.data
     if flow == "report":
         key = "correction" if data.get("fix") else "report"
-        return texts.ASIDE_ACTIVITIES[key].format(kind=texts.KIND_NAMES[data["kind"]])
-    return texts.ASIDE_ACTIVITIES.get(flow, texts.ASIDE_ACTIVITY_OTHER)
+        return conversation_words.ASIDE_ACTIVITIES[key].format(kind=report_words.KIND_NAMES[data["kind"]])
+    return conversation_words.ASIDE_ACTIVITIES.get(flow, conversation_words.ASIDE_ACTIVITY_OTHER)
 
 
 def _last_line(replies: list[OutgoingMessage]) -> str:

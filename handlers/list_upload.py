@@ -18,11 +18,11 @@ from pathlib import PurePosixPath
 from sqlalchemy import select
 
 from bot.messages import FetchFailed, IncomingFile, OutgoingMessage
-from handlers import texts
 from handlers.beneficiary import cek
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick
 from handlers.show import show_date
+from handlers.texts import beneficiary_words, error_words, report_words, staff_words
 from models.base import wib_date
 from models.beneficiary_file import ListFile, read_list
 from models.beneficiary_findings import findings_by_pekon, pending_matches
@@ -62,11 +62,11 @@ async def receive(turn: Turn, member: Member) -> list[OutgoingMessage]:
     await drop_file(turn.session, *_conversation(turn))
     pekons = await _scope(turn, member)
     if isinstance(pekons, list) and not pekons:
-        return [menu(member, texts.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
+        return [menu(member, staff_words.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
     if isinstance(pekons, str):
         return [menu(member, pekons)]
     if not readable_kind(file):
-        return [menu(member, texts.UPLOAD_WRONG_TYPE)]
+        return [menu(member, beneficiary_words.UPLOAD_WRONG_TYPE)]
     content = await _fetched(turn, member, file)
     if not isinstance(content, bytes):
         return content
@@ -97,15 +97,17 @@ def prompt(turn: Turn) -> list[OutgoingMessage]:
     """The waiting question again: the program, or the preview with Ya, impor / Batal."""
     data = turn.state.data
     if turn.state.step == "program":
-        lead = texts.UPLOAD_ASK_PROGRAM.format(name=data["file"]["name"] or "itu", rows=data["rows"])
-        return [OutgoingMessage(lead, choices(texts.UPLOAD_PROGRAMS))]
+        lead = beneficiary_words.UPLOAD_ASK_PROGRAM.format(
+            name=data["file"]["name"] or "itu", rows=data["rows"]
+        )
+        return [OutgoingMessage(lead, choices(beneficiary_words.UPLOAD_PROGRAMS))]
     ignored = ", ".join(data["ignored"])
-    preview = texts.UPLOAD_PREVIEW.format(
+    preview = beneficiary_words.UPLOAD_PREVIEW.format(
         program=data["program"], per=show_date(date.fromisoformat(data["per"])), place=data["place"],
         rows=data["rows"], columns=", ".join(data["columns"]),
-        ignored=texts.UPLOAD_PREVIEW_IGNORED.format(columns=ignored) if ignored else "",
+        ignored=beneficiary_words.UPLOAD_PREVIEW_IGNORED.format(columns=ignored) if ignored else "",
     )  # fmt: skip
-    return [OutgoingMessage(preview, choices(texts.UPLOAD_CONFIRM_CHOICES))]
+    return [OutgoingMessage(preview, choices(beneficiary_words.UPLOAD_CONFIRM_CHOICES))]
 
 
 async def turn_in_upload(turn: Turn) -> list[OutgoingMessage]:
@@ -113,18 +115,18 @@ async def turn_in_upload(turn: Turn) -> list[OutgoingMessage]:
     member = turn.member
     assert member is not None
     if turn.state.step == "program":
-        program = pick(turn, choices(texts.UPLOAD_PROGRAMS)) or _typed_program(turn.text)
+        program = pick(turn, choices(beneficiary_words.UPLOAD_PROGRAMS)) or _typed_program(turn.text)
         if program is None:
-            return [OutgoingMessage(texts.UPLOAD_BAD_PROGRAM), *prompt(turn)]
+            return [OutgoingMessage(beneficiary_words.UPLOAD_BAD_PROGRAM), *prompt(turn)]
         turn.state.step, turn.state.data["program"] = "confirm", program
         return prompt(turn)
-    chosen = pick(turn, choices(texts.UPLOAD_CONFIRM_CHOICES))
+    chosen = pick(turn, choices(beneficiary_words.UPLOAD_CONFIRM_CHOICES))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
-    if chosen == texts.NO:
+        return [OutgoingMessage(error_words.ERRORS["yes_no"]), *prompt(turn)]
+    if chosen == report_words.NO:
         turn.state.clear()
         await drop_file(turn.session, *_conversation(turn))
-        return [menu(member, texts.UPLOAD_CANCELLED)]
+        return [menu(member, beneficiary_words.UPLOAD_CANCELLED)]
     return await _import(turn, member)
 
 
@@ -136,7 +138,7 @@ async def _import(turn: Turn, member: Member) -> list[OutgoingMessage]:
     content = await kept_file(turn.session, *_conversation(turn), data["digest"])
     await drop_file(turn.session, *_conversation(turn))
     if content is None:  # forgotten by the retention pass, or replaced
-        return [menu(member, texts.UPLOAD_UNAVAILABLE)]
+        return [menu(member, beneficiary_words.UPLOAD_UNAVAILABLE)]
     pekons = list(await turn.session.scalars(select(Pekon).where(Pekon.kode.in_(data["pekons"]))))
     per = date.fromisoformat(data["per"])
     meta = ListMeta(data["program"], f"chat: {file.name}"[:200], per, member.name, member.id)
@@ -148,7 +150,7 @@ async def _import(turn: Turn, member: Member) -> list[OutgoingMessage]:
     except ImportRejected as rejected:
         return [menu(member, _refusal(file, rejected))]
     findings = await findings_by_pekon(turn.session, list(result.list_ids), b2=False)
-    done = texts.UPLOAD_DONE.format(
+    done = beneficiary_words.UPLOAD_DONE.format(
         program=meta.program, rows=sum(result.rows.values()), place=data["place"],
         findings=sum(len(found) for found in findings.values()),
     )  # fmt: skip
@@ -160,8 +162,8 @@ async def _check(turn: Turn, member: Member, kodes: list[str]) -> list[OutgoingM
     if member.role == Role.STAFF:
         return await cek(turn, 0)
     pending = sum([len(await pending_matches(turn.session, kode)) for kode in kodes])
-    lead = texts.UPLOAD_PENDING_ELSEWHERE.format(count=pending, village=turn.config.village_word)
-    return [menu(member, lead if pending else texts.CEK_NONE)]
+    lead = beneficiary_words.UPLOAD_PENDING_ELSEWHERE.format(count=pending, village=turn.config.village_word)
+    return [menu(member, lead if pending else beneficiary_words.CEK_NONE)]
 
 
 async def _fetched(turn: Turn, member: Member, file: IncomingFile) -> bytes | Refusal:
@@ -173,10 +175,12 @@ async def _fetched(turn: Turn, member: Member, file: IncomingFile) -> bytes | Re
     except FetchFailed as failed:
         village = turn.config.village_word
         words = {
-            "too_big": texts.UPLOAD_TOO_BIG.format(mb=MAX_BYTES // (1024 * 1024), village=village),
-            "corrupt": texts.UPLOAD_CORRUPT,
+            "too_big": beneficiary_words.UPLOAD_TOO_BIG.format(
+                mb=MAX_BYTES // (1024 * 1024), village=village
+            ),
+            "corrupt": beneficiary_words.UPLOAD_CORRUPT,
         }
-        return [menu(member, words.get(failed.kind, texts.UPLOAD_UNAVAILABLE))]
+        return [menu(member, words.get(failed.kind, beneficiary_words.UPLOAD_UNAVAILABLE))]
 
 
 async def _read(
@@ -210,7 +214,7 @@ async def _scope(turn: Turn, member: Member) -> list[Pekon] | str:
         return await _pekons_of(turn, kecamatan) if kecamatan else []
     code = REGION_CODE.search(turn.text)
     if code is None:
-        return texts.UPLOAD_ADMIN_CODE.format(village=village)
+        return beneficiary_words.UPLOAD_ADMIN_CODE.format(village=village)
     return await _pekons_of(turn, code.group(0))
 
 
@@ -233,31 +237,31 @@ def _refusal(file: IncomingFile, rejected: ImportRejected) -> str:
     lines = [_problem(p) for p in rejected.problems[:SHOWN_PROBLEMS]]
     extra = len(rejected.problems) - SHOWN_PROBLEMS
     if extra > 0:
-        lines.append(texts.UPLOAD_MORE_PROBLEMS.format(count=extra))
-    return texts.UPLOAD_REFUSED.format(name=file.name or "itu", problems="\n".join(lines))
+        lines.append(beneficiary_words.UPLOAD_MORE_PROBLEMS.format(count=extra))
+    return beneficiary_words.UPLOAD_REFUSED.format(name=file.name or "itu", problems="\n".join(lines))
 
 
 def _problem(problem: Problem) -> str:
-    words = texts.UPLOAD_PROBLEMS.get(problem.code, problem.code).format(**problem.detail)
+    words = beneficiary_words.UPLOAD_PROBLEMS.get(problem.code, problem.code).format(**problem.detail)
     if problem.line:
-        return texts.UPLOAD_PROBLEM_LINE.format(line=problem.line, words=words)
-    return texts.UPLOAD_PROBLEM_FILE.format(words=words)
+        return beneficiary_words.UPLOAD_PROBLEM_LINE.format(line=problem.line, words=words)
+    return beneficiary_words.UPLOAD_PROBLEM_FILE.format(words=words)
 
 
 def _place(turn: Turn, pekons: list[Pekon], rows: dict[str, int]) -> str:
     village = turn.config.village_word
     named = [p for p in pekons if rows.get(p.kode)]
     if len(named) == 1:
-        return texts.UPLOAD_PREVIEW_PLACE.format(village=village, pekon=named[0].nama)
+        return beneficiary_words.UPLOAD_PREVIEW_PLACE.format(village=village, pekon=named[0].nama)
     names = ", ".join(p.nama for p in named)
-    return texts.UPLOAD_PREVIEW_PLACES.format(count=len(named), village=village, names=names)
+    return beneficiary_words.UPLOAD_PREVIEW_PLACES.format(count=len(named), village=village, names=names)
 
 
 def _caption_program(caption: str) -> str | None:
     """The program the caption names: a known one anywhere in it ("daftar pkh per 1-9-2026"),
     or the caption itself when it is one word that reads as a program name."""
     words = [w for w in re.split(r"[\s,;]+", caption) if w]
-    known = {name.upper(): name for name in texts.UPLOAD_PROGRAMS}
+    known = {name.upper(): name for name in beneficiary_words.UPLOAD_PROGRAMS}
     for word in words:
         if word.upper() in known:
             return known[word.upper()]

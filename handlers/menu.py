@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.messages import Choice, OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.keywords import closest, parse_number
 from handlers.parsing import NO_WORDS, YES_WORDS
+from handlers.texts import conversation_words, report_words
 from models.person import Member, Role
 
 MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too ambiguous
@@ -16,11 +16,11 @@ MIN_PREFIX = 3  # "batalkan" picks "Batalkan laporan"; shorter prefixes are too 
 
 # Per role: the menu entries (id -> label) and what each is for; anyone else gets the staff menu.
 _MENUS = {
-    Role.PEMANGKU: (texts.MENU_PEMANGKU, texts.MENU_DETAILS_PEMANGKU),
-    Role.CAMAT: (texts.MENU_CAMAT, texts.MENU_DETAILS_CAMAT),
-    Role.KABUPATEN: (texts.MENU_KABUPATEN, texts.MENU_DETAILS_KABUPATEN),
+    Role.PEMANGKU: (conversation_words.MENU_PEMANGKU, conversation_words.MENU_DETAILS_PEMANGKU),
+    Role.CAMAT: (conversation_words.MENU_CAMAT, conversation_words.MENU_DETAILS_CAMAT),
+    Role.KABUPATEN: (conversation_words.MENU_KABUPATEN, conversation_words.MENU_DETAILS_KABUPATEN),
 }
-_STAFF_MENU = (texts.MENU_STAFF, texts.MENU_DETAILS_STAFF)
+_STAFF_MENU = (conversation_words.MENU_STAFF, conversation_words.MENU_DETAILS_STAFF)
 
 
 def menu_items(member: Member) -> dict[str, str]:
@@ -39,7 +39,7 @@ def choices(items: Mapping[str, str], details: Mapping[str, str] | None = None) 
     return tuple(Choice(id=key, label=label, description=details.get(key)) for key, label in items.items())
 
 
-def menu(member: Member, text: str = texts.MENU_PROMPT) -> OutgoingMessage:
+def menu(member: Member, text: str = conversation_words.MENU_PROMPT) -> OutgoingMessage:
     """The member's menu with a lead text."""
     return OutgoingMessage(text=text, choices=choices(menu_items(member), menu_details(member)))
 
@@ -71,10 +71,10 @@ def pick(turn: Turn, offered: Sequence[Choice]) -> str | None:
 
 def _yes_or_no(typed: str, ids: set[str]) -> str | None:
     """Every way of saying yes or no ("iya", "ok", "y", "nggak") answers a Ya/Tidak question."""
-    if texts.YES in ids and typed in YES_WORDS:
-        return texts.YES
-    if texts.NO in ids and typed in NO_WORDS:
-        return texts.NO
+    if report_words.YES in ids and typed in YES_WORDS:
+        return report_words.YES
+    if report_words.NO in ids and typed in NO_WORDS:
+        return report_words.NO
     return None
 
 

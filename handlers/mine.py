@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from bot.messages import Choice, OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.fields import prefill
 from handlers.keywords import parse_number
@@ -17,6 +16,7 @@ from handlers.months import months_kind_counts, report_states, status_periods
 from handlers.parsing import mask_free_text
 from handlers.report_flow import start as start_report
 from handlers.show import ledger_message, show_date, show_month
+from handlers.texts import conversation_words, error_words, month_words, report_words
 from models.audit import record_audit
 from models.event import Action, Event
 from models.ledger import LedgerError, correct_event, current_persons
@@ -58,15 +58,15 @@ def _names(event: Event) -> str:
 
 
 def _line(no: int, event: Event) -> str:
-    return texts.MINE_LINE.format(no=no, **_shown(event))
+    return month_words.MINE_LINE.format(no=no, **_shown(event))
 
 
 def _shown(event: Event) -> dict[str, str]:
-    mark = texts.MINE_CORRECTED if event.action == Action.CORRECT else ""
-    mark += texts.MINE_SUSULAN if event.susulan else ""
+    mark = month_words.MINE_CORRECTED if event.action == Action.CORRECT else ""
+    mark += month_words.MINE_SUSULAN if event.susulan else ""
     return {
         "receipt": event.receipt,
-        "kind": texts.KIND_NAMES[event.kind],
+        "kind": report_words.KIND_NAMES[event.kind],
         "names": _names(event),
         "tanggal": show_date(event.event_date),
         "mark": mark,
@@ -76,7 +76,7 @@ def _shown(event: Event) -> dict[str, str]:
 def _row(event: Event) -> list[str]:
     """A choice of the list: a short title (a list row's title holds 24 characters), the rest after."""
     shown = _shown(event)
-    return [texts.MINE_ROW_TITLE.format(**shown), texts.MINE_ROW_DETAIL.format(**shown)]
+    return [month_words.MINE_ROW_TITLE.format(**shown), month_words.MINE_ROW_DETAIL.format(**shown)]
 
 
 async def start_mine(turn: Turn) -> list[OutgoingMessage]:
@@ -93,8 +93,8 @@ async def start_mine(turn: Turn) -> list[OutgoingMessage]:
         after={"list": "laporan_saya", "rows": len(events)},
     )
     if not events:
-        return [menu(member, texts.MINE_EMPTY)]
-    lines = [texts.MINE_TITLE.format(unit=unit.nama), *(_line(n, e) for n, e in enumerate(events, 1))]
+        return [menu(member, month_words.MINE_EMPTY)]
+    lines = [month_words.MINE_TITLE.format(unit=unit.nama), *(_line(n, e) for n, e in enumerate(events, 1))]
     rows = [_row(e) for e in events] if len(events) <= MAX_CHOICES else []
     turn.state.go(FLOW, "pick", ids=[e.id for e in events], text="\n".join(lines), rows=rows)
     return prompt(turn)
@@ -106,10 +106,10 @@ def prompt(turn: Turn) -> list[OutgoingMessage]:
     if turn.state.step == "pick":
         rows = data.get("rows") or []
         offered = tuple(Choice(str(n), title, detail) for n, (title, detail) in enumerate(rows, 1))
-        return [OutgoingMessage(f"{data['text']}\n\n{texts.MINE_PICK}", offered)]
+        return [OutgoingMessage(f"{data['text']}\n\n{month_words.MINE_PICK}", offered)]
     if turn.state.step == "action":
-        return [OutgoingMessage(data["what"], choices(texts.MINE_ACTIONS))]
-    return [OutgoingMessage(texts.CANCEL_REASON)]
+        return [OutgoingMessage(data["what"], choices(month_words.MINE_ACTIONS))]
+    return [OutgoingMessage(month_words.CANCEL_REASON)]
 
 
 async def turn_in_mine(turn: Turn) -> list[OutgoingMessage]:
@@ -118,7 +118,7 @@ async def turn_in_mine(turn: Turn) -> list[OutgoingMessage]:
     if not turn.text and turn.message.choice_id is None:
         return prompt(turn)
     step = turn.state.step
-    if said(turn, texts.WORDS_BACK):
+    if said(turn, conversation_words.WORDS_BACK):
         return await (start_mine(turn) if step != "pick" else _to_menu(turn, member))
     if step == "pick":
         return await _picked(turn, turn.state.data["ids"])
@@ -135,20 +135,20 @@ async def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
 async def _picked(turn: Turn, ids: Sequence[int]) -> list[OutgoingMessage]:
     number = parse_number(turn.message.choice_id or turn.text)  # "2", "dua"; "²" is a wrong answer
     if number is None or not 1 <= number <= len(ids):
-        return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["choice"]), *prompt(turn)]
     event = await turn.session.get(Event, ids[number - 1])
     assert event is not None
-    what = texts.MINE_WHAT.format(
-        receipt=event.receipt, kind=texts.KIND_NAMES[event.kind], names=_names(event)
+    what = month_words.MINE_WHAT.format(
+        receipt=event.receipt, kind=report_words.KIND_NAMES[event.kind], names=_names(event)
     )
     turn.state.go(FLOW, "action", event=event.id, what=what)
     return prompt(turn)
 
 
 async def _action(turn: Turn) -> list[OutgoingMessage]:
-    chosen = pick(turn, choices(texts.MINE_ACTIONS))
+    chosen = pick(turn, choices(month_words.MINE_ACTIONS))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["choice"]), *prompt(turn)]
     if chosen == "kembali":
         return await start_mine(turn)
     event = await turn.session.get(Event, turn.state.data["event"])
@@ -180,7 +180,7 @@ async def _cancel(turn: Turn, member: Member, unit: Unit) -> list[OutgoingMessag
         turn.state.clear()
         return [menu(member, ledger_message(exc, turn.config.village_word))]
     turn.state.clear()
-    return [menu(member, texts.CANCEL_DONE.format(receipt=original.receipt, cancel=cancel.receipt))]
+    return [menu(member, month_words.CANCEL_DONE.format(receipt=original.receipt, cancel=cancel.receipt))]
 
 
 async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
@@ -190,12 +190,12 @@ async def pemangku_status(turn: Turn) -> list[OutgoingMessage]:
     reports = await report_states(turn.session, unit.id, periods)
     counts = await months_kind_counts(turn.session, unit.id, periods) if periods else {}
     lines = [
-        texts.STATUS_PEMANGKU.format(
+        month_words.STATUS_PEMANGKU.format(
             bulan=show_month(period),
             unit=unit.nama,
-            status=texts.STATUS_WORDS[reports.get(period, "missing")],
+            status=month_words.STATUS_WORDS[reports.get(period, "missing")],
             count=sum(counts[period].values()),
         )
         for period in periods
     ]
-    return [OutgoingMessage("\n".join(lines) or texts.STATUS_NOT_STARTED.format(unit=unit.nama))]
+    return [OutgoingMessage("\n".join(lines) or month_words.STATUS_NOT_STARTED.format(unit=unit.nama))]

@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick
 from handlers.months import kind_counts, reporting_period
 from handlers.show import ledger_message, show_date, show_month
+from handlers.texts import error_words, month_words, report_words
 from models.base import WIB
 from models.ledger import LedgerError, count_events, submit_report
 from models.months import deadline_of
@@ -35,8 +35,8 @@ async def start_submit(turn: Turn) -> list[OutgoingMessage]:
     counts = await kind_counts(turn.session, unit.id, period)
     names = {"bulan": show_month(period), "unit": unit.nama}
     if not await count_events(turn.session, unit.id, period):
-        return [menu(member, texts.SUBMIT_EMPTY.format(**names))]
-    lead = texts.SUBMIT_SUMMARY.format(**names, **counts, village=turn.config.village_word)
+        return [menu(member, month_words.SUBMIT_EMPTY.format(**names))]
+    lead = month_words.SUBMIT_SUMMARY.format(**names, **counts, village=turn.config.village_word)
     return await _ask(turn, unit, period, ReportStatus.SUBMITTED, lead)
 
 
@@ -47,8 +47,8 @@ async def start_nihil(turn: Turn) -> list[OutgoingMessage]:
     names = {"bulan": show_month(period), "unit": unit.nama}
     count = await count_events(turn.session, unit.id, period)
     if count:
-        return [menu(member, texts.NIHIL_HAS_EVENTS.format(**names, count=count))]
-    return await _ask(turn, unit, period, ReportStatus.NIHIL, texts.NIHIL_CONFIRM.format(**names))
+        return [menu(member, month_words.NIHIL_HAS_EVENTS.format(**names, count=count))]
+    return await _ask(turn, unit, period, ReportStatus.NIHIL, month_words.NIHIL_CONFIRM.format(**names))
 
 
 async def _ask(turn: Turn, unit: Unit, period: date, status: str, lead: str) -> list[OutgoingMessage]:
@@ -59,17 +59,17 @@ async def _ask(turn: Turn, unit: Unit, period: date, status: str, lead: str) -> 
     if earlier is not None:
         standing = {
             "bulan": show_month(period),
-            "status": texts.REPORT_STATUS_NAMES[earlier.status],
+            "status": month_words.REPORT_STATUS_NAMES[earlier.status],
             "tanggal": show_date(earlier.submitted_at.astimezone(WIB).date()),
         }
-        lead = f"{texts.ALREADY_SUBMITTED.format(**standing)}\n\n{lead}"
+        lead = f"{month_words.ALREADY_SUBMITTED.format(**standing)}\n\n{lead}"
     turn.state.go(FLOW, "confirm", period=period.isoformat(), status=status, lead=lead, standing=standing)
     return prompt(turn)
 
 
 def prompt(turn: Turn) -> list[OutgoingMessage]:
     """The confirmation question again."""
-    return [OutgoingMessage(turn.state.data["lead"], choices(texts.CONFIRM_CHOICES))]
+    return [OutgoingMessage(turn.state.data["lead"], choices(month_words.CONFIRM_CHOICES))]
 
 
 async def turn_in_monthly(turn: Turn) -> list[OutgoingMessage]:
@@ -77,14 +77,16 @@ async def turn_in_monthly(turn: Turn) -> list[OutgoingMessage]:
     member, unit = _unit(turn)
     if not turn.text and turn.message.choice_id is None:
         return prompt(turn)
-    chosen = pick(turn, choices(texts.CONFIRM_CHOICES))
+    chosen = pick(turn, choices(month_words.CONFIRM_CHOICES))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["yes_no"]), *prompt(turn)]
     data = dict(turn.state.data)
     turn.state.clear()
-    if chosen == texts.NO:  # a month sent before stays sent: say so, not "belum dikirim"
+    if chosen == report_words.NO:  # a month sent before stays sent: say so, not "belum dikirim"
         standing = data.get("standing")
-        return [menu(member, texts.NOT_SENT_AGAIN.format(**standing) if standing else texts.NOT_SENT)]
+        return [
+            menu(member, month_words.NOT_SENT_AGAIN.format(**standing) if standing else month_words.NOT_SENT)
+        ]
     period, status = date.fromisoformat(data["period"]), ReportStatus(data["status"])
     try:
         async with turn.session.begin_nested():
@@ -100,10 +102,10 @@ async def turn_in_monthly(turn: Turn) -> list[OutgoingMessage]:
             )
     except LedgerError as exc:
         return [menu(member, ledger_message(exc, turn.config.village_word))]
-    template = texts.SUBMITTED_NIHIL if status == ReportStatus.NIHIL else texts.SUBMITTED
+    template = month_words.SUBMITTED_NIHIL if status == ReportStatus.NIHIL else month_words.SUBMITTED
     lines = [template.format(bulan=show_month(period), unit=unit.nama)]
     if report.late:
         lines.append(
-            texts.SUBMITTED_LATE.format(batas=show_date(deadline_of(period, turn.config.deadline_day)))
+            month_words.SUBMITTED_LATE.format(batas=show_date(deadline_of(period, turn.config.deadline_day)))
         )
     return [menu(member, "\n".join(lines))]

@@ -8,9 +8,9 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import texts
 from handlers.month_names import parse_month_name
 from handlers.show import show_month
+from handlers.texts import month_words
 from models.base import add_months, month_of, wib_date
 from models.event import EventPerson
 from models.months import latest_closed
@@ -68,12 +68,12 @@ async def asked_period(
     today = wib_date(now)
     period = parse_month_name(asked, today)
     if period is None:
-        return texts.MONTH_UNKNOWN.format(typed=asked.strip()[:40])
+        return month_words.MONTH_UNKNOWN.format(typed=asked.strip()[:40])
     if period > month_of(today):
-        return texts.MONTH_FUTURE.format(bulan=show_month(period))
+        return month_words.MONTH_FUTURE.format(bulan=show_month(period))
     first = await first_period(session, *pekon_kodes)
     if first is not None and period < first:
-        return texts.MONTH_BEFORE_START.format(bulan=show_month(period), mulai=show_month(first))
+        return month_words.MONTH_BEFORE_START.format(bulan=show_month(period), mulai=show_month(first))
     return period
 
 

@@ -11,7 +11,7 @@ import dateparser
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
 
-from handlers import texts
+from handlers.texts import conversation_words, error_words
 from models.base import WIB
 from models.event import Citizenship, Sex
 from models.names import mask_nik
@@ -27,10 +27,23 @@ SEX_WORDS = {
 }
 YES_WORDS = frozenset({"ya", "y", "iya", "iy", "yes", "ok", "oke", "betul", "benar", "bener", "setuju"})
 NO_WORDS = frozenset({"tidak", "tdk", "t", "no", "n", "bukan", "enggak", "nggak", "gak", "ga", "tak"})
-MENUS = (texts.MENU_PEMANGKU, texts.MENU_STAFF, texts.MENU_CAMAT, texts.MENU_KABUPATEN)
+MENUS = (
+    conversation_words.MENU_PEMANGKU,
+    conversation_words.MENU_STAFF,
+    conversation_words.MENU_CAMAT,
+    conversation_words.MENU_KABUPATEN,
+)
 COMMAND_WORDS = frozenset(
-    {w.lstrip("/") for w in (*texts.WORDS_CANCEL, *texts.WORDS_BACK, *texts.WORDS_MENU, *texts.WORDS_HELP)}
-    | {*texts.WORDS_CHANGE, *texts.COMMAND_WORDS_EXTRA, *YES_WORDS, *NO_WORDS}
+    {
+        w.lstrip("/")
+        for w in (
+            *conversation_words.WORDS_CANCEL,
+            *conversation_words.WORDS_BACK,
+            *conversation_words.WORDS_MENU,
+            *conversation_words.WORDS_HELP,
+        )
+    }
+    | {*conversation_words.WORDS_CHANGE, *conversation_words.COMMAND_WORDS_EXTRA, *YES_WORDS, *NO_WORDS}
     | {key for menu in MENUS for key in menu}
     | {label.lower() for menu in MENUS for label in menu.values()}
 )  # "simpan", "kirim", "batal", "ya", "status", "Lapor Lahir": the bot's vocabulary, never a name
@@ -85,7 +98,7 @@ class Invalid(Exception):
     @property
     def text(self) -> str:
         """The kind explanation a person reads."""
-        return texts.ERRORS[self.code].format(**self.details)
+        return error_words.ERRORS[self.code].format(**self.details)
 
 
 def words(text: str) -> str:

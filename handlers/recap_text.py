@@ -5,8 +5,8 @@ from __future__ import annotations
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from handlers import texts
-from models.recap import GROUPS, KINDS, B3Row, B3Table
+from handlers.texts import month_words, staff_words
+from models.b3_rows import GROUPS, KINDS, B3Row, B3Table
 
 MAX_CHARS = 4096  # Telegram's message limit; WhatsApp allows more
 MAX_NAMES = 20  # missing units named in full; the rest are counted
@@ -31,7 +31,7 @@ def moved(row: B3Row, kind: str) -> int:
 def status_words(row: B3Row, closed: bool = False) -> str:
     """The keterangan codes of a row in words, e.g. "sudah kirim, terlambat"; a missing report is
     "belum lapor" while the month is open and "tidak lapor" once it is closed."""
-    words = {**texts.RECAP_STATUS, "missing": texts.MISSING_WORD[closed]}
+    words = {**staff_words.RECAP_STATUS, "missing": month_words.MISSING_WORD[closed]}
     return ", ".join(words.get(code, code) for code in row.keterangan)
 
 
@@ -52,28 +52,30 @@ def _numbers(row: B3Row, closed: bool = False) -> dict[str, object]:
 def _full(row: B3Row, closed: bool) -> list[str]:
     values = _numbers(row, closed)
     return [
-        texts.RECAP_UNIT_LINE.format(**values),
-        texts.RECAP_FIGURES.format(**values),
-        texts.RECAP_MOVES.format(**values),
+        staff_words.RECAP_UNIT_LINE.format(**values),
+        staff_words.RECAP_FIGURES.format(**values),
+        staff_words.RECAP_MOVES.format(**values),
     ]
 
 
 def _compact(row: B3Row, closed: bool) -> list[str]:
-    return [texts.RECAP_COMPACT_LINE.format(**_numbers(row, closed))]
+    return [staff_words.RECAP_COMPACT_LINE.format(**_numbers(row, closed))]
 
 
 def _header(table: B3Table, pekon_nama: str, village_word: str) -> list[str]:
-    title = texts.RECAP_TITLE.format(
+    title = staff_words.RECAP_TITLE.format(
         village=village_word.capitalize(), nama=pekon_nama or table.pekon_kode, kode=table.pekon_kode
     )
-    state = texts.RECAP_MONTH_CLOSED if table.closed else texts.RECAP_MONTH_OPEN
+    state = staff_words.RECAP_MONTH_CLOSED if table.closed else staff_words.RECAP_MONTH_OPEN
     return [title, state.format(bulan=month_name(table), revision=table.revision), ""]
 
 
 def _names(names: list[str]) -> str:
     if len(names) <= MAX_NAMES:
         return ", ".join(names)
-    return texts.RECAP_MISSING_MORE.format(names=", ".join(names[:MAX_NAMES]), count=len(names) - MAX_NAMES)
+    return staff_words.RECAP_MISSING_MORE.format(
+        names=", ".join(names[:MAX_NAMES]), count=len(names) - MAX_NAMES
+    )
 
 
 def _footer(table: B3Table) -> list[str]:
@@ -81,10 +83,10 @@ def _footer(table: B3Table) -> list[str]:
     values = _numbers(total)
     f = total.figures
     lines = [
-        texts.RECAP_TOTAL,
-        texts.RECAP_FIGURES.format(**values),
-        texts.RECAP_MOVES.format(**values),
-        texts.RECAP_TOTAL_SEX.format(
+        staff_words.RECAP_TOTAL,
+        staff_words.RECAP_FIGURES.format(**values),
+        staff_words.RECAP_MOVES.format(**values),
+        staff_words.RECAP_TOTAL_SEX.format(
             l=show_number(f["akhir_wna_l"] + f["akhir_wni_l"]),
             p=show_number(f["akhir_wna_p"] + f["akhir_wni_p"]),
             wna=show_number(f["akhir_wna_l"] + f["akhir_wna_p"]),
@@ -93,10 +95,12 @@ def _footer(table: B3Table) -> list[str]:
     ]
     missing = [r.nama for r in table.rows if "missing" in r.keterangan]
     if missing:
-        word = texts.MISSING_WORD[table.closed].capitalize()
-        lines.append(texts.RECAP_MISSING.format(missing_word=word, count=len(missing), names=_names(missing)))
+        word = month_words.MISSING_WORD[table.closed].capitalize()
+        lines.append(
+            staff_words.RECAP_MISSING.format(missing_word=word, count=len(missing), names=_names(missing))
+        )
     elif table.rows:
-        lines.append(texts.RECAP_ALL_REPORTED)
+        lines.append(staff_words.RECAP_ALL_REPORTED)
     return lines
 
 
@@ -108,7 +112,7 @@ def render_b3_text(table: B3Table, *, pekon_nama: str = "", village_word: str = 
     """B.3 as a readable message: one block per unit, the total, and who has not reported."""
     head, foot = _header(table, pekon_nama, village_word), _footer(table)
     if not table.rows:
-        return _assemble(head, [texts.RECAP_NO_UNITS], foot)
+        return _assemble(head, [staff_words.RECAP_NO_UNITS], foot)
     full = [line for row in table.rows for line in _full(row, table.closed)]
     text = _assemble(head, full, foot)
     if len(text) <= MAX_CHARS:
@@ -116,7 +120,7 @@ def render_b3_text(table: B3Table, *, pekon_nama: str = "", village_word: str = 
     compact = [line for row in table.rows for line in _compact(row, table.closed)]
     shown = len(compact)
     while shown > 0:
-        more = [texts.RECAP_MORE.format(count=len(compact) - shown)] if shown < len(compact) else []
+        more = [staff_words.RECAP_MORE.format(count=len(compact) - shown)] if shown < len(compact) else []
         text = _assemble(head, compact[:shown] + more, foot)
         if len(text) <= MAX_CHARS:
             return text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.menu import menu
+from handlers.texts import registration_words
 from models.invites import InviteError, redeem_invite
 from models.person import Member, Role
 from models.region import Kecamatan, Pekon
@@ -25,7 +25,7 @@ async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
     """Redeem the code and greet the new member with their menu."""
     village = turn.config.village_word
     if not code:
-        return [OutgoingMessage(text=texts.REGISTER_NEED_CODE)]
+        return [OutgoingMessage(text=registration_words.REGISTER_NEED_CODE)]
     try:
         redeemed = await redeem_invite(
             turn.session,
@@ -36,7 +36,7 @@ async def register(turn: Turn, code: str) -> list[OutgoingMessage]:
             now=turn.now,
         )
     except InviteError as exc:
-        refused = texts.REGISTER_REFUSED[exc.code]
+        refused = registration_words.REGISTER_REFUSED[exc.code]
         return [OutgoingMessage(text=refused.format(village=village, **await _whose(turn)))]
     turn.identity = redeemed.identity
     turn.state.clear()
@@ -55,23 +55,25 @@ async def _whose(turn: Turn) -> dict[str, str]:
 def unregistered(turn: Turn) -> OutgoingMessage:
     """How to register, told to a sender nobody invited yet."""
     return OutgoingMessage(
-        texts.UNREGISTERED.format(village=turn.config.village_word, account=account_word(turn))
+        registration_words.UNREGISTERED.format(village=turn.config.village_word, account=account_word(turn))
     )
 
 
 def account_word(turn: Turn) -> str:
     """What identifies the sender on their channel ("Akun Telegram ini", "Nomor WhatsApp ini")."""
-    return texts.ACCOUNT_WORDS.get(str(turn.message.channel), texts.ACCOUNT_WORDS["console"])
+    return registration_words.ACCOUNT_WORDS.get(
+        str(turn.message.channel), registration_words.ACCOUNT_WORDS["console"]
+    )
 
 
 async def welcome(turn: Turn, member: Member) -> str:
     """The greeting naming the member's role and scope."""
-    return texts.WELCOME.format(name=member.name, scope=await registered_as(turn, member))
+    return registration_words.WELCOME.format(name=member.name, scope=await registered_as(turn, member))
 
 
 async def registered_as(turn: Turn, member: Member) -> str:
     """What the member is registered for ("Anda terdaftar untuk Pemangku 1, pekon Trimulyo.")."""
-    village, said = turn.config.village_word, texts.REGISTERED_AS
+    village, said = turn.config.village_word, registration_words.REGISTERED_AS
     if member.role == Role.PEMANGKU and member.unit is not None:
         unit = member.unit
         return said["pemangku"].format(unit=unit.nama, village=village, pekon=unit.pekon.nama)

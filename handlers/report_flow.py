@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Step, Turn
 from handlers.duplicates import likely_duplicate
 from handlers.fields import Field, fields_for, person_prefixes
@@ -19,6 +18,7 @@ from handlers.menu import choices, menu, pick, said
 from handlers.parsing import Invalid, mask_free_text, nik_sex, nik_warnings, parse_yes_no, words
 from handlers.report_save import save_report
 from handlers.show import ledger_message, show_date
+from handlers.texts import conversation_words, error_words, report_words
 from models.base import wib_date
 from models.event import Event, EventKind
 from models.ledger import LedgerError
@@ -40,7 +40,10 @@ def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = Non
         if values:
             return replies
         first = replies[0]  # the greeting and the first question travel as one message
-        return [OutgoingMessage(f"{texts.KIND_START[kind]}\n{first.text}", first.choices), *replies[1:]]
+        return [
+            OutgoingMessage(f"{report_words.KIND_START[kind]}\n{first.text}", first.choices),
+            *replies[1:],
+        ]
 
     return begin
 
@@ -50,7 +53,7 @@ async def turn_in_report(turn: Turn) -> list[OutgoingMessage]:
     step = turn.state.step or ""
     if not turn.text and turn.message.choice_id is None:
         return prompt(turn)
-    if said(turn, texts.WORDS_BACK):
+    if said(turn, conversation_words.WORDS_BACK):
         return await back(turn)
     if step.startswith("ask:"):
         return await answer(turn, step.removeprefix("ask:"))
@@ -96,11 +99,11 @@ def prompt(turn: Turn) -> list[OutgoingMessage]:
         field = _field(turn, step.removeprefix("ask:"))
         return [OutgoingMessage(text=field.question, choices=choices(field.choices))]
     if step == "warn":
-        return [OutgoingMessage(_data(turn)["warn"]["text"], choices(texts.WARNING_CHOICES))]
+        return [OutgoingMessage(_data(turn)["warn"]["text"], choices(report_words.WARNING_CHOICES))]
     if step == "change":
-        return [OutgoingMessage(texts.CHANGE_PROMPT, choices(_change_items(turn)))]
+        return [OutgoingMessage(report_words.CHANGE_PROMPT, choices(_change_items(turn)))]
     if step == "reason":
-        return [OutgoingMessage(texts.CORRECTION_REASON)]
+        return [OutgoingMessage(report_words.CORRECTION_REASON)]
     return [summary(turn)]
 
 
@@ -158,11 +161,11 @@ async def back(turn: Turn) -> list[OutgoingMessage]:
 async def confirm_warning(turn: Turn) -> list[OutgoingMessage]:
     """Ya keeps the answer despite the warning; Tidak asks the question again."""
     data = _data(turn)
-    chosen = pick(turn, choices(texts.WARNING_CHOICES))
+    chosen = pick(turn, choices(report_words.WARNING_CHOICES))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["yes_no"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["yes_no"]), *prompt(turn)]
     warning = data.pop("warn")
-    if chosen == texts.YES:
+    if chosen == report_words.YES:
         data["ok"].append(warning["id"])
         return await advance(turn)
     data["v"].pop(warning["key"], None)
@@ -172,12 +175,14 @@ async def confirm_warning(turn: Turn) -> list[OutgoingMessage]:
 async def at_summary(turn: Turn) -> list[OutgoingMessage]:
     """Simpan (or "ya"), Ubah or Batal on the summary; a likely duplicate needs "Tetap simpan"."""
     duplicate = _data(turn).get("dup")
-    chosen = pick(turn, choices(texts.DUPLICATE_CHOICES if duplicate else texts.SUMMARY_CHOICES))
-    if chosen is None and words(turn.text) in texts.WORDS_CHANGE:
+    chosen = pick(
+        turn, choices(report_words.DUPLICATE_CHOICES if duplicate else report_words.SUMMARY_CHOICES)
+    )
+    if chosen is None and words(turn.text) in conversation_words.WORDS_CHANGE:
         chosen = "ubah"
     if chosen is None and _says_yes(turn):
         if duplicate:
-            return [OutgoingMessage(texts.DUPLICATE_NEEDS_CONFIRMATION), summary(turn)]
+            return [OutgoingMessage(report_words.DUPLICATE_NEEDS_CONFIRMATION), summary(turn)]
         chosen = "simpan"
     if chosen in ("simpan", "tetap simpan"):
         if _data(turn).get("fix") and _data(turn)["v"] == _data(turn).get("orig"):
@@ -192,13 +197,13 @@ async def at_summary(turn: Turn) -> list[OutgoingMessage]:
     if chosen == "batal":
         turn.state.clear()
         assert turn.member is not None
-        return [menu(turn.member, texts.CANCELLED)]
-    return [OutgoingMessage(texts.ERRORS["choice"]), summary(turn)]
+        return [menu(turn.member, conversation_words.CANCELLED)]
+    return [OutgoingMessage(error_words.ERRORS["choice"]), summary(turn)]
 
 
 async def _unchanged(turn: Turn) -> str:
     original = await turn.session.get(Event, _data(turn)["fix"])
-    return texts.CORRECTION_UNCHANGED.format(receipt=original.receipt if original else "")
+    return report_words.CORRECTION_UNCHANGED.format(receipt=original.receipt if original else "")
 
 
 def _says_yes(turn: Turn) -> bool:
@@ -221,7 +226,7 @@ def change_field(turn: Turn) -> list[OutgoingMessage]:
     """The field chosen for a change is asked again; the flow returns to the summary after it."""
     key = pick(turn, choices(_change_items(turn)))
     if key is None:
-        return [OutgoingMessage(texts.ERRORS["choice"]), *prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["choice"]), *prompt(turn)]
     was = _data(turn)["v"].pop(key, None)
     _data(turn)["was"] = {key: was} if was is not None else {}
     return ask(turn, key)
@@ -230,30 +235,30 @@ def change_field(turn: Turn) -> list[OutgoingMessage]:
 def _label(key: str) -> str:
     if "." in key:
         member, base = key.split(".", 1)
-        return f"{texts.MEMBER_LABEL.format(n=member[1:])}: {texts.LABELS[base]}"
-    return texts.LABELS[key]
+        return f"{report_words.MEMBER_LABEL.format(n=member[1:])}: {report_words.LABELS[base]}"
+    return report_words.LABELS[key]
 
 
 def _member_line(member: str, values: dict[str, Any]) -> str:
     """ "Anggota 1 (kepala keluarga): Ali · L (laki-laki) · NIK -" """
     shown = {base: show_value(base, values.get(f"{member}.{base}")) for base in ("name", "sex", "nik")}
-    head = texts.MEMBER_HEAD if member == "m1" else ""
-    return texts.SUMMARY_MEMBER.format(n=member[1:], head=head, **shown)
+    head = report_words.MEMBER_HEAD if member == "m1" else ""
+    return report_words.SUMMARY_MEMBER.format(n=member[1:], head=head, **shown)
 
 
 def show_value(key: str, value: Any) -> str:
     """A draft value as shown in a summary (NIK masked)."""
     base = key.rsplit(".", 1)[-1]
     if value is None:
-        return texts.EMPTY
+        return report_words.EMPTY
     if base == "nik":
         return mask_nik(value)
     if base == "event_date":
         return show_date(date.fromisoformat(value))
     if base == "sex":
-        return str(texts.SEX_CHOICES[value])
+        return str(report_words.SEX_CHOICES[value])
     if isinstance(value, bool):
-        return texts.YES_NO_CHOICES[texts.YES if value else texts.NO]
+        return report_words.YES_NO_CHOICES[report_words.YES if value else report_words.NO]
     if base in NAME_KEYS:
         return proper_name(value)  # as the books will print it
     return mask_free_text(str(value))
@@ -263,7 +268,7 @@ def summary(turn: Turn) -> OutgoingMessage:
     """Everything answered, to check before saving."""
     data = _data(turn)
     kind = data["kind"]
-    lines = [texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind])]
+    lines = [report_words.SUMMARY_TITLE.format(kind=report_words.KIND_NAMES[kind])]
     for f in fields_for(kind, data["v"]):
         member, _, base = f.key.rpartition(".")
         if not member:
@@ -272,11 +277,11 @@ def summary(turn: Turn) -> OutgoingMessage:
             lines.append(_member_line(member, data["v"]))
     duplicate = data.get("dup")
     if duplicate:
-        kind_name = texts.KIND_NAMES[kind]
-        lines.append(texts.DUPLICATE_FLAG.format(kind=kind_name, **duplicate))
-        return OutgoingMessage("\n".join(lines), choices(texts.DUPLICATE_CHOICES))
-    lines.append(texts.SUMMARY_FOOTER)
-    return OutgoingMessage("\n".join(lines), choices(texts.SUMMARY_CHOICES))
+        kind_name = report_words.KIND_NAMES[kind]
+        lines.append(report_words.DUPLICATE_FLAG.format(kind=kind_name, **duplicate))
+        return OutgoingMessage("\n".join(lines), choices(report_words.DUPLICATE_CHOICES))
+    lines.append(report_words.SUMMARY_FOOTER)
+    return OutgoingMessage("\n".join(lines), choices(report_words.SUMMARY_CHOICES))
 
 
 def _pending_warning(turn: Turn) -> dict[str, str] | None:
@@ -296,16 +301,16 @@ def _draft_warnings(kind: str, values: dict[str, Any], turn: Turn) -> list[dict[
             continue
         birth = day if kind == EventKind.LAHIR else None
         for code in nik_warnings(nik, sex, birth):
-            text = texts.WARNINGS[code].format(
+            text = report_words.WARNINGS[code].format(
                 nik=mask_nik(nik),
-                nik_sex=texts.SEX_NAMES[nik_sex(nik)],
-                sex=texts.SEX_NAMES.get(sex or "", "-"),
+                nik_sex=report_words.SEX_NAMES[nik_sex(nik)],
+                sex=report_words.SEX_NAMES.get(sex or "", "-"),
                 date=show_date(birth) if birth else "-",
             )
             found.append({"id": f"{code}:{nik}:{sex}:{birth}", "key": f"{prefix}nik", "text": text})
     today = wib_date(turn.now)
     if day is not None and today - day > OLD_AFTER:
         code = "old_birth" if kind == EventKind.LAHIR else "old_event"
-        text = texts.WARNINGS[code].format(date=show_date(day))
+        text = report_words.WARNINGS[code].format(date=show_date(day))
         found.append({"id": f"{code}:{day}", "key": "event_date", "text": text})
     return found

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.fields import event_date, persons
 from handlers.menu import menu
 from handlers.show import show_month
+from handlers.texts import report_words
 from models.base import month_of
 from models.event import Event, EventKind
 from models.ledger import LedgerError, correct_event, record_event
@@ -30,7 +30,7 @@ async def save_report(turn: Turn, reason: str | None = None) -> list[OutgoingMes
     member, data = turn.member, turn.state.data
     assert member is not None and member.unit is not None
     if data.get("fix") and (reason is None or len(reason.strip()) < MIN_REASON):
-        return [OutgoingMessage(f"{texts.REASON_TOO_SHORT}\n{texts.CORRECTION_REASON}")]
+        return [OutgoingMessage(f"{report_words.REASON_TOO_SHORT}\n{report_words.CORRECTION_REASON}")]
     kind, values = data["kind"], data["v"]
     async with turn.session.begin_nested():  # a refusal leaves nothing behind
         event = await _record(turn, member, member.unit, kind, values, data.get("fix"), reason)
@@ -38,12 +38,14 @@ async def save_report(turn: Turn, reason: str | None = None) -> list[OutgoingMes
     lines = [_receipt_text(event, data.get("fix"))]
     if event.susulan and event.action == "report":
         lines.append(
-            texts.SAVED_SUSULAN.format(
+            report_words.SAVED_SUSULAN.format(
                 asli=show_month(month_of(event.event_date)), bulan=show_month(event.period)
             )
         )
     if event.after_submit:
-        template = texts.SAVED_AFTER_SUBMIT_CORRECTION if data.get("fix") else texts.SAVED_AFTER_SUBMIT
+        template = (
+            report_words.SAVED_AFTER_SUBMIT_CORRECTION if data.get("fix") else report_words.SAVED_AFTER_SUBMIT
+        )
         lines.append(template.format(bulan=show_month(event.period)))
         await _tell_staff(turn, member.unit, event)
     return [menu(member, "\n".join(lines))]
@@ -87,9 +89,9 @@ async def _record(
 
 
 def _receipt_text(event: Event, fix: int | None) -> str:
-    template = texts.CORRECTED if fix else texts.SAVED
+    template = report_words.CORRECTED if fix else report_words.SAVED
     return template.format(
-        kind=texts.KIND_NAMES[event.kind], receipt=event.receipt, bulan=show_month(event.period)
+        kind=report_words.KIND_NAMES[event.kind], receipt=event.receipt, bulan=show_month(event.period)
     )
 
 
@@ -101,10 +103,10 @@ async def _tell_staff(turn: Turn, unit: Unit, event: Event) -> None:
         )
     )
     original = await turn.session.get(Event, event.correction_of_id) if event.correction_of_id else None
-    template = texts.STAFF_AFTER_SUBMIT_CORRECTION if original else texts.STAFF_AFTER_SUBMIT
+    template = report_words.STAFF_AFTER_SUBMIT_CORRECTION if original else report_words.STAFF_AFTER_SUBMIT
     text = template.format(
         unit=unit.nama,
-        kind=texts.KIND_NAMES[event.kind],
+        kind=report_words.KIND_NAMES[event.kind],
         receipt=event.receipt,
         original=original.receipt if original else "",
         bulan=show_month(event.period),

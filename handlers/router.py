@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import beneficiary, list_upload, monthly, texts
+from handlers import beneficiary, list_upload, monthly
 from handlers.core import Step, Turn
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
@@ -38,6 +38,7 @@ from handlers.staff_month import (
     turn_in_close,
     turn_in_invite,
 )
+from handlers.texts import beneficiary_words, conversation_words, dashboard_words, error_words, report_words
 from models.base import wib_date
 from models.event import EventKind
 from models.person import Member, Role
@@ -60,11 +61,11 @@ FLOWS: dict[str, tuple[Step, Prompt]] = {
 async def _help(turn: Turn) -> list[OutgoingMessage]:
     assert turn.member is not None
     helps = {
-        Role.PEMANGKU.value: texts.HELP_PEMANGKU,
-        Role.CAMAT.value: texts.HELP_CAMAT,
-        Role.KABUPATEN.value: texts.HELP_KABUPATEN,
+        Role.PEMANGKU.value: conversation_words.HELP_PEMANGKU,
+        Role.CAMAT.value: conversation_words.HELP_CAMAT,
+        Role.KABUPATEN.value: conversation_words.HELP_KABUPATEN,
     }
-    text = helps.get(turn.member.role, texts.HELP_STAFF)
+    text = helps.get(turn.member.role, conversation_words.HELP_STAFF)
     return [OutgoingMessage(text.format(village=turn.config.village_word))]
 
 
@@ -120,38 +121,38 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
         return [unregistered(turn)]
     if _draft_expired(turn):
         turn.state.clear()
-        return [menu(member, texts.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
+        return [menu(member, conversation_words.DRAFT_EXPIRED.format(hours=turn.config.draft_ttl_hours))]
     if _stale(turn, member, asked):
-        return [OutgoingMessage(texts.STALE_CHOICE), *_repeat(turn, member)]
+        return [OutgoingMessage(conversation_words.STALE_CHOICE), *_repeat(turn, member)]
     if turn.message.contact_phone is not None:
         return await confirm_phone(turn, member)
     if turn.message.file is not None:
         if not list_upload.may_send(member):  # nothing is fetched
-            refused = texts.UPLOAD_NOT_ALLOWED.format(village=turn.config.village_word)
+            refused = beneficiary_words.UPLOAD_NOT_ALLOWED.format(village=turn.config.village_word)
             return [OutgoingMessage(refused), *_repeat(turn, member)]
         return await list_upload.receive(turn, member)
     if turn.message.unsupported is not None and turn.text and new_report(turn, member):
         first, *rest = await _route(turn, member)  # a report written under a photo
-        return [replace(first, text=f"{texts.CAPTION_READ}\n\n{first.text}"), *rest]
+        return [replace(first, text=f"{report_words.CAPTION_READ}\n\n{first.text}"), *rest]
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
-        lead = texts.UNSUPPORTED if turn.message.unsupported else texts.TOO_LONG
+        lead = error_words.UNSUPPORTED if turn.message.unsupported else error_words.TOO_LONG
         return [OutgoingMessage(text=lead), *_repeat(turn, member)]
     return await _route(turn, member)
 
 
 async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    if said(turn, texts.WORDS_MENU + texts.WORDS_GREETING):
+    if said(turn, conversation_words.WORDS_MENU + conversation_words.WORDS_GREETING):
         return _to_menu(turn, member)
-    if turn.state.flow is None and said(turn, texts.WORDS_THANKS):
-        return [menu(member, texts.THANKS_REPLY)]
-    if said(turn, texts.WORDS_CANCEL):
-        text = texts.CANCELLED if turn.state.flow else texts.NOTHING_TO_CANCEL
+    if turn.state.flow is None and said(turn, conversation_words.WORDS_THANKS):
+        return [menu(member, conversation_words.THANKS_REPLY)]
+    if said(turn, conversation_words.WORDS_CANCEL):
+        text = conversation_words.CANCELLED if turn.state.flow else conversation_words.NOTHING_TO_CANCEL
         turn.state.clear()
         return [menu(member, text)]
     picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
     if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
-    if said(turn, texts.WORDS_HELP):  # mid-flow: the help, then the waiting question again
+    if said(turn, conversation_words.WORDS_HELP):  # mid-flow: the help, then the waiting question again
         return [*await _help(turn), *(_repeat(turn, member) if turn.state.flow else [])]
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
@@ -161,14 +162,14 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         if aside := await interruption(turn, member, room):
             return aside
         if turn.text.startswith("/"):  # a command while a question waits for its answer
-            return [OutgoingMessage(texts.IN_FLOW), *flow[1](turn)]
+            return [OutgoingMessage(conversation_words.IN_FLOW), *flow[1](turn)]
         return await flow[0](turn)
     return await _from_menu(turn, member)
 
 
 async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     actions = ACTIONS.get(member.role, ACTIONS[Role.STAFF])
-    if member.role != Role.PEMANGKU and said(turn, texts.WORDS_DASHBOARD):  # before typo matching
+    if member.role != Role.PEMANGKU and said(turn, dashboard_words.WORDS_DASHBOARD):  # before typo matching
         return await dashboard_link(turn)
     offered = choices(menu_items(member))
     chosen = pick(turn, offered) or turn.text.lower().lstrip("/").strip()
@@ -191,7 +192,7 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
         return await beneficiary.cek(turn, number)
     elif member.role == Role.STAFF and (reason := reopen_reason(turn.text)) is not None:
         return await reopen(turn, reason)
-    return [menu(member, texts.NOT_UNDERSTOOD)]
+    return [menu(member, conversation_words.NOT_UNDERSTOOD)]
 
 
 def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
@@ -199,10 +200,10 @@ def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     explicit "menu" drops it and says so."""
     if turn.state.flow is None:
         return [menu(member)]
-    if said(turn, texts.WORDS_GREETING):
-        return [OutgoingMessage(texts.DRAFT_KEPT), *_repeat(turn, member)]
+    if said(turn, conversation_words.WORDS_GREETING):
+        return [OutgoingMessage(conversation_words.DRAFT_KEPT), *_repeat(turn, member)]
     turn.state.clear()
-    return [menu(member, texts.DRAFT_DROPPED)]
+    return [menu(member, conversation_words.DRAFT_DROPPED)]
 
 
 def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 
-from handlers import texts
+from handlers.texts import error_words
 from models.ledger import LedgerError
 
 INDONESIAN = Locale.parse("id")  # parsed once: a locale name given to babel is parsed on every call
@@ -29,7 +29,7 @@ def show_month(period: date) -> str:
 
 def ledger_message(exc: LedgerError, village: str) -> str:
     """The kind Indonesian explanation of a refused ledger change."""
-    template = texts.LEDGER_ERRORS.get(exc.code, texts.LEDGER_ERRORS["other"])
+    template = error_words.LEDGER_ERRORS.get(exc.code, error_words.LEDGER_ERRORS["other"])
     bulan = exc.detail.split(" ")[-1] if exc.detail else ""
     if len(bulan) == 7 and bulan[4] == "-":  # a YYYY-MM detail names the month
         bulan = show_month(date(int(bulan[:4]), int(bulan[5:]), 1))

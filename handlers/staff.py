@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.menu import menu
 from handlers.months import asked_period, staff_period
 from handlers.recap_text import render_b3_text
 from handlers.show import show_date, show_month
+from handlers.texts import month_words, report_words, staff_words
 from handlers.unit_status import unit_statuses
 from models.audit import record_audit
 from models.event import Action, Event, EventPerson
@@ -35,7 +35,7 @@ async def pekon_of(turn: Turn) -> tuple[Member, Pekon | None]:
 
 
 def no_scope(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    return [menu(member, texts.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
+    return [menu(member, staff_words.STAFF_NO_SCOPE.format(village=turn.config.village_word))]
 
 
 async def pekon_period(turn: Turn, pekon: Pekon, asked: str | None) -> date | str:
@@ -57,21 +57,21 @@ async def staff_status(turn: Turn, asked: str | None = None) -> list[OutgoingMes
     state = await month_state(turn.session, pekon.kode, period)
     closed = state is not None and state.status == MonthStatus.CLOSED
     lines = [
-        texts.STAFF_STATUS_TITLE.format(
+        staff_words.STAFF_STATUS_TITLE.format(
             bulan=show_month(period),
             village=turn.config.village_word,
             pekon=pekon.nama,
-            closed=texts.STAFF_STATUS_CLOSED if closed else "",
+            closed=staff_words.STAFF_STATUS_CLOSED if closed else "",
         )
     ]
-    said = {**texts.STAFF_STATUS_WORDS, "missing": texts.MISSING_WORD[closed].upper()}
+    said = {**staff_words.STAFF_STATUS_WORDS, "missing": month_words.MISSING_WORD[closed].upper()}
     for n, item in enumerate(statuses, 1):
         words = [said[item.status]]
         words += [said[flag] for flag in item.flags]
-        lines.append(texts.STAFF_STATUS_LINE.format(no=n, unit=item.unit.nama, status=", ".join(words)))
+        lines.append(staff_words.STAFF_STATUS_LINE.format(no=n, unit=item.unit.nama, status=", ".join(words)))
     missing = [s.unit.nama for s in statuses if s.status == "missing"]
     lines.append(
-        texts.STAFF_STATUS_SUMMARY.format(
+        staff_words.STAFF_STATUS_SUMMARY.format(
             done=len(statuses) - len(missing), total=len(statuses), missing=", ".join(missing) or "-"
         )
     )
@@ -111,8 +111,10 @@ async def staff_list(turn: Turn, asked: str | None = None) -> list[OutgoingMessa
     )
     bulan = show_month(period)
     if not lines:
-        return [menu(member, texts.STAFF_LIST_EMPTY.format(bulan=bulan))]
-    title = texts.STAFF_LIST_TITLE.format(bulan=bulan, village=turn.config.village_word, pekon=pekon.nama)
+        return [menu(member, staff_words.STAFF_LIST_EMPTY.format(bulan=bulan))]
+    title = staff_words.STAFF_LIST_TITLE.format(
+        bulan=bulan, village=turn.config.village_word, pekon=pekon.nama
+    )
     return [OutgoingMessage("\n".join([title, *lines]))]
 
 
@@ -132,10 +134,10 @@ async def named_lines(session: AsyncSession, pekon_kode: str, period: date) -> l
         .limit(MAX_LISTED)
     )
     return [
-        texts.STAFF_LIST_LINE.format(
+        staff_words.STAFF_LIST_LINE.format(
             no=n,
             unit=unit_name,
-            kind=texts.KIND_NAMES[event.kind],
+            kind=report_words.KIND_NAMES[event.kind],
             name=proper_name(person.name),
             sex=person.sex,
             nik=mask_nik(person.nik),

@@ -7,12 +7,12 @@ the one the CLI prints, from models.annual, the one annual computation."""
 from __future__ import annotations
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.annual_text import render_annual_text
 from handlers.core import Turn
 from handlers.menu import menu
 from handlers.month_names import parse_year
 from handlers.staff import no_scope
+from handlers.texts import annual_words
 from models.annual import Level, annual_recap
 from models.base import wib_date
 from models.person import Role
@@ -25,7 +25,7 @@ async def staff_annual(turn: Turn, asked: str) -> list[OutgoingMessage]:
     today = wib_date(turn.now)
     year = parse_year(asked, today)
     if year is None:
-        return [menu(member, texts.ANNUAL_BAD_YEAR)]
+        return [menu(member, annual_words.ANNUAL_BAD_YEAR)]
     if member.role == Role.CAMAT:
         level, kode = Level.KECAMATAN, member.kecamatan_kode
     elif member.role == Role.KABUPATEN:
@@ -39,5 +39,5 @@ async def staff_annual(turn: Turn, asked: str) -> list[OutgoingMessage]:
     except LookupError:
         return no_scope(turn, member)
     if not recap.rows:
-        return [menu(member, texts.ANNUAL_ASK_YEAR.format(tahun=year))]
+        return [menu(member, annual_words.ANNUAL_ASK_YEAR.format(tahun=year))]
     return [OutgoingMessage(render_annual_text(recap, village_word=turn.config.village_word))]

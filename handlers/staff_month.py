@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.core import Turn
 from handlers.menu import choices, menu, pick, said
 from handlers.months import asked_period, staff_period
 from handlers.parsing import Invalid, mask_free_text, parse_name, words
 from handlers.show import ledger_message, show_date, show_month
 from handlers.staff import no_scope, pekon_of
+from handlers.texts import conversation_words, error_words, report_words, staff_words
 from handlers.unit_status import PekonStatus, pekon_statuses, unit_statuses
 from models.base import WIB, add_months, month_of, wib_date
 from models.invites import create_invite, format_code
@@ -43,10 +43,10 @@ async def start_invite(turn: Turn) -> list[OutgoingMessage]:
 def invite_prompt(turn: Turn) -> list[OutgoingMessage]:
     """The invite flow's question again (the name's with a note when the unit has a pemangku)."""
     if turn.state.step == "unit":
-        return [OutgoingMessage(texts.STAFF_INVITE_UNIT, choices(turn.state.data["units"]))]
+        return [OutgoingMessage(staff_words.STAFF_INVITE_UNIT, choices(turn.state.data["units"]))]
     present = turn.state.data.get("present")
-    note = texts.STAFF_INVITE_HAS_PEMANGKU.format(**present) if present else ""
-    return [OutgoingMessage(note + texts.STAFF_INVITE_NAME)]
+    note = staff_words.STAFF_INVITE_HAS_PEMANGKU.format(**present) if present else ""
+    return [OutgoingMessage(note + staff_words.STAFF_INVITE_NAME)]
 
 
 async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
@@ -55,12 +55,12 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
     assert member is not None
     if not turn.text and turn.message.choice_id is None:
         return invite_prompt(turn)
-    if said(turn, texts.WORDS_BACK):
+    if said(turn, conversation_words.WORDS_BACK):
         return await start_invite(turn) if turn.state.step == "name" else [_cleared(turn)]
     if turn.state.step == "unit":
         chosen = pick(turn, choices(turn.state.data["units"]))
         if chosen is None:
-            return [OutgoingMessage(texts.ERRORS["choice"]), *invite_prompt(turn)]
+            return [OutgoingMessage(error_words.ERRORS["choice"]), *invite_prompt(turn)]
         turn.state.data["unit"] = int(chosen)
         turn.state.data["present"] = await _present_pemangku(turn, int(chosen))
         turn.state.step = "name"
@@ -77,7 +77,7 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
         turn.session, Role.PEMANGKU, unit_id=unit.id, name=name, ttl=ttl, created_by=member.id, now=turn.now
     )
     turn.state.clear()
-    text = texts.STAFF_INVITE_DONE.format(
+    text = staff_words.STAFF_INVITE_DONE.format(
         name=name,
         unit=unit.nama,
         code=format_code(invite.code),
@@ -85,7 +85,7 @@ async def turn_in_invite(turn: Turn) -> list[OutgoingMessage]:
     )
     bot = turn.config.telegram_bot_username
     if bot:  # the deep link the CLI prints too: one tap registers on Telegram
-        text += "\n" + texts.STAFF_INVITE_LINK.format(bot=bot.lstrip("@"), code=invite.code)
+        text += "\n" + staff_words.STAFF_INVITE_LINK.format(bot=bot.lstrip("@"), code=invite.code)
     return [menu(member, text)]
 
 
@@ -116,22 +116,24 @@ async def start_close(turn: Turn) -> list[OutgoingMessage]:
     bulan = show_month(period)
     state = await month_state(turn.session, pekon.kode, period)
     if state is not None and state.status == MonthStatus.CLOSED:
-        return [menu(member, texts.STAFF_CLOSE_ALREADY.format(bulan=bulan))]
+        return [menu(member, staff_words.STAFF_CLOSE_ALREADY.format(bulan=bulan))]
     if period >= month_of(wib_date(turn.now)):  # the running month cannot be closed yet
-        return [menu(member, texts.STAFF_CLOSE_RUNNING.format(bulan=bulan))]
+        return [menu(member, staff_words.STAFF_CLOSE_RUNNING.format(bulan=bulan))]
     missing = [
         s.unit.nama for s in await unit_statuses(turn.session, pekon.kode, period) if s.status == "missing"
     ]
     if missing:
-        return [menu(member, texts.STAFF_CLOSE_MISSING.format(bulan=bulan, units=", ".join(missing)))]
-    lead = texts.STAFF_CLOSE_CONFIRM.format(bulan=bulan, village=turn.config.village_word, pekon=pekon.nama)
+        return [menu(member, staff_words.STAFF_CLOSE_MISSING.format(bulan=bulan, units=", ".join(missing)))]
+    lead = staff_words.STAFF_CLOSE_CONFIRM.format(
+        bulan=bulan, village=turn.config.village_word, pekon=pekon.nama
+    )
     turn.state.go(CLOSE_FLOW, "confirm", period=period.isoformat(), lead=lead)
     return close_prompt(turn)
 
 
 def close_prompt(turn: Turn) -> list[OutgoingMessage]:
     """The closing confirmation again."""
-    return [OutgoingMessage(turn.state.data["lead"], choices(texts.YES_NO_CHOICES))]
+    return [OutgoingMessage(turn.state.data["lead"], choices(report_words.YES_NO_CHOICES))]
 
 
 async def turn_in_close(turn: Turn) -> list[OutgoingMessage]:
@@ -140,12 +142,12 @@ async def turn_in_close(turn: Turn) -> list[OutgoingMessage]:
     assert member is not None and member.pekon_kode is not None
     if not turn.text and turn.message.choice_id is None:
         return close_prompt(turn)
-    chosen = pick(turn, choices(texts.YES_NO_CHOICES))
+    chosen = pick(turn, choices(report_words.YES_NO_CHOICES))
     if chosen is None:
-        return [OutgoingMessage(texts.ERRORS["yes_no"]), *close_prompt(turn)]
+        return [OutgoingMessage(error_words.ERRORS["yes_no"]), *close_prompt(turn)]
     period = date.fromisoformat(turn.state.data["period"])
     turn.state.clear()
-    if chosen == texts.NO:
+    if chosen == report_words.NO:
         return [menu(member)]
     try:
         async with turn.session.begin_nested():
@@ -159,7 +161,7 @@ async def turn_in_close(turn: Turn) -> list[OutgoingMessage]:
             )
     except LedgerError as exc:
         return [menu(member, ledger_message(exc, turn.config.village_word))]
-    return [menu(member, texts.STAFF_CLOSE_DONE.format(bulan=show_month(period)))]
+    return [menu(member, staff_words.STAFF_CLOSE_DONE.format(bulan=show_month(period)))]
 
 
 def reopen_reason(text: str) -> str | None:
@@ -177,10 +179,10 @@ async def reopen(turn: Turn, reason: str) -> list[OutgoingMessage]:
     if pekon is None:
         return no_scope(turn, member)
     if len(reason) < 3:
-        return [menu(member, texts.STAFF_REOPEN_NEED_REASON)]
+        return [menu(member, staff_words.STAFF_REOPEN_NEED_REASON)]
     period = await latest_closed(turn.session, pekon.kode)
     if period is None:
-        return [menu(member, texts.STAFF_REOPEN_NONE)]
+        return [menu(member, staff_words.STAFF_REOPEN_NONE)]
     try:
         async with turn.session.begin_nested():
             await reopen_month(
@@ -194,7 +196,7 @@ async def reopen(turn: Turn, reason: str) -> list[OutgoingMessage]:
             )
     except LedgerError as exc:
         return [menu(member, ledger_message(exc, turn.config.village_word))]
-    return [menu(member, texts.STAFF_REOPEN_DONE.format(bulan=show_month(period), reason=reason))]
+    return [menu(member, staff_words.STAFF_REOPEN_DONE.format(bulan=show_month(period), reason=reason))]
 
 
 async def camat_status(turn: Turn, asked: str | None = None) -> list[OutgoingMessage]:
@@ -207,12 +209,12 @@ async def camat_status(turn: Turn, asked: str | None = None) -> list[OutgoingMes
         return no_scope(turn, member)
     kodes = list(await turn.session.scalars(select(Pekon.kode).where(Pekon.kecamatan_kode == kecamatan.kode)))
     if not kodes:
-        return [menu(member, texts.CAMAT_EMPTY.format(village=turn.config.village_word))]
+        return [menu(member, staff_words.CAMAT_EMPTY.format(village=turn.config.village_word))]
     period = await _camat_period(turn, kodes, asked)
     if isinstance(period, str):
         return [menu(member, period)]
     statuses = await pekon_statuses(turn.session, kecamatan.kode, period)
-    lines = [texts.CAMAT_TITLE.format(bulan=show_month(period), kecamatan=kecamatan.nama)]
+    lines = [staff_words.CAMAT_TITLE.format(bulan=show_month(period), kecamatan=kecamatan.nama)]
     lines += [_camat_line(n, s) for n, s in enumerate(statuses, 1)]
     return [OutgoingMessage("\n".join(lines))]  # the menu only where the person is back at it
 
@@ -229,12 +231,16 @@ def _camat_line(no: int, status: PekonStatus) -> str:
     """A pekon's line: units reported, or that it has no units yet, or from which month it reports."""
     if status.total == 0:
         starts = status.starts
-        tail = texts.CAMAT_NOT_STARTED.format(bulan=show_month(starts)) if starts else texts.CAMAT_NO_UNITS
+        tail = (
+            staff_words.CAMAT_NOT_STARTED.format(bulan=show_month(starts))
+            if starts
+            else staff_words.CAMAT_NO_UNITS
+        )
         return f"{no}. {status.pekon.nama}{tail}"
-    return texts.CAMAT_LINE.format(
+    return staff_words.CAMAT_LINE.format(
         no=no,
         pekon=status.pekon.nama,
         done=status.done,
         total=status.total,
-        closed=texts.CAMAT_CLOSED if status.closed else "",
+        closed=staff_words.CAMAT_CLOSED if status.closed else "",
     )

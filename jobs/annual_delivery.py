@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import jobs.delivery as delivery
 from bot.messages import OutgoingMessage, TemplateRef
-from handlers import texts
 from handlers.annual_text import place_line
 from handlers.recap_text import show_number
+from handlers.texts import annual_words
 from jobs.context import Schedule, month_label
 from jobs.documents.annual import render_annual
 from jobs.documents.annual_layout import AnnualData, load_annual
@@ -101,7 +101,7 @@ def _messages(
     recap = data.recap
     place = place_line(recap, schedule.village_word)
     total = recap.total
-    text = texts.ANNUAL_DELIVERY.format(
+    text = annual_words.ANNUAL_DELIVERY.format(
         tahun=recap.year,
         place=place,
         jiwa=show_number(total.jiwa("akhir")),
@@ -111,7 +111,7 @@ def _messages(
     notice = OutgoingMessage(
         text=text, template=TemplateRef(schedule.notice_template, (recap.nama, december))
     )
-    caption = texts.ANNUAL_CAPTION.format(tahun=recap.year, place=place)
+    caption = annual_words.ANNUAL_CAPTION.format(tahun=recap.year, place=place)
     messages = [(notice, f"annual:{stem}:summary")]
     return messages + [(delivery.document_message(d, caption), f"annual:{d.filename}") for d in documents]
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import DocumentRef, OutgoingMessage, TemplateRef
-from handlers import texts
 from handlers.recap_text import show_number
+from handlers.texts import schedule_words
 from jobs.context import JobContext, Schedule, month_label
 from jobs.documents.data import RecapData, RollupData, load_recap, load_rollup
 from jobs.documents.render import (
@@ -28,12 +28,12 @@ from jobs.documents.render import (
 )
 from jobs.documents.usulan import month_news
 from jobs.notify import send_all
+from models.b3_rows import GROUPS, KINDS, B3Table
 from models.base import wib_date
 from models.mutasi import members_with_role, pekon_completeness
 from models.outbox import StoredDocument
 from models.period import MonthStatus, PekonMonth
 from models.person import Role
-from models.recap import GROUPS, KINDS, B3Table
 from models.region import Pekon
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,7 +78,7 @@ def summary_message(schedule: Schedule, data: RecapData) -> OutgoingMessage:
     total = data.table.total
     status = [s.status for s in data.statuses]
     moved = {str(k): show_number(sum(total.figures[f"{k}_{g}"] for g in GROUPS)) for k in KINDS}
-    text = texts.DELIVERY_SUMMARY.format(
+    text = schedule_words.DELIVERY_SUMMARY.format(
         bulan=month_label(data.period),
         village=schedule.village_word,
         pekon=data.place.pekon,
@@ -103,7 +103,7 @@ async def _deliver_recap(
     session: AsyncSession, schedule: Schedule, compiled: Compiled, month: PekonMonth
 ) -> int:
     data = compiled.data
-    caption = texts.DOCUMENT_CAPTION.format(
+    caption = schedule_words.DOCUMENT_CAPTION.format(
         title="B.2 & B.3",
         village=schedule.village_word,
         pekon=data.place.pekon,
@@ -166,7 +166,7 @@ async def _send_rollup(
     documents = store_files(session, stem, files)
     await session.flush()
     kecamatan, bulan = data.place.kecamatan, month_label(data.period)
-    text = texts.DELIVERY_CAMAT.format(
+    text = schedule_words.DELIVERY_CAMAT.format(
         bulan=bulan,
         kecamatan=kecamatan,
         pekon_count=len(data.pekons),
@@ -176,7 +176,7 @@ async def _send_rollup(
     notice = OutgoingMessage(text=text, template=TemplateRef(schedule.notice_template, (kecamatan, bulan)))
     kode = data.pekons[0].kecamatan_kode
     camats = await members_with_role(session, Role.CAMAT, kecamatan_kode=kode)
-    caption = texts.ROLLUP_CAPTION.format(kecamatan=kecamatan, bulan=bulan)
+    caption = schedule_words.ROLLUP_CAPTION.format(kecamatan=kecamatan, bulan=bulan)
     messages = [(notice, f"rollup:{stem}:summary")]
     messages += [(document_message(d, caption), f"rollup:{d.filename}") for d in documents]
     return await send_all(session, camats, messages)

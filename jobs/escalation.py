@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import schedule_words
 from jobs.context import JobContext, Schedule, day_label, month_label, recent_periods
 from jobs.notify import send_to
 from models.base import wib_date
@@ -36,11 +36,12 @@ async def staff_message(
     late = [u for u in await unit_statuses(session, pekon.pekon_kode, period) if u.status is None]
     if not late:
         return None
-    nobody = texts.ESCALATE_NO_PEMANGKU
+    nobody = schedule_words.ESCALATE_NO_PEMANGKU
     lines = [
-        texts.ESCALATE_STAFF_LINE.format(unit=u.nama, names=", ".join(u.pemangku) or nobody) for u in late
+        schedule_words.ESCALATE_STAFF_LINE.format(unit=u.nama, names=", ".join(u.pemangku) or nobody)
+        for u in late
     ]
-    text = texts.ESCALATE_STAFF.format(
+    text = schedule_words.ESCALATE_STAFF.format(
         bulan=month_label(period),
         village=schedule.village_word,
         pekon=pekon.pekon_nama,
@@ -57,7 +58,7 @@ def camat_message(
 ) -> OutgoingMessage:
     """The completeness of every pekon of a kecamatan."""
     lines = [
-        texts.ESCALATE_CAMAT_LINE.format(
+        schedule_words.ESCALATE_CAMAT_LINE.format(
             pekon=p.pekon_nama,
             done=p.submitted + p.nihil,
             units=p.units,
@@ -65,13 +66,13 @@ def camat_message(
             nihil=p.nihil,
             missing=p.missing,
         )
-        + (texts.ESCALATE_CAMAT_CLOSED if p.closed else "")
+        + (schedule_words.ESCALATE_CAMAT_CLOSED if p.closed else "")
         for p in pekons
     ]
-    summary = texts.ESCALATE_CAMAT_SUMMARY.format(
+    summary = schedule_words.ESCALATE_CAMAT_SUMMARY.format(
         complete=sum(1 for p in pekons if p.missing == 0), total=len(pekons), village=schedule.village_word
     )
-    text = texts.ESCALATE_CAMAT.format(
+    text = schedule_words.ESCALATE_CAMAT.format(
         bulan=month_label(period), kecamatan=kecamatan, lines="\n".join(lines), summary=summary
     )
     return _notice(schedule, text, kecamatan, period, "escalate_camat")

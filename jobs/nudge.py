@@ -26,7 +26,7 @@ from models.region import Pekon, Unit
 
 
 class NudgeOutcome(StrEnum):
-    """What happened to one unit (labelled in handlers/texts.DASHBOARD_NUDGE)."""
+    """What happened to one unit (labelled in handlers/texts/dashboard_words.DASHBOARD_NUDGE)."""
 
     SENT = "sent"  # queued to the unit's pemangku now
     ALREADY_TODAY = "already_today"  # a reminder went to the unit today already

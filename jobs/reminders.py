@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.messages import Choice, OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import schedule_words
 from jobs.context import JobContext, Schedule, day_label, month_label, recent_periods
 from jobs.notify import send_each
 from models.base import wib_date
 from models.mutasi import MissingTarget, missing_targets
 
-KIRIM_CHOICE = "kirim"  # the pemangku menu's ids (handlers/texts.MENU_PEMANGKU)
+KIRIM_CHOICE = "kirim"  # the pemangku menu's ids (handlers/conversation_words.MENU_PEMANGKU)
 NIHIL_CHOICE = "nihil"
 
 
@@ -40,13 +40,17 @@ def reminder_message(schedule: Schedule, target: MissingTarget, period: date, of
         "days": abs(offset),
     }
     template = (
-        texts.REMINDER_BEFORE if offset < 0 else texts.REMINDER_TODAY if offset == 0 else texts.REMINDER_LATE
+        schedule_words.REMINDER_BEFORE
+        if offset < 0
+        else schedule_words.REMINDER_TODAY
+        if offset == 0
+        else schedule_words.REMINDER_LATE
     )
     return OutgoingMessage(
         text=template.format(**values),
         choices=(
-            Choice(KIRIM_CHOICE, texts.REMINDER_CHOICE_KIRIM),
-            Choice(NIHIL_CHOICE, texts.REMINDER_CHOICE_NIHIL),
+            Choice(KIRIM_CHOICE, schedule_words.REMINDER_CHOICE_KIRIM),
+            Choice(NIHIL_CHOICE, schedule_words.REMINDER_CHOICE_NIHIL),
         ),
         template=TemplateRef(
             schedule.reminder_template, (target.member_name, target.unit_nama, month_label(period))

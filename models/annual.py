@@ -1,7 +1,7 @@
 """The year: a unit's, pekon's, kecamatan's or kabupaten's annual recap, read from closed months only.
 
 Nothing is recounted from the ledger: every figure is read from the frozen monthly snapshots that
-the month's close wrote with the one B.3 statement (models.recap), and only from the revision the
+the month's close wrote with the one B.3 statement (models.b3_statement), and only from the revision the
 month is closed at now. The year's opening is each unit's opening in its first closed month of the
 year (January, or its baseline month), its movements are the B.3 columns 10-25 summed over the
 closed months, its closing is each unit's closing in its last closed month (December when the year is
@@ -20,8 +20,8 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from models.b3_rows import AKHIR, AWAL, GROUPS, HEADS, MOVES
 from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
-from models.recap import AKHIR, AWAL, GROUPS, HEADS, MOVES
 from models.region import Kecamatan, Pekon, Unit
 
 MONTHS = 12

@@ -2,7 +2,7 @@
 
 A baseline anchors a unit's first month: `bulan` is the first month the unit reports, and the
 figures are its population at the start of that month (B.3 "awal bulan", i.e. the closing figures of
-the month before). models/recap.py opens month `bulan` with them and counts every event from `bulan`
+the month before). models/b3_statement.py opens month `bulan` with them and counts every event from `bulan`
 on. A baseline may be replaced only while nothing has happened to the unit yet (no events, no
 closed-month snapshot), because after that it is part of history.
 """

@@ -29,7 +29,7 @@ from models.region import Kecamatan
 
 
 class CellStatus(StrEnum):
-    """What a grid cell says (labelled in handlers/texts.DASHBOARD_STATUS)."""
+    """What a grid cell says (labelled in handlers/texts/dashboard_words.DASHBOARD_STATUS)."""
 
     ON_TIME = "on_time"  # every unit reported (some with events), none after the deadline
     LATE = "late"  # every unit reported, at least one after the deadline

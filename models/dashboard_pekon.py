@@ -14,17 +14,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry
+from models.b3_rows import B3Table
 from models.event import Event
 from models.months import deadline_of
 from models.mutasi import unit_statuses, unreported_in_open_month
 from models.period import UnitSnapshot
 from models.person import Identity, Member, Role
-from models.recap import B3Table, compute_b3, month_state
+from models.recap import compute_b3, month_state
 from models.region import Pekon, Unit
 
 
 class UnitState(StrEnum):
-    """A unit's monthly report (labelled in handlers/texts.DASHBOARD_UNIT_STATE)."""
+    """A unit's monthly report (labelled in handlers/texts/dashboard_words.DASHBOARD_UNIT_STATE)."""
 
     SUBMITTED = "submitted"
     NIHIL = "nihil"
@@ -63,7 +64,7 @@ class UnitLine:
 
 
 class HistoryKind(StrEnum):
-    """A step of a month's history (labelled in handlers/texts.DASHBOARD_HISTORY)."""
+    """A step of a month's history (labelled in handlers/texts/dashboard_words.DASHBOARD_HISTORY)."""
 
     CLOSED = "closed"
     REOPENED = "reopened"

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.b3_rows import GROUPS, KINDS, MOVES, B3Table
 from models.event import Event, EventPerson
 from models.mutasi import MutasiLine, mutasi_line
-from models.recap import GROUPS, KINDS, MOVES, B3Table, compute_b3, pekon_totals
+from models.recap import compute_b3
+from models.recap_totals import pekon_totals
 from models.region import Pekon, Unit
 
 # The columns a number can be opened on: the 16 movement columns of B.3 ("lahir_wni_l"...), and

@@ -10,10 +10,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.b3_rows import GROUPS
 from models.dashboard_grid import months_up_to
 from models.event import EventKind
 from models.period import MonthStatus, PekonMonth
-from models.recap import GROUPS, pekon_totals_months
+from models.recap_totals import pekon_totals_months
 from models.region import Kecamatan, Pekon
 
 

@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
+from models.b3_rows import AKHIR, AWAL, FIGURES, MOVES
+from models.b3_statement import unit_b3_select
 from models.base import add_months, utcnow, wib_date
 from models.errors import LedgerError
 from models.event import Action, Citizenship, Event, EventKind, EventPerson, Sex
 from models.months import counting_period, deadline_of, lock_month
 from models.period import MonthStatus, ReportStatus, UnitReport
-from models.recap import AKHIR, AWAL, FIGURES, MOVES, unit_b3_select
 from models.region import Unit
 
 RECEIPT_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)

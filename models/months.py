@@ -1,7 +1,7 @@
 """The months of a pekon: which month an event counts in, the month lock, closing and reopening.
 
 A close freezes every unit's B.3 row into `unit_snapshot` with one INSERT ... SELECT of the same
-statement that computes the live recap (models.recap), so a closed month reads back exactly the
+statement that computes the live recap (models.b3_statement), so a closed month reads back exactly the
 numbers it was closed with. The open months of a pekon are always those after its latest closed one.
 """
 
@@ -16,10 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
+from models.b3_rows import FIGURES, HEADS
+from models.b3_statement import b3_select
 from models.base import add_months, month_of, utcnow
 from models.errors import LedgerError
 from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
-from models.recap import FIGURES, HEADS, b3_select
 from models.region import Pekon
 
 _PEKON_MONTH = cast(Table, PekonMonth.__table__)

@@ -123,7 +123,7 @@ class UnitSnapshot(CreatedAt, Base):
     akhir_kk: Mapped[int]
     akhir_anggota: Mapped[int]
     keterangan: Mapped[str] = mapped_column(Text, default="")
-    # KK by the head's sex (models.recap.HEADS), carried month to month; NULL while the unit's
+    # KK by the head's sex (models.b3_rows.HEADS), carried month to month; NULL while the unit's
     # baseline had no split
     awal_kk_l: Mapped[int | None]
     awal_kk_p: Mapped[int | None]

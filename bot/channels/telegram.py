@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.channels.base import Delivery, EditTarget, PermanentFailure, RetryLater, Unreachable
 from bot.messages import Choice, OutgoingMessage
-from handlers import texts
+from handlers.texts import channel_words, conversation_words
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class TelegramSender:
             if markup is None:
                 return await self._send_text(chat_id, message.text, ReplyKeyboardRemove())
             await self._send_text(chat_id, message.text, ReplyKeyboardRemove())
-            return await self._send_text(chat_id, texts.MENU_PROMPT, markup)
+            return await self._send_text(chat_id, conversation_words.MENU_PROMPT, markup)
         if message.document is None:
             return await self._send_text(chat_id, message.text, markup)
         if delivery.document_bytes is None:
@@ -96,7 +96,7 @@ class TelegramSender:
             return ""
         message_id = int(target.platform_message_id)
         shown = split_text(target.message.text)[-1]  # the keyboard rides on the last part
-        text = texts.CHOSEN_MARK.format(text=shown, label=chosen) if chosen else ""
+        text = conversation_words.CHOSEN_MARK.format(text=shown, label=chosen) if chosen else ""
         try:
             if text and target.message.document is None and len(text) <= TEXT_LIMIT:
                 await self._bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
@@ -119,7 +119,7 @@ def render_markup(message: OutgoingMessage) -> Markup:
     if message.choices:
         return InlineKeyboardMarkup(_rows(message.choices))
     if message.request_contact:
-        button = KeyboardButton(texts.TELEGRAM_CONTACT_BUTTON, request_contact=True)
+        button = KeyboardButton(channel_words.TELEGRAM_CONTACT_BUTTON, request_contact=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     return None
 

@@ -33,7 +33,7 @@ from bot.channels.telegram_update import read_update
 from bot.channels.text import InboundRejected
 from bot.config import Settings
 from bot.messages import IncomingFile, IncomingMessage
-from handlers import texts
+from handlers.texts import channel_words, operator_words
 from models.base import utcnow
 from models.person import Channel
 
@@ -219,7 +219,9 @@ class TelegramChannel:
         """Connect (getMe), set the command menu, then poll or register the webhook."""
         app = self.application
         await app.initialize()
-        await app.bot.set_my_commands([BotCommand(cmd, about) for cmd, about in texts.TELEGRAM_COMMANDS])
+        await app.bot.set_my_commands(
+            [BotCommand(cmd, about) for cmd, about in channel_words.TELEGRAM_COMMANDS]
+        )
         if self._webhook:
             url = (self._settings.public_url or "").rstrip("/") + WEBHOOK_PATH
             await app.bot.set_webhook(url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
@@ -290,7 +292,7 @@ async def _settle_button(query: CallbackQuery, fresh: bool) -> None:
     """Stop the button's spinner. The keyboard itself is taken away by an edit the dispatcher
     queued in the outbox (paced, and kept across restarts)."""
     try:
-        await query.answer(None if fresh else texts.TELEGRAM_BUTTON_STALE)
+        await query.answer(None if fresh else channel_words.TELEGRAM_BUTTON_STALE)
     except TelegramError as exc:  # too old to answer, or answered already: nothing to do
         logger.info("callback answer failed: %s", exc.message)
 
@@ -298,8 +300,8 @@ async def _settle_button(query: CallbackQuery, fresh: bool) -> None:
 def _webhook_secret(settings: Settings) -> str:
     secret = settings.telegram_webhook_secret
     if not settings.public_url or secret is None:
-        raise ConfigurationError(texts.RUN_WEBHOOK_MISSING)
+        raise ConfigurationError(operator_words.RUN_WEBHOOK_MISSING)
     value = secret.get_secret_value()
     if not SECRET_FORMAT.match(value):
-        raise ConfigurationError(texts.RUN_WEBHOOK_MISSING)
+        raise ConfigurationError(operator_words.RUN_WEBHOOK_MISSING)
     return value

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from bot.messages import Choice, OutgoingMessage
-from handlers import texts
+from handlers.texts import channel_words
 
 TEXT_MAX = 4096
 INTERACTIVE_BODY_MAX = 1024
@@ -68,7 +68,10 @@ def list_content(body: str, choices: tuple[Choice, ...]) -> Content:
         if description:
             row["description"] = cut(description, ROW_DESCRIPTION_MAX)
         rows.append(row)
-    action = {"button": cut(texts.WHATSAPP_LIST_BUTTON, LIST_BUTTON_MAX), "sections": [{"rows": rows}]}
+    action = {
+        "button": cut(channel_words.WHATSAPP_LIST_BUTTON, LIST_BUTTON_MAX),
+        "sections": [{"rows": rows}],
+    }
     return {"type": "interactive", "interactive": {"type": "list", "body": {"text": body}, "action": action}}
 
 
@@ -98,7 +101,7 @@ def free_form_contents(message: OutgoingMessage) -> list[Content]:
     """The message objects that carry a message without its document, in sending order."""
     text = message.text
     if message.request_contact:
-        text = f"{text}\n\n{texts.WHATSAPP_CONTACT_HINT}"
+        text = f"{text}\n\n{channel_words.WHATSAPP_CONTACT_HINT}"
     choices = message.choices
     if not choices:
         return [text_content(part) for part in split_text(text)]
@@ -112,7 +115,7 @@ def free_form_contents(message: OutgoingMessage) -> list[Content]:
 def numbered_text(text: str, choices: tuple[Choice, ...]) -> str:
     """The text, one numbered line per choice, and how to answer."""
     lines = [numbered(i, c.label) for i, c in enumerate(choices, 1)]
-    return "\n".join([text, "", *lines, "", texts.WHATSAPP_CHOICES_HINT])
+    return "\n".join([text, "", *lines, "", channel_words.WHATSAPP_CHOICES_HINT])
 
 
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:

@@ -11,7 +11,7 @@ from bot.channels.whatsapp import FORCE_TEMPLATE, OUTSIDE_WINDOW, WINDOW_CLOSED
 from bot.channels.whatsapp_payload import StatusUpdate
 from bot.config import Settings
 from bot.messages import Channel, IncomingMessage, OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import channel_words
 from models.inbound import InboundPayload
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Identity
@@ -178,7 +178,7 @@ def _after_window_failure(row: OutboxMessage, now: datetime) -> None:
 def late_notice(settings: Settings) -> OutgoingMessage:
     """What a person gets when their message reached us after its 24-hour window had closed."""
     return OutgoingMessage(
-        text=texts.WHATSAPP_LATE_NOTICE,
+        text=channel_words.WHATSAPP_LATE_NOTICE,
         template=TemplateRef(settings.whatsapp_late_template, ()),
         extra={"kind": "late_notice"},
     )

@@ -13,7 +13,7 @@ from bot.commands import params
 from bot.commands.bahasa import Command, new_group
 from bot.config import Settings, get_settings
 from bot.db import make_engine, make_sessionmaker, normalise_url
-from handlers import texts
+from handlers.texts import operator_words
 from jobs.context import JobContext, Schedule
 from jobs.scheduler import run_pass
 from models.base import WIB, utcnow
@@ -88,7 +88,9 @@ def register(app: typer.Typer) -> None:
         when = at or utcnow()
         count = asyncio.run(run_named(tugas, when, get_settings()))
         typer.echo(
-            texts.JOBS_RAN.format(name=tugas, count=count, at=f"{when.astimezone(WIB):%Y-%m-%d %H:%M}")
+            operator_words.JOBS_RAN.format(
+                name=tugas, count=count, at=f"{when.astimezone(WIB):%Y-%m-%d %H:%M}"
+            )
         )
 
     app.add_typer(group, name="jobs")

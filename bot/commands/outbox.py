@@ -15,7 +15,7 @@ from bot.commands.bahasa import Command
 from bot.commands.support import fail
 from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
-from handlers import texts
+from handlers.texts import operator_words
 from models.base import WIB, utcnow
 from models.outbox import OutboxMessage
 
@@ -48,12 +48,12 @@ def register(app: typer.Typer) -> None:
         if retry is not None or retry_dead:
             count = asyncio.run(_requeue(retry))
             if retry is not None and count == 0:
-                fail(texts.OUTBOX_NOT_FOUND.format(id=retry))
-            typer.echo(texts.OUTBOX_REQUEUED.format(count=count))
+                fail(operator_words.OUTBOX_NOT_FOUND.format(id=retry))
+            typer.echo(operator_words.OUTBOX_REQUEUED.format(count=count))
             return
         rows = asyncio.run(_problems(limit))
         if not rows:
-            typer.echo(texts.OUTBOX_EMPTY)
+            typer.echo(operator_words.OUTBOX_EMPTY)
             return
         Console().print(_table(rows))
 

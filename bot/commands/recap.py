@@ -26,9 +26,10 @@ from jobs.documents.data import RecapData
 from jobs.documents.data import load_recap as load_document_data
 from jobs.documents.pdf import recap_pdf
 from jobs.documents.xlsx import recap_xlsx
+from models.b3_rows import AKHIR, AWAL, MOVES, B3Row, B3Table
 from models.base import utcnow, wib_date
 from models.mutasi import first_period
-from models.recap import AKHIR, AWAL, MOVES, B3Row, B3Table, compute_b3
+from models.recap import compute_b3
 from models.region import Pekon
 
 # The 33 columns of B.3 in the regulation's order, as stable JSON keys.

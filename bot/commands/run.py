@@ -8,7 +8,7 @@ from bot.channels.telegram_bot import ConfigurationError
 from bot.commands.bahasa import Command
 from bot.config import get_settings
 from bot.main import SchemaMissing, run
-from handlers import texts
+from handlers.texts import operator_words
 
 
 def register(app: typer.Typer) -> None:
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         try:
             run(get_settings())
         except SchemaMissing:
-            typer.echo(texts.RUN_NO_SCHEMA, err=True)
+            typer.echo(operator_words.RUN_NO_SCHEMA, err=True)
             raise typer.Exit(2) from None
         except ConfigurationError as exc:
             typer.echo(str(exc), err=True)

@@ -18,7 +18,7 @@ from bot.web.auth import Handler, NotFound, check, form
 from bot.web.context import Viewer, WebContext
 from bot.web.pages import MONTH, audit_view, cached_grid, scoped
 from bot.web.render import month_short, render
-from handlers import texts
+from handlers.texts import dashboard_words
 from jobs.documents.data import load_recap
 from jobs.nudge import send_reminders_now
 from models import dashboard as dash
@@ -115,8 +115,8 @@ def cell_label(cell: dash.Cell | None) -> str:
     if cell is None:
         return ""
     if cell.open and not cell.due:
-        return texts.DASHBOARD_OPEN_CELL.format(done=cell.received, units=cell.units)
-    return texts.DASHBOARD_STATUS[cell.status]
+        return dashboard_words.DASHBOARD_OPEN_CELL.format(done=cell.received, units=cell.units)
+    return dashboard_words.DASHBOARD_STATUS[cell.status]
 
 
 def follow_up(ctx: WebContext) -> Handler:

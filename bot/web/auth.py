@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.web.context import Viewer, WebContext
 from bot.web.render import message, render
-from handlers import texts
+from handlers.texts import dashboard_words
 from models.audit import record_audit
 from models.web_login import (
     LOGIN_PATH,
@@ -75,16 +75,16 @@ def guarded(
         async with (ctx.sessionmaker if post else ctx.reads)() as session:
             viewer = await _viewer(request, session, ctx, touch=post)
             if viewer is None:
-                return message(texts.WEB_NEED_SIGNIN, 401)
+                return message(dashboard_words.WEB_NEED_SIGNIN, 401)
             if post and not hmac.compare_digest((await form(request)).get("csrf", ""), viewer.web.csrf):
-                return message(texts.WEB_CSRF, 403, viewer)
+                return message(dashboard_words.WEB_CSRF, 403, viewer)
             try:
                 response = await handler(request, session, viewer)
             except OutOfScope:
-                response = message(texts.WEB_NOT_FOUND, 404)
+                response = message(dashboard_words.WEB_NOT_FOUND, 404)
                 viewer.audits[:] = [_refusal(viewer, request)]
             except NotFound:
-                return message(texts.WEB_NOT_FOUND, 404, viewer)
+                return message(dashboard_words.WEB_NOT_FOUND, 404, viewer)
             if post:
                 for entry in viewer.audits:
                     record_audit(session, **entry)
@@ -123,12 +123,12 @@ def signin_routes(ctx: WebContext) -> list[BaseRoute]:
         fields = await form(request)
         pre = request.cookies.get(PRE_COOKIE, "")
         if not pre or not hmac.compare_digest(fields.get("csrf", ""), pre):
-            return message(texts.WEB_CSRF, 403)
+            return message(dashboard_words.WEB_CSRF, 403)
         async with ctx.sessionmaker() as session:
             opened = await redeem_link(session, fields.get("token", ""), ctx.now())
             await session.commit()
         if opened is None:
-            return message(texts.WEB_LINK_INVALID, 410)
+            return message(dashboard_words.WEB_LINK_INVALID, 410)
         response = RedirectResponse(HOME, status_code=303)
         _cookie(response, ctx, COOKIE, ctx.signer.sign(opened.token), int(SESSION_IDLE.total_seconds()))
         response.delete_cookie(PRE_COOKIE, path=HOME)
@@ -136,7 +136,7 @@ def signin_routes(ctx: WebContext) -> list[BaseRoute]:
 
     async def sign_out(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         await end_session(session, viewer.web, ctx.now())
-        response = message(texts.WEB_SIGNED_OUT, 200)
+        response = message(dashboard_words.WEB_SIGNED_OUT, 200)
         response.delete_cookie(COOKIE, path=HOME)
         return response
 

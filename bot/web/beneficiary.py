@@ -15,7 +15,7 @@ from bot.web.actions import MEDIA
 from bot.web.auth import Handler, NotFound, check, form
 from bot.web.context import Viewer, WebContext
 from bot.web.render import render
-from handlers import texts
+from handlers.texts import beneficiary_words, dashboard_words
 from jobs.documents.layout import dmy
 from jobs.documents.usulan import UsulanData, grids, load_usulan, usulan_pdf, usulan_xlsx
 from models.beneficiary import BeneficiaryMatch
@@ -119,7 +119,7 @@ def decide_view(ctx: WebContext) -> Handler:
         choice, typed = fields.get("keputusan"), fields.get("match", "")
         if choice == "perbarui":
             return await _page(
-                request, session, viewer, ctx, texts.WEB_MATCHES_REFRESHED, write=True, refresh=True
+                request, session, viewer, ctx, dashboard_words.WEB_MATCHES_REFRESHED, write=True, refresh=True
             )
         match = await session.get(BeneficiaryMatch, int(typed)) if typed.isdigit() else None
         if not may_decide(viewer) or choice not in ("sama", "beda") or match is None:
@@ -131,8 +131,8 @@ def decide_view(ctx: WebContext) -> Handler:
                             channel="web", now=ctx.now())  # fmt: skip
         shown = pending.get(match.id)
         if not done or shown is None:
-            return await _page(request, session, viewer, ctx, texts.CEK_ALREADY, write=True)
-        word = texts.CEK_CONFIRMED if choice == "sama" else texts.CEK_REJECTED
+            return await _page(request, session, viewer, ctx, beneficiary_words.CEK_ALREADY, write=True)
+        word = beneficiary_words.CEK_CONFIRMED if choice == "sama" else beneficiary_words.CEK_REJECTED
         message = word.format(name=shown.name, program=shown.program)
         return await _page(request, session, viewer, ctx, message, write=True)
 

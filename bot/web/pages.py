@@ -14,14 +14,15 @@ from starlette.responses import RedirectResponse, Response
 from bot.web.auth import HOME, Handler, NotFound, check
 from bot.web.context import Viewer, WebContext
 from bot.web.render import render, rollup_lines
-from handlers import texts
+from handlers.texts import dashboard_words
 from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
+from models.b3_rows import MOVES
 from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
 from models.dashboard_cache import lists_version
-from models.recap import MOVES, compute_b3
+from models.recap import compute_b3
 from models.region import Kecamatan, Pekon
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -218,7 +219,7 @@ def trend_view(ctx: WebContext) -> Handler:
 
         def series(name: str) -> Series:
             values = tuple(None if p is None else int(getattr(p, name)) for p in points)
-            return Series(texts.DASHBOARD_TREND_SERIES[name], values)
+            return Series(dashboard_words.DASHBOARD_TREND_SERIES[name], values)
 
         people = line_chart("Penduduk dan KK", labels, [series("population"), series("kk")])
         kinds = ("births", "deaths", "moves_in", "moves_out")

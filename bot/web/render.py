@@ -9,9 +9,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from bot.web.context import Viewer, wib_text
-from handlers import texts
+from handlers.texts import annual_words, beneficiary_words, dashboard_words
+from models.b3_rows import FIGURES, B3Row, B3Table
 from models.names import mask_nik
-from models.recap import FIGURES, B3Row, B3Table
 
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -66,7 +66,14 @@ ENV = Environment(
 )
 ENV.filters.update(month_name=month_name, month_short=month_short, percent=percent, wib=wib_text,
                    mask_nik=mask_nik)  # fmt: skip
-ENV.globals.update(texts=texts, ym=lambda d: f"{d:%Y-%m}", b3_lines=b3_lines, column_label=column_label)
+ENV.globals.update(
+    annual_words=annual_words,
+    beneficiary_words=beneficiary_words,
+    dashboard_words=dashboard_words,
+    ym=lambda d: f"{d:%Y-%m}",
+    b3_lines=b3_lines,
+    column_label=column_label,
+)
 
 
 def render(name: str, viewer: Viewer | None, status: int = 200, **values: Any) -> HTMLResponse:

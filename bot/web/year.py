@@ -18,8 +18,8 @@ from bot.web.render import render
 from handlers.annual_text import note_lines, place_line, show_change, show_count, state_line
 from jobs.documents.annual_layout import AnnualData, load_annual
 from models.annual import Level, development
+from models.b3_rows import KINDS
 from models.baseline_import import FIRST_YEAR, LAST_YEAR
-from models.recap import KINDS
 
 LEVELS = {13: Level.PEKON, 8: Level.KECAMATAN, 5: Level.KABUPATEN}  # by the length of the code
 YEAR = re.compile(r"^\d{4}$")

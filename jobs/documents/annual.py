@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from reportlab.platypus import Flowable, Paragraph, TableStyle
 
-from handlers import texts
+from handlers.texts import annual_words
 from jobs.documents import pdf, xlsx
 from jobs.documents.annual_layout import (
     AnnualData,
@@ -37,26 +37,26 @@ def annual_xlsx(data: AnnualData) -> bytes:
     workbook = Workbook()
     xlsx.add_styles(workbook)
     ws = workbook.active
-    ws.title = texts.DOC_SHEET_ANNUAL
+    ws.title = annual_words.DOC_SHEET_ANNUAL
     grid = year_grid(data)
     top = xlsx.write_heading(ws, _heading(data), len(grid.widths))
     xlsx.print_setup(ws, grid, top)
     xlsx.write_signature(ws, annual_signature(data), xlsx.write_grid(ws, grid, top) + 1, len(grid.widths))
-    sheet = workbook.create_sheet(texts.DOC_SHEET_DEVELOPMENT)
+    sheet = workbook.create_sheet(annual_words.DOC_SHEET_DEVELOPMENT)
     grid = development_grid(data)
     top = xlsx.write_heading(sheet, _heading(data), len(grid.widths))
     xlsx.print_setup(sheet, grid, top)
     below = xlsx.write_grid(sheet, grid, top)
     for row in range(top + 1, top + 1 + len(grid.rows)):
         sheet.cell(row=row, column=CHANGE_COLUMN + 1).alignment = Alignment(horizontal="center")
-    below = xlsx.write_lines(sheet, [texts.DOC_ANNUAL_NOTES_TITLE], below, style="pk_bold")
+    below = xlsx.write_lines(sheet, [annual_words.DOC_ANNUAL_NOTES_TITLE], below, style="pk_bold")
     below = xlsx.write_lines(sheet, notes(data), below) + 1
     xlsx.write_signature(sheet, annual_signature(data), below, len(grid.widths))
     return xlsx.save_workbook(workbook, generated_at(data))
 
 
 def _notes(data: AnnualData) -> list[Flowable]:
-    lines = [Paragraph(escape(texts.DOC_ANNUAL_NOTES_TITLE), pdf.SECTION)]
+    lines = [Paragraph(escape(annual_words.DOC_ANNUAL_NOTES_TITLE), pdf.SECTION)]
     return lines + [Paragraph(escape(line), pdf.PLAIN) for line in notes(data)]
 
 
@@ -71,7 +71,7 @@ def annual_pdf(data: AnnualData) -> bytes:
     table.setStyle(TableStyle([("ALIGN", (CHANGE_COLUMN, 1), (CHANGE_COLUMN, -1), "CENTER")]))
     story += [Paragraph(escape(development.title), pdf.SECTION), table]
     story += [*_notes(data), pdf.signature_flowable(annual_signature(data))]
-    return pdf.build_pdf(story, f"{texts.DOC_ANNUAL_TITLE} {data.recap.nama} {data.recap.year}")
+    return pdf.build_pdf(story, f"{annual_words.DOC_ANNUAL_TITLE} {data.recap.nama} {data.recap.year}")
 
 
 def render_annual(data: AnnualData) -> tuple[bytes, bytes]:

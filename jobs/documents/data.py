@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.b3_rows import B3Table
 from models.base import wib_date
 from models.mutasi import (
     MutasiLine,
@@ -23,7 +24,7 @@ from models.mutasi import (
     unit_statuses,
 )
 from models.period import PekonMonth
-from models.recap import B3Table, compute_b3, compute_b3_many, month_state
+from models.recap import compute_b3, compute_b3_many, month_state
 from models.region import Kecamatan, Pekon
 
 

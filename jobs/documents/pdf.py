@@ -36,8 +36,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
-from handlers import texts
 from handlers.recap_text import show_number
+from handlers.texts import document_words
 from jobs.documents.data import RecapData, RollupData
 from jobs.documents.layout import (
     Grid,
@@ -225,7 +225,9 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         for number, page in enumerate(self._pages, start=1):
             self.__dict__.update(page)
             self.setFont(REGULAR, 7)
-            self.drawRightString(PAGE[0] - MARGIN, 6 * mm, texts.DOC_PAGE.format(page=number, pages=total))
+            self.drawRightString(
+                PAGE[0] - MARGIN, 6 * mm, document_words.DOC_PAGE.format(page=number, pages=total)
+            )
             super().showPage()
         super().save()
 
@@ -259,10 +261,17 @@ def recap_pdf(data: RecapData) -> bytes:
     """B.3 (with completeness and notes), then B.2 and the births, of a pekon's month."""
     sign = signature(data.place, data.signed_on)
     story: list[Flowable] = _book(data, b3_grid(data), 6.5)
-    story += [CondPageBreak(40 * mm), *grid_flowables(completeness_grid(data), texts.DOC_COMPLETENESS_TITLE)]
-    story += [*grid_flowables(notes_grid(data), texts.DOC_NOTES_TITLE), signature_flowable(sign), PageBreak()]
+    story += [
+        CondPageBreak(40 * mm),
+        *grid_flowables(completeness_grid(data), document_words.DOC_COMPLETENESS_TITLE),
+    ]
+    story += [
+        *grid_flowables(notes_grid(data), document_words.DOC_NOTES_TITLE),
+        signature_flowable(sign),
+        PageBreak(),
+    ]
     story += _book(data, b2_grid(data), 7)
-    story += [*grid_flowables(births_grid(data), texts.DOC_BIRTHS_TITLE), signature_flowable(sign)]
+    story += [*grid_flowables(births_grid(data), document_words.DOC_BIRTHS_TITLE), signature_flowable(sign)]
     title = f"B.2 & B.3 {data.place.pekon} {data.period:%Y-%m}"
     return build_pdf(story, title)
 

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import texts
+from handlers.texts import beneficiary_words
 from jobs.context import month_label
 from jobs.documents import pdf, xlsx
 from jobs.documents.data import Place
@@ -75,8 +75,12 @@ async def load_usulan(
 
 
 def _event_row(no: int, f: Finding) -> list[Value]:
-    b2 = texts.USULAN_B2.format(bulan=month_label(f.period), no=f.b2_no) if f.period and f.b2_no else ""
-    basis = texts.USULAN_BASIS.get(f.detail, f.detail)
+    b2 = (
+        beneficiary_words.USULAN_B2.format(bulan=month_label(f.period), no=f.b2_no)
+        if f.period and f.b2_no
+        else ""
+    )
+    basis = beneficiary_words.USULAN_BASIS.get(f.detail, f.detail)
     return [
         no,
         f.program,
@@ -93,8 +97,8 @@ def _event_row(no: int, f: Finding) -> list[Value]:
 
 
 def _note(f: Finding) -> str:
-    detail = texts.USULAN_DETAIL.get(f.kind, "")
-    return detail.format(detail=f.detail, state=texts.USULAN_NIK_STATE[not f.nik])
+    detail = beneficiary_words.USULAN_DETAIL.get(f.kind, "")
+    return detail.format(detail=f.detail, state=beneficiary_words.USULAN_NIK_STATE[not f.nik])
 
 
 def grids(data: UsulanData) -> list[Grid]:
@@ -103,34 +107,34 @@ def grids(data: UsulanData) -> list[Grid]:
     village_upper = data.place.village_word.upper()
     for kind in FindingKind:
         found = [f for f in data.findings if f.kind == kind]
-        title = texts.USULAN_SECTIONS[kind].format(village_upper=village_upper)
+        title = beneficiary_words.USULAN_SECTIONS[kind].format(village_upper=village_upper)
         if kind in (FindingKind.MENINGGAL, FindingKind.PINDAH):
             rows = [_event_row(n, f) for n, f in enumerate(found, 1)]
-            header, widths = plain_header(texts.USULAN_EVENT_HEADERS), EVENT_WIDTHS
+            header, widths = plain_header(beneficiary_words.USULAN_EVENT_HEADERS), EVENT_WIDTHS
         else:
             rows = [
                 [n, f.program, f.unit, f.name, mask_nik(f.nik), f.line, _note(f)]
                 for n, f in enumerate(found, 1)
             ]
-            header, widths = plain_header(texts.USULAN_ROW_HEADERS), ROW_WIDTHS
-        out.append(Grid(title, header, 1, rows, widths, empty=texts.USULAN_EMPTY))
+            header, widths = plain_header(beneficiary_words.USULAN_ROW_HEADERS), ROW_WIDTHS
+        out.append(Grid(title, header, 1, rows, widths, empty=beneficiary_words.USULAN_EMPTY))
     return out
 
 
 def intro(data: UsulanData) -> list[str]:
     """The heading lines, one line per list, and how many matches wait for staff."""
-    lines = heading(data.place, data.period, texts.USULAN_TITLE)
+    lines = heading(data.place, data.period, beneficiary_words.USULAN_TITLE)
     village = data.place.village_word
     if not data.lists:
-        return [*lines, texts.USULAN_NO_LISTS.format(village=village)]
+        return [*lines, beneficiary_words.USULAN_NO_LISTS.format(village=village)]
     lines += [
-        texts.USULAN_LIST_LINE.format(
+        beneficiary_words.USULAN_LIST_LINE.format(
             program=b.program, per=dmy(b.as_of), source=b.source, rows=b.rows, by=b.imported_by
         )
         for b in data.lists
     ]
     if data.pending:
-        lines.append(texts.USULAN_PENDING.format(count=data.pending, village=village))
+        lines.append(beneficiary_words.USULAN_PENDING.format(count=data.pending, village=village))
     return lines
 
 
@@ -156,7 +160,9 @@ def usulan_pdf(data: UsulanData) -> bytes:
     for grid in grids(data):
         story += pdf.grid_flowables(grid, grid.title)
     story.append(pdf.signature_flowable(signature(data.place, data.signed_on)))
-    return pdf.build_pdf(story, f"{texts.USULAN_TITLE} {data.place.pekon} {data.signed_on:%Y-%m-%d}")
+    return pdf.build_pdf(
+        story, f"{beneficiary_words.USULAN_TITLE} {data.place.pekon} {data.signed_on:%Y-%m-%d}"
+    )
 
 
 def usulan_xlsx(data: UsulanData) -> bytes:
@@ -164,7 +170,7 @@ def usulan_xlsx(data: UsulanData) -> bytes:
     book = Workbook()
     xlsx.add_styles(book)
     ws = book.active
-    ws.title = texts.USULAN_SHEET
+    ws.title = beneficiary_words.USULAN_SHEET
     span = len(EVENT_WIDTHS)
     top = xlsx.write_heading(ws, intro(data), span)
     for col, width in enumerate(EVENT_WIDTHS, start=1):
@@ -184,13 +190,13 @@ async def month_news(session: AsyncSession, pekon_kode: str, period: date, bulan
     await refresh_matches(session, pekon_kode)
     groups: dict[tuple[str, str], list[str]] = {}
     for f in await month_findings(session, pekon_kode, period):
-        name = texts.USULAN_MONTH_NAME.format(name=f.name, nik=mask_nik(f.nik))
+        name = beneficiary_words.USULAN_MONTH_NAME.format(name=f.name, nik=mask_nik(f.nik))
         groups.setdefault((f.program, f.kind), []).append(name)
     lines = [
-        texts.USULAN_MONTH_NEWS.format(
+        beneficiary_words.USULAN_MONTH_NEWS.format(
             count=len(names),
             program=program,
-            kind=texts.USULAN_MONTH_KIND[kind],
+            kind=beneficiary_words.USULAN_MONTH_KIND[kind],
             bulan=bulan,
             names=", ".join(names),
         )

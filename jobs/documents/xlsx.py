@@ -20,7 +20,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from handlers import texts
+from handlers.texts import document_words
 from jobs.documents.data import RecapData, RollupData
 from jobs.documents.layout import (
     Grid,
@@ -203,18 +203,18 @@ def recap_xlsx(data: RecapData) -> bytes:
     workbook = Workbook()
     add_styles(workbook)
     b3 = workbook.active
-    b3.title = texts.DOC_SHEET_B3
+    b3.title = document_words.DOC_SHEET_B3
     grid = b3_grid(data)
     signed = signature(data.place, data.signed_on)
     write_signature(b3, signed, _book_sheet(b3, data, grid, grid.title) + 1, 33)
-    b2 = workbook.create_sheet(texts.DOC_SHEET_B2)
+    b2 = workbook.create_sheet(document_words.DOC_SHEET_B2)
     grid = b2_grid(data)
     write_signature(b2, signed, _book_sheet(b2, data, grid, grid.title) + 1, 13)
-    births = workbook.create_sheet(texts.DOC_SHEET_BIRTHS)
-    _book_sheet(births, data, births_grid(data), texts.DOC_BIRTHS_TITLE)
-    notes = workbook.create_sheet(texts.DOC_SHEET_NOTES)
+    births = workbook.create_sheet(document_words.DOC_SHEET_BIRTHS)
+    _book_sheet(births, data, births_grid(data), document_words.DOC_BIRTHS_TITLE)
+    notes = workbook.create_sheet(document_words.DOC_SHEET_NOTES)
     completeness, notes_table = completeness_grid(data), notes_grid(data)
-    top = _book_sheet(notes, data, completeness, texts.DOC_COMPLETENESS_TITLE)
+    top = _book_sheet(notes, data, completeness, document_words.DOC_COMPLETENESS_TITLE)
     write_lines(notes, [notes_table.title], top, style="pk_bold")
     write_grid(notes, notes_table, top + 1)
     for col, width in enumerate(notes_table.widths, start=1):
@@ -228,7 +228,7 @@ def rollup_xlsx(data: RollupData) -> bytes:
     workbook = Workbook()
     add_styles(workbook)
     ws = workbook.active
-    ws.title = texts.DOC_SHEET_ROLLUP
+    ws.title = document_words.DOC_SHEET_ROLLUP
     grid = rollup_grid(data)
     span = len(grid.widths)
     top = write_heading(ws, heading(data.place, data.period, grid.title), span)

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import IncomingMessage
-from handlers import texts
 from handlers.core import Turn
+from handlers.texts import conversation_words, error_words, registration_words
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
 from models.invites import create_invite
@@ -77,8 +77,10 @@ async def test_unregistered_sender_learns_only_how_to_register(
     for line in ("menu", "1", "Lapor Lahir", "rekap", "status", "/start"):
         answer = await chat.say(line)
         assert answer in (
-            texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["console"]),
-            texts.REGISTER_NEED_CODE,
+            registration_words.UNREGISTERED.format(
+                village="pekon", account=registration_words.ACCOUNT_WORDS["console"]
+            ),
+            registration_words.REGISTER_NEED_CODE,
         )
 
 
@@ -98,7 +100,7 @@ async def test_handler_error_rolls_back_and_answers_kindly(
     monkeypatch.setattr("bot.dispatcher.handle", broken)
     with caplog.at_level(logging.ERROR):
         replies = await dispatcher.dispatch(_msg("menu", "m2"))
-    assert [r.text for r in replies] == [texts.INTERNAL_ERROR]
+    assert [r.text for r in replies] == [error_words.INTERNAL_ERROR]
     assert "1804150101900001" not in caplog.text and "Budi" not in caplog.text
     assert "ValueError" in caplog.text
     assert await dispatcher.dispatch(_msg("menu", "m2")) == []
@@ -132,5 +134,5 @@ async def test_a_new_dispatcher_continues_where_the_old_one_stopped(
     await Chat(make_dispatcher(sessionmaker, clock), "budi", clock=clock).say(f"DAFTAR {code}")
     clock.advance(hours=1)
     answer = await Chat(make_dispatcher(sessionmaker, clock), "budi", clock=clock).say("menu")
-    assert texts.MENU_PEMANGKU["lahir"] in answer
+    assert conversation_words.MENU_PEMANGKU["lahir"] in answer
     assert START + timedelta(hours=1) == clock.now

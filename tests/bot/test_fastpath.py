@@ -20,7 +20,7 @@ from bot.outbox import Lease, OutboxWorker
 from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus, enqueue, enqueue_replies
 from models.person import Channel, Role
-from tests.bot.test_outbox import FakeSender, eventually, settings, worker_for
+from tests.bot.outbox_helpers import FakeSender, eventually, settings, worker_for
 from tests.factories import add_member, seed_pekon
 
 PERSON = "7001"

@@ -1,13 +1,12 @@
-"""The outbox worker with an in-memory sender: order, retries, dead letters, blocked people, leases."""
+"""The outbox sends what was queued and records what became of it: sent, retried, dead, unreachable
+(staff told), documents and the WhatsApp window; the operator's view of dead rows."""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select, update
@@ -15,86 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from bot import outbox_store
-from bot.channels.base import Delivery, PermanentFailure, RetryLater, Unreachable
+from bot.channels.base import PermanentFailure, RetryLater, Unreachable
 from bot.cli import _register_all, app
-from bot.config import Settings, get_settings
+from bot.config import get_settings
 from bot.db import make_engine, make_sessionmaker
 from bot.messages import Choice, DocumentRef, OutgoingMessage
-from bot.outbox import PER_CHAT_BATCH, OutboxWorker, backoff
-from bot.outbox_pace import ChatBuckets
+from bot.outbox_pace import backoff
 from models.base import utcnow
-from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, coalesce, enqueue, enqueue_replies
+from models.outbox import OutboxStatus, StoredDocument, coalesce, enqueue
 from models.person import Channel, Identity, Role
 from models.region import Unit
+from tests.bot.outbox_helpers import FakeSender, make_due, queue, rows, worker_for
 from tests.factories import TRIMULYO, add_member, seed_pekon
 
 T = TypeVar("T")
-
-
-class FakeSender:
-    """Records deliveries; raises the exceptions queued for a text, one per attempt."""
-
-    channel = "telegram"
-
-    def __init__(self, delay: float = 0.0, hang_after: int | None = None) -> None:
-        self.delivered: list[Delivery] = []
-        self.hang_after = hang_after
-        self.hanging = 0
-        self.failures: dict[str, list[Exception]] = defaultdict(list)
-        self.delay = delay
-        self.times: dict[str, list[float]] = defaultdict(list)
-
-    async def send(self, delivery: Delivery) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.hang_after is not None and len(self.delivered) >= self.hang_after:
-            self.hanging += 1
-            await asyncio.Event().wait()  # never answers
-        queued = self.failures[delivery.message.text]
-        if queued:
-            raise queued.pop(0)
-        self.delivered.append(delivery)
-        self.times[delivery.address].append(asyncio.get_running_loop().time())
-        return f"p{delivery.outbox_id}"
-
-    def texts(self, address: str | None = None) -> list[str]:
-        return [d.message.text for d in self.delivered if address is None or d.address == address]
-
-
-def settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"database_url": "sqlite://", "telegram_rate_per_second": 1000.0}
-    values |= {"telegram_chat_rate_per_second": 0.0, "outbox_max_attempts": 3}
-    return Settings(**(values | overrides))
-
-
-async def queue(
-    sessionmaker: async_sessionmaker[AsyncSession], *items: tuple[str, str], **payload: Any
-) -> list[int]:
-    """Queue (address, text) pairs to Telegram; their ids."""
-    async with sessionmaker() as session, session.begin():
-        rows = [
-            enqueue(
-                session,
-                channel="telegram",
-                address=address,
-                payload=OutgoingMessage(text=text, **payload).to_payload(),
-            )
-            for address, text in items
-        ]
-        await session.flush()
-        return [row.id for row in rows]
-
-
-async def rows(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, OutboxMessage]:
-    async with sessionmaker() as session:
-        found = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        return {row.id: row for row in found}
-
-
-def worker_for(
-    sessionmaker: async_sessionmaker[AsyncSession], sender: FakeSender, **overrides: Any
-) -> OutboxWorker:
-    return OutboxWorker(sessionmaker, settings(**overrides), [sender], poll_seconds=0.05)
 
 
 async def test_sends_each_chat_in_order_and_marks_sent(
@@ -143,7 +76,7 @@ async def test_network_errors_back_off_then_succeed(sessionmaker: async_sessionm
     worker = worker_for(sessionmaker, sender)
     for _ in range(3):
         await worker.flush()
-        await _make_due(sessionmaker)
+        await make_due(sessionmaker)
     stored = (await rows(sessionmaker))[row_id]
     assert stored.status == OutboxStatus.SENT and stored.attempts == 3
     assert sender.texts() == ["flaky"]
@@ -159,7 +92,7 @@ async def test_dead_after_max_attempts_and_requeued_by_the_operator(
     worker = worker_for(sessionmaker, sender)
     for _ in range(4):
         await worker.flush()
-        await _make_due(sessionmaker)
+        await make_due(sessionmaker)
     stored = (await rows(sessionmaker))[row_id]
     assert stored.status == OutboxStatus.DEAD and stored.attempts == 3
     async with sessionmaker() as session:
@@ -258,78 +191,6 @@ async def test_documents_and_the_whatsapp_window_reach_the_sender(
     assert by_text["welcome"].window_open is True  # a reply to somebody not registered yet
 
 
-async def test_two_workers_never_send_a_row_twice(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    items = [(str(n % 7), f"m{n}") for n in range(60)]
-    await queue(sessionmaker, *items)
-    sender = FakeSender(delay=0.002)
-    one, two = worker_for(sessionmaker, sender), worker_for(sessionmaker, sender)
-    await asyncio.gather(one.flush(), two.flush())
-    assert sorted(sender.texts()) == sorted(text for _, text in items)
-    for address in {a for a, _ in items}:
-        assert sender.texts(address) == [t for a, t in items if a == address]
-
-
-async def test_a_crash_mid_send_loses_nothing(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    await queue(sessionmaker, *[(str(n), f"m{n}") for n in range(20)])
-    stuck = FakeSender(hang_after=5)
-    crashed = OutboxWorker(sessionmaker, settings(), [stuck], lease_seconds=0.3)
-    task = asyncio.create_task(crashed.run())
-    await eventually(lambda: len(stuck.delivered) == 5 and stuck.hanging == 15)
-    await asyncio.sleep(0.1)  # the five confirmed sends are recorded
-    task.cancel()  # the process dies with fifteen sends in flight
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    done_before = set(stuck.texts())
-    await asyncio.sleep(0.35)  # the leases of the interrupted rows run out
-    after = FakeSender()
-    await worker_for(sessionmaker, after).flush()
-    assert set(after.texts()) == {f"m{n}" for n in range(20)} - done_before
-    assert len(after.texts()) == 15
-    assert {r.status for r in (await rows(sessionmaker)).values()} == {OutboxStatus.SENT}
-
-
-def test_bulk_sends_to_one_chat_burst_then_keep_the_sustained_rate() -> None:
-    chats = ChatBuckets(burst=2, rate=5.0)  # seconds on an injected clock
-    assert [chats.take("1", 0.0) for _ in range(4)] == [0.0, 0.0, 0.2, pytest.approx(0.4)]
-    assert chats.take("2", 0.0) == 0.0  # another chat has its own allowance
-    assert chats.take("1", 0.4) == pytest.approx(0.2)  # the promised sends are still owed
-    assert [chats.take("1", 10.0) for _ in range(3)] == [0.0, 0.0, pytest.approx(0.2)]  # refilled, burst only
-    assert chats.take("1", 10.0, wait=False) == 0.0  # a reply never waits
-    assert ChatBuckets(burst=1, rate=0.0).take("1", 0.0) == 0.0  # rate 0: no per-chat limit
-
-
-async def test_replies_to_a_person_go_out_at_once_whatever_the_chat_pace(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    async with sessionmaker() as session, session.begin():
-        for n in range(4):  # four turns of a person typing quickly, one reply each
-            payload = OutgoingMessage(text=f"jawaban {n}").to_payload()
-            await enqueue_replies(session, channel="telegram", address="1", payloads=[payload])
-    sender = FakeSender()
-    await worker_for(sessionmaker, sender, telegram_chat_burst=1, telegram_chat_rate_per_second=0.1).flush()
-    times = sender.times["1"]
-    assert sender.texts("1") == [f"jawaban {n}" for n in range(4)]
-    assert times[-1] - times[0] < 1.0  # a bulk send would have waited 10 s for each
-
-
-async def _make_due(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    """Skip the backoff wait."""
-    async with sessionmaker() as session, session.begin():
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
-            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-        )
-
-
-async def eventually(condition: Callable[[], bool], within: float = 5.0) -> None:
-    """Wait until the condition holds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
-
-
 def test_the_operator_lists_and_requeues_dead_messages(
     db_url: str, monkeypatch: pytest.MonkeyPatch, engine: AsyncEngine
 ) -> None:
@@ -371,57 +232,6 @@ def test_the_operator_lists_and_requeues_dead_messages(
     assert stored[ids[0]].attempts == 0 and stored[ids[0]].last_error is None
 
 
-async def test_a_chat_waiting_to_retry_hides_no_other_chat(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)], ("2", "other"))
-    sender = FakeSender()
-    sender.failures["m0"].append(RetryLater("whatsapp: temporary error HTTP 500", after=30))
-    await worker_for(sessionmaker, sender, telegram_rate_per_second=50).flush()
-    assert sender.texts() == ["other"]  # chat 1 waits for its first message, in order
-
-
-async def test_a_bulk_to_one_chat_does_not_hold_back_another_chat(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)], ("2", "other"))
-    sender = FakeSender()
-    worker = worker_for(sessionmaker, sender, telegram_rate_per_second=50)
-    task = asyncio.create_task(worker.run())
-    await eventually(lambda: "other" in sender.texts())
-    await worker.stop()
-    await task
-    assert sender.texts().index("other") <= PER_CHAT_BATCH  # in the first round, not after chat 1
-    assert sender.texts("1") == [f"m{n}" for n in range(len(sender.texts("1")))]
-
-
-async def test_the_worker_sleeps_while_only_a_retry_is_due_later(
-    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first, *_ = await queue(sessionmaker, *[("1", f"m{n}") for n in range(10)])
-    async with sessionmaker() as session, session.begin():
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == first)
-            .values(next_attempt_at=utcnow() + timedelta(seconds=30), attempts=1)
-        )
-    looks = 0
-    due_rows = outbox_store.due_rows
-
-    async def counted(*args: Any) -> list[outbox_store.DueRow]:
-        nonlocal looks
-        looks += 1
-        return await due_rows(*args)
-
-    monkeypatch.setattr(outbox_store, "due_rows", counted)
-    worker = OutboxWorker(sessionmaker, settings(), [FakeSender()], poll_seconds=1.0)
-    task = asyncio.create_task(worker.run())
-    await asyncio.sleep(0.5)
-    await worker.stop()
-    await task
-    assert looks <= 2  # one look, then asleep until the poll: no busy loop over the waiting chat
-
-
 async def test_a_message_that_can_never_be_encoded_is_dead_at_once(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -452,27 +262,3 @@ def test_one_turns_replies_are_joined_where_they_fit() -> None:
     long = OutgoingMessage("x" * 1020).to_payload()
     assert coalesce([long, question]) == [long, question]  # a WhatsApp button body holds 1,024
     assert len(coalesce([long, menu])) == 1
-
-
-async def test_a_send_that_outlasts_its_lease_hides_no_other_chat(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    class StuckOnOne(FakeSender):
-        async def send(self, delivery: Delivery) -> str:
-            if delivery.address == "1":
-                await asyncio.Event().wait()  # the platform never answers this chat
-            return await super().send(delivery)
-
-    await queue(sessionmaker, *[("1", f"m{n}") for n in range(300)])
-    sender = StuckOnOne()
-    worker = OutboxWorker(sessionmaker, settings(telegram_rate_per_second=50), [sender], lease_seconds=0.2)
-    task = asyncio.create_task(worker.run())
-    await asyncio.sleep(0.4)  # chat 1's leases have run out while its send still hangs
-    await queue(sessionmaker, ("2", "other"))
-    worker.wake()
-    try:
-        await eventually(lambda: sender.texts() == ["other"])
-    finally:
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import annual_words
 from models.months import close_months
 from models.person import Member, Role
 from tests.factories import add_member
@@ -31,7 +31,7 @@ async def test_staff_get_their_pekon_year(world: World) -> None:
     assert "Perkembangan Penduduk (2025 → 2026)" in answer
     assert "Tidak lapor: Pemangku 1 (Okt); Pemangku 2 (Okt); Pemangku 3 (Okt)" in answer
     assert "KK kepala perempuan: - → - (-)" in answer  # the seeded baseline has no split
-    assert texts.ANNUAL_HEADS_UNKNOWN in answer
+    assert annual_words.ANNUAL_HEADS_UNKNOWN in answer
     assert "Angka tahun lalu = angka awal Oktober, bulan pertama data 2026." in answer
 
 
@@ -45,9 +45,9 @@ async def test_the_camat_gets_the_kecamatan_and_the_default_year(world: World) -
 
 async def test_a_year_without_closed_months_or_unreadable(world: World) -> None:
     ops = world.chat("ops")
-    assert texts.ANNUAL_ASK_YEAR.format(tahun=2026) in await ops.say("rekap tahun ini")
-    assert texts.ANNUAL_ASK_YEAR.format(tahun=2025) in await ops.say("rekap tahun lalu")
-    assert texts.ANNUAL_BAD_YEAR in await ops.say("rekap tahun dua ribu")
+    assert annual_words.ANNUAL_ASK_YEAR.format(tahun=2026) in await ops.say("rekap tahun ini")
+    assert annual_words.ANNUAL_ASK_YEAR.format(tahun=2025) in await ops.say("rekap tahun lalu")
+    assert annual_words.ANNUAL_BAD_YEAR in await ops.say("rekap tahun dua ribu")
     # a month is still a month
     assert "Rekap B.3" in await ops.say("rekap oktober")
 

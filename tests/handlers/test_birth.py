@@ -7,12 +7,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import texts
+from handlers.texts import conversation_words, error_words, report_words
 from models.conversation import Conversation
 from models.event import Event
 from tests.handlers.conftest import World
 
-E = texts.ERRORS
+E = error_words.ERRORS
 
 
 async def _events(world: World) -> list[Event]:
@@ -23,24 +23,24 @@ async def _events(world: World) -> list[Event]:
 async def test_birth_with_a_wrong_answer_at_every_step(world: World) -> None:
     chat = world.chat("budi")
     steps = [
-        ("Lapor Lahir", texts.QUESTIONS["name"]),
+        ("Lapor Lahir", report_words.QUESTIONS["name"]),
         ("B4y1", E["name_chars"]),
-        ("Putri  Ayu", texts.QUESTIONS["sex"]),
+        ("Putri  Ayu", report_words.QUESTIONS["sex"]),
         ("x", E["sex"]),
-        ("perempuan", texts.QUESTION_DATE["lahir"]),
+        ("perempuan", report_words.QUESTION_DATE["lahir"]),
         ("tanggal tiga puluh", E["date_format"]),
         ("besok", E["date_future"]),
         ("31-11-2026", "November 2026 hanya sampai tanggal 30; tanggal 31 tidak ada"),
-        ("12 nov 26", texts.QUESTIONS["birth_place"]),
+        ("12 nov 26", report_words.QUESTIONS["birth_place"]),
         ("12", E["place"]),
-        ("RSUD Liwa", texts.QUESTIONS["mother_name"]),
+        ("RSUD Liwa", report_words.QUESTIONS["mother_name"]),
         ("!", E["name_length"]),
-        ("Sari", texts.QUESTIONS["father_name"]),
-        ("-", texts.QUESTION_NIK_NEWBORN),
+        ("Sari", report_words.QUESTIONS["father_name"]),
+        ("-", report_words.QUESTION_NIK_NEWBORN),
         ("123", E["nik_length"]),
-        ("-", texts.QUESTIONS["citizenship"]),
+        ("-", report_words.QUESTIONS["citizenship"]),
         ("Jepang", E["citizenship"]),
-        ("1", texts.SUMMARY_TITLE.format(kind="kelahiran")),
+        ("1", report_words.SUMMARY_TITLE.format(kind="kelahiran")),
         ("mungkin", E["choice"]),
     ]
     for line, expected in steps:
@@ -69,29 +69,29 @@ async def test_birth_with_a_wrong_answer_at_every_step(world: World) -> None:
 async def test_back_goes_one_question_back_and_forgets_the_answer(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri", "P")
-    assert texts.QUESTIONS["sex"] in await chat.say("kembali")
-    assert texts.QUESTIONS["name"] in await chat.say("kembali")
+    assert report_words.QUESTIONS["sex"] in await chat.say("kembali")
+    assert report_words.QUESTIONS["name"] in await chat.say("kembali")
     await chat.script("Putra", "L", "kemarin", "Liwa", "Sari", "Joko", "-", "WNI")
     answer = chat.last[0].text
     assert "Nama: Putra" in answer and "Jenis kelamin: L (laki-laki)" in answer
     # back from the summary reopens the last question
-    assert texts.QUESTIONS["citizenship"] in await chat.say("kembali")
+    assert report_words.QUESTIONS["citizenship"] in await chat.say("kembali")
     assert "Kewarganegaraan: WNA" in await chat.say("WNA")
 
 
 async def test_back_at_the_first_question_returns_to_the_menu(world: World) -> None:
     chat = world.chat("budi")
     await chat.say("1")
-    assert texts.MENU_PROMPT in await chat.say("kembali")
+    assert conversation_words.MENU_PROMPT in await chat.say("kembali")
     assert await _events(world) == []
 
 
 async def test_cancel_at_any_point_saves_nothing(world: World, session: AsyncSession) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri", "P", "kemarin", "Liwa", "Sari", "-", "-", "WNI")
-    assert texts.CANCELLED in await chat.say("batal")
+    assert conversation_words.CANCELLED in await chat.say("batal")
     await chat.script("1", "Putri")
-    assert texts.CANCELLED in await chat.say("BATAL")
+    assert conversation_words.CANCELLED in await chat.say("BATAL")
     assert await _events(world) == []
     conv = await session.scalar(select(Conversation).where(Conversation.address == "budi"))
     assert conv is not None and conv.flow is None
@@ -100,8 +100,8 @@ async def test_cancel_at_any_point_saves_nothing(world: World, session: AsyncSes
 async def test_change_one_field_on_the_summary(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri", "P", "kemarin", "Liwa", "Sari", "-", "-", "WNI")
-    assert texts.CHANGE_PROMPT in await chat.say("ubah")
-    assert texts.QUESTION_DATE["lahir"] in await chat.say("Tanggal")
+    assert report_words.CHANGE_PROMPT in await chat.say("ubah")
+    assert report_words.QUESTION_DATE["lahir"] in await chat.say("Tanggal")
     answer = await chat.say("15-11-2026")
     assert "Tanggal: 15 November 2026" in answer and "Nama: Putri" in answer
     await chat.say("simpan")
@@ -118,7 +118,7 @@ async def test_nik_mismatch_is_a_warning_the_person_may_accept(world: World) -> 
     assert "1804155201950003" not in answer
     answer = await chat.say("Ya, sudah benar")
     assert "tanggal lahir dalam NIK" in answer
-    assert texts.QUESTION_NIK_NEWBORN in await chat.say("tidak")
+    assert report_words.QUESTION_NIK_NEWBORN in await chat.say("tidak")
     await chat.say("1804151211260004")  # matches sex and date: no warning
     answer = await chat.say("WNI")
     assert "NIK: ************0004" in answer
@@ -131,13 +131,13 @@ async def test_old_birth_date_asks_for_confirmation(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri", "P")
     assert "lebih dari setahun" in await chat.say("1-1-2024")
-    assert texts.QUESTIONS["birth_place"] in await chat.say("ya")
+    assert report_words.QUESTIONS["birth_place"] in await chat.say("ya")
 
 
 async def test_restart_in_the_middle_loses_nothing(world: World) -> None:
     await world.chat("budi").script("1", "Putri", "P", "kemarin")
     later = world.chat("budi")  # a new Dispatcher on the same database: a restarted process
-    assert texts.QUESTIONS["mother_name"] in await later.say("Liwa")
+    assert report_words.QUESTIONS["mother_name"] in await later.say("Liwa")
     await later.script("Sari", "-", "-", "WNI", "simpan")
     [event] = await _events(world)
     assert event.persons[0].birth_place == "Liwa" and event.event_date == date(2026, 11, 19)
@@ -147,7 +147,7 @@ async def test_choices_by_button_id_work_too(world: World) -> None:
     chat = world.chat("budi")
     await chat.tap("lahir")
     await chat.say("Putri")
-    assert texts.QUESTION_DATE["lahir"] in await chat.tap("P")
+    assert report_words.QUESTION_DATE["lahir"] in await chat.tap("P")
     await chat.script("kemarin", "Liwa", "Sari", "-", "-")
     await chat.tap("WNA")
     assert "Laporan kelahiran tersimpan" in await chat.tap("simpan")
@@ -157,7 +157,7 @@ async def test_choices_by_button_id_work_too(world: World) -> None:
 
 async def test_ya_on_the_summary_means_simpan(world: World) -> None:
     chat = world.chat("budi")
-    assert texts.SUMMARY_FOOTER in await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
+    assert report_words.SUMMARY_FOOTER in await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
     assert "Laporan kelahiran tersimpan" in await chat.say("ya")
     assert len(await _events(world)) == 1
 
@@ -165,10 +165,10 @@ async def test_ya_on_the_summary_means_simpan(world: World) -> None:
 async def test_ubah_then_kembali_goes_back_to_the_summary(world: World) -> None:
     chat = world.chat("budi")
     await chat.say("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko")
-    assert texts.CHANGE_PROMPT in await chat.say("ubah")
-    assert texts.QUESTIONS["sex"] in await chat.say("Jenis kelamin")
+    assert report_words.CHANGE_PROMPT in await chat.say("ubah")
+    assert report_words.QUESTIONS["sex"] in await chat.say("Jenis kelamin")
     answer = await chat.say("kembali")  # changed my mind: the summary, the answer kept
-    assert texts.SUMMARY_FOOTER in answer and "Jenis kelamin: L (laki-laki)" in answer
+    assert report_words.SUMMARY_FOOTER in answer and "Jenis kelamin: L (laki-laki)" in answer
     await chat.say("ubah")
-    assert texts.SUMMARY_FOOTER in await chat.say("kembali")
+    assert report_words.SUMMARY_FOOTER in await chat.say("kembali")
     assert "tersimpan" in await chat.say("simpan")

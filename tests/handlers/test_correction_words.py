@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers import texts
+from handlers.texts import report_words
 from models.event import Event
 from models.outbox import OutboxMessage
 from tests.handlers.conftest import World
@@ -24,14 +24,14 @@ async def test_a_correction_that_changes_nothing_is_not_recorded(world: World) -
     for yes in ("simpan", "ya"):
         answer = await chat.say(yes)
         assert answer.startswith("Belum ada yang diubah dari laporan L-"), answer
-        assert texts.CORRECTION_REASON not in answer and texts.SUMMARY_FOOTER in answer
+        assert report_words.CORRECTION_REASON not in answer and report_words.SUMMARY_FOOTER in answer
     await chat.script("ubah", "Nama", "Putri")  # the same value again: still nothing changed
     assert "Belum ada yang diubah" in await chat.say("simpan")
     assert await _count(world, Event) == 1
     await chat.script("ubah", "Nama", "Putri Ayu")
-    assert texts.CORRECTION_REASON in await chat.say("simpan")
+    assert report_words.CORRECTION_REASON in await chat.say("simpan")
     too_short = await chat.say("ya")
-    assert too_short.startswith(texts.REASON_TOO_SHORT)
+    assert too_short.startswith(report_words.REASON_TOO_SHORT)
     assert "Koreksi tersimpan" in await chat.say("salah tulis nama")
     assert await _count(world, Event) == 2
 

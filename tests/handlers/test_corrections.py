@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import error_words, month_words, report_words
 from models.audit import AuditEntry
 from models.event import Event
 from models.recap import compute_b3
@@ -27,13 +27,13 @@ async def test_correction_keeps_the_original_and_adds_reversal_and_replacement(w
     await chat.script(*BIRTH)
     answer = await chat.say("Laporan Saya")
     assert "1. L-" in answer and "kelahiran · Putri · 12 November 2026" in answer
-    assert texts.ERRORS["choice"] in await chat.say("9")
+    assert error_words.ERRORS["choice"] in await chat.say("9")
     assert "Mau diapakan?" in await chat.say("1")
     answer = await chat.say("Koreksi")
-    assert "Nama: Putri" in answer and texts.SUMMARY_FOOTER in answer
+    assert "Nama: Putri" in answer and report_words.SUMMARY_FOOTER in answer
     await chat.script("ubah", "Jenis kelamin", "L", "ubah", "Nama", "Putra")
-    assert texts.CORRECTION_REASON in await chat.say("simpan")
-    assert texts.CORRECTION_REASON in await chat.say("x")  # too short a reason
+    assert report_words.CORRECTION_REASON in await chat.say("simpan")
+    assert report_words.CORRECTION_REASON in await chat.say("x")  # too short a reason
     assert "Koreksi tersimpan" in await chat.say("salah tulis jenis kelamin")
     assert await _events(world) == [
         ("report", "lahir", [("Putri", 1, "P")]),
@@ -51,20 +51,20 @@ async def test_cancellation_with_a_reason(world: World) -> None:
     chat = world.chat("budi")
     await chat.script(*BIRTH)
     await chat.script("7", "1")
-    assert texts.CANCEL_REASON in await chat.say("batalkan")
+    assert month_words.CANCEL_REASON in await chat.say("batalkan")
     answer = await chat.say("dilaporkan dua kali")
     assert "dibatalkan" in answer and "Catatan aslinya tetap tersimpan" in answer
     assert await _events(world) == [
         ("report", "lahir", [("Putri", 1, "P")]),
         ("cancel", "lahir", [("Putri", -1, "P")]),
     ]
-    assert texts.MINE_EMPTY in await chat.say("Laporan Saya")
+    assert month_words.MINE_EMPTY in await chat.say("Laporan Saya")
 
 
 async def test_listing_is_audited_and_only_shows_the_own_unit(world: World) -> None:
     await world.chat("budi").script(*BIRTH)
     answer = await world.chat("sari").say("laporan saya")
-    assert answer.startswith(texts.MINE_EMPTY)
+    assert answer.startswith(month_words.MINE_EMPTY)
     async with world.sessionmaker() as s:
         views = list(await s.scalars(select(AuditEntry).where(AuditEntry.action == "list.view")))
     assert len(views) == 1 and views[0].entity_id == world.units[1].kode
@@ -74,11 +74,11 @@ async def test_the_list_lets_a_menu_word_through(world: World) -> None:
     chat = world.chat("budi")
     await chat.script(*BIRTH)
     await chat.say("laporan saya")
-    assert texts.QUESTIONS["name"] in await chat.say("Lapor Lahir")
+    assert report_words.QUESTIONS["name"] in await chat.say("Lapor Lahir")
 
 
 async def test_back_from_the_action_returns_to_the_list(world: World) -> None:
     chat = world.chat("budi")
     await chat.script(*BIRTH)
     await chat.script("laporan saya", "1")
-    assert texts.MINE_PICK in await chat.say("kembali")
+    assert month_words.MINE_PICK in await chat.say("kembali")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import conversation_words, report_words
 from models.conversation import Conversation
 from tests.handlers.conftest import World
 
@@ -29,12 +29,12 @@ async def test_a_spelled_day_in_an_express_line_is_the_date(world: World, day: s
 @pytest.mark.parametrize("line", ["kemarin sore", "kemaren Pak Darto meninggal", "Kemarin"])
 async def test_a_day_word_first_starts_no_death_report(world: World, line: str) -> None:
     answer = await world.chat("budi").say(line)
-    assert answer.startswith(texts.NOT_UNDERSTOOD)
-    assert texts.KIND_START["meninggal"] not in answer
+    assert answer.startswith(conversation_words.NOT_UNDERSTOOD)
+    assert report_words.KIND_START["meninggal"] not in answer
 
 
 async def test_a_spelled_day_answers_the_date_question(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("Lapor Meninggal", "Darto", "L", "-")
-    assert texts.QUESTIONS["death_place"] in await chat.say("kemaren sore")
+    assert report_words.QUESTIONS["death_place"] in await chat.say("kemaren sore")
     assert (await _draft(world))["event_date"] == "2026-11-19"

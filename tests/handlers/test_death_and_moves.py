@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import conversation_words, error_words, report_words
 from models.event import Event
 from tests.handlers.conftest import World
 
@@ -21,10 +21,10 @@ async def _only_event(world: World) -> Event:
 async def test_death_of_a_head_of_family(world: World) -> None:
     chat = world.chat("sari")
     await chat.script("Lapor Meninggal", "Sukardi", "L")
-    assert texts.ERRORS["nik_invalid"] in await chat.say("1804153201900001")  # day 32 does not exist
-    assert texts.QUESTION_DATE["meninggal"] in await chat.say("1804 1501 0190 0001")
+    assert error_words.ERRORS["nik_invalid"] in await chat.say("1804153201900001")  # day 32 does not exist
+    assert report_words.QUESTION_DATE["meninggal"] in await chat.say("1804 1501 0190 0001")
     await chat.script("10/11/2026", "rumah")
-    assert texts.ERRORS["yes_no"] in await chat.say("mungkin")
+    assert error_words.ERRORS["yes_no"] in await chat.say("mungkin")
     await chat.script("ya", "WNI")
     answer = chat.last[0].text
     assert "Kepala keluarga: Ya" in answer and "NIK: ************0001" in answer
@@ -42,7 +42,7 @@ async def test_death_of_a_head_of_family(world: World) -> None:
 async def test_single_move_in(world: World) -> None:
     chat = world.chat("joko")
     await chat.script("3", "tidak", "Andi", "L", "-", "tidak", "hari ini")
-    assert texts.ERRORS["place"] in await chat.say("1234")
+    assert error_words.ERRORS["place"] in await chat.say("1234")
     await chat.script("Bandar Lampung", "WNI", "simpan")
     event = await _only_event(world)
     assert event.kind == "datang" and event.persons[0].origin == "Bandar Lampung"
@@ -52,8 +52,8 @@ async def test_single_move_in(world: World) -> None:
 async def test_whole_family_moves_out_with_one_head(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("Lapor Pindah", "ya")
-    assert texts.ERRORS["count"] in await chat.say("satu")
-    assert texts.ERRORS["count"] in await chat.say("1")
+    assert error_words.ERRORS["count"] in await chat.say("satu")
+    assert error_words.ERRORS["count"] in await chat.say("1")
     assert "Anggota 1 dari 3 (kepala keluarga)" in await chat.say("3 orang")
     await chat.script("Ali", "L", "-", "Siti", "P", "-", "Rudi", "L", "-", "kemarin", "Jakarta", "WNI")
     summary = chat.last[0].text
@@ -124,11 +124,11 @@ async def test_express_lines_with_common_typos(
 ) -> None:
     chat = world.chat("budi")
     answer = await chat.say(line)
-    if texts.QUESTIONS["mother_name"] in answer:  # a birth without the mother asks for her
+    if report_words.QUESTIONS["mother_name"] in answer:  # a birth without the mother asks for her
         answer = await chat.say("Sari")
-    if texts.QUESTIONS["father_name"] in answer:  # and without the father, for him (or "-")
+    if report_words.QUESTIONS["father_name"] in answer:  # and without the father, for him (or "-")
         answer = await chat.say("-")
-    assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in answer, answer
+    assert report_words.SUMMARY_TITLE.format(kind=report_words.KIND_NAMES[kind]) in answer, answer
     assert "Laporan" in await chat.say("simpan")
     event = await _only_event(world)
     [person] = event.persons
@@ -139,13 +139,13 @@ async def test_express_lines_with_common_typos(
 async def test_express_asks_what_is_missing_and_explains_what_is_wrong(world: World) -> None:
     chat = world.chat("budi")
     answer = await chat.say("LAHIR Bayu L besok di Liwa ibu Ani ayah -")
-    assert texts.ERRORS["date_future"] in answer and texts.QUESTION_DATE["lahir"] in answer
+    assert error_words.ERRORS["date_future"] in answer and report_words.QUESTION_DATE["lahir"] in answer
     assert "Periksa laporan kelahiran" in await chat.say("hari ini")
     answer = await chat.say("pindah Rina")
-    assert texts.MENU_PEMANGKU["lahir"] not in answer  # still in the first draft's summary step
+    assert conversation_words.MENU_PEMANGKU["lahir"] not in answer  # still in the first draft's summary step
     await chat.say("batal")
     answer = await chat.say("pindah Rina")
-    assert texts.QUESTIONS["sex"] in answer
+    assert report_words.QUESTIONS["sex"] in answer
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ async def test_express_whole_family_in_one_line(
 ) -> None:
     chat = world.chat("budi")
     summary = await chat.say(line)
-    assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in summary, summary
+    assert report_words.SUMMARY_TITLE.format(kind=report_words.KIND_NAMES[kind]) in summary, summary
     assert "Jumlah orang: 3" in summary and "Anggota 1 (kepala keluarga): Ali · L" in summary
     assert "tersimpan" in await chat.say("simpan")
     event = await _only_event(world)
@@ -190,7 +190,7 @@ async def test_express_whole_family_in_one_line(
 
 async def test_express_family_of_one_asks_for_the_others(world: World) -> None:
     chat = world.chat("budi")
-    assert texts.QUESTIONS["count"] in await chat.say("PINDAH KELUARGA Ali L kemarin ke Jakarta")
+    assert report_words.QUESTIONS["count"] in await chat.say("PINDAH KELUARGA Ali L kemarin ke Jakarta")
     assert "Anggota 2 dari 2" in await chat.say("2")
     await chat.script("Siti", "P")
     assert "Jumlah orang: 2" in await chat.say("-")
@@ -202,7 +202,7 @@ async def test_express_family_of_one_asks_for_the_others(world: World) -> None:
 async def test_express_family_with_two_heads_is_explained_and_the_first_kept(world: World) -> None:
     chat = world.chat("budi")
     summary = await chat.say("DATANG KELUARGA Ali L KK, Siti P KK, kemarin dari Liwa")
-    assert texts.ERRORS["family_heads"] in summary and "Jumlah orang: 2" in summary
+    assert error_words.ERRORS["family_heads"] in summary and "Jumlah orang: 2" in summary
     await chat.say("simpan")
     event = await _only_event(world)
     assert [(p.name, p.is_head) for p in event.persons] == [("Ali", True), ("Siti", False)]
@@ -216,5 +216,7 @@ async def test_every_example_in_bantuan_reaches_its_summary(world: World) -> Non
     for line in examples:
         chat = world.chat("budi")
         kind = line.split(" ")[0].lower()
-        assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in await chat.say(line), line
+        assert report_words.SUMMARY_TITLE.format(kind=report_words.KIND_NAMES[kind]) in await chat.say(
+            line
+        ), line
         await chat.say("batal")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import report_words
 from models.event import Event
 from tests.handlers.conftest import World
 
@@ -39,14 +39,14 @@ async def test_the_same_person_again_is_flagged_and_needs_tetap_simpan(
 ) -> None:
     chat = world.chat("budi")
     first = await chat.say(EXPRESS[kind])
-    assert texts.SUMMARY_FOOTER in first, first
+    assert report_words.SUMMARY_FOOTER in first, first
     await chat.say("simpan")
     [receipt] = await _receipts(world)
     summary = await chat.say(EXPRESS[kind]) if mode == "express" else (await chat.script(*GUIDED[kind]))[-1]
     assert f"tanda terima {receipt}" in summary and "Tetap simpan" in summary, summary
-    assert texts.SUMMARY_FOOTER not in summary
-    assert texts.DUPLICATE_NEEDS_CONFIRMATION in await chat.say("simpan")
-    assert texts.DUPLICATE_NEEDS_CONFIRMATION in await chat.say("ya")
+    assert report_words.SUMMARY_FOOTER not in summary
+    assert report_words.DUPLICATE_NEEDS_CONFIRMATION in await chat.say("simpan")
+    assert report_words.DUPLICATE_NEEDS_CONFIRMATION in await chat.say("ya")
     assert await _receipts(world) == [receipt]
     assert "tersimpan" in await chat.tap("tetap simpan")
     assert len(await _receipts(world)) == 2
@@ -63,8 +63,10 @@ async def test_the_same_nik_under_another_name_and_date_is_flagged(world: World)
 async def test_another_date_another_unit_or_a_cancelled_report_is_not_flagged(world: World) -> None:
     budi = world.chat("budi")
     await budi.script(EXPRESS["lahir"], "simpan")
-    assert texts.SUMMARY_FOOTER in await budi.say("LAHIR Putri P 13-11-2026 di Liwa ibu Sari ayah Joko")
+    assert report_words.SUMMARY_FOOTER in await budi.say(
+        "LAHIR Putri P 13-11-2026 di Liwa ibu Sari ayah Joko"
+    )
     await budi.say("batal")
-    assert texts.SUMMARY_FOOTER in await world.chat("sari").say(EXPRESS["lahir"])
+    assert report_words.SUMMARY_FOOTER in await world.chat("sari").say(EXPRESS["lahir"])
     await budi.script("Laporan Saya", "1", "Batalkan laporan", "salah orang")
-    assert texts.SUMMARY_FOOTER in await budi.say(EXPRESS["lahir"])
+    assert report_words.SUMMARY_FOOTER in await budi.say(EXPRESS["lahir"])

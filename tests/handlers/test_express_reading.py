@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers import texts
 from handlers.express import Express, parse_express
+from handlers.texts import report_words
 from tests.handlers.conftest import World
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 20 November 2026, 10:00 WIB
@@ -137,17 +137,17 @@ def test_a_name_after_the_place_is_read_but_marked_as_a_guess() -> None:
 async def test_express_asks_for_what_is_missing_with_the_reason(world: World) -> None:
     chat = world.chat("budi")
     answer = await chat.say("LAHIR Bayu 10-11-2026 di Liwa ibu Ani")
-    assert texts.EXPRESS_MISSING.format(fields="jenis kelamin, nama ayah") in answer
-    assert texts.QUESTIONS["sex"] in answer
-    assert texts.QUESTIONS["father_name"] in await chat.say("L")
+    assert report_words.EXPRESS_MISSING.format(fields="jenis kelamin, nama ayah") in answer
+    assert report_words.QUESTIONS["sex"] in answer
+    assert report_words.QUESTIONS["father_name"] in await chat.say("L")
     assert "Nama ayah: Joko" in await chat.say("Joko")
 
 
 async def test_express_shows_what_it_could_not_read(world: World) -> None:
     answer = await world.chat("budi").say("lahir Putri P kemarin di Liwa ibu Sari ayah Joko ke Jakarta")
-    assert texts.EXPRESS_READ in answer and "• Tempat lahir: Liwa" in answer
-    assert texts.EXPRESS_UNREAD.format(words="«ke Jakarta»") in answer
-    assert texts.SUMMARY_TITLE.format(kind="kelahiran") in answer
+    assert report_words.EXPRESS_READ in answer and "• Tempat lahir: Liwa" in answer
+    assert report_words.EXPRESS_UNREAD.format(words="«ke Jakarta»") in answer
+    assert report_words.SUMMARY_TITLE.format(kind="kelahiran") in answer
 
 
 async def test_express_masks_a_nik_it_could_not_read(world: World) -> None:

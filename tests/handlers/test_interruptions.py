@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from handlers import texts
+from handlers.texts import conversation_words, error_words, report_words
 from models.conversation import Conversation
 from models.event import Event
 from tests.handlers.conftest import World
@@ -33,7 +33,7 @@ async def _events(world: World) -> int:
 async def _at_citizenship(world: World) -> Chat:
     chat = world.chat("budi")
     replies = await chat.script(*BIRTH_UP_TO_CITIZENSHIP)
-    assert texts.QUESTIONS["citizenship"] in replies[-1]
+    assert report_words.QUESTIONS["citizenship"] in replies[-1]
     return chat
 
 
@@ -42,10 +42,10 @@ async def test_status_and_help_mid_report_are_answered_and_the_question_repeated
     before = await _draft(world, "budi")
     status = await chat.say("status")
     assert "Bulan November 2026 untuk Pemangku 1: belum dikirim" in status
-    assert status.rstrip().endswith(f"{texts.QUESTIONS['citizenship']}\n1. WNI\n2. WNA")
-    assert texts.ERRORS["citizenship"] not in status
+    assert status.rstrip().endswith(f"{report_words.QUESTIONS['citizenship']}\n1. WNI\n2. WNA")
+    assert error_words.ERRORS["citizenship"] not in status
     helped = await chat.say("bantuan")
-    assert "Cara melapor" in helped and texts.QUESTIONS["citizenship"] in helped
+    assert "Cara melapor" in helped and report_words.QUESTIONS["citizenship"] in helped
     assert await _draft(world, "budi") == before
     assert "Periksa laporan kelahiran" in await chat.say("WNI")
 
@@ -58,7 +58,7 @@ async def test_a_new_express_line_mid_report_is_offered_not_swallowed(world: Wor
     assert "1. Lanjutkan yang tadi\n2. Batalkan yang tadi" in offer
     assert await _draft(world, "budi") == before
     again = await chat.tap("lanjut")
-    assert again.startswith(texts.ASIDE_BACK) and texts.QUESTIONS["citizenship"] in again
+    assert again.startswith(conversation_words.ASIDE_BACK) and report_words.QUESTIONS["citizenship"] in again
     assert "Nama: Budi\n" in await chat.say("WNI")  # the draft went on where it was
     assert await _events(world) == 0
 
@@ -82,7 +82,10 @@ async def test_a_menu_word_mid_report_is_offered_and_a_typed_answer_withdraws_th
     chat = await _at_citizenship(world)
     for line in ("kirim", "nihil", "lapor pindah", "/kirim"):
         offer = await chat.say(line)
-        assert "Anda sedang mengisi laporan kelahiran" in offer and texts.ERRORS["citizenship"] not in offer
+        assert (
+            "Anda sedang mengisi laporan kelahiran" in offer
+            and error_words.ERRORS["citizenship"] not in offer
+        )
     assert "Periksa laporan kelahiran" in await chat.say("wni")  # an answer to the waiting question
     offer = await chat.say("kirim")
     assert "Pertanyaan terakhir: «Sudah benar?»" in offer and "«Kirim Laporan»" in offer
@@ -95,10 +98,10 @@ async def test_the_offer_buttons_answer_only_the_offer(world: World) -> None:
     question = keyboard_ids(chat.last)
     await chat.say("nihil")
     stale = await chat.tap(question["WNA"])  # the citizenship keyboard before the offer
-    assert stale.startswith(texts.STALE_CHOICE)
+    assert stale.startswith(conversation_words.STALE_CHOICE)
     offer = keyboard_ids(chat.last)
     await chat.tap(offer["lanjut"])
-    assert (await chat.tap(offer["ganti"])).startswith(texts.STALE_CHOICE)
+    assert (await chat.tap(offer["ganti"])).startswith(conversation_words.STALE_CHOICE)
     assert (await _draft(world, "budi"))[0] == "report"
 
 
@@ -115,7 +118,7 @@ async def test_with_nothing_typed_yet_the_new_line_is_simply_taken(world: World)
     chat = world.chat("budi")
     await chat.say("Lapor Lahir")
     answer = await chat.say("lapor meninggal")
-    assert answer.startswith(texts.KIND_START["meninggal"])
+    assert answer.startswith(report_words.KIND_START["meninggal"])
     await chat.say("nihil")
     answer = await chat.say(NEW_LINE)  # at the NIHIL confirmation: nothing typed to lose
     flow, _, data = await _draft(world, "budi")

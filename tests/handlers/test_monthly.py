@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import texts
+from handlers.texts import error_words, month_words, report_words
 from models.event import Event
 from models.outbox import OutboxMessage
 from models.period import UnitReport
@@ -30,9 +30,9 @@ async def test_kirim_shows_counts_and_submits_after_confirmation(world: World) -
     answer = await chat.say("Kirim Laporan")
     assert "Laporan bulan November 2026 untuk Pemangku 1" in answer
     assert "Lahir 1 · Meninggal 1 · Datang 0 · Pindah 0" in answer
-    assert texts.ERRORS["yes_no"] in await chat.say("hmm")
+    assert error_words.ERRORS["yes_no"] in await chat.say("hmm")
     answer = await chat.say("ya")
-    assert texts.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in answer
+    assert month_words.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in answer
     assert await _reports(world) == [(world.units[0].id, date(2026, 11, 1), "submitted", False)]
 
 
@@ -41,7 +41,7 @@ async def test_kirim_declined_sends_nothing(world: World) -> None:
     await chat.script(*BIRTH)
     world.clock.advance(days=12)
     await chat.say("kirim")
-    assert texts.NOT_SENT in await chat.say("tidak")
+    assert month_words.NOT_SENT in await chat.say("tidak")
     assert await _reports(world) == []
 
 
@@ -110,6 +110,6 @@ async def test_a_report_that_makes_a_figure_negative_is_explained(world: World) 
     chat = world.chat("budi")  # the unit has no WNA man, so a WNA man cannot die there
     await chat.say("mati Smith L kemarin di rumah WNA")
     answer = await chat.say("simpan")
-    assert "minus" in answer and texts.SUMMARY_TITLE.format(kind="kematian") in answer
+    assert "minus" in answer and report_words.SUMMARY_TITLE.format(kind="kematian") in answer
     async with world.sessionmaker() as s:
         assert list(await s.scalars(select(Event))) == []

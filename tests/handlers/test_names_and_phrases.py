@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from handlers import texts
 from handlers.intents import PHRASES, read_intent
 from handlers.parsing import Invalid, parse_name
+from handlers.texts import report_words
 from tests.handlers.conftest import World
 
 VOCABULARY = ("simpan", "kirim", "nihil", "batal", "kembali", "ubah", "ya", "tidak", "status", "menu",
@@ -31,7 +31,7 @@ async def test_a_command_word_at_the_father_question_is_explained_and_asked_agai
     await chat.script("Lapor Lahir", "Putri", "P", "3-11-2026", "Liwa", "Sari")
     answer = await chat.say(word)
     assert answer.startswith(f"«{word}» adalah kata perintah, bukan nama")
-    assert answer.rstrip().endswith(texts.QUESTIONS["father_name"])
+    assert answer.rstrip().endswith(report_words.QUESTIONS["father_name"])
     await chat.script("Joko", "-")
     summary = await chat.say("WNI")
     assert "Nama ayah: Joko" in summary
@@ -49,7 +49,7 @@ async def test_a_command_word_as_the_childs_name_is_refused(world: World) -> Non
     chat = world.chat("budi")
     await chat.say("Lapor Lahir")
     answer = await chat.say("simpan")
-    assert "kata perintah" in answer and texts.QUESTIONS["name"] in answer
+    assert "kata perintah" in answer and report_words.QUESTIONS["name"] in answer
 
 
 STAFF_STATUS = ("siapa belum", "yang belum lapor", "belum lapor siapa", "status pekon",

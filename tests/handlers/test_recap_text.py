@@ -7,11 +7,12 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.recap_text import MAX_CHARS, render_b3_text
+from models.b3_rows import FIGURES, B3Row, B3Table
 from models.event import EventKind, Sex
 from models.ledger import PersonInput, record_event, submit_report
 from models.months import close_months
 from models.period import ReportStatus
-from models.recap import FIGURES, B3Row, B3Table, compute_b3
+from models.recap import compute_b3
 from tests.factories import TRIMULYO, seed_pekon
 
 OCTOBER = date(2026, 10, 1)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import texts
+from handlers.texts import conversation_words, registration_words
 from models.invites import GLOBAL_MAX_FAILURES, MAX_FAILURES, create_invite, format_code, list_invites
 from models.person import Identity, Member, RegistrationAttempt, Role
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import World
 from tests.handlers.transcript import START
 
-ACCOUNT = texts.ACCOUNT_WORDS["console"]
+ACCOUNT = registration_words.ACCOUNT_WORDS["console"]
 
 
 def _account(chat: object) -> str:
     """How the sender's identity is named on the chat's channel (these transcripts run on WhatsApp too)."""
-    return texts.ACCOUNT_WORDS[str(getattr(chat, "channel", "console"))]
+    return registration_words.ACCOUNT_WORDS[str(getattr(chat, "channel", "console"))]
 
 
 VILLAGE = "pekon"
@@ -35,7 +35,7 @@ async def test_daftar_binds_the_sender_and_shows_the_menu(world: World) -> None:
     code = await _code(world)
     answer = await world.chat("wati").say(f"daftar {format_code(code).lower()}")
     assert "Selamat datang, Wati! Anda terdaftar untuk Pemangku 2, pekon Trimulyo." in answer
-    assert texts.MENU_PEMANGKU["lahir"] in answer
+    assert conversation_words.MENU_PEMANGKU["lahir"] in answer
     async with world.sessionmaker() as s:
         identity = await s.scalar(select(Identity).where(Identity.address == "wati"))
         assert identity is not None and identity.member.unit_id == world.units[1].id
@@ -45,7 +45,7 @@ async def test_telegram_deep_link_start_code_registers_staff(world: World) -> No
     code = await _code(world, Role.STAFF, pekon_kode=TRIMULYO)
     answer = await world.chat("ratna").say(f"/start {code}")
     assert "terdaftar sebagai petugas pekon Trimulyo" in answer
-    assert texts.MENU_STAFF["rekap"] in answer
+    assert conversation_words.MENU_STAFF["rekap"] in answer
 
 
 async def test_camat_registration_names_the_kecamatan(world: World) -> None:
@@ -63,7 +63,7 @@ async def test_unknown_used_and_expired_codes_get_one_answer(world: World) -> No
         await world.chat("tamu2").say(f"DAFTAR {expired}"),
         await world.chat("tamu3").say("DAFTAR AAAA-AAAA"),
     }
-    assert answers == {texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)}
+    assert answers == {registration_words.REGISTER_REFUSED["unknown"].format(village=VILLAGE)}
     async with world.sessionmaker() as s:  # staff still see why, in their own listing
         states = {v.code: v.state for v in await list_invites(s, world.clock.now)}
     assert (states[used], states[expired]) == ("used", "expired")
@@ -74,9 +74,11 @@ async def test_guessing_is_refused_then_throttled(world: World) -> None:
     chat = world.chat("penebak")
     for guess in range(MAX_FAILURES):
         answer = await chat.say(f"DAFTAR AAAA-AA{guess:02d}")
-        assert answer == texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE, account=ACCOUNT)
+        assert answer == registration_words.REGISTER_REFUSED["unknown"].format(
+            village=VILLAGE, account=ACCOUNT
+        )
     # even the right code is refused while the address is throttled ...
-    assert await chat.say(f"DAFTAR {code}") == texts.REGISTER_REFUSED["throttled"].format(
+    assert await chat.say(f"DAFTAR {code}") == registration_words.REGISTER_REFUSED["throttled"].format(
         village=VILLAGE, account=ACCOUNT
     )
     # ... and accepted once the window has passed
@@ -90,10 +92,10 @@ async def test_guessing_is_refused_then_throttled(world: World) -> None:
 async def test_failed_guesses_from_everyone_are_limited_per_minute(world: World) -> None:
     """Many addresses guessing at once (each under its own limit) make every try wait a minute."""
     code = await _code(world)
-    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    refused = registration_words.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
     for n in range(GLOBAL_MAX_FAILURES):
         assert await world.chat(f"bot{n}").say(f"DAFTAR AAAA-{n:04d}") == refused
-    busy = texts.REGISTER_REFUSED["busy"].format(village=VILLAGE)
+    busy = registration_words.REGISTER_REFUSED["busy"].format(village=VILLAGE)
     assert await world.chat("wati").say(f"DAFTAR {code}") == busy  # the right code waits too
     world.clock.advance(seconds=61)
     assert "Selamat datang, Wati" in await world.chat("wati").say(f"DAFTAR {code}")
@@ -107,7 +109,7 @@ async def test_registered_sender_cannot_register_again(world: World) -> None:
 
 
 async def test_daftar_without_code_explains(world: World) -> None:
-    assert await world.chat("baru").say("DAFTAR") == texts.REGISTER_NEED_CODE
+    assert await world.chat("baru").say("DAFTAR") == registration_words.REGISTER_NEED_CODE
 
 
 async def test_unregistered_sender_learns_nothing(world: World, session: AsyncSession) -> None:
@@ -116,10 +118,10 @@ async def test_unregistered_sender_learns_nothing(world: World, session: AsyncSe
     for line in lines:
         answer = await chat.say(line)
         assert answer in (
-            texts.UNREGISTERED.format(village=VILLAGE, account=_account(chat)),
-            texts.REGISTER_NEED_CODE,
+            registration_words.UNREGISTERED.format(village=VILLAGE, account=_account(chat)),
+            registration_words.REGISTER_NEED_CODE,
         )
-    assert await chat.sends(unsupported="sticker") == texts.UNREGISTERED.format(
+    assert await chat.sends(unsupported="sticker") == registration_words.UNREGISTERED.format(
         village=VILLAGE, account=_account(chat)
     )
     members = await session.scalar(select(func.count(Member.id)))
@@ -134,7 +136,7 @@ async def test_invite_created_by_staff_works_once(world: World) -> None:
     code = answer.split("DAFTAR ")[-1].split("\n")[0]
     assert "Kode undangan untuk Pak Joko Baru (Pemangku 3)" in answer
     assert "Selamat datang, Pak Joko Baru" in await world.chat("joko2").say(f"DAFTAR {code}")
-    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    refused = registration_words.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
     assert await world.chat("joko3").say(f"DAFTAR {code}") == refused
 
 
@@ -145,5 +147,5 @@ async def test_invite_expiry_uses_the_configured_ttl(world: World) -> None:
     assert "Berlaku sampai 4 Desember 2026" in answer  # 14 days after 20 November
     world.clock.advance(days=14, seconds=1)
     code = answer.split("DAFTAR ")[-1].split("\n")[0]
-    refused = texts.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
+    refused = registration_words.REGISTER_REFUSED["unknown"].format(village=VILLAGE)
     assert await world.chat("rina").say(f"DAFTAR {code}") == refused

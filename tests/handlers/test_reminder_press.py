@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.messages import OutgoingMessage
-from handlers import texts
 from handlers.questions import unstamp
+from handlers.texts import conversation_words
 from jobs.context import JobContext, Schedule
 from jobs.reminders import run_reminders
 from models.conversation import Conversation
@@ -45,7 +45,7 @@ async def test_a_reminder_pressed_after_moving_on_changes_nothing(world: World) 
     before = await ledger(world)
     for choice in reminder.choices:
         answer = await budi.tap(choice.id)
-        assert answer.startswith(texts.STALE_CHOICE) and "sekeluarga" in answer
+        assert answer.startswith(conversation_words.STALE_CHOICE) and "sekeluarga" in answer
     assert await ledger(world) == before
     assert "berapa orang" in (await budi.say("ya")).lower()  # the report goes on where it was
 
@@ -70,5 +70,5 @@ async def test_a_reminder_that_arrives_mid_report_is_no_answer_to_its_question(w
     before = await ledger(world)
     for choice in reminder.choices:
         answer = await budi.tap(choice.id)
-        assert answer.startswith(texts.STALE_CHOICE) and "sekeluarga" in answer
+        assert answer.startswith(conversation_words.STALE_CHOICE) and "sekeluarga" in answer
     assert await ledger(world) == before

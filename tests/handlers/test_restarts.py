@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers import texts
+from handlers.texts import conversation_words
 from models.event import Event
 from models.period import MonthStatus, PekonMonth, UnitReport
 from tests.handlers.conftest import World
@@ -72,4 +72,4 @@ async def test_help_explains_the_express_format(world: World) -> None:
     assert "Lapor cepat dalam satu baris" in await world.chat("budi").say("/help")
     assert "BUKA BULAN" in await world.chat("ops").say("Bantuan")
     assert "Status Kecamatan" in await world.chat("camat").say("bantuan")
-    assert texts.MENU_CAMAT["status"] in await world.chat("camat").say("menu")
+    assert conversation_words.MENU_CAMAT["status"] in await world.chat("camat").say("menu")

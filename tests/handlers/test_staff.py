@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from handlers import texts
 from handlers.questions import unstamp
+from handlers.texts import conversation_words, error_words, report_words, staff_words
 from models.audit import AuditEntry
 from models.outbox import OutboxMessage
 from models.period import MonthStatus, PekonMonth
@@ -68,7 +68,7 @@ async def test_close_waits_for_every_unit_then_closes_and_reopens(world: World) 
     assert month is not None and month.status == MonthStatus.CLOSED and month.revision == 1
     # after the close staff look at December, which is still running
     assert "masih berjalan" in await ops.say("tutup")
-    assert texts.STAFF_REOPEN_NEED_REASON in await ops.say("buka bulan")
+    assert staff_words.STAFF_REOPEN_NEED_REASON in await ops.say("buka bulan")
     answer = await ops.say("BUKA BULAN ada kelahiran yang terlewat")
     assert "Bulan November 2026 dibuka lagi. Alasan: ada kelahiran yang terlewat." in answer
     async with world.sessionmaker() as s:
@@ -96,13 +96,13 @@ async def test_staff_see_only_their_pekon(world: World) -> None:
     assert offered == {u.id for u in world.other_units}
     # a forged button with a unit of another pekon is not accepted
     asked = unstamp(other.last[0].choices[0].id)[0]
-    assert texts.ERRORS["choice"] in await other.tap(f"q{asked}:{world.units[0].id}")
+    assert error_words.ERRORS["choice"] in await other.tap(f"q{asked}:{world.units[0].id}")
 
 
 async def test_pemangku_cannot_use_staff_commands(world: World) -> None:
     chat = world.chat("budi")
     for line in ("rekap", "tutup", "undang", "daftar", "buka bulan alasan apa saja"):
-        assert (await chat.say(line)).startswith(texts.NOT_UNDERSTOOD)
+        assert (await chat.say(line)).startswith(conversation_words.NOT_UNDERSTOOD)
     async with world.sessionmaker() as s:
         assert list(await s.scalars(select(PekonMonth).where(PekonMonth.status == "closed"))) == []
 
@@ -162,7 +162,7 @@ async def test_the_menu_comes_back_only_where_the_person_is_back_at_it(world: Wo
     await budi.say("status")
     assert not any(m.choices for m in budi.last)
     await budi.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko", "simpan")  # a report done
-    assert [c.label for c in budi.last[-1].choices][:1] == [texts.MENU_PEMANGKU["lahir"]]
+    assert [c.label for c in budi.last[-1].choices][:1] == [conversation_words.MENU_PEMANGKU["lahir"]]
     older_menu = keyboard_ids(budi.last)
     await budi.say("status")
-    assert texts.QUESTIONS["name"] in await budi.tap(older_menu["lahir"])  # still works at the menu
+    assert report_words.QUESTIONS["name"] in await budi.tap(older_menu["lahir"])  # still works at the menu

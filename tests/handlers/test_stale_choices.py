@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from handlers import texts
 from handlers.questions import unstamp
+from handlers.texts import channel_words, conversation_words, month_words, report_words
 from models.event import Event, EventPerson
 from models.period import PekonMonth, UnitReport
 from models.person import Invite
@@ -37,7 +37,7 @@ async def ledger(world: World) -> tuple[Any, ...]:
 def refused(answer: str) -> bool:
     """A stale press is answered kindly: the current question again (on Telegram a second press
     of one keyboard is answered by the button's own notice)."""
-    return answer.startswith(texts.STALE_CHOICE) or answer == texts.TELEGRAM_BUTTON_STALE
+    return answer.startswith(conversation_words.STALE_CHOICE) or answer == channel_words.TELEGRAM_BUTTON_STALE
 
 
 class Pressing:
@@ -68,7 +68,7 @@ class Pressing:
         """Every earlier keyboard's every button: refused, nothing recorded. Back at the menu, an
         older menu's buttons still work (they only start something), so they are left out."""
         current = {c.id for m in self.chat.last for c in m.choices}
-        menus = {*texts.MENU_PEMANGKU, *texts.MENU_STAFF} if at_menu else set()
+        menus = {*conversation_words.MENU_PEMANGKU, *conversation_words.MENU_STAFF} if at_menu else set()
         before = await ledger(world)
         for choice_id in dict.fromkeys(self.offered):
             if choice_id not in current and unstamp(choice_id)[1] not in menus:
@@ -126,7 +126,7 @@ async def test_koreksi_and_batal_of_an_entry(world: World) -> None:
     await budi.say("Laporan Saya", "1")
     await budi.tap("hapus")
     await budi.press_every_old_button(world)
-    assert texts.CANCEL_DONE.split("{")[0] in await budi.say("dilaporkan dua kali")
+    assert month_words.CANCEL_DONE.split("{")[0] in await budi.say("dilaporkan dua kali")
     await budi.press_every_old_button(world, at_menu=True)
     async with world.sessionmaker() as s:
         actions = list(await s.scalars(select(Event.action).order_by(Event.id)))
@@ -163,11 +163,11 @@ async def test_seen_an_old_ya_of_pindah_sekeluarga_does_not_record_nihil(world: 
     sari = world.chat("sari")
     await sari.say("pindah")
     family = keyboard_ids(sari.last)
-    assert texts.QUESTIONS["family"] in sari.last[-1].text
+    assert report_words.QUESTIONS["family"] in sari.last[-1].text
     await sari.script("ya", "batal")
     assert "NIHIL" in await sari.say("nihil")
     answer = await sari.tap(family["ya"])
-    assert answer.startswith(texts.STALE_CHOICE) and "NIHIL berarti" in answer
+    assert answer.startswith(conversation_words.STALE_CHOICE) and "NIHIL berarti" in answer
     assert await ledger(world) == (0, 0, 0, [], [])
 
 
@@ -189,7 +189,7 @@ async def test_seen_an_old_sex_button_is_not_a_later_answer(world: World) -> Non
     await budi.script("1", "Putri")
     first_sex = keyboard_ids(budi.last)
     await budi.script("L", "12-11-2026", "Liwa", "Sari", "-", "-", "WNI", "ubah", "Jenis kelamin")
-    assert texts.QUESTIONS["sex"] in budi.last[-1].text
+    assert report_words.QUESTIONS["sex"] in budi.last[-1].text
     assert refused(await budi.tap(first_sex["P"]))
-    assert texts.QUESTIONS["sex"] in budi.last[-1].text  # still asked
+    assert report_words.QUESTIONS["sex"] in budi.last[-1].text  # still asked
     assert "L (laki-laki)" in await budi.say("L")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.logs import configure_logging
-from handlers import texts
+from handlers.texts import conversation_words, error_words, report_words
 from models.conversation import Conversation
 from models.event import Event
 from tests.handlers.conftest import World
@@ -30,13 +30,13 @@ async def test_unreadable_messages_repeat_the_question(world: World, kind: str) 
     await chat.script("1", "Putri")
     before = await _state(world, "budi")
     answer = await chat.sends(unsupported=kind)
-    assert answer.startswith(texts.UNSUPPORTED) and texts.QUESTIONS["sex"] in answer
+    assert answer.startswith(error_words.UNSUPPORTED) and report_words.QUESTIONS["sex"] in answer
     assert await _state(world, "budi") == before
 
 
 async def test_unreadable_message_at_the_menu_shows_the_menu(world: World) -> None:
     answer = await world.chat("budi").sends(unsupported="sticker")
-    assert answer.startswith(texts.UNSUPPORTED) and texts.MENU_PEMANGKU["nihil"] in answer
+    assert answer.startswith(error_words.UNSUPPORTED) and conversation_words.MENU_PEMANGKU["nihil"] in answer
 
 
 async def test_a_very_long_message_changes_nothing(world: World) -> None:
@@ -44,16 +44,16 @@ async def test_a_very_long_message_changes_nothing(world: World) -> None:
     await chat.script("1", "Putri")
     before = await _state(world, "budi")
     answer = await chat.say("a" * 5000)
-    assert answer.startswith(texts.TOO_LONG) and texts.QUESTIONS["sex"] in answer
+    assert answer.startswith(error_words.TOO_LONG) and report_words.QUESTIONS["sex"] in answer
     assert await _state(world, "budi") == before
 
 
 async def test_an_emoji_storm_is_not_an_answer(world: World) -> None:
     chat = world.chat("budi")
-    assert (await chat.say("😀🎉🙏" * 50)).startswith(texts.NOT_UNDERSTOOD)
+    assert (await chat.say("😀🎉🙏" * 50)).startswith(conversation_words.NOT_UNDERSTOOD)
     await chat.say("1")
     answer = await chat.say("🙏🙏🙏")
-    assert texts.ERRORS["name_chars"] in answer and texts.QUESTIONS["name"] in answer
+    assert error_words.ERRORS["name_chars"] in answer and report_words.QUESTIONS["name"] in answer
     flow, step, _ = await _state(world, "budi")
     assert (flow, step) == ("report", "ask:name")
 
@@ -63,28 +63,28 @@ async def test_a_command_in_the_wrong_state(world: World) -> None:
     await chat.script("1", "Putri")
     before = await _state(world, "budi")
     answer = await chat.say("/ulangi")  # no such command
-    assert answer.startswith(texts.IN_FLOW) and texts.QUESTIONS["sex"] in answer
+    assert answer.startswith(conversation_words.IN_FLOW) and report_words.QUESTIONS["sex"] in answer
     assert await _state(world, "budi") == before
-    assert (await chat.say("batal")).startswith(texts.CANCELLED)
-    assert (await chat.say("batal")).startswith(texts.NOTHING_TO_CANCEL)
+    assert (await chat.say("batal")).startswith(conversation_words.CANCELLED)
+    assert (await chat.say("batal")).startswith(conversation_words.NOTHING_TO_CANCEL)
 
 
 async def test_a_stale_button_is_explained(world: World) -> None:
     chat = world.chat("budi")
     await chat.say("1")
     answer = await chat.tap("WNA")  # a button of a question that is not the current one
-    assert answer.startswith(texts.STALE_CHOICE)
-    assert texts.QUESTIONS["name"] in answer
+    assert answer.startswith(conversation_words.STALE_CHOICE)
+    assert report_words.QUESTIONS["name"] in answer
 
 
 async def test_a_draft_left_for_48_hours_is_dropped_and_the_person_told(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("1", "Putri", "P")
     world.clock.advance(hours=47)
-    assert texts.QUESTIONS["birth_place"] in await chat.say("kemarin")  # still there after 47 hours
+    assert report_words.QUESTIONS["birth_place"] in await chat.say("kemarin")  # still there after 47 hours
     world.clock.advance(hours=48, minutes=1)
     answer = await chat.say("Liwa")
-    assert answer.startswith(texts.DRAFT_EXPIRED.format(hours=48))
+    assert answer.startswith(conversation_words.DRAFT_EXPIRED.format(hours=48))
     assert await _state(world, "budi") == (None, None, {})
     async with world.sessionmaker() as s:
         assert list(await s.scalars(select(Event))) == []
@@ -127,29 +127,35 @@ async def test_a_greeting_in_the_middle_keeps_the_draft_and_menu_drops_it(world:
     await chat.script("Lapor Lahir", "Putri Ayu")
     for greeting in ("Halo!", "/start", "selamat pagi"):
         answer = await chat.say(greeting)
-        assert answer.startswith(texts.DRAFT_KEPT) and texts.QUESTIONS["sex"] in answer
+        assert answer.startswith(conversation_words.DRAFT_KEPT) and report_words.QUESTIONS["sex"] in answer
     flow, step, data = await _state(world, "budi")
     assert (flow, step, data["v"]) == ("report", "ask:sex", {"name": "Putri Ayu"})
-    assert texts.QUESTION_DATE["lahir"] in await chat.say("P")  # carries on where it was
+    assert report_words.QUESTION_DATE["lahir"] in await chat.say("P")  # carries on where it was
 
     answer = await chat.say("menu")
-    assert answer.startswith(texts.DRAFT_DROPPED) and texts.MENU_PEMANGKU["lahir"] in answer
+    assert (
+        answer.startswith(conversation_words.DRAFT_DROPPED)
+        and conversation_words.MENU_PEMANGKU["lahir"] in answer
+    )
     assert (await _state(world, "budi"))[:2] == (None, None)
-    assert texts.NOTHING_TO_CANCEL in await chat.say("batal")
+    assert conversation_words.NOTHING_TO_CANCEL in await chat.say("batal")
 
 
 async def test_thanks_at_the_menu_gets_a_kind_answer(world: World) -> None:
     answer = await world.chat("budi").say("Terima kasih")
-    assert answer.startswith(texts.THANKS_REPLY) and texts.MENU_PEMANGKU["lahir"] in answer
+    assert (
+        answer.startswith(conversation_words.THANKS_REPLY)
+        and conversation_words.MENU_PEMANGKU["lahir"] in answer
+    )
 
 
 async def test_superscript_and_circled_digits_are_a_wrong_answer_not_a_failure(world: World) -> None:
     chat = world.chat("budi")
     for typed in ("²", "①"):
-        assert texts.INTERNAL_ERROR not in await chat.say(typed)  # at the menu
+        assert error_words.INTERNAL_ERROR not in await chat.say(typed)  # at the menu
     await chat.script("LAHIR Bayu L 10-11-2026 di rumah ibu Ani ayah Joko", "simpan", "Laporan Saya")
     answer = await chat.say("①")  # the list waits for a number
-    assert texts.INTERNAL_ERROR not in answer
+    assert error_words.INTERNAL_ERROR not in answer
     await chat.script("Laporan Saya")
-    assert texts.ERRORS["choice"] in await chat.say("1") or "Mau diapakan?" in chat.last[-1].text
-    assert texts.ERRORS["choice"] in await chat.say("²")
+    assert error_words.ERRORS["choice"] in await chat.say("1") or "Mau diapakan?" in chat.last[-1].text
+    assert error_words.ERRORS["choice"] in await chat.say("²")

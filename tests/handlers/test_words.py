@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from handlers import texts
 from handlers.keywords import closest, parse_number
+from handlers.texts import conversation_words, error_words, month_words, report_words, staff_words
 from models.event import Event, EventPerson
 from models.mutasi import mutasi_lines
 from models.person import Channel
@@ -38,12 +38,12 @@ async def _persons(world: World) -> list[EventPerson]:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("lahr", texts.KIND_START["lahir"]),
-        ("lapor lahr", texts.KIND_START["lahir"]),
-        ("menigal", texts.KIND_START["meninggal"]),
-        ("Lapor Menigal", texts.KIND_START["meninggal"]),
-        ("pindha", texts.KIND_START["pindah"]),
-        ("dua", texts.KIND_START["meninggal"]),  # the second menu entry, in words
+        ("lahr", report_words.KIND_START["lahir"]),
+        ("lapor lahr", report_words.KIND_START["lahir"]),
+        ("menigal", report_words.KIND_START["meninggal"]),
+        ("Lapor Menigal", report_words.KIND_START["meninggal"]),
+        ("pindha", report_words.KIND_START["pindah"]),
+        ("dua", report_words.KIND_START["meninggal"]),  # the second menu entry, in words
     ],
 )
 async def test_menu_words_with_a_typo_or_as_a_number_word(world: World, typed: str, expected: str) -> None:
@@ -56,24 +56,24 @@ async def test_nihil_with_a_typo_asks_to_confirm_nihil(world: World) -> None:
 
 
 async def test_a_typo_close_to_two_actions_is_not_guessed(world: World) -> None:
-    assert texts.NOT_UNDERSTOOD in await world.chat("budi").say("xyzw")
+    assert conversation_words.NOT_UNDERSTOOD in await world.chat("budi").say("xyzw")
 
 
 @pytest.mark.parametrize("typed", ["²", "①", "٣", "1²"])
 async def test_unusual_digits_are_a_wrong_answer_kindly_explained(world: World, typed: str) -> None:
     chat = world.chat("budi")
-    assert texts.NOT_UNDERSTOOD in await chat.say(typed)  # at the menu
+    assert conversation_words.NOT_UNDERSTOOD in await chat.say(typed)  # at the menu
     await chat.script("Lapor Pindah", "ya")
-    assert texts.ERRORS["count"] in await chat.say(typed)  # how many
-    assert texts.QUESTION_MEMBER.format(n=1, total=3, head=texts.MEMBER_HEAD, question="") in (
+    assert error_words.ERRORS["count"] in await chat.say(typed)  # how many
+    assert report_words.QUESTION_MEMBER.format(n=1, total=3, head=report_words.MEMBER_HEAD, question="") in (
         await chat.say("tiga orang")
     )
     await chat.script("batal", "Lapor Lahir", "Bayu")
-    assert texts.ERRORS["sex"] in await chat.say(typed)  # a choice
+    assert error_words.ERRORS["sex"] in await chat.say(typed)  # a choice
     await chat.say("L")
-    assert texts.ERRORS["date_format"] in await chat.say(f"{typed}-11-2026")
+    assert error_words.ERRORS["date_format"] in await chat.say(f"{typed}-11-2026")
     await chat.script("batal", "MENINGGAL Sukardi L 10/11/2026 di rumah KK", "simpan", "Laporan Saya")
-    assert texts.ERRORS["choice"] in await chat.say(typed)  # the list waits for a plain number
+    assert error_words.ERRORS["choice"] in await chat.say(typed)  # the list waits for a plain number
     assert "Mau diapakan?" in await chat.say("satu")
     assert "Maaf, ada gangguan" not in "\n".join(m.text for m in chat.last)
 
@@ -83,7 +83,7 @@ async def test_kemarin_sore_and_an_impossible_day(world: World) -> None:
     await chat.script("Lapor Lahir", "Bayu", "L")
     answer = await chat.say("31 februari 2026")
     assert "Februari 2026 hanya sampai tanggal 28; tanggal 31 tidak ada" in answer
-    assert texts.QUESTIONS["birth_place"] in await chat.say("kemarin sore")
+    assert report_words.QUESTIONS["birth_place"] in await chat.say("kemarin sore")
     await chat.script("di rumah", "ibu Ani", "-", "-", "WNI", "simpan")
     [person] = await _persons(world)
     assert (person.birth_date, person.birth_place, person.mother_name) == (date(2026, 11, 19), "rumah", "Ani")
@@ -92,8 +92,8 @@ async def test_kemarin_sore_and_an_impossible_day(world: World) -> None:
 async def test_guided_places_lose_their_preposition_and_refuse_a_nik(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("Lapor Pindah", "tidak", "Rina", "P", "-", "tidak", "5-11-2026")
-    assert texts.ERRORS["place_nik"] in await chat.say("Pringsewu 1804011203900001")
-    assert texts.QUESTIONS["citizenship"] in await chat.say("ke Pringsewu")
+    assert error_words.ERRORS["place_nik"] in await chat.say("Pringsewu 1804011203900001")
+    assert report_words.QUESTIONS["citizenship"] in await chat.say("ke Pringsewu")
     assert "Pindah ke: Pringsewu" in await chat.say("WNI")
     await chat.say("simpan")
     [person] = await _persons(world)
@@ -137,7 +137,7 @@ async def test_a_second_kirim_declined_says_the_month_stays_sent(world: World) -
     await chat.script("MENINGGAL Sukardi L 10/11/2026 di rumah KK", "simpan", "kirim", "ya")
     assert "Catatan: laporan bulan November 2026 sudah dikirim" in await chat.say("kirim")
     answer = await chat.say("tidak")
-    assert texts.NOT_SENT not in answer
+    assert month_words.NOT_SENT not in answer
     assert "tidak dikirim ulang. Laporan bulan November 2026 tetap tercatat terkirim" in answer
 
 
@@ -161,7 +161,7 @@ async def test_invite_for_a_unit_without_pemangku_has_no_warning(world: World) -
         budi.active = False
     await ops.say("undang")
     answer = await ops.say("1")
-    assert "sudah punya pemangku" not in answer and texts.STAFF_INVITE_NAME in answer
+    assert "sudah punya pemangku" not in answer and staff_words.STAFF_INVITE_NAME in answer
     assert "t.me" not in await ops.say("Wati")  # no bot username configured: no link
 
 
@@ -172,10 +172,10 @@ async def test_every_way_of_saying_yes_confirms_where_ya_does(world: World, yes:
     assert "tersimpan" in await budi.say(yes)  # Simpan on the summary
     world.clock.advance(days=12)  # 2 December: November is reported
     await budi.say("kirim")
-    assert texts.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in await budi.say(yes)
+    assert month_words.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in await budi.say(yes)
     for chat, unit in ((sari, "Pemangku 2"), (joko, "Pemangku 3")):
         await chat.say("nihil")
-        assert texts.SUBMITTED_NIHIL.format(bulan="November 2026", unit=unit) in await chat.say(yes)
+        assert month_words.SUBMITTED_NIHIL.format(bulan="November 2026", unit=unit) in await chat.say(yes)
     assert "Tutup bulan November 2026" in await ops.say("tutup")
     assert "Bulan November 2026 sudah ditutup" in await ops.say(yes)
 
@@ -185,4 +185,4 @@ async def test_every_way_of_saying_no_declines(world: World, no: str) -> None:
     world.clock.advance(days=12)
     sari = world.chat("sari")
     await sari.say("nihil")
-    assert texts.NOT_SENT in await sari.say(no)
+    assert month_words.NOT_SENT in await sari.say(no)

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from handlers import texts
+from handlers.texts import error_words, report_words
 from models.event import Event, EventPerson
 from tests.handlers.conftest import World
 
-E = texts.ERRORS
+E = error_words.ERRORS
 
 # per question (the key without the member prefix): a wrong answer, what the bot says, a right one
 ANSWERS = {
@@ -76,7 +76,7 @@ async def test_every_question_explains_a_wrong_answer_and_asks_again(world: Worl
         assert await _stored(world) == (0, 0)
         summary = await chat.say(right or ("ya" if family else "tidak"))
     kind = case.split("-")[0]
-    assert texts.SUMMARY_TITLE.format(kind=texts.KIND_NAMES[kind]) in summary
+    assert report_words.SUMMARY_TITLE.format(kind=report_words.KIND_NAMES[kind]) in summary
     assert "tersimpan" in await chat.say("simpan")
     async with world.sessionmaker() as s:
         [event] = list(await s.scalars(select(Event)))

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Channel
-from handlers import texts
 from handlers.core import Turn
 from handlers.router import handle
+from handlers.texts import conversation_words
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.conversation import Conversation
@@ -69,8 +69,8 @@ async def test_a_draft_left_49_hours_is_blanked_and_the_person_hears_it_expired(
     async with sessionmaker() as s:  # nothing keeps its keyboard's row whole any more
         assert before.keyboard["row"] not in await keyboards(s)
     answer = await chat.say("simpan")
-    assert answer.startswith(texts.DRAFT_EXPIRED.format(hours=48))
-    assert texts.MENU_PEMANGKU["nihil"] in answer
+    assert answer.startswith(conversation_words.DRAFT_EXPIRED.format(hours=48))
+    assert conversation_words.MENU_PEMANGKU["nihil"] in answer
     assert [m.edit for m in chat.last] == [None]  # no keyboard left to take away
     final = await _conversation(sessionmaker)
     assert (final.flow, final.step, final.data) == (None, None, {})
@@ -93,7 +93,7 @@ async def test_a_draft_left_47_hours_is_kept_whole(
         before.keyboard,
         before.version,
     )
-    assert not (await chat.say("simpan")).startswith(texts.DRAFT_EXPIRED.format(hours=48))
+    assert not (await chat.say("simpan")).startswith(conversation_words.DRAFT_EXPIRED.format(hours=48))
     assert await _events(sessionmaker) == 1
 
 
@@ -134,7 +134,7 @@ async def test_a_turn_racing_the_blank_is_neither_undone_nor_confused(
     release.set()
     answer = await turn
     assert await blanking == 0
-    assert answer.startswith(texts.DRAFT_EXPIRED.format(hours=48))
+    assert answer.startswith(conversation_words.DRAFT_EXPIRED.format(hours=48))
     conv = await _conversation(sessionmaker)
     assert (conv.flow, conv.step, conv.data, conv.updated_at) == (None, None, {}, chat.clock())
     assert conv.keyboard is not None  # the menu just sent: the turn's keyboard, not blanked
@@ -142,4 +142,4 @@ async def test_a_turn_racing_the_blank_is_neither_undone_nor_confused(
         row = await s.get_one(OutboxMessage, conv.keyboard["row"])
     assert row.status == OutboxStatus.PENDING and row.payload != {}
     monkeypatch.setattr("bot.dispatcher.handle", handle)
-    assert texts.MENU_PEMANGKU["nihil"] in await chat.say("menu")
+    assert conversation_words.MENU_PEMANGKU["nihil"] in await chat.say("menu")

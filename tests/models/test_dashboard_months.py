@@ -12,7 +12,8 @@ from models.completeness import (
     pekon_completeness,
     pekon_completeness_months,
 )
-from models.recap import compute_b3, pekon_totals_months
+from models.recap import compute_b3
+from models.recap_totals import pekon_totals_months
 from tests.models.dashboard_world import DEC, JAN, KEC, NOV, OCT, OTHER, A, B, C, build, reopen_and_reclose
 
 MONTHS = (add_months(OCT, -1), OCT, NOV, DEC, JAN)  # September: before anyone's start

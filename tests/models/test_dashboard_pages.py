@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.b3_rows import GROUPS
 from models.dashboard import HistoryKind, UnitState, kecamatan_trend, late_units, pekon_page
 from models.person import Channel, Role
-from models.recap import GROUPS, compute_b3
+from models.recap import compute_b3
 from tests.factories import add_member
 from tests.models.dashboard_world import (
     DEADLINE_DAY,

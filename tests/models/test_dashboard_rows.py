@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.b3_rows import B3Table
 from models.dashboard import NUMBER_COLUMNS, column_parts, number_rows
-from models.recap import B3Table, compute_b3
+from models.recap import compute_b3
 from tests.models.dashboard_world import DEC, JAN, KEC, NOV, OCT, A, build, reopen_and_reclose
 
 PERIODS = (OCT, NOV, DEC, JAN)

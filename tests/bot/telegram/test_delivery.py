@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Choice, DocumentRef, OutgoingMessage
-from handlers import texts
+from handlers.texts import channel_words
 from models.outbox import OutboxMessage, OutboxStatus, StoredDocument, enqueue
 from models.person import Identity, Role
 from models.region import Unit
@@ -62,7 +62,7 @@ async def test_a_contact_request_is_a_reply_keyboard_button(
     [sent] = await tg.wait_for(PEMANGKU, 1)
     assert sent.reply_markup is not None
     [[button]] = sent.reply_markup["keyboard"]
-    assert button == {"text": texts.TELEGRAM_CONTACT_BUTTON, "request_contact": True}
+    assert button == {"text": channel_words.TELEGRAM_CONTACT_BUTTON, "request_contact": True}
     assert sent.reply_markup["one_time_keyboard"] is True
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import OutgoingMessage
-from handlers import texts
+from handlers.texts import conversation_words, report_words
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Member
 from tests.bot.telegram.transcripts import TelegramChat, TelegramTranscriptWorld
@@ -31,10 +31,12 @@ async def test_a_pressed_choice_is_shown_on_its_message_and_its_buttons_go(
 ) -> None:
     budi = world.chat("budi")
     await budi.script("menu", "1", "Putri")
-    question = carrying(budi, texts.QUESTIONS["sex"])
+    question = carrying(budi, report_words.QUESTIONS["sex"])
     assert question.buttons
     await budi.tap("P")
-    assert question.text == texts.CHOSEN_MARK.format(text=texts.QUESTIONS["sex"], label="P (perempuan)")
+    assert question.text == conversation_words.CHOSEN_MARK.format(
+        text=report_words.QUESTIONS["sex"], label="P (perempuan)"
+    )
     assert question.reply_markup is None
 
 
@@ -46,11 +48,11 @@ async def test_a_typed_choice_is_shown_too_and_only_the_current_question_has_but
         await budi.say(line)
         live = keyboards(budi)
         assert len(live) <= 1 and all(m is budi.world.fake.last(budi.user_id) for m in live), line
-    sex = carrying(budi, texts.QUESTIONS["sex"])
+    sex = carrying(budi, report_words.QUESTIONS["sex"])
     assert sex.text is not None and sex.text.endswith("➜ L (laki-laki) ✓")
-    citizenship = carrying(budi, texts.QUESTIONS["citizenship"])
+    citizenship = carrying(budi, report_words.QUESTIONS["citizenship"])
     assert citizenship.text is not None and citizenship.text.endswith("➜ WNA ✓")
-    menu = carrying(budi, texts.MENU_PROMPT)
+    menu = carrying(budi, conversation_words.MENU_PROMPT)
     assert menu.text is not None and menu.text.endswith("➜ Lapor Lahir ✓") and not menu.buttons
 
 
@@ -79,7 +81,9 @@ async def test_a_stale_press_removes_nothing_it_should_not_and_the_question_stay
     await budi.say("L")
     budi.last = old_sex
     answer = await budi.tap("P")  # the sex question's own keyboard, already answered by typing
-    assert answer.startswith(texts.STALE_CHOICE) and texts.QUESTION_DATE["lahir"] in answer
+    assert (
+        answer.startswith(conversation_words.STALE_CHOICE) and report_words.QUESTION_DATE["lahir"] in answer
+    )
     assert all(m is budi.world.fake.last(budi.user_id) for m in keyboards(budi))
 
 
@@ -94,7 +98,7 @@ async def test_the_contact_button_is_taken_away_once_used(
     await budi.world.hand_in(update)
     saved, menu = budi.world.fake.chats[budi.user_id][-2:]
     assert saved.reply_markup == {"remove_keyboard": True}
-    assert menu.buttons and menu.text == texts.MENU_PROMPT
+    assert menu.buttons and menu.text == conversation_words.MENU_PROMPT
     async with sessionmaker() as session:
         phones = list(await session.scalars(select(Member.phone).where(Member.phone.is_not(None))))
     assert phones == ["+6281234567890"]

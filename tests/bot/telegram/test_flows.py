@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import month_words, report_words
 from models.event import Event
 from models.period import UnitReport
 from models.region import Unit
@@ -70,14 +70,14 @@ async def events(sessionmaker: async_sessionmaker[AsyncSession]) -> list[Event]:
 async def test_a_complete_birth_report_by_buttons(
     sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, budi: Person, units: list[Unit]
 ) -> None:
-    assert texts.QUESTIONS["name"] in await budi.answer("Lapor Lahir")
-    assert texts.QUESTIONS["sex"] in await budi.answer("Putri Ayu")
+    assert report_words.QUESTIONS["name"] in await budi.answer("Lapor Lahir")
+    assert report_words.QUESTIONS["sex"] in await budi.answer("Putri Ayu")
     sex_keyboard = tg.last(PEMANGKU)
     assert len(sex_keyboard.buttons) >= 2
     await budi.answer(sex_keyboard.buttons[1][0])  # the second button: perempuan
     assert sex_keyboard.reply_markup is None  # the pressed keyboard is gone
     answer = await budi.script("12 nov 26", "RSUD Liwa", "Sari", "-", "-", "WNI")
-    assert texts.SUMMARY_TITLE.format(kind="kelahiran") in answer
+    assert report_words.SUMMARY_TITLE.format(kind="kelahiran") in answer
     saved = await budi.answer("Simpan")
     assert "Laporan kelahiran tersimpan" in saved
     [event] = await events(sessionmaker)
@@ -104,7 +104,7 @@ async def test_a_month_submission(
     answer = await budi.answer("/kirim")
     assert "Laporan bulan November 2026 untuk Pemangku 1" in answer
     done = await budi.answer("Ya, kirim")
-    assert texts.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in done
+    assert month_words.SUBMITTED.format(bulan="November 2026", unit="Pemangku 1") in done
     async with sessionmaker() as session:
         report = await session.scalar(select(UnitReport).where(UnitReport.unit_id == units[0].id))
     assert report is not None and (report.period, report.status) == (date(2026, 11, 1), "submitted")

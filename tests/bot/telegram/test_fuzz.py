@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import report_words
 from models.event import Event
 from models.outbox import OutboxMessage, OutboxStatus
 from models.region import Unit
@@ -135,7 +135,7 @@ def next_line(last: str) -> str | None:
         return None
     if "[Simpan]" in last:
         return "simpan"
-    return "-" if texts.QUESTION_NIK_NEWBORN in last else "1"
+    return "-" if report_words.QUESTION_NIK_NEWBORN in last else "1"
 
 
 async def test_hostile_updates_never_silence_the_good_conversations(

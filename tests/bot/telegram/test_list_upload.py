@@ -7,7 +7,7 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import beneficiary_words
 from models.person import Role
 from models.region import Unit
 from tests.bot.telegram.conftest import PEMANGKU, STAFF, Running, register
@@ -55,7 +55,7 @@ async def test_staff_file_is_previewed_then_imported_once(
     assert await stored_lists(sessionmaker) == []  # nothing before the confirmation
     done, press = await _press(tg, STAFF, "Ya, impor")
     assert "Daftar PKH diimpor: 3 baris (pekon Trimulyo)" in done
-    assert texts.CEK_NONE in done  # the check, as "cek" says it
+    assert beneficiary_words.CEK_NONE in done  # the check, as "cek" says it
     assert await stored_lists(sessionmaker) == [("PKH", 3, "chat: pkh-trimulyo.csv")]
     assert await stored_rows(sessionmaker) == 3
     assert [channel for channel, _ in await import_audits(sessionmaker)] == ["telegram"]
@@ -79,7 +79,7 @@ async def test_without_a_caption_the_program_is_asked_and_batal_writes_nothing(
     preview, _ = await _press(tg, STAFF, "BPNT")
     assert "Daftar BPNT per 20 November 2026" in preview
     cancelled, _ = await _press(tg, STAFF, "Batal")
-    assert texts.UPLOAD_CANCELLED in cancelled
+    assert beneficiary_words.UPLOAD_CANCELLED in cancelled
     assert await stored_lists(sessionmaker) == []
 
 
@@ -116,7 +116,7 @@ async def test_wrong_kind_and_oversized_files_are_refused_before_fetching(
 ) -> None:
     await _staff(sessionmaker, tg)
     pdf = await _send(tg, STAFF, "pkh.pdf", b"%PDF-1.4", caption="PKH", mime_type="application/pdf")
-    assert texts.UPLOAD_WRONG_TYPE in pdf
+    assert beneficiary_words.UPLOAD_WRONG_TYPE in pdf
     big = await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH", file_size=6 * 1024 * 1024)
     assert "berkas lebih dari 5 MB" in big
     assert tg.count("getFile") == 0
@@ -130,9 +130,9 @@ async def test_download_failures_get_a_kind_retry_and_the_list_imports_on_retry(
 ) -> None:
     await _staff(sessionmaker, tg)
     tg.download_errors.append(500)
-    assert texts.UPLOAD_UNAVAILABLE in await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH")
+    assert beneficiary_words.UPLOAD_UNAVAILABLE in await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH")
     tg.file_errors.append((502, "Bad Gateway"))
-    assert texts.UPLOAD_UNAVAILABLE in await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH")
+    assert beneficiary_words.UPLOAD_UNAVAILABLE in await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH")
     assert "Impor sekarang?" in await _send(tg, STAFF, "pkh.csv", GOOD_CSV, caption="PKH")
     tg.download_errors.append(404)  # would fail a second download: "Ya" makes none
     done, _ = await _press(tg, STAFF, "Ya, impor")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram_bot import TelegramChannel
 from bot.messages import IncomingMessage, OutgoingMessage
-from handlers import texts
+from handlers.texts import channel_words, conversation_words, error_words, report_words
 from models.inbound import ProcessedMessage
 from models.person import Identity
 from models.region import Unit
@@ -39,7 +39,7 @@ async def test_a_pressed_button_is_answered_and_its_keyboard_removed(
     welcome = await register(sessionmaker, tg, PEMANGKU, unit=units[0])
     tg.press(PEMANGKU, welcome, "lahir")
     replies = await tg.wait_for(PEMANGKU, 2)
-    assert (replies[1].text or "").startswith(texts.KIND_START["lahir"])
+    assert (replies[1].text or "").startswith(report_words.KIND_START["lahir"])
     await _settled(tg, 1)
     assert tg.answers[0].get("text") is None
     assert tg.message(PEMANGKU, welcome.message_id).reply_markup is None
@@ -53,10 +53,10 @@ async def test_a_stale_press_is_answered_kindly_and_applied_once(
     await _settled(tg, 1)
     await asyncio.sleep(0.3)
     after_first = tg.texts(PEMANGKU)
-    assert after_first[1].startswith(texts.KIND_START["lahir"])
+    assert after_first[1].startswith(report_words.KIND_START["lahir"])
     tg.press(PEMANGKU, welcome, "meninggal")  # a second tap on the same, old keyboard
     await _settled(tg, 2)
-    assert tg.answers[1]["text"] == texts.TELEGRAM_BUTTON_STALE
+    assert tg.answers[1]["text"] == channel_words.TELEGRAM_BUTTON_STALE
     await asyncio.sleep(0.3)
     assert tg.texts(PEMANGKU) == after_first
 
@@ -83,7 +83,7 @@ async def test_a_typed_command_reads_like_its_word(
     await register(sessionmaker, tg, PEMANGKU, unit=units[0])
     tg.say(PEMANGKU, "/lahir")
     replies = await tg.wait_for(PEMANGKU, 2)
-    assert (replies[1].text or "").startswith(texts.KIND_START["lahir"])
+    assert (replies[1].text or "").startswith(report_words.KIND_START["lahir"])
 
 
 async def test_a_sticker_gets_a_short_helpful_answer(
@@ -94,7 +94,9 @@ async def test_a_sticker_gets_a_short_helpful_answer(
     replies = await tg.wait_for(PEMANGKU, 2)
     await asyncio.sleep(0.2)
     [answer] = replies[1:]  # the explanation and the menu arrive as one message, with the menu's buttons
-    assert (answer.text or "").startswith(texts.UNSUPPORTED) and texts.MENU_PROMPT in (answer.text or "")
+    assert (answer.text or "").startswith(error_words.UNSUPPORTED) and conversation_words.MENU_PROMPT in (
+        answer.text or ""
+    )
     assert answer.buttons
 
 

@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot import inbound_queue
 from bot.channels.telegram_bot import to_incoming
-from handlers import texts
+from handlers.texts import registration_words
 from models.base import utcnow
 from models.inbound import ProcessedMessage
 from models.person import Role
@@ -26,7 +26,9 @@ from tests.fakes.telegram_api import FakeTelegram
 OTHERS = range(9000, 9150)
 CONTROL = 5003  # a second pemangku who says the same, one message at a time
 SAYS = ["lahir", "Putri Ayu Lestari", "batal", "status"]
-UNREGISTERED = texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["telegram"])
+UNREGISTERED = registration_words.UNREGISTERED.format(
+    village="pekon", account=registration_words.ACCOUNT_WORDS["telegram"]
+)
 
 
 async def _hold_a_list_file(tg: FakeTelegram) -> asyncio.Event:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import OutgoingMessage
-from handlers import texts
+from handlers.texts import conversation_words, registration_words
 from models.conversation import Conversation
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.region import Unit
@@ -50,7 +50,7 @@ async def test_a_restart_in_the_middle_of_a_conversation(
     replies = await tg.wait_for(PEMANGKU, asked + 1)
     await second.stop()
     answer = replies[asked].text or ""
-    assert answer not in (texts.NOT_UNDERSTOOD, texts.MENU_PROMPT)
+    assert answer not in (conversation_words.NOT_UNDERSTOOD, conversation_words.MENU_PROMPT)
     async with sessionmaker() as session:
         conversation = await session.scalar(select(Conversation).where(Conversation.address == str(PEMANGKU)))
     assert conversation is not None and conversation.flow == "report"
@@ -175,5 +175,7 @@ async def test_a_killed_process_loses_no_incoming_message(
     await eventually(lambda: all(tg.chats.get(p) for p in people), within=90)
     second.terminate()
     assert await second.wait() == 0, (tmp_path / "bot.log").read_text()
-    unregistered = texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["telegram"])
+    unregistered = registration_words.UNREGISTERED.format(
+        village="pekon", account=registration_words.ACCOUNT_WORDS["telegram"]
+    )
     assert all(tg.texts(p)[0] == unregistered and len(tg.chats[p]) <= 2 for p in people)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import _register_all, app
 from bot.config import Settings, get_settings
 from bot.main import serve
-from handlers import texts
+from handlers.texts import operator_words
 from models.region import Unit
 from tests.bot.telegram.conftest import PEMANGKU, invite_code, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram
@@ -36,7 +36,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, database_url: str) -> tuple[int, st
 
 def test_without_a_schema_it_says_to_upgrade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     code, output = run_cli(monkeypatch, f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
-    assert code == 2 and texts.RUN_NO_SCHEMA in output
+    assert code == 2 and operator_words.RUN_NO_SCHEMA in output
 
 
 async def test_without_a_channel_it_says_what_to_set_and_serves_the_dashboard(

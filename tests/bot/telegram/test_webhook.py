@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram_bot import ConfigurationError, TelegramChannel
 from bot.dispatcher import Dispatcher
-from handlers import texts
+from handlers.texts import conversation_words, error_words
 from models.conversation import Conversation
 from models.inbound import ProcessedMessage
 from models.person import Identity
@@ -159,12 +159,12 @@ async def test_long_names_and_odd_text_are_made_safe_at_the_edge(
         name = await session.scalar(select(Identity.display_name))
     assert name is not None and len(name) == 120 and "\ud800" not in name
     [menu] = await _answers_to(tg, webhook, 1, message_id=8, text="men\ud800u\x07")
-    assert texts.MENU_PROMPT in menu
+    assert conversation_words.MENU_PROMPT in menu
     [refused] = await _answers_to(tg, webhook, 1, message_id=9, text="lahir\x00")  # with the menu
-    assert refused.startswith(texts.UNSUPPORTED) and texts.MENU_PROMPT in refused
+    assert refused.startswith(error_words.UNSUPPORTED) and conversation_words.MENU_PROMPT in refused
     contact = {"phone_number": "9" * 30, "first_name": "B", "user_id": PEMANGKU}
     [not_a_phone] = await _answers_to(tg, webhook, 1, message_id=10, contact=contact, text=None)
-    assert not_a_phone.startswith(texts.UNSUPPORTED) and texts.MENU_PROMPT in not_a_phone
+    assert not_a_phone.startswith(error_words.UNSUPPORTED) and conversation_words.MENU_PROMPT in not_a_phone
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
 from bot.messages import DocumentRef, IncomingMessage, OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import conversation_words, report_words
 from jobs.context import JobContext, Schedule
 from jobs.reminders import run_reminders
 from models.event import Event, EventPerson
@@ -63,15 +63,15 @@ async def birth_by(phone: WhatsAppPhone, *, tapping: bool) -> None:
     async def choose(choice_id: str, typed: str) -> str:
         return await phone.tap(choice_id) if tapping else await phone.say(typed)
 
-    assert texts.QUESTIONS["name"] in await choose("lahir", "1")
-    assert texts.QUESTIONS["sex"] in await phone.say("Putri Ayu")
+    assert report_words.QUESTIONS["name"] in await choose("lahir", "1")
+    assert report_words.QUESTIONS["sex"] in await phone.say("Putri Ayu")
     assert "[2. P (perempuan)]" in phone.read_last()
-    assert texts.QUESTION_DATE["lahir"] in await choose("P", "P (perempuan)")
-    assert texts.QUESTIONS["birth_place"] in await phone.say("kemarin")
-    assert texts.QUESTIONS["mother_name"] in await phone.say("Liwa")
-    assert texts.QUESTIONS["father_name"] in await phone.say("Sari")
-    assert texts.QUESTION_NIK_NEWBORN in await phone.say("Joko")
-    assert texts.QUESTIONS["citizenship"] in await phone.say("-")
+    assert report_words.QUESTION_DATE["lahir"] in await choose("P", "P (perempuan)")
+    assert report_words.QUESTIONS["birth_place"] in await phone.say("kemarin")
+    assert report_words.QUESTIONS["mother_name"] in await phone.say("Liwa")
+    assert report_words.QUESTIONS["father_name"] in await phone.say("Sari")
+    assert report_words.QUESTION_NIK_NEWBORN in await phone.say("Joko")
+    assert report_words.QUESTIONS["citizenship"] in await phone.say("-")
     summary = await choose("WNI", "1")
     assert "Putri Ayu" in summary and "[1. Simpan]" in summary
     assert "Laporan kelahiran tersimpan" in await choose("simpan", "simpan")
@@ -105,7 +105,7 @@ async def test_an_express_line(world: WhatsAppWorld) -> None:
     summary = await phone.say("LAHIR Putri Ayu P 19-11-2026 di Liwa ibu Sari ayah Joko")
     assert "Putri Ayu" in summary
     while "[1. Simpan]" not in summary:  # what the line did not say is asked
-        summary = await phone.say("-" if texts.QUESTION_NIK_NEWBORN in summary else "1")
+        summary = await phone.say("-" if report_words.QUESTION_NIK_NEWBORN in summary else "1")
     assert "tersimpan" in await phone.tap("simpan")
     [person] = await births(world)
     assert (person.name, person.father_name) == ("Putri Ayu", "Joko")
@@ -223,7 +223,7 @@ async def test_a_notice_outside_the_window_goes_as_its_template_and_the_details_
     assert phone.read() == ["<template pemberitahuan_rekap ['Pekon Trimulyo', 'November 2026']>"]
     answers = await phone.post(phone.body("text", text={"body": "menu"}))
     assert sorted(answers[:2]) == ["<document B3.pdf> Rekap B.3", notice.text]  # the held file, the details
-    assert texts.MENU_PROMPT in answers[2]
+    assert conversation_words.MENU_PROMPT in answers[2]
     again = await phone.say("menu")  # nothing follows twice
     assert notice.text not in again and "B3.pdf" not in again
 

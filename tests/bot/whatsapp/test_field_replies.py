@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import conversation_words
 from models.event import Event
 from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
 from tests.bot.whatsapp.test_conversations import registered
@@ -46,7 +46,7 @@ async def test_simpan_pressed_twice_on_a_weak_signal_saves_once(world: WhatsAppW
     await world.post(press(phone, simpan, "1. Simpan"))  # the same button, a second wamid
     await world.settle()
     first, second = phone.read()
-    assert "Laporan kelahiran tersimpan" in first and second.startswith(texts.STALE_CHOICE)
+    assert "Laporan kelahiran tersimpan" in first and second.startswith(conversation_words.STALE_CHOICE)
     assert await events(world) == 1
 
 
@@ -78,7 +78,7 @@ async def test_an_old_keyboard_after_batal_starts_nothing(world: WhatsAppWorld) 
     simpan = offered_id(phone, "simpan")
     await phone.say("batal")
     answer = "\n".join(await phone.post(press(phone, simpan, "1. Simpan")))
-    assert answer.startswith(texts.STALE_CHOICE) and await events(world) == 0
+    assert answer.startswith(conversation_words.STALE_CHOICE) and await events(world) == 0
 
 
 async def test_the_summary_s_simpan_works_after_a_restart(

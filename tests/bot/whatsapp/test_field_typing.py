@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import error_words, report_words
 from models.event import Event, EventPerson
 from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
 from tests.bot.whatsapp.test_conversations import registered
@@ -44,7 +44,7 @@ async def test_a_day_and_month_without_the_year_in_an_express_line(world: WhatsA
     phone = await registered(world)
     summary = await phone.say(LINE.format(date=typed))
     assert "Tanggal: 3 November 2026" in summary
-    assert texts.EXPRESS_UNREAD.split("{")[0] not in summary and "[1. Simpan]" in summary
+    assert report_words.EXPRESS_UNREAD.split("{")[0] not in summary and "[1. Simpan]" in summary
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
 
@@ -61,7 +61,7 @@ async def test_a_day_and_month_without_the_year_in_an_express_line(world: WhatsA
 async def test_numbers_written_as_words_in_a_date(world: WhatsAppWorld, typed: str, day: date) -> None:
     phone = await registered(world)
     summary = await phone.say(LINE.format(date=typed))
-    assert "[1. Simpan]" in summary and texts.QUESTION_DATE["lahir"] not in summary
+    assert "[1. Simpan]" in summary and report_words.QUESTION_DATE["lahir"] not in summary
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", day)]
 
@@ -87,7 +87,7 @@ async def test_several_reports_pasted_in_one_message_are_never_mixed(world: What
     phone = await registered(world)
     answer = await phone.say(PASTED)
     assert "Nama ayah: Joko" in answer and "Anto" not in answer.split("«")[0]
-    assert texts.EXPRESS_SEVERAL.format(count=3) in answer
+    assert report_words.EXPRESS_SEVERAL.format(count=3) in answer
     assert "«Lahir Budi L 4-11-2026 di Liwa ibu Rina ayah Anto»" in answer
     assert "«mati Slamet L 5-11-2026 di rumah NIK ************0001»" in answer  # masked, as ever
     await save(phone)
@@ -98,7 +98,7 @@ async def test_one_report_written_over_several_lines_is_one_report(world: WhatsA
     phone = await registered(world)
     answer = await phone.say("lahir Putri Ayu P\ntgl 3/11\ndi Liwa\nibu Sari\nayah Joko")
     assert "[1. Simpan]" in answer and "Nama ayah: Joko" in answer
-    assert texts.EXPRESS_SEVERAL.split("{")[0] not in answer
+    assert report_words.EXPRESS_SEVERAL.split("{")[0] not in answer
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
 
@@ -113,7 +113,7 @@ async def test_a_report_written_under_a_photo_is_read(world: WhatsAppWorld) -> N
     membaca pesan teks" and the line was lost; now the line is read, and the photo said not kept."""
     phone = await registered(world)
     answer = "\n".join(await phone.post(photo(phone, LINE.format(date="3-11-2026"))))
-    assert answer.startswith(texts.CAPTION_READ) and "[1. Simpan]" in answer
+    assert answer.startswith(report_words.CAPTION_READ) and "[1. Simpan]" in answer
     assert "Nama ayah: Joko" in answer
     await save(phone)
     assert await saved(world) == [("Putri Ayu", "Joko", date(2026, 11, 3))]
@@ -124,6 +124,6 @@ async def test_a_photo_captioned_otherwise_is_no_answer(world: WhatsAppWorld) ->
     phone = await registered(world)
     await phone.tap("lahir")
     answer = "\n".join(await phone.post(photo(phone, "akta")))
-    assert answer.startswith(texts.UNSUPPORTED) and answer.endswith(texts.QUESTIONS["name"])
-    assert texts.QUESTIONS["sex"] in await phone.say("Putri Ayu")  # the draft took nothing from it
+    assert answer.startswith(error_words.UNSUPPORTED) and answer.endswith(report_words.QUESTIONS["name"])
+    assert report_words.QUESTIONS["sex"] in await phone.say("Putri Ayu")  # the draft took nothing from it
     assert "Akta" not in "\n".join(await phone.post(photo(phone, "Akta")))

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import report_words
 from models.event import Event
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Channel, Role
@@ -106,7 +106,7 @@ def next_line(last: str) -> str | None:
         return None
     if "[1. Simpan]" in last:
         return "simpan"
-    return "-" if texts.QUESTION_NIK_NEWBORN in last else "1"
+    return "-" if report_words.QUESTION_NIK_NEWBORN in last else "1"
 
 
 async def _register(world: WhatsAppWorld) -> tuple[list[WhatsAppPhone], WhatsAppPhone, list[int]]:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import conversation_words, error_words, registration_words, report_words
 from models.conversation import Conversation
 from models.inbound import InboundPayload, ProcessedMessage
 from models.person import Channel, Role
@@ -22,7 +22,9 @@ from tests.bot.whatsapp.harness import WhatsAppWorld, whatsapp_world
 from tests.factories import add_member, seed_pekon
 
 WA_ID = "6281234567890"
-UNREGISTERED = texts.UNREGISTERED.format(village="pekon", account=texts.ACCOUNT_WORDS["whatsapp"])
+UNREGISTERED = registration_words.UNREGISTERED.format(
+    village="pekon", account=registration_words.ACCOUNT_WORDS["whatsapp"]
+)
 Mutation = Callable[[dict[str, Any]], object]
 
 
@@ -132,8 +134,8 @@ async def test_a_lone_surrogate_is_dropped_at_the_edge_and_the_message_understoo
     with trapped_logs() as logs:
         [menu] = await _post_text_escaped(world, "men\\ud800u")
         [again] = await _post_text_escaped(world, "lahir\\u0007\\udfff")
-    assert texts.MENU_PROMPT in menu
-    assert texts.QUESTIONS["name"] in again  # the birth report started: "lahir" was read
+    assert conversation_words.MENU_PROMPT in menu
+    assert report_words.QUESTIONS["name"] in again  # the birth report started: "lahir" was read
     assert logs.problems() == []
 
 
@@ -142,8 +144,8 @@ async def test_a_text_holding_nul_is_refused_kindly_and_nothing_of_it_is_stored(
 ) -> None:
     await _registered(world)
     [refused] = await _post_text_escaped(world, "lahir\\u0000")  # the refusal and the menu, one message
-    assert refused.startswith(texts.UNSUPPORTED)
-    assert texts.MENU_PROMPT in refused
+    assert refused.startswith(error_words.UNSUPPORTED)
+    assert conversation_words.MENU_PROMPT in refused
     async with world.sessionmaker() as session:
         conversation = await session.scalar(select(Conversation))
         assert conversation is not None and conversation.flow is None

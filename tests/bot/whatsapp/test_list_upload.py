@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import texts
+from handlers.texts import beneficiary_words
 from models.inbound import InboundPayload
 from models.invites import create_invite, format_code
 from models.person import Role
@@ -95,11 +95,11 @@ async def test_media_failures_get_kind_answers(world: WhatsAppWorld) -> None:
         return "\n".join(await staff.post(_document(staff, media_id, **doc)))
 
     graph.media_errors.append(("url", 404))
-    assert texts.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
+    assert beneficiary_words.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
     graph.media_errors.append(("download", 503))
-    assert texts.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
-    assert texts.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV, sha256="0" * 64))
-    assert texts.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV), sha256="ab" * 32)
+    assert beneficiary_words.UPLOAD_UNAVAILABLE in await send(graph.receive_media(GOOD_CSV))
+    assert beneficiary_words.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV, sha256="0" * 64))
+    assert beneficiary_words.UPLOAD_CORRUPT in await send(graph.receive_media(GOOD_CSV), sha256="ab" * 32)
     too_big = graph.receive_media(GOOD_CSV, file_size=6 * 1024 * 1024)
     assert "berkas lebih dari 5 MB" in await send(too_big)
     huge = graph.receive_media(b"NIK;NAMA\n" + b"1;x\n" * (1_400_000), file_size=100)  # the size lied

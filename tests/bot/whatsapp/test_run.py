@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.whatsapp_payload import sign
 from bot.dispatcher import Dispatcher
 from bot.main import configured_channels, serve
-from handlers import texts
+from handlers.texts import registration_words
 from models.base import utcnow
 from tests.bot.whatsapp.harness import APP_SECRET, TEMPLATES, VERIFY_TOKEN, fixture, settings_for
 from tests.fakes.graph_api import FakeGraphApi
 from tests.fakes.graph_api import serve as serve_fake
 
-WA_ACCOUNT = texts.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
+WA_ACCOUNT = registration_words.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
 
 
 def free_port() -> int:
@@ -52,7 +52,7 @@ async def test_run_serves_the_whatsapp_webhook_and_delivers_replies(db_url: str,
         await running
     [reply] = graph.messages
     assert reply["to"] == "6281234567890"
-    assert reply["text"]["body"] == texts.REGISTER_REFUSED["unknown"].format(
+    assert reply["text"]["body"] == registration_words.REGISTER_REFUSED["unknown"].format(
         village="pekon", account=WA_ACCOUNT
     )
 

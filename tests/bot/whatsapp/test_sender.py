@@ -13,7 +13,7 @@ from bot.channels.base import Delivery, PermanentFailure, RetryLater
 from bot.channels.whatsapp import WINDOW_CLOSED, WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_render import split_text
 from bot.messages import Choice, DocumentRef, OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import channel_words, conversation_words
 from tests.bot.whatsapp.harness import TEMPLATES, readable
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, FakeGraphApi, serve
 
@@ -75,15 +75,15 @@ async def test_short_labels_leave_the_body_alone(rig: Rig) -> None:
 
 
 async def test_up_to_ten_choices_are_a_list_within_its_limits(rig: Rig) -> None:
-    labels = [*texts.MENU_PEMANGKU.values(), "Laporan bulan lalu yang belum dikirim"]
+    labels = [*conversation_words.MENU_PEMANGKU.values(), "Laporan bulan lalu yang belum dikirim"]
     choices = tuple(
         Choice(f"c{i}", label, "keterangan " * 10 if i == 0 else None) for i, label in enumerate(labels)
     )
-    await rig.send(OutgoingMessage(text=texts.MENU_PROMPT, choices=choices))
+    await rig.send(OutgoingMessage(text=conversation_words.MENU_PROMPT, choices=choices))
     [sent] = rig.graph.messages  # the fake refuses anything over the limits
     action = sent["interactive"]["action"]
     rows = action["sections"][0]["rows"]
-    assert sent["interactive"]["type"] == "list" and action["button"] == texts.WHATSAPP_LIST_BUTTON
+    assert sent["interactive"]["type"] == "list" and action["button"] == channel_words.WHATSAPP_LIST_BUTTON
     assert rows[1]["title"] == "2. Lapor Meninggal"
     assert rows[-1]["title"] == "9. Laporan bulan lalu y…"
     assert rows[-1]["description"] == "Laporan bulan lalu yang belum dikirim"
@@ -95,7 +95,7 @@ async def test_more_than_ten_choices_are_numbered_text(rig: Rig) -> None:
     await rig.send(OutgoingMessage(text="Pilih pemangku:", choices=choices))
     body = rig.graph.messages[0]["text"]["body"]
     assert body.splitlines()[2] == "1. Pemangku 1" and "12. Pemangku 12" in body
-    assert body.endswith(texts.WHATSAPP_CHOICES_HINT)
+    assert body.endswith(channel_words.WHATSAPP_CHOICES_HINT)
 
 
 async def test_long_text_is_split_at_line_ends(rig: Rig) -> None:

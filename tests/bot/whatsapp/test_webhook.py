@@ -16,7 +16,7 @@ from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
 from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
-from handlers import texts
+from handlers.texts import conversation_words, error_words, registration_words
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.inbound import InboundPayload, ProcessedMessage
@@ -30,7 +30,7 @@ from tests.bot.whatsapp.harness import (
 )
 from tests.factories import add_member, seed_pekon
 
-WA_ACCOUNT = texts.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
+WA_ACCOUNT = registration_words.ACCOUNT_WORDS["whatsapp"]  # a WhatsApp number, a Telegram account
 
 WA_ID = "6281234567890"
 
@@ -91,7 +91,7 @@ async def test_the_same_body_three_times_is_processed_once(world: WhatsAppWorld)
     assert await count(world.sessionmaker, OutboxMessage) == 1
     sent = world.graph.sent_to(WA_ID)
     assert [m["text"]["body"] for m in sent] == [
-        texts.UNREGISTERED.format(village="pekon", account=WA_ACCOUNT)
+        registration_words.UNREGISTERED.format(village="pekon", account=WA_ACCOUNT)
     ]
     assert world.graph.read == [body["entry"][0]["changes"][0]["value"]["messages"][0]["id"]]
 
@@ -115,8 +115,8 @@ async def test_what_cannot_be_read_gets_a_short_helpful_answer(world: WhatsAppWo
         await register_member(session)
     phone = world.phone()
     [answer] = await phone.post(phone.body(kind))  # the explanation and the menu, one message
-    assert answer.startswith(texts.UNSUPPORTED)
-    assert texts.MENU_PROMPT in answer
+    assert answer.startswith(error_words.UNSUPPORTED)
+    assert conversation_words.MENU_PROMPT in answer
 
 
 async def test_a_shared_contact_of_ones_own_number_is_recognised(world: WhatsAppWorld) -> None:
@@ -330,7 +330,10 @@ async def test_a_message_delivered_after_its_window_closed_gets_a_template_then_
     assert len(world.graph.sent_to(WA_ID)) == 1  # the redelivery neither answers nor notifies again
     phone.seen = 1
     answers = await phone.post(phone.body("text", text={"body": "menu"}))
-    assert [a.startswith(texts.MENU_PROMPT) for a in answers] == [True, True]  # the held one, then now
+    assert [a.startswith(conversation_words.MENU_PROMPT) for a in answers] == [
+        True,
+        True,
+    ]  # the held one, then now
     async with world.sessionmaker() as session:
         statuses = list(await session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
     assert statuses == ["sent", "sent", "sent"]  # the held reply, the notice, the new reply
