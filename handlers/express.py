@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from handlers.courtesy import without_courtesy
 from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.keywords import closest
 from handlers.parsing import (
@@ -96,6 +97,13 @@ FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
 MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
 MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
 MOVES = (EventKind.DATANG, EventKind.PINDAH)
+_COUNT = r"(?:dua|tiga|empat|[234])"
+# twins in a birth: "dua anak kembar", "kembar 2", "bayi kembar", "kembar tiga"; one report per baby
+TWINS = re.compile(
+    rf"\b(?:(?P<before>{_COUNT})\s+)?(?:(?:anak|bayi)\s+)?(?:kembar|twins?|triplet)\b(?:\s+(?P<after>{_COUNT})\b)?",
+    re.IGNORECASE,
+)
+TWIN_COUNTS = {"dua": 2, "tiga": 3, "empat": 4, "2": 2, "3": 3, "4": 4}
 
 
 @dataclass
@@ -111,6 +119,7 @@ class Express:
     unread: list[str] = field(default_factory=list)
     guessed: bool = False
     others: list[str] = field(default_factory=list)  # further reports pasted in the same message
+    twins: int = 0  # a birth of twins (2), triplets (3): this line is the first baby's report
 
     def keep(self, key: str, text: str) -> None:
         """Record that `text` was read into `key` ("" for a keyword)."""
@@ -133,10 +142,12 @@ def kind_of(word: str) -> str | None:
 def parse_express(text: str, now: datetime) -> Express | None:
     """Read an express line, or the first of several pasted in one message (the others are kept
     in `others`, never read into it); None when the text is not one (no kind word, or nothing after it)."""
-    first, *others = reports_in(text)
+    meant, courtesy = without_courtesy(text)
+    first, *others = reports_in(meant)
     found = _parse_line(first, now)
     if found is not None:
         found.others = others
+        found.read += [("", words) for words in courtesy]  # greetings and thanks: read, not kept
     return found
 
 
@@ -183,6 +194,17 @@ def _parse_line(text: str, now: datetime) -> Express | None:
     if "name" not in found.values and any(key != "" for key, _ in found.read):
         found.guessed = True  # no name before the first marker: it may have run into a value
     return found
+
+
+def _take_twins(text: str, found: Express) -> str:
+    """The twins words of a birth line, read as how many babies (the line is the first baby's)."""
+    match = TWINS.search(text)
+    if match is None:
+        return text
+    triplets = "3" if "triplet" in match.group(0).lower() else "2"
+    found.twins = TWIN_COUNTS[(match.group("before") or match.group("after") or triplets).lower()]
+    found.keep("", match.group(0))
+    return text[: match.start()] + " " + text[match.end() :]
 
 
 def _read(text: str, found: Express, now: datetime, commas_in_values: bool | None) -> list[str]:
@@ -375,6 +397,8 @@ def _take_date(text: str, found: Express, now: datetime) -> str:
 
 
 def _take_flags(text: str, found: Express) -> str:
+    if found.kind == EventKind.LAHIR:
+        text = _take_twins(text, found)
     for match in HEAD_FLAG.finditer(text):
         if found.kind == EventKind.LAHIR:
             found.reject(match.group(0))  # a newborn heads no family
