@@ -46,6 +46,7 @@ from handlers.parsing import (
     without_symbols,
     words,
 )
+from handlers.twins import read_twins
 from models.event import EventKind
 
 KIND_WORDS = {
@@ -97,13 +98,6 @@ FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
 MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
 MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
 MOVES = (EventKind.DATANG, EventKind.PINDAH)
-_COUNT = r"(?:dua|tiga|empat|[234])"
-# twins in a birth: "dua anak kembar", "kembar 2", "bayi kembar", "kembar tiga"; one report per baby
-TWINS = re.compile(
-    rf"\b(?:(?P<before>{_COUNT})\s+)?(?:(?:anak|bayi)\s+)?(?:kembar|twins?|triplet)\b(?:\s+(?P<after>{_COUNT})\b)?",
-    re.IGNORECASE,
-)
-TWIN_COUNTS = {"dua": 2, "tiga": 3, "empat": 4, "2": 2, "3": 3, "4": 4}
 
 
 @dataclass
@@ -194,17 +188,6 @@ def _parse_line(text: str, now: datetime) -> Express | None:
     if "name" not in found.values and any(key != "" for key, _ in found.read):
         found.guessed = True  # no name before the first marker: it may have run into a value
     return found
-
-
-def _take_twins(text: str, found: Express) -> str:
-    """The twins words of a birth line, read as how many babies (the line is the first baby's)."""
-    match = TWINS.search(text)
-    if match is None:
-        return text
-    triplets = "3" if "triplet" in match.group(0).lower() else "2"
-    found.twins = TWIN_COUNTS[(match.group("before") or match.group("after") or triplets).lower()]
-    found.keep("", match.group(0))
-    return text[: match.start()] + " " + text[match.end() :]
 
 
 def _read(text: str, found: Express, now: datetime, commas_in_values: bool | None) -> list[str]:
@@ -397,8 +380,9 @@ def _take_date(text: str, found: Express, now: datetime) -> str:
 
 
 def _take_flags(text: str, found: Express) -> str:
-    if found.kind == EventKind.LAHIR:
-        text = _take_twins(text, found)
+    if found.kind == EventKind.LAHIR and (twins := read_twins(text)) is not None:
+        found.twins, said, text = twins
+        found.keep("", said)
     for match in HEAD_FLAG.finditer(text):
         if found.kind == EventKind.LAHIR:
             found.reject(match.group(0))  # a newborn heads no family

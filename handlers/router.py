@@ -206,14 +206,8 @@ def _to_menu(turn: Turn, member: Member, welcome: str | None) -> list[OutgoingMe
     """The menu (after a greeting, greeted back in kind); a greeting keeps an unfinished draft
     (people come back with "halo"), while an explicit "menu" drops it and says so."""
     if turn.state.flow is None:
-        return [
-            menu(
-                member,
-                f"{GREETINGS[welcome]} {conversation_words.MENU_PROMPT}"
-                if welcome
-                else conversation_words.MENU_PROMPT,
-            )
-        ]
+        prompt = conversation_words.MENU_PROMPT
+        return [menu(member, f"{GREETINGS[welcome]} {prompt}" if welcome else prompt)]
     if welcome or said(turn, conversation_words.WORDS_GREETING):
         return [OutgoingMessage(conversation_words.DRAFT_KEPT), *_repeat(turn, member)]
     turn.state.clear()
