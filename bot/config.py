@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     quiet_hours_start: int = Field(default=21, ge=0, le=23)
     quiet_hours_end: int = Field(default=7, ge=0, le=23)
     draft_ttl_hours: int = 48
+    # One typed text again within this many seconds (by the platform's clock) is a copy: a second
+    # press of send on a weak signal, answered once (bot/sent_twice.py). 0: every copy is taken.
+    sent_twice_seconds: float = Field(default=10.0, ge=0)
     invite_ttl_days: int = 14
     outbox_max_attempts: int = 8
     outbox_lease_seconds: float = Field(default=60.0, gt=0)  # after a crash, claimed rows wait this long

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import conversation_row, inbound_queue, outbox_store
+from bot import conversation_row, inbound_queue, outbox_store, sent_twice
 from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
 from bot.conversation_row import Busy, Held, StaleState
@@ -126,6 +126,7 @@ class Dispatcher:
         self._clock = clock
         self._transport_clock = transport_clock  # the platforms' time: WhatsApp's 24-hour window
         self._late_notice = late_notice(settings)
+        self._copies = timedelta(seconds=settings.sent_twice_seconds)  # one text twice within: a copy
         self._on_queued = on_queued
         self._handoff = handoff
         self._gate = asyncio.Semaphore(_turns_at_once(sessionmaker))
@@ -238,11 +239,11 @@ class Dispatcher:
             message = item.message
             files = Prefetched(self._prefetched.get(_key(message)))
             turn = Turn(session, message, identity, state, now, self._config, last_active, files)
-            replies = await _handled(turn)
+            replies, copy = await sent_twice.answer(turn, _handled, self._copies)  # a copy changes nothing
             identity = turn.identity  # registration binds the sender during the turn
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
-            outgoing = [*_edits(message, keyboard, replies), *replies]
+            outgoing = [*([] if copy else _edits(message, keyboard, replies)), *replies]
             if outgoing and not rows and lease is None:
                 lease = await self._lease(session, message)
             queued = await enqueue_replies(
@@ -253,7 +254,7 @@ class Dispatcher:
                 member_id=identity.member_id if identity is not None else None,
                 leased_until=lease.until if lease else None,
             )
-            keyboard = _keyboard(outgoing, queued.owners) if replies else keyboard
+            keyboard = _keyboard(outgoing, queued.owners) if replies and not copy else keyboard
             rows += queued.rows
             answers[_key(message)] = replies
             last_active = turn.now

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from handlers.courtesy import without_courtesy
 from handlers.fields import MAX_FAMILY, PLACE_KEYS
 from handlers.keywords import closest
 from handlers.parsing import (
@@ -45,6 +46,7 @@ from handlers.parsing import (
     without_symbols,
     words,
 )
+from handlers.twins import read_twins
 from models.event import EventKind
 
 KIND_WORDS = {
@@ -111,6 +113,7 @@ class Express:
     unread: list[str] = field(default_factory=list)
     guessed: bool = False
     others: list[str] = field(default_factory=list)  # further reports pasted in the same message
+    twins: int = 0  # a birth of twins (2), triplets (3): this line is the first baby's report
 
     def keep(self, key: str, text: str) -> None:
         """Record that `text` was read into `key` ("" for a keyword)."""
@@ -133,10 +136,12 @@ def kind_of(word: str) -> str | None:
 def parse_express(text: str, now: datetime) -> Express | None:
     """Read an express line, or the first of several pasted in one message (the others are kept
     in `others`, never read into it); None when the text is not one (no kind word, or nothing after it)."""
-    first, *others = reports_in(text)
+    meant, courtesy = without_courtesy(text)
+    first, *others = reports_in(meant)
     found = _parse_line(first, now)
     if found is not None:
         found.others = others
+        found.read += [("", words) for words in courtesy]  # greetings and thanks: read, not kept
     return found
 
 
@@ -375,6 +380,9 @@ def _take_date(text: str, found: Express, now: datetime) -> str:
 
 
 def _take_flags(text: str, found: Express) -> str:
+    if found.kind == EventKind.LAHIR and (twins := read_twins(text)) is not None:
+        found.twins, said, text = twins
+        found.keep("", said)
     for match in HEAD_FLAG.finditer(text):
         if found.kind == EventKind.LAHIR:
             found.reject(match.group(0))  # a newborn heads no family

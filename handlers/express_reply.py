@@ -8,7 +8,7 @@ from handlers.core import Turn
 from handlers.express import Express
 from handlers.fields import fields_for
 from handlers.parsing import mask_free_text
-from handlers.report_flow import show_value
+from handlers.report_flow import show_value, start_twins
 from handlers.report_flow import start as start_report
 from handlers.texts import report_words
 
@@ -16,6 +16,8 @@ from handlers.texts import report_words
 async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
     """Start the report the line describes, led by what the person should know about the reading."""
     replies = await start_report(found.kind, found.values)(turn)
+    if found.twins:
+        start_twins(turn, found.twins)
     lead = express_lead(found)
     if not lead or not replies:
         return replies
@@ -26,6 +28,8 @@ async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
 def express_lead(found: Express) -> str:
     """The problem met, the reading when it is uncertain or left words out, and what is missing."""
     lines = [found.problem.text] if found.problem else []
+    if found.twins:
+        lines.append(report_words.TWINS_NOTE.format(count=found.twins))
     if found.unread or found.guessed:
         lines.append(report_words.EXPRESS_READ)
         lines += [f"• {label}: {value}" for label, value in understood(found)]

@@ -73,6 +73,17 @@ TIME_OF_DAY = re.compile(r"(?<=\S)\s+(?:pagi|siang|sore|petang|malam|subuh|dini 
 NUMBER_UNITS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
                 "sembilan": 9}  # fmt: skip
 NUMBER_TENS = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+# Words that say what someone is, never who: "dua anak kembar", "bayi", "tiga orang", "laki-laki". A
+# name made of these alone (or with the bot's own words) is no name; "kembar" in it is twins, each
+# reported alone. A word of a real name among them keeps it ("Anak Agung Putri").
+TWIN_WORDS = frozenset({"kembar", "kembaran", "kembarnya", "triplet", "twins", "twin"})
+DESCRIBING_WORDS = (
+    TWIN_WORDS
+    | {"anak", "bayi", "orok", "jabang", "orang", "jiwa", "seorang", "belas", "puluh", "ke", "dan", "nya"}
+    | {*NUMBER_UNITS, *NUMBER_TENS, "pertama", "kedua", "ketiga", "keempat"}
+    | {word for options in SEX_WORDS.values() for word in options}
+)
+NAME_SPLIT = re.compile(r"[\s.,'`-]+")
 _UNIT_WORDS = "|".join(NUMBER_UNITS)
 # a day of the month in words ("dua", "dua belas", "dua puluh satu"), longest reading first
 _UNIT = rf"(?:{_UNIT_WORDS})"
@@ -240,10 +251,15 @@ def parse_name(text: str) -> str:
     name = " ".join(text.split()).strip(" ,")
     if len(name) < 2 or len(name) > 100:
         raise Invalid("name_length")
+    parts = set(NAME_SPLIT.split(words(name))) - {""}
+    if parts & TWIN_WORDS:  # "kembar 2" too: the twins are the point, not the digit
+        raise Invalid("name_twins")
     if not NAME_PATTERN.match(name):
         raise Invalid("name_chars")
     if words(name) in COMMAND_WORDS:
         raise Invalid("name_command", word=name)
+    if parts <= DESCRIBING_WORDS | COMMAND_WORDS:
+        raise Invalid("name_words", word=name)
     return name
 
 

@@ -27,6 +27,7 @@ from models.names import mask_nik, proper_name
 FLOW = "report"
 OLD_AFTER = timedelta(days=365)
 NAME_KEYS = ("name", "mother_name", "father_name")
+TWIN_KEEPS = ("event_date", "birth_place", "mother_name", "father_name", "citizenship")  # twins share these
 
 
 def start(kind: str, values: dict[str, Any] | None = None, fix: int | None = None) -> Step:
@@ -67,11 +68,38 @@ async def turn_in_report(turn: Turn) -> list[OutgoingMessage]:
 
 
 async def _save(turn: Turn, reason: str | None = None) -> list[OutgoingMessage]:
+    draft = turn.state.data
     try:
-        return await save_report(turn, reason)
+        saved = await save_report(turn, reason)
     except LedgerError as exc:
         turn.state.step = "summary"
         return [OutgoingMessage(ledger_message(exc, turn.config.village_word)), summary(turn)]
+    twins = draft.get("twins")
+    if turn.state.flow is None and twins and twins["n"] < twins["of"]:
+        return await _next_twin(turn, draft, saved)
+    return saved
+
+
+def start_twins(turn: Turn, count: int) -> None:
+    """Mark the birth being reported as the first of `count` babies born together."""
+    turn.state.data["twins"] = {"n": 1, "of": count}
+
+
+async def _next_twin(turn: Turn, done: dict[str, Any], saved: list[OutgoingMessage]) -> list[OutgoingMessage]:
+    """After a twin's receipt, the next baby's report: the parents, date and place of the one just
+    saved, its own name and sex asked (the receipt without the menu: the question follows)."""
+    kept = {key: done["v"].get(key) for key in TWIN_KEEPS} | {"nik": None}
+    n, of = done["twins"]["n"] + 1, done["twins"]["of"]
+    first, *rest = await start(EventKind.LAHIR, kept)(turn)
+    turn.state.data["twins"] = {"n": n, "of": of}
+    same = report_words.TWIN_SAME.format(
+        mother=show_value("mother_name", kept["mother_name"]),
+        father=show_value("father_name", kept["father_name"]),
+        date=show_value("event_date", kept["event_date"]),
+        place=show_value("birth_place", kept["birth_place"]),
+    )
+    lead = f"{report_words.TWIN_NEXT.format(n=n, of=of)} {same}"
+    return [OutgoingMessage(saved[0].text), OutgoingMessage(f"{lead}\n{first.text}", first.choices), *rest]
 
 
 def _data(turn: Turn) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.messages import OutgoingMessage
 from handlers import beneficiary, list_upload, monthly
 from handlers.core import Step, Turn
+from handlers.courtesy import greeting
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
@@ -46,6 +47,11 @@ from models.person import Member, Role
 MAX_TEXT = 1000  # longer messages are not answers to any question of ours
 
 Prompt = Callable[[Turn], list[OutgoingMessage]]
+GREETINGS = {
+    "salam": conversation_words.GREETING_SALAM,
+    "tabik": conversation_words.GREETING_TABIK,
+    "hello": conversation_words.GREETING_HELLO,
+}
 
 FLOWS: dict[str, tuple[Step, Prompt]] = {
     "report": (turn_in_report, report_prompt),
@@ -141,9 +147,10 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
 
 
 async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    if said(turn, conversation_words.WORDS_MENU + conversation_words.WORDS_GREETING):
-        return _to_menu(turn, member)
-    if turn.state.flow is None and said(turn, conversation_words.WORDS_THANKS):
+    welcome = greeting(turn.text, turn.state.flow is not None) if turn.message.choice_id is None else None
+    if said(turn, conversation_words.WORDS_MENU + conversation_words.WORDS_GREETING) or welcome in GREETINGS:
+        return _to_menu(turn, member, welcome)
+    if turn.state.flow is None and (said(turn, conversation_words.WORDS_THANKS) or welcome == "thanks"):
         return [menu(member, conversation_words.THANKS_REPLY)]
     if said(turn, conversation_words.WORDS_CANCEL):
         text = conversation_words.CANCELLED if turn.state.flow else conversation_words.NOTHING_TO_CANCEL
@@ -195,12 +202,13 @@ async def _from_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
     return [menu(member, conversation_words.NOT_UNDERSTOOD)]
 
 
-def _to_menu(turn: Turn, member: Member) -> list[OutgoingMessage]:
-    """The menu; a greeting keeps an unfinished draft (people come back with "halo"), while an
-    explicit "menu" drops it and says so."""
+def _to_menu(turn: Turn, member: Member, welcome: str | None) -> list[OutgoingMessage]:
+    """The menu (after a greeting, greeted back in kind); a greeting keeps an unfinished draft
+    (people come back with "halo"), while an explicit "menu" drops it and says so."""
     if turn.state.flow is None:
-        return [menu(member)]
-    if said(turn, conversation_words.WORDS_GREETING):
+        prompt = conversation_words.MENU_PROMPT
+        return [menu(member, f"{GREETINGS[welcome]} {prompt}" if welcome else prompt)]
+    if welcome or said(turn, conversation_words.WORDS_GREETING):
         return [OutgoingMessage(conversation_words.DRAFT_KEPT), *_repeat(turn, member)]
     turn.state.clear()
     return [menu(member, conversation_words.DRAFT_DROPPED)]

@@ -18,6 +18,9 @@ from models.base import Base
 from models.migrate import upgrade
 
 PG_URL = os.environ.get("PEMANGKU_TEST_DATABASE_URL")
+# The suite's people answer in the very instant the question comes, which no person can: their
+# repeated answers ("-" then "-") would be copies. Tests of copies set the window themselves.
+os.environ["PEMANGKU_SENT_TWICE_SECONDS"] = "0"
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 

@@ -10,6 +10,15 @@ CANCELLED = "Baik, dibatalkan. Tidak ada yang disimpan."
 NOTHING_TO_CANCEL = "Tidak ada yang sedang diisi."
 DRAFT_KEPT = "Halo! Isian Anda tadi masih tersimpan. Lanjutkan di bawah, atau ketik BATAL untuk berhenti."
 DRAFT_DROPPED = "Isian yang belum selesai tadi dibatalkan; tidak ada yang disimpan."
+# A greeting alone (handlers/courtesy.py): greeted back in kind, before the menu's prompt.
+GREETING_SALAM = "Waalaikumsalam."
+GREETING_TABIK = "Tabik pun."
+GREETING_HELLO = "Halo!"
+# One text twice within seconds (bot/sent_twice.py): the second is no answer to anything.
+SENT_TWICE = (
+    "Pesan yang sama baru saja masuk dua kali; yang kedua tidak saya pakai, jadi tidak ada yang berubah. "
+    "Bila memang untuk pertanyaan di atas, kirim sekali lagi."
+)
 THANKS_REPLY = "Sama-sama! Bila ada laporan lagi, pilih dari menu."
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"

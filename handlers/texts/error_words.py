@@ -29,6 +29,15 @@ ERRORS = {
         "«{word}» adalah kata perintah, bukan nama, jadi tidak saya catat. Mohon ketik namanya, "
         "misalnya: Siti Aminah."
     ),
+    # what says who someone is, not their name: "bayi", "dua anak kembar" (handlers/parsing.py)
+    "name_words": (
+        "«{word}» belum nama orang, jadi tidak saya catat. Mohon ketik namanya, misalnya: Siti Aminah. "
+        "Bila belum diberi nama, tunggu sampai ada namanya."
+    ),
+    "name_twins": (
+        "Bayi kembar dilaporkan satu per satu, satu laporan untuk setiap bayi. Ketik nama bayi pertama "
+        "dulu; sesudah itu laporkan bayi berikutnya."
+    ),
 }
 LEDGER_ERRORS = {
     "negative": "Laporan ini membuat jumlah penduduk menjadi minus. Mohon periksa datanya, "

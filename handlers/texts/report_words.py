@@ -87,6 +87,14 @@ EXPRESS_SEVERAL = (
     "Pesan tadi berisi {count} laporan. Saya isi yang pertama dulu; sesudah itu mohon kirim yang lain "
     "satu per satu (satu laporan satu pesan):"
 )
+# Twins in an express line (handlers/express.py): one report per baby, the next asked after Simpan
+# (handlers/report_flow.py) with the parents, date and place of the one saved.
+TWINS_NOTE = (
+    "Bayi kembar {count}: setiap bayi dilaporkan sendiri. Kita isi bayi pertama dulu; sesudah disimpan "
+    "saya tanyakan bayi berikutnya, dengan orang tua, tanggal dan tempat yang sama."
+)
+TWIN_NEXT = "Sekarang bayi kembar ke-{n} dari {of}"
+TWIN_SAME = "(ibu {mother}, ayah {father}, lahir {date} di {place}; ketik BATAL bila tidak ada lagi)."
 # corrections and duplicates (handlers/report_flow.py, handlers/report_save.py)
 CORRECTION_REASON = "Apa alasan koreksinya? (misalnya: salah tulis nama)"
 DUPLICATE_FLAG = (

@@ -1,0 +1,85 @@
+"""Greetings, politeness and filler around what people mean: "Assalamualaikum pak" on a line before a
+report, "Selamat pagi, lapor pak: meninggal ...", "Tabik pun" (Lampung), "terima kasih" after it.
+
+Around a report they are dropped (`without_courtesy`): lines made only of them, the words before the
+report's first word, and a closing thanks. Inside a report they are never touched ("Selamat" is a
+name too). Alone, a greeting is answered in kind (`greeting`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.parsing import without_symbols
+
+SALAM = frozenset({"assalamualaikum", "asalamualaikum", "assalamualaikom", "assalamu", "asalamu",
+                   "alaikum", "alaikom", "askum", "aslm", "ass", "salam", "wassalam", "wassalamualaikum",
+                   "warahmatullahi", "warahmatullah", "wabarakatuh", "wr", "wb", "wrwb"})  # fmt: skip
+TABIK = frozenset({"tabik", "tabikpun", "pun"})  # Lampung: "tabik pun"
+HELLO = frozenset({"halo", "hallo", "helo", "hai", "hi", "selamat", "slamat", "slmt", "met", "pagi", "siang",
+                   "sore", "malam", "petang", "permisi", "punten", "izin", "ijin", "om", "swastiastu",
+                   "swastyastu", "sampurasun"})  # fmt: skip
+ADDRESS = frozenset({"pak", "bapak", "bpk", "bu", "ibu", "buk", "mas", "mbak", "kak", "bang", "min", "admin",
+                     "semua", "rekan"})  # fmt: skip
+POLITE = frozenset({"mohon", "lapor", "melapor", "melaporkan", "mau", "ingin", "saya", "kami", "maaf",
+                    "numpang", "dan"})  # fmt: skip
+THANKS = frozenset({"terima", "kasih", "terimakasih", "makasih", "trims", "tks", "thanks", "thx", "tq",
+                    "matur", "nuwun", "suwun", "banyak", "wassalam", "wassalamualaikum", "wr", "wb",
+                    "wrwb"})  # fmt: skip
+COURTESY = SALAM | TABIK | HELLO | ADDRESS | POLITE | THANKS
+CLOSING = THANKS | ADDRESS  # what may follow a report's last word: "..., terima kasih pak"
+# Mid-question a greeting must be one: "Pak Salam" answers "Nama ayah?", "Selamat" may be a name
+STRONG = (SALAM | TABIK | HELLO) - {"salam", "selamat", "slamat", "om", "izin", "ijin", "pun"}
+TOKEN = re.compile(r"\S+")
+
+
+def _word(token: str) -> str:
+    """A token as a courtesy word: letters only ("Assalamu'alaikum," -> "assalamualaikum")."""
+    return re.sub(r"[^a-z]", "", token.lower())
+
+
+def _courteous(token: str, words: frozenset[str] = COURTESY) -> bool:
+    """A courtesy word, or bare punctuation ("," "!!"; never "-", which answers "none")."""
+    word = _word(token)
+    return word in words if word else "-" not in token and not any(ch.isdigit() for ch in token)
+
+
+def _only_courtesy(line: str) -> bool:
+    return all(_courteous(token) for token in line.split())
+
+
+def without_courtesy(text: str) -> tuple[str, list[str]]:
+    """The text without the greeting lines, the words before its first meaningful word, and a
+    closing thanks (only thanks and forms of address, so a name's last word stays); and what was
+    dropped, to be shown as read."""
+    lines = [line for line in without_symbols(text).splitlines() if line.strip()]
+    kept = [line for line in lines if not _only_courtesy(line)]
+    if not kept:
+        return text, []
+    dropped = [line for line in lines if _only_courtesy(line)]
+    first = next((m.start() for m in TOKEN.finditer(kept[0]) if not _courteous(m.group(0))), 0)
+    dropped.append(kept[0][:first])
+    kept[0] = kept[0][first:]
+    tokens = list(TOKEN.finditer(kept[-1]))
+    closing = len(tokens)
+    while closing > 1 and _courteous(tokens[closing - 1].group(0), CLOSING):
+        closing -= 1
+    if any(_word(t.group(0)) in THANKS for t in tokens[closing:]):
+        dropped.append(kept[-1][tokens[closing].start() :])
+        kept[-1] = kept[-1][: tokens[closing].start()].rstrip(" ,;.!")
+    return "\n".join(kept), [piece.strip() for piece in dropped if piece.strip()]
+
+
+def greeting(text: str, in_flow: bool) -> str | None:
+    """ "salam", "tabik" or "hello" when the text is a greeting alone (with forms of address and
+    politeness), "thanks" for thanks alone, else None. While a question waits, only an unmistakable
+    greeting counts."""
+    words = [_word(token) for token in text.split()]
+    if not words or not _only_courtesy(text):
+        return None
+    core = STRONG if in_flow else SALAM | TABIK | HELLO
+    if not any(word in core for word in words):
+        return "thanks" if any(word in THANKS for word in words) else None
+    if any(word in SALAM for word in words):
+        return "salam"
+    return "tabik" if any(word in TABIK for word in words) else "hello"
