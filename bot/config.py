@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     draft_ttl_hours: int = 48
     # One typed text again within this many seconds (by the platform's clock) is a copy: a second
     # press of send on a weak signal, answered once (bot/sent_twice.py). 0: every copy is taken.
-    sent_twice_seconds: float = Field(default=10.0, ge=0)
+    sent_twice_seconds: float = Field(default=3.0, ge=0)
     invite_ttl_days: int = 14
     outbox_max_attempts: int = 8
     outbox_lease_seconds: float = Field(default=60.0, gt=0)  # after a crash, claimed rows wait this long

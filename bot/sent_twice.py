@@ -2,7 +2,9 @@
 a new message id. The copy is no answer to the question the first copy brought up.
 
 The rule: a typed text the same as the last typed text the conversation took, sent (by the
-platform's clock) within a window of it (PEMANGKU_SENT_TWICE_SECONDS, 10 by default), is a copy.
+platform's clock) within a window of it (PEMANGKU_SENT_TWICE_SECONDS, 3 by default: two presses of
+send come within a second or two, while a meant answer waits for the reply to arrive and be read),
+is a copy.
 It is answered with a short notice and changes nothing: no state, no question number (the keyboard
 above stays valid), no keyboard edit.
 

@@ -16,7 +16,7 @@ from tests.factories import add_member
 from tests.handlers.conftest import World
 from tests.handlers.transcript import Chat, keyboard_ids, make_dispatcher
 
-WINDOW = timedelta(seconds=10)
+WINDOW = timedelta(seconds=3)
 LINE = "lahir Putra Ayu 3-11-2026 di Liwa ibu Sari ayah Joko"  # the sex is asked
 
 
@@ -30,7 +30,7 @@ async def telegram_chat(world: World) -> Chat:
         unit = world.units[0]
         await add_member(session, "Tono", Role.PEMANGKU, unit=unit, channel=Channel.TELEGRAM, address="77")
     return Chat(
-        make_dispatcher(world.sessionmaker, world.clock, sent_twice_seconds=10),
+        paced(world),
         "77",
         Channel.TELEGRAM,
         world.clock,
@@ -73,9 +73,7 @@ async def test_three_copies_are_one_answer(world: World) -> None:
 
 async def test_the_same_answer_later_is_an_answer(world: World) -> None:
     """ "1" for L, then "1" for Simpan once the window is past: both taken."""
-    chat = Chat(
-        make_dispatcher(world.sessionmaker, world.clock, sent_twice_seconds=10), "budi", clock=world.clock
-    )
+    chat = Chat(paced(world), "budi", clock=world.clock)
     await chat.say(LINE)
     assert "Simpan" in await chat.say("1")
     world.clock.advance(seconds=WINDOW.total_seconds() + 1)
@@ -84,9 +82,7 @@ async def test_the_same_answer_later_is_an_answer(world: World) -> None:
 
 async def test_a_press_between_two_texts_makes_the_second_an_answer(world: World) -> None:
     """A button pressed in between: the person saw the question, the text after it is meant."""
-    chat = Chat(
-        make_dispatcher(world.sessionmaker, world.clock, sent_twice_seconds=10), "budi", clock=world.clock
-    )
+    chat = Chat(paced(world), "budi", clock=world.clock)
     await chat.say("lahir Putra Ayu L 3-11-2026 di Liwa ibu Sari ayah -")
     await chat.tap("ubah")
     assert report_words.QUESTIONS["name"] in await chat.say("1")  # the name is to be changed

@@ -17,7 +17,7 @@ from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_wo
 from tests.bot.whatsapp.test_conversations import registered
 
 PARENTS = "3-11-2026 di Liwa ibu Sari ayah Joko"
-WINDOW = timedelta(seconds=10)  # the default of PEMANGKU_SENT_TWICE_SECONDS
+WINDOW = timedelta(seconds=3)  # the default of PEMANGKU_SENT_TWICE_SECONDS
 
 
 @pytest.fixture
