@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+from handlers.parsing import NUMBER_UNITS
+
 _COUNT = r"(?:dua|tiga|empat|[234])"
 TWINS = re.compile(
     rf"\b(?:(?P<before>{_COUNT})\s+)?(?:(?:anak|bayi)\s+)?(?:kembar|twins?|triplet)\b"
     rf"(?:\s+(?P<after>{_COUNT})\b)?",
     re.IGNORECASE,
 )
-COUNTS = {"dua": 2, "tiga": 3, "empat": 4, "2": 2, "3": 3, "4": 4}
 
 
 def read_twins(text: str) -> tuple[int, str, str] | None:
@@ -22,5 +23,6 @@ def read_twins(text: str) -> tuple[int, str, str] | None:
     if match is None:
         return None
     triplets = "3" if "triplet" in match.group(0).lower() else "2"
-    count = COUNTS[(match.group("before") or match.group("after") or triplets).lower()]
+    word = (match.group("before") or match.group("after") or triplets).lower()
+    count = int(word) if word.isdigit() else NUMBER_UNITS[word]
     return count, match.group(0), text[: match.start()] + " " + text[match.end() :]
