@@ -7,11 +7,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.audit import AuditEntry, record_audit
+from models.audit import audit_values, record_audit, record_audits
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
 from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
@@ -29,7 +30,6 @@ LIST_CHUNK = 2000  # pekon a statement, as matching and the findings do
 # inserted with Core: no ORM bookkeeping for 500,000 rows
 ROWS: Table = Beneficiary.__table__  # type: ignore[assignment]
 LISTS: Table = BeneficiaryList.__table__  # type: ignore[assignment]
-AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -220,16 +220,18 @@ async def _insert_rows(
 
 def _audit(
     kode: str, rows: list[dict[str, object]], old: _Current | None, list_id: int, meta: ListMeta, channel: str
-) -> dict[str, object]:
-    """The `beneficiary_list.import` audit entry of a pekon's new version (record_audit's fields,
-    inserted with the others in one statement)."""
-    return {
-        "actor_member_id": meta.member_id, "channel": channel, "action": "beneficiary_list.import",
-        "entity": "beneficiary_list", "entity_id": str(list_id),
-        "before": None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
-        "after": {"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
-                  "source": meta.source[:200], "by": meta.importer[:120]},
-    }  # fmt: skip
+) -> dict[str, Any]:
+    """The `beneficiary_list.import` audit entry of a pekon's new version."""
+    return audit_values(
+        actor_member_id=meta.member_id,
+        channel=channel,
+        action="beneficiary_list.import",
+        entity="beneficiary_list",
+        entity_id=list_id,
+        before=None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
+        after={"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
+               "source": meta.source[:200], "by": meta.importer[:120]},
+    )  # fmt: skip
 
 
 async def store_lists(
@@ -255,7 +257,7 @@ async def store_lists(
     entries = [
         _audit(kode, rows, olds.get(kode), list_ids[kode], meta, channel) for kode, rows in planned.items()
     ]
-    await session.execute(insert(AUDIT), entries)
+    await record_audits(session, entries)
     for kode, rows in planned.items():
         result.rows[kode], result.list_ids[kode] = len(rows), list_ids[kode]
     result.replaced = len(olds)
