@@ -301,6 +301,16 @@ async def report(
         ratio = queries_bench.p(cold, 0.5) / queries_bench.p(kept, 0.5)
         line = f"{name:34} {_figures(kept, kept_wall)} {_figures(cold, cold_wall)[:17]} {ratio:6.1f}x"
         print(line + (f"  ({failures} not 200)" if failures else ""))
+    kept_mb, cold_mb = (peak_rss_mb(s.child.pid) for s, _ in servers)
+    print(f"\npeak RSS of the server: {kept_mb:.0f} MB kept (product), {cold_mb:.0f} MB nothing kept "
+          f"(the kept figures and pages: {kept_mb - cold_mb:+.0f} MB)")  # fmt: skip
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A live process's peak resident memory (Linux: VmHWM in /proc/PID/status), in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return kb / 1024
 
 
 def _figures(latencies: list[float], wall: float) -> str:
@@ -314,9 +324,7 @@ if __name__ == "__main__":
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the child process's port
     arguments = queries_bench.parse(parser)
     if arguments.serve is not None:
-        kept = FigureCache(
-            size=0 if arguments.cold else 512
-        )  # cold: nothing kept, as if the ledger always moved
+        kept = FigureCache(size=0) if arguments.cold else FigureCache()  # cold: as if the ledger always moved
         asyncio.run(serve(normalise_url(arguments.url), arguments.serve, arguments.national, kept))
     else:
         asyncio.run(main(arguments))

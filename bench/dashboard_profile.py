@@ -68,7 +68,7 @@ async def main(args: argparse.Namespace) -> None:
     sample = sampled(world)
     await people(make_sessionmaker(engine), sample)
     now = now_of(world.today)
-    figures = FigureCache(size=0 if args.cold else 512)
+    figures = FigureCache(size=0) if args.cold else FigureCache()
     schedule = Schedule(deadline_day=world.deadline_day)
     ctx = WebContext(make_sessionmaker(engine), schedule, clock=lambda: now, figures=figures)
     cookies = await _sign_in(ctx, [k for level in sample.values() for k in level])

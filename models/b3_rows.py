@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from models.event import EventKind
@@ -62,15 +63,16 @@ class B3Row:
 
 @dataclass(frozen=True)
 class B3Table:
-    """B.3 of one pekon for one month."""
+    """B.3 of one pekon for one month. Its rows are never changed after it is made, so the total is
+    summed once (a kept table is shown by many pages, each reading the total many times)."""
 
     pekon_kode: str
     period: date
     closed: bool
     revision: int
-    rows: list[B3Row] = field(default_factory=list)
+    rows: Sequence[B3Row] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def total(self) -> B3Row:
         """The total row: the sum of the unit rows."""
         sums = {c: sum(r.figures[c] for r in self.rows) for c in FIGURES}

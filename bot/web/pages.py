@@ -4,7 +4,9 @@ figure comes from models/dashboard*.py, the functions behind the chat and the bo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.web.auth import HOME, Handler, NotFound, check
 from bot.web.context import Viewer, WebContext
-from bot.web.render import render, rollup_lines
+from bot.web.render import render, rollup_lines, shared_page, viewer_page
 from handlers.texts import dashboard_words
 from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
@@ -78,10 +80,33 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
         rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
         findings = await _findings(ctx, session, grid) if level == "kecamatan" else None
-        return render("grid.html", viewer, grid=grid, rows=rows, rates=rates, period=period,
-                      only_missing=only_missing, level=level, findings=findings)  # fmt: skip
+        lists = None if findings is None else await lists_version(session)  # read by `_findings` already
+        key = (period, only_missing, ctx.today(), ctx.schedule.deadline_day, lists)
+        return await kept_page(ctx, session, viewer, kode, key, "grid.html", lambda: dict(
+            grid=grid, rows=rows, rates=rates, period=period, only_missing=only_missing, level=level,
+            findings=findings))  # fmt: skip
 
     return page
+
+
+async def kept_page(
+    ctx: WebContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    scope: str,
+    key: tuple[object, ...],
+    template: str,
+    values: Callable[[], dict[str, Any]],
+) -> Response:
+    """A page shown alike to every viewer of `scope`, rendered once while the scope's ledger stands:
+    `key` holds everything else its values were made of (month, filter, today, ...). Rendering is
+    most of a warm page's cost."""
+
+    async def rendered() -> str:
+        return shared_page(template, **values())
+
+    html = await ctx.figures.get(session, ("page", template, scope, *key), rendered, scope=scope)
+    return viewer_page(html, viewer)
 
 
 async def cached_grid(
@@ -193,13 +218,29 @@ def rollup_view(ctx: WebContext) -> Handler:
             lambda: load_rollup(session, kode, period, today=today, village_word=word),
             scope=kode,
         )
-        names = [p.pekon_nama for p in rollup.pekons]
-        lines = rollup_lines(kode, names, rollup.totals)
-        return render(
-            "rollup.html", viewer, rollup=rollup, period=period, kode=kode, moves=MOVES, lines=lines
-        )
+
+        def lines() -> list[Any]:
+            return rollup_lines(kode, [p.pekon_nama for p in rollup.pekons], rollup.totals)
+
+        return await kept_page(ctx, session, viewer, kode, (period, today, word), "rollup.html", lambda: dict(
+            rollup=rollup, period=period, kode=kode, moves=MOVES, lines=lines()))  # fmt: skip
 
     return page
+
+
+def trend_values(trend: dash.Trend) -> dict[str, object]:
+    """The Tren page's charts, drawn on the server as SVG."""
+    labels = [f"{m:%m/%y}" for m in trend.months]
+    points = trend.total.points
+
+    def series(name: str) -> Series:
+        values = tuple(None if p is None else int(getattr(p, name)) for p in points)
+        return Series(dashboard_words.DASHBOARD_TREND_SERIES[name], values)
+
+    people = line_chart("Penduduk dan KK", labels, [series("population"), series("kk")])
+    kinds = ("births", "deaths", "moves_in", "moves_out")
+    moves = line_chart("Mutasi per bulan", labels, [series(n) for n in kinds])
+    return {"trend": trend, "charts": [people, moves]}
 
 
 def trend_view(ctx: WebContext) -> Handler:
@@ -214,17 +255,9 @@ def trend_view(ctx: WebContext) -> Handler:
         trend = await ctx.figures.get(
             session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until), scope=kode
         )
-        labels = [f"{m:%m/%y}" for m in trend.months]
-        points = trend.total.points
-
-        def series(name: str) -> Series:
-            values = tuple(None if p is None else int(getattr(p, name)) for p in points)
-            return Series(dashboard_words.DASHBOARD_TREND_SERIES[name], values)
-
-        people = line_chart("Penduduk dan KK", labels, [series("population"), series("kk")])
-        kinds = ("births", "deaths", "moves_in", "moves_out")
-        moves = line_chart("Mutasi per bulan", labels, [series(n) for n in kinds])
-        return render("trend.html", viewer, trend=trend, charts=[people, moves])
+        return await kept_page(
+            ctx, session, viewer, kode, (until,), "trend.html", lambda: trend_values(trend)
+        )
 
     return page
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from bot.web.context import Viewer, wib_text
@@ -80,6 +81,39 @@ def render(name: str, viewer: Viewer | None, status: int = 200, **values: Any) -
     """A page from its template, with the viewer for the navigation and the CSRF token."""
     html = ENV.get_template(name).render(viewer=viewer, **values)
     return HTMLResponse(html, status_code=status)
+
+
+class _Slot:
+    """What a page shared by every viewer of its scope shows of one viewer: their name and CSRF token
+    in the header, left as comments to fill in per request (`viewer_page`). Nothing else of a viewer is
+    here, so a shared page's template that reached for more would fail to render, never leak."""
+
+    name = Markup("<!--pemangku:name-->")
+    csrf = Markup("<!--pemangku:csrf-->")
+
+
+class _SlotViewer:
+    member = web = _Slot()
+
+
+SLOT_VIEWER = _SlotViewer()
+
+
+def shared_page(name: str, **values: Any) -> str:
+    """A page the same for every viewer of its scope (its navigation comes from the page's own region,
+    `nav`), the viewer's header left as slots. Kept beside the figures it shows (bot/web/pages.py)."""
+    return ENV.get_template(name).render(viewer=SLOT_VIEWER, **values)
+
+
+def viewer_page(shared: str, viewer: Viewer) -> HTMLResponse:
+    """A shared page with the viewer's name and CSRF token in its header. The header comes before
+    anything of the page's own, and every value of the page is escaped, so the first of each slot is
+    the header's."""
+    slot = SLOT_VIEWER.member
+    html = shared.replace(slot.name, escape(viewer.member.name), 1).replace(
+        slot.csrf, escape(viewer.web.csrf), 1
+    )
+    return HTMLResponse(html)
 
 
 def message(text: str, status: int, viewer: Viewer | None = None) -> HTMLResponse:

@@ -3,6 +3,7 @@ relative column widths. xlsx.py and pdf.py draw the same grids, so both files sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -247,7 +248,7 @@ def notes_grid(data: RecapData) -> Grid:
     return Grid(document_words.DOC_NOTES_TITLE, header, 1, rows, widths, empty=document_words.DOC_NOTES_EMPTY)
 
 
-def _moved(table_rows: list[B3Row], kind: str) -> int:
+def _moved(table_rows: Sequence[B3Row], kind: str) -> int:
     return sum(r.figures[f"{kind}_{g}"] for r in table_rows for g in GROUPS)
 
 
