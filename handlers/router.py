@@ -119,6 +119,8 @@ async def handle(turn: Turn) -> list[OutgoingMessage]:
 
 
 async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
+    if turn.message.unsupported == "group":  # nothing said in a group is read, not even a code
+        return [OutgoingMessage(error_words.UNREAD_KINDS["group"])]
     code = registration_code(turn.text) if turn.message.text else None
     if code is not None and (turn.member is None or (code and not _names_a_month(turn, code))):
         return await register(turn, code)
@@ -141,8 +143,7 @@ async def _handle(turn: Turn, asked: int) -> list[OutgoingMessage]:
         first, *rest = await _route(turn, member)  # a report written under a photo
         return [replace(first, text=f"{report_words.CAPTION_READ}\n\n{first.text}"), *rest]
     if turn.message.unsupported is not None or len(turn.text) > MAX_TEXT:
-        lead = error_words.UNSUPPORTED if turn.message.unsupported else error_words.TOO_LONG
-        return [OutgoingMessage(text=lead), *_repeat(turn, member)]
+        return [OutgoingMessage(text=_unread_lead(turn)), *_repeat(turn, member)]
     return await _route(turn, member)
 
 
@@ -220,6 +221,14 @@ def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
         return waiting
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
+
+
+def _unread_lead(turn: Turn) -> str:
+    """Why a message is not read: its kind (an edit, a deletion, a sticker...) or its length."""
+    kind = turn.message.unsupported
+    if kind is None:
+        return error_words.TOO_LONG
+    return error_words.UNREAD_KINDS.get(kind, error_words.UNSUPPORTED)
 
 
 def _names_a_month(turn: Turn, code: str) -> bool:

@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+GROUPS = ("group", "supergroup")
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 COMMAND = re.compile(r"^/(?P<word>[A-Za-z0-9_]+)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
 FILE_NAME_MAX = 200
@@ -56,12 +57,18 @@ class ConfigurationError(Exception):
 
 
 def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
-    """The IncomingMessage of an update, or None for what the bot ignores (groups, edits).
-    Its position is the update_id, which grows with every update of the bot."""
+    """The IncomingMessage of an update, or None for what the bot ignores (channel posts, a group's
+    chatter). Its position is the update_id, which grows with every update of the bot."""
     if update.callback_query is not None:
         return _from_callback(update.callback_query, now, update.update_id)
+    if update.edited_message is not None:
+        return _edited(update.edited_message, update.update_id)
     message = update.message
-    if message is None or message.from_user is None or message.chat.type != "private":
+    if message is None or message.from_user is None:
+        return None
+    if message.chat.type in GROUPS:
+        return _in_group(message, update.update_id)
+    if message.chat.type != "private":
         return None
     user = message.from_user
     base = IncomingMessage(
@@ -73,6 +80,37 @@ def to_incoming(update: Update, now: datetime) -> IncomingMessage | None:
         position=update.update_id,
     )
     return _with_content(base, message)
+
+
+def _edited(message: Message, update_id: int) -> IncomingMessage | None:
+    """An edit is not read (its report was taken, or not, as first sent); the person is told so,
+    once per edit (each edit has its own edit_date)."""
+    if message.from_user is None or message.chat.type != "private":
+        return None
+    stamp = int(message.edit_date.timestamp()) if message.edit_date else 0
+    return IncomingMessage(
+        channel=Channel.TELEGRAM,
+        sender_id=str(message.from_user.id),
+        external_id=f"edit:{message.chat.id}:{message.message_id}:{stamp}",
+        received_at=message.edit_date or message.date,
+        unsupported="edit",
+        position=update_id,
+    )
+
+
+def _in_group(message: Message, update_id: int) -> IncomingMessage | None:
+    """A command in a group is answered in the group, unread (names and NIKs would be seen by all
+    its members); anything else said there is not for the bot."""
+    if not (message.text or "").startswith("/"):
+        return None
+    return IncomingMessage(
+        channel=Channel.TELEGRAM,
+        sender_id=str(message.chat.id),  # the answer goes to the group, never to the sender
+        external_id=f"msg:{message.chat.id}:{message.message_id}",
+        received_at=message.date,
+        unsupported="group",
+        position=update_id,
+    )
 
 
 def incoming_of(update: Update, now: datetime) -> IncomingMessage | None:
@@ -110,10 +148,12 @@ def _file(message: Message) -> IncomingFile:
 def _from_callback(query: CallbackQuery, now: datetime, update_id: int) -> IncomingMessage | None:
     # One press per keyboard: the id is the keyboard's message, so a second press of the same
     # keyboard (a double tap, or an old keyboard whose removal failed) is a duplicate.
-    if query.data is None:
-        return None
+    # A press is only taken from a keyboard the bot put in the presser's own private chat: not an
+    # inline message (no chat), not a group's, not a keyboard of somebody else's chat.
     keyboard = query.message
-    external = f"kb:{keyboard.chat.id}:{keyboard.message_id}" if keyboard else f"cb:{query.id}"
+    if query.data is None or keyboard is None or keyboard.chat.id != query.from_user.id:
+        return None
+    external = f"kb:{keyboard.chat.id}:{keyboard.message_id}"
     return IncomingMessage(
         channel=Channel.TELEGRAM,
         sender_id=str(query.from_user.id),

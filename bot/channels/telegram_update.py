@@ -66,6 +66,7 @@ class _Callback(_Part):
 class _Update(_Part):
     update_id: int
     message: _Message | None = None
+    edited_message: _Message | None = None
     callback_query: _Callback | None = None
 
 

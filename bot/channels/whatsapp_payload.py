@@ -25,7 +25,9 @@ from bot.channels.text import EXTERNAL_ID_MAX, InboundRejected
 from bot.messages import Channel, IncomingFile, IncomingMessage
 
 SIGNATURE_PREFIX = "sha256="
-IGNORED_TYPES = {"system", "request_welcome", "ephemeral"}  # nothing a person typed to us
+# Nothing a person typed to us: a number change, a chat opened, a reaction (an emoji put on one of
+# our messages, or taken off it: answering it would be noise).
+IGNORED_TYPES = {"system", "request_welcome", "ephemeral", "reaction"}
 STATUSES = {"sent", "delivered", "read", "failed"}
 
 
@@ -116,6 +118,7 @@ class _InteractiveMessage(_Part):
 
 
 class _Button(_Part):
+    payload: str = ""
     text: str = ""
 
 
@@ -330,8 +333,8 @@ def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]
         reply = part.interactive.button_reply or part.interactive.list_reply
         if reply is not None:
             return {"choice_id": reply.id}
-    if isinstance(part, _ButtonMessage):  # a template's quick reply: its text is what was "said"
-        return {"text": part.button.text}
+    if isinstance(part, _ButtonMessage):  # a template's quick reply: a press, never a typed answer
+        return {"choice_id": (part.button.payload or part.button.text).strip().lower() or "?"}
     if isinstance(part, _ContactsMessage):
         return _shared_contact(part, head.sender)
     if isinstance(part, _DocumentMessage):

@@ -7,6 +7,15 @@ from __future__ import annotations
 INTERNAL_ERROR = "Maaf, ada gangguan. Data yang sudah tersimpan aman; mohon kirim lagi jawaban terakhir Anda."
 UNSUPPORTED = "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawaban Anda."
 TOO_LONG = "Pesannya terlalu panjang. Mohon ketik jawaban singkat saja."
+# kinds of IncomingMessage.unsupported that are not "a message of the wrong sort"
+UNREAD_KINDS = {
+    "edit": "Pesan yang diubah tidak saya baca, jadi tidak ada yang berubah. Bila ada yang perlu "
+    "dibetulkan, kirim perbaikannya sebagai pesan baru.",
+    "revoke": "Pesan yang dihapus tetap sudah saya terima; menghapusnya tidak membatalkan apa pun. "
+    "Bila ada yang salah, kirim perbaikannya sebagai pesan baru.",
+    "group": "Maaf, saya tidak menerima laporan di grup: nama dan NIK di grup terbaca semua anggota. "
+    "Silakan kirim pesan langsung (chat pribadi) ke saya.",
+}
 ERRORS = {
     "date_format": "Tanggal itu belum bisa saya baca. Contoh: 12-11-2026, 12 nov 2026, kemarin.",
     "date_future": "Tanggal itu belum terjadi. Mohon periksa lagi; contoh: 12-11-2026.",

@@ -75,8 +75,16 @@ def test_a_button_press_is_keyed_by_its_keyboard() -> None:
     assert (incoming.choice_id, incoming.external_id, incoming.received_at) == ("lahir", "kb:77:40", NOW)
 
 
-def test_groups_and_edits_are_ignored() -> None:
+def test_group_chatter_is_ignored_and_an_edit_is_named_not_read() -> None:
     group = {"message_id": 5, "from": USER, "chat": {"id": -100, "type": "group", "title": "g"}, "date": 1}
     assert to_incoming(update(message=group | {"text": "hi"}), NOW) is None
+    command = to_incoming(update(message=group | {"text": "/start KODE"}), NOW)
+    assert command is not None and (command.sender_id, command.unsupported, command.text) == (
+        "-100",
+        "group",
+        None,
+    )
     edited = {"message_id": 5, "from": USER, "chat": CHAT, "date": 1, "edit_date": 2, "text": "x"}
-    assert to_incoming(update(edited_message=edited), NOW) is None
+    incoming = to_incoming(update(edited_message=edited), NOW)
+    assert incoming is not None and (incoming.unsupported, incoming.text) == ("edit", None)
+    assert incoming.external_id == "edit:77:5:2"
