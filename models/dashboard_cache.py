@@ -4,25 +4,17 @@ A grid, the rates and the trend are pure functions of the ledger (and of the day
 on every page costs 20-100 ms. A figure is kept with the version of its **scope** (the pekon,
 kecamatan or kabupaten whose ledger it reads) at the time it was read, and served again only while
 that version is unchanged, so a birth recorded in one kecamatan recomputes nothing of another. The
-version is one statement of index look-ups, read in the request's own transaction before the figure,
-so a figure is never older than its version; each process keeps its own entries and they stay right
-across processes, since the version lives in the database.
+version is read in the request's own transaction before the figure, so a figure is never older than
+its version; each process keeps its own entries and they stay right across processes, since the
+version lives in the database.
 
-The version is made of what the scope's rows *are*, never of the largest id: PostgreSQL hands out
-ids before commit, so a row with a smaller id may commit after a larger one was seen (at a national
-peak, two pemangku of one kecamatan saving in the same millisecond), and a max-id version would
-then miss it until the scope's next change. Counts and sums only grow with a commit:
-
-- events and their corrections: how many (append-only),
-- monthly reports: how many, the latest and the sum of their `submitted_at` (a re-sent report
-  updates its row's time; the sum sees it whatever the order of the commits),
-- the pekon months: how many, how many open, the sum of their revisions (a close adds a revision
-  and writes its snapshots in the same transaction; a reopen opens one),
-- units and baselines: how many.
-
-A kabupaten's version counts the rows of all its kecamatan, so the kabupaten page moves with each;
-the admin sees the same pages by code. The completeness grid counts reports and closes, not events:
-it is kept across new events (`events=False`).
+The version is the sum of the scope's pekon rows of `ledger_mark` (models.period.LedgerMark): the
+database's triggers bump a pekon's row on every insert, update or delete of its events, and of its
+reports, months, units and baselines, in the writer's transaction. So a version moves exactly when a
+change is committed, whatever order concurrent commits come in (never the largest id: PostgreSQL
+hands out ids before commit), whichever path wrote it (chat, CLI, job, SQL), and it costs one row per
+pekon to read however long the scope's history. The completeness grid counts reports and closes, not
+events: it is kept across new events (`events=False`, which leaves the events' count out).
 
 The beneficiary lists (Daftar Bantuan) move apart from the ledger, on an import or a deletion (max
 and count of beneficiary_list.id), a refresh of the matches (max beneficiary_match.id) and a
@@ -38,53 +30,24 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     BindParameter,
-    Float,
     Select,
     String,
     bindparam,
-    case,
-    extract,
     func,
     select,
-    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import FromClause
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from models.audit import AuditEntry
 from models.beneficiary import BeneficiaryList, BeneficiaryMatch
-from models.event import Event
-from models.period import Baseline, MonthStatus, PekonMonth, UnitReport
-from models.region import Kecamatan, Pekon, Unit
+from models.period import LedgerMark
+from models.region import Kecamatan, Pekon
 
 T = TypeVar("T")
 Version = tuple[Any, ...]
 VERSION_KEY = "pemangku_scope_versions"  # {scope: version} memoised in session.info: once per request
 LISTS_KEY = "pemangku_lists_version"
 SCOPE: BindParameter[str] = bindparam("scope", type_=String)
-KECAMATAN: BindParameter[list[str]] = bindparam("kecamatan", expanding=True)
-_KECAMATAN_OF = select(Kecamatan.kode).where(Kecamatan.kode.like(SCOPE + ".%"))
-
-
-class EpochSeconds(FunctionElement[float]):
-    """An instant as seconds since 1970, summed into a version. PostgreSQL's `date_part` is a float
-    and about twice as fast to sum as the numeric `EXTRACT` (a kabupaten sums thousands of them)."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(EpochSeconds)
-def _epoch(element: EpochSeconds, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(extract("epoch", *element.clauses), **kw)
-
-
-@compiles(EpochSeconds, "postgresql")
-def _epoch_postgresql(element: EpochSeconds, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(func.date_part("epoch", *element.clauses), **kw)
 
 
 def _pekon_of(level: int) -> Select[tuple[str]]:
@@ -94,30 +57,14 @@ def _pekon_of(level: int) -> Select[tuple[str]]:
         return select(Pekon.kode).where(Pekon.kode == SCOPE)
     if level == 8:
         return select(Pekon.kode).where(Pekon.kecamatan_kode == SCOPE)
-    return select(Pekon.kode).where(Pekon.kecamatan_kode.in_(KECAMATAN))  # found by `_KECAMATAN_OF`
+    kecamatan = select(Kecamatan.kode).where(Kecamatan.kode.like(SCOPE + ".%"))
+    return select(Pekon.kode).where(Pekon.kecamatan_kode.in_(kecamatan))
 
 
 def _scope_version(level: int) -> Select[Any]:
-    pekon = _pekon_of(level)
-    units = select(Unit.id).where(Unit.pekon_kode.in_(pekon))
-    parts: list[Select[Any]] = [
-        select(func.count()).select_from(Event).where(Event.pekon_kode.in_(pekon)),  # first: see `get`
-        select(
-            func.count(), func.max(UnitReport.submitted_at), func.sum(EpochSeconds(UnitReport.submitted_at))
-        ).where(UnitReport.unit_id.in_(units)),
-        select(
-            func.count(),
-            func.sum(case((PekonMonth.status == MonthStatus.OPEN, 1), else_=0)),
-            func.sum(PekonMonth.revision),
-        ).where(PekonMonth.pekon_kode.in_(pekon)),
-        select(func.count()).select_from(Unit).where(Unit.pekon_kode.in_(pekon)),
-        select(func.count()).select_from(Baseline).where(Baseline.unit_id.in_(units)),
-    ]
-    rows = [part.subquery() for part in parts]
-    joined: FromClause = rows[0]
-    for row in rows[1:]:
-        joined = joined.join(row, true())  # one row each
-    return select(*(c for row in rows for c in row.c)).select_from(joined)
+    return select(
+        func.coalesce(func.sum(LedgerMark.events), 0), func.coalesce(func.sum(LedgerMark.changes), 0)
+    ).where(LedgerMark.pekon_kode.in_(_pekon_of(level)))  # events first: see `get`
 
 
 _STATEMENTS = {level: _scope_version(level) for level in (13, 8, 5)}  # built once: building costs
@@ -138,10 +85,7 @@ async def scope_version(session: AsyncSession, scope: str) -> Version | None:
         return None
     versions: dict[str, Version] = session.info.setdefault(VERSION_KEY, {})
     if scope not in versions:
-        params: dict[str, Any] = {"scope": scope}
-        if len(scope) == 5:  # its kecamatan once, not in each part (a LIKE reads every kecamatan)
-            params["kecamatan"] = list(await session.scalars(_KECAMATAN_OF, params))
-        versions[scope] = tuple((await session.execute(statement, params)).one())
+        versions[scope] = tuple((await session.execute(statement, {"scope": scope})).one())
     return versions[scope]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, CreatedAt
@@ -32,7 +32,6 @@ class UnitReport(CreatedAt, Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "period"),
         Index("ix_unit_report_submitted_at", "submitted_at"),
-        Index("ix_unit_report_scope", "unit_id", "submitted_at"),  # the dashboard's scope version
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,10 +48,7 @@ class PekonMonth(CreatedAt, Base):
     """The state of one pekon's month. Rows exist once anything happened in the month."""
 
     __tablename__ = "pekon_month"
-    __table_args__ = (
-        UniqueConstraint("pekon_kode", "period"),
-        Index("ix_pekon_month_scope", "pekon_kode", "status", "revision"),  # the dashboard's scope version
-    )
+    __table_args__ = (UniqueConstraint("pekon_kode", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pekon_kode: Mapped[str] = mapped_column(ForeignKey("pekon.kode"))
@@ -129,3 +125,16 @@ class UnitSnapshot(CreatedAt, Base):
     awal_kk_p: Mapped[int | None]
     akhir_kk_l: Mapped[int | None]
     akhir_kk_p: Mapped[int | None]
+
+
+class LedgerMark(Base):
+    """How many times the rows of one pekon the dashboard's figures read have changed: its events,
+    and everything else (reports, months, units, baselines). Written only by the database's triggers
+    (migration 0015_mark), in the writer's transaction; read as the scope versions of
+    models/dashboard_cache.py."""
+
+    __tablename__ = "ledger_mark"
+
+    pekon_kode: Mapped[str] = mapped_column(String(13), primary_key=True)
+    events: Mapped[int] = mapped_column(BigInteger, default=0)
+    changes: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.dashboard_cache import VERSION_KEY, FigureCache, Version, scope_version
@@ -182,3 +182,28 @@ async def test_an_event_committed_after_a_later_one_still_moves_the_version(
         await reader.rollback()
         await first.commit()
         assert await _fresh(reader, KEC) != seen
+
+
+async def test_any_writer_moves_the_version_and_a_rolled_back_one_does_not(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """The marks are kept by the database's triggers: an operator's SQL moves them as the chat does,
+    and a write rolled back leaves them where they were."""
+    await build(session)
+    await session.commit()
+    before, elsewhere = await _fresh(session, KEC), await _fresh(session, OTHER_KEC)
+    await session.rollback()
+    async with sessionmaker() as operator:
+        await operator.execute(text("UPDATE unit_report SET late = NOT late WHERE unit_id IN "
+                                    "(SELECT id FROM unit WHERE pekon_kode = :a)"), {"a": A})  # fmt: skip
+        await operator.rollback()
+    assert await _fresh(session, KEC) == before
+    await session.rollback()
+    async with sessionmaker() as operator:
+        await operator.execute(text("DELETE FROM baseline WHERE unit_id IN "
+                                    "(SELECT id FROM unit WHERE pekon_kode = :a)"), {"a": A})  # fmt: skip
+        await operator.commit()
+    moved = await _fresh(session, KEC)
+    assert moved is not None and before is not None
+    assert moved[0] == before[0] and moved[1] > before[1]  # not an event: the grid's part moved
+    assert await _fresh(session, OTHER_KEC) == elsewhere
