@@ -3,7 +3,7 @@
 Drafts left longer than the draft TTL are blanked as an expired draft's next turn would reset
 them. After `retention_days` the payload of every outbox row that is done (sent, delivered, read,
 failed or dead) is blanked, walking the outbox by id from a durable watermark (so a run reads only
-the rows that grew old since the last one), and every processed webhook body is deleted. Used or
+the rows that grew old since the last one), and every processed or dead webhook body is deleted. Used or
 expired sign-in links and ended sessions are deleted, old invite codes retired, old registration
 tries deleted. Everything is done in batches of BATCH rows, one transaction each, so PostgreSQL
 never holds many row locks for long and the chat's writes pass in between on SQLite. Rows keep

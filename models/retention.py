@@ -1,5 +1,5 @@
 """Retention of personal data outside the ledger: expired drafts are blanked, processed webhook
-bodies deleted, dead sign-in tokens deleted, old invite codes retired (the outbox's walk is in
+bodies (and dead ones) deleted, dead sign-in tokens deleted, old invite codes retired (the outbox's walk is in
 retention_outbox.py).
 
 Each function does one bounded step in the caller's transaction. Outbox rows and conversations are
@@ -59,9 +59,11 @@ async def blank_expired_drafts(idle_before: datetime, session: AsyncSession, lim
 
 
 async def delete_inbound_batch(before: datetime, session: AsyncSession, limit: int) -> int:
-    """Delete up to `limit` webhook bodies processed before `before`; returns how many. Nothing
-    needs them once processed: a redelivery is dropped by its message id (`processed_message`)."""
-    ids = select(InboundPayload.id).where(InboundPayload.processed_at < before).limit(limit).scalar_subquery()
+    """Delete up to `limit` webhook bodies processed, or dead, before `before`; returns how many.
+    Nothing needs them once processed: a redelivery is dropped by its message id
+    (`processed_message`); a dead body left that long is given up (its row goes with its text)."""
+    old = or_(InboundPayload.processed_at < before, InboundPayload.dead_at < before)
+    ids = select(InboundPayload.id).where(old).limit(limit).scalar_subquery()
     result = await session.execute(
         delete(InboundPayload).where(InboundPayload.id.in_(ids)).execution_options(synchronize_session=False)
     )
