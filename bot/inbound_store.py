@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_BASE_SECONDS = 30.0  # 30 s, 1, 2, 4, ... minutes between tries
 RETRY_CAP_SECONDS = 3600.0
-DUE_MAX = 500  # bodies one sweep takes
+DUE_MAX = 200  # bodies one sweep takes (loaded at once: bounds its memory)
 _LIVE = and_(InboundPayload.processed_at.is_(None), InboundPayload.dead_at.is_(None))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import itertools
 import logging
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -126,9 +128,9 @@ class WhatsAppWebhook:
         before = now - ORPHAN_AGE if orphans_only else None
         async with self._sessionmaker() as session:
             ids = await inbound_store.due_ids(session, Channel.WHATSAPP, now, before)
-        started = [await self._start(payload_id) for payload_id in ids]
+        started = await self._start(ids)
         if wait:
-            await asyncio.gather(*(f for f in started if f is not None))
+            await asyncio.gather(*started)
         return len(ids)
 
     async def sweep(self, every: float = SWEEP_SECONDS, orphans_every: float = ORPHAN_SECONDS) -> None:
@@ -152,28 +154,57 @@ class WhatsAppWebhook:
 
     async def process(self, payload_id: int) -> None:
         """Dispatch a stored body's messages, apply its statuses, mark it processed (once)."""
-        started = await self._start(payload_id)
-        if started is not None:
-            await started
+        await asyncio.gather(*await self._start([payload_id]))
 
-    async def _start(self, payload_id: int) -> asyncio.Future[None] | None:
-        """Load a stored body and hand it to the batches; None when it is processed, dead, taken
-        already, or cannot be loaded (that try is counted: bot/inbound_store.py)."""
-        if payload_id in self._running:
-            return None
-        self._running.add(payload_id)
+    async def _start(self, ids: list[int]) -> list[asyncio.Future[None]]:
+        """Load stored bodies and hand them to the batches together (one batch); those processed,
+        dead or in hand already are left out. A body that cannot be parsed counts a failed try
+        (bot/inbound_store.py); when the load itself fails, nothing is counted (the sweep retries)."""
+        fresh = [payload_id for payload_id in ids if payload_id not in self._running]
+        self._running.update(fresh)
         try:
-            parsed = await self._load(payload_id)
+            rows = await self._load(fresh)
+        except Exception as exc:
+            self._running.difference_update(fresh)
+            logger.warning("whatsapp payloads could not be loaded: %s", type(exc).__name__)
+            return []
+        started = []
+        for payload_id in fresh:
+            parsed = await self._parse(payload_id, rows.get(payload_id))
+            if parsed is None:
+                self._running.discard(payload_id)
+                continue
+            done = self._batches.submit(payload_id, parsed)
+            done.add_done_callback(functools.partial(self._finished, payload_id))
+            started.append(done)
+        return started
+
+    def _finished(self, payload_id: int, _: object) -> None:
+        self._running.discard(payload_id)
+
+    async def _load(self, ids: list[int]) -> dict[int, InboundPayload]:
+        """The stored bodies still to process (not processed, not dead), by id."""
+        if not ids:
+            return {}
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(InboundPayload).where(
+                    InboundPayload.id.in_(ids),
+                    InboundPayload.processed_at.is_(None),
+                    InboundPayload.dead_at.is_(None),
+                )
+            )
+            return {row.id: row for row in rows}
+
+    async def _parse(self, payload_id: int, row: InboundPayload | None) -> ParsedBody | None:
+        if row is None:
+            return None
+        try:
+            return parse_stored(row.body, row.created_at)
         except Exception as exc:  # left unprocessed: the next sweep tries again, until the limit
             log_failure(payload_id, exc)
             await self._count_failure(payload_id, exc)
-            parsed = None
-        if parsed is None:
-            self._running.discard(payload_id)
             return None
-        done = self._batches.submit(payload_id, parsed)
-        done.add_done_callback(lambda _: self._running.discard(payload_id))
-        return done
 
     async def _count_failure(self, payload_id: int, exc: Exception) -> None:
         try:
@@ -184,14 +215,6 @@ class WhatsAppWebhook:
         except Exception as second:
             kind = type(second).__name__
             logger.error("could not record the error of whatsapp payload %s: %s", payload_id, kind)
-
-    async def _load(self, payload_id: int) -> ParsedBody | None:
-        """A stored body, parsed; None when it was processed already or is dead."""
-        async with self._sessionmaker() as session:
-            row = await session.get(InboundPayload, payload_id)
-            if row is None or row.processed_at is not None or row.dead_at is not None:
-                return None
-            return parse_stored(row.body, row.created_at)
 
     def _answered(self, messages: list[IncomingMessage]) -> None:
         if self._client is not None:
