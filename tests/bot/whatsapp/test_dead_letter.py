@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
+from bot.channels import whatsapp_batch, whatsapp_store
 from bot.channels.base import MessageSink
+from bot.channels.whatsapp_payload import StatusUpdate, parse_stored
 from bot.cli import _register_all, app
 from bot.config import get_settings
 from bot.inbound_store import retry_delay
@@ -198,3 +200,43 @@ async def test_a_dead_body_is_deleted_after_the_retention_setting(world: WhatsAp
     assert payload_id in await bodies(world)
     await run_retention(context, dead_at + timedelta(days=11))
     assert payload_id not in await bodies(world)
+
+
+async def test_a_body_that_breaks_its_batch_fails_alone(
+    world: WhatsAppWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bodies taken together share one transaction for the senders' windows and one for the
+    processed mark: a body that breaks either (here a status, and a sender, the database refuses)
+    must fail alone, its try counted, and the others be processed."""
+    real_status, real_windows = whatsapp_store.apply_status, whatsapp_batch.before_turns
+
+    async def refuse_status(session: AsyncSession, status: StatusUpdate, now: datetime) -> None:
+        if status.wamid == "wamid.POISON":
+            raise ValueError("the database refused the status")
+        await real_status(session, status, now)
+
+    async def refuse_sender(session: AsyncSession, messages: list[IncomingMessage], now: datetime) -> None:
+        if any(m.sender_id == POISONED for m in messages):
+            raise ValueError("the database refused the window")
+        await real_windows(session, messages, now)
+
+    monkeypatch.setattr(whatsapp_store, "apply_status", refuse_status)
+    monkeypatch.setattr(whatsapp_batch, "before_turns", refuse_sender)
+    statuses = []
+    for wamid in ("wamid.GOOD", "wamid.POISON"):
+        status = world.fixture("status_delivered")
+        status["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = wamid
+        statuses.append(status)
+    texts = [world.phone(who).body("text", text={"body": "halo"}) for who in (HEALTHY, POISONED, LEFT_BEHIND)]
+    async with world.sessionmaker() as session, session.begin():
+        rows = [InboundPayload(channel="whatsapp", body=body) for body in [*statuses, *texts]]
+        session.add_all(rows)
+    now = world.clock()
+    # taken in one batch, as bodies arriving together are
+    done = [world.webhook._batches.submit(row.id, parse_stored(row.body, now)) for row in rows]
+    await asyncio.gather(*done)
+    await world.settle()
+    stored = await bodies(world)
+    failed = {row.id: row.attempts for row in stored.values() if row.processed_at is None}
+    assert failed == {rows[1].id: 1, rows[3].id: 1}  # the poison status, the poisoned sender
+    assert world.phone(HEALTHY).read() and world.phone(LEFT_BEHIND).read()
