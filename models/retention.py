@@ -18,7 +18,7 @@ from sqlalchemy import Text, and_, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
-from models.inbound import InboundPayload
+from models.inbound import InboundPayload, ProcessedMessage
 from models.list_upload_file import KEPT_FOR, ListUploadFile
 from models.person import Invite, RegistrationAttempt
 from models.web_login import SESSION_IDLE, WebLink, WebSession
@@ -66,6 +66,26 @@ async def delete_inbound_batch(before: datetime, session: AsyncSession, limit: i
     ids = select(InboundPayload.id).where(old).limit(limit).scalar_subquery()
     result = await session.execute(
         delete(InboundPayload).where(InboundPayload.id.in_(ids)).execution_options(synchronize_session=False)
+    )
+    return rows_changed(result)
+
+
+async def set_aside_waiting(before: datetime, now: datetime, session: AsyncSession, limit: int) -> int:
+    """Clear up to `limit` messages stored as waiting before `before` and never handled (a dead
+    webhook body's: its text lives on in its person's queue) and mark them handled, as
+    bot/inbound_queue.py sets aside one it cannot read; the row keeps the message id, so a
+    redelivery is still dropped. Returns how many."""
+    ids = (
+        select(ProcessedMessage.id)
+        .where(ProcessedMessage.handled_at.is_(None), ProcessedMessage.created_at < before)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        update(ProcessedMessage)
+        .where(ProcessedMessage.id.in_(ids))
+        .values(message=None, handled_at=now)
+        .execution_options(synchronize_session=False)
     )
     return rows_changed(result)
 

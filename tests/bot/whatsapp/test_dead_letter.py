@@ -26,7 +26,7 @@ from handlers.texts import operator_words
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.audit import AuditEntry
-from models.inbound import InboundPayload
+from models.inbound import WAITING, InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage
 from models.person import Channel, Role
 from tests.bot.whatsapp.harness import AheadClock, WhatsAppWorld, whatsapp_world
@@ -198,8 +198,14 @@ async def test_a_dead_body_is_deleted_after_the_retention_setting(world: WhatsAp
     context = JobContext(world.sessionmaker, Schedule(retention_days=10))
     await run_retention(context, dead_at + timedelta(days=9))
     assert payload_id in await bodies(world)
+    async with world.sessionmaker() as session:
+        waiting = list(await session.scalars(select(ProcessedMessage.message).where(WAITING)))
+    assert len(waiting) == 1 and NIK in str(waiting[0])  # its message, in its person's queue
     await run_retention(context, dead_at + timedelta(days=11))
     assert payload_id not in await bodies(world)
+    async with world.sessionmaker() as session:
+        kept = list(await session.scalars(select(ProcessedMessage.message)))
+    assert kept == [None]  # the message id stays (a redelivery is dropped), its text is gone
 
 
 async def test_a_body_that_breaks_its_batch_fails_alone(
