@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "bot.commands.database",
     "bot.commands.run",
     "bot.commands.outbox",
+    "bot.commands.inbound",
     "bot.commands.regions",
     "bot.commands.units",
     "bot.commands.baseline",

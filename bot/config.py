@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     invite_ttl_days: int = 14
     outbox_max_attempts: int = 8
     outbox_lease_seconds: float = Field(default=60.0, gt=0)  # after a crash, claimed rows wait this long
+    # A webhook body whose processing failed this many times (with a growing wait between tries)
+    # is dead: no more automatic tries; `pemangku inbound --retry` puts it back.
+    inbound_max_attempts: int = Field(default=8, ge=1)
     # Done messages are blanked, processed webhook bodies deleted, after this many days. Over a week: Meta
     # redelivers for 7 days, and held WhatsApp messages and their follow-ups read payloads that long.
     retention_days: int = Field(default=30, ge=8)

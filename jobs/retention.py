@@ -3,7 +3,8 @@
 Drafts left longer than the draft TTL are blanked as an expired draft's next turn would reset
 them. After `retention_days` the payload of every outbox row that is done (sent, delivered, read,
 failed or dead) is blanked, walking the outbox by id from a durable watermark (so a run reads only
-the rows that grew old since the last one), and every processed webhook body is deleted. Used or
+the rows that grew old since the last one), and every processed or dead webhook body is deleted
+(a message of a dead body still waiting in its person's queue is cleared and set aside). Used or
 expired sign-in links and ended sessions are deleted, old invite codes retired, old registration
 tries deleted. Everything is done in batches of BATCH rows, one transaction each, so PostgreSQL
 never holds many row locks for long and the chat's writes pass in between on SQLite. Rows keep
@@ -34,6 +35,7 @@ from models.retention import (
     delete_kept_list_files,
     delete_registration_attempts,
     retire_invite_codes,
+    set_aside_waiting,
 )
 from models.retention_outbox import blank_outbox_batch, keyboards
 
@@ -52,6 +54,7 @@ async def run_retention(ctx: JobContext, now: datetime, batch: int = BATCH) -> i
         drafts = await _in_batches(ctx.sessionmaker, batch, partial(blank_expired_drafts, idle_before))
         outbox = await _blank_outbox(ctx.sessionmaker, before, batch)
         inbound = await _in_batches(ctx.sessionmaker, batch, partial(delete_inbound_batch, before))
+        inbound += await _in_batches(ctx.sessionmaker, batch, partial(set_aside_waiting, before, now))
         async with ctx.sessionmaker() as session:
             tokens = await delete_dead_sign_ins(session, now)
             invites = await retire_invite_codes(session, before)

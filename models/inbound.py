@@ -43,7 +43,11 @@ class ProcessedMessage(CreatedAt, Base):
 
 
 class InboundPayload(CreatedAt, Base):
-    """A webhook body stored before it is acknowledged, processed afterwards (store, 200, process)."""
+    """A webhook body stored before it is acknowledged, processed afterwards (store, 200, process).
+
+    A body whose processing fails is tried again after a backoff (`next_attempt_at`); after the
+    last allowed attempt it is dead (`dead_at`): no more automatic tries, its error (a type name,
+    never content) kept for the operator (`pemangku inbound`), its body deleted by retention."""
 
     __tablename__ = "inbound_payload"
 
@@ -52,3 +56,6 @@ class InboundPayload(CreatedAt, Base):
     body: Mapped[dict[str, Any]]
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
     error: Mapped[str | None] = mapped_column(String(500))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]  # unset: due now
+    dead_at: Mapped[datetime | None] = mapped_column(index=True)

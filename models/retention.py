@@ -1,5 +1,5 @@
 """Retention of personal data outside the ledger: expired drafts are blanked, processed webhook
-bodies deleted, dead sign-in tokens deleted, old invite codes retired (the outbox's walk is in
+bodies (and dead ones) deleted, dead sign-in tokens deleted, old invite codes retired (the outbox's walk is in
 retention_outbox.py).
 
 Each function does one bounded step in the caller's transaction. Outbox rows and conversations are
@@ -18,7 +18,7 @@ from sqlalchemy import Text, and_, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
-from models.inbound import InboundPayload
+from models.inbound import InboundPayload, ProcessedMessage
 from models.list_upload_file import KEPT_FOR, ListUploadFile
 from models.person import Invite, RegistrationAttempt
 from models.web_login import SESSION_IDLE, WebLink, WebSession
@@ -59,11 +59,33 @@ async def blank_expired_drafts(idle_before: datetime, session: AsyncSession, lim
 
 
 async def delete_inbound_batch(before: datetime, session: AsyncSession, limit: int) -> int:
-    """Delete up to `limit` webhook bodies processed before `before`; returns how many. Nothing
-    needs them once processed: a redelivery is dropped by its message id (`processed_message`)."""
-    ids = select(InboundPayload.id).where(InboundPayload.processed_at < before).limit(limit).scalar_subquery()
+    """Delete up to `limit` webhook bodies processed, or dead, before `before`; returns how many.
+    Nothing needs them once processed: a redelivery is dropped by its message id
+    (`processed_message`); a dead body left that long is given up (its row goes with its text)."""
+    old = or_(InboundPayload.processed_at < before, InboundPayload.dead_at < before)
+    ids = select(InboundPayload.id).where(old).limit(limit).scalar_subquery()
     result = await session.execute(
         delete(InboundPayload).where(InboundPayload.id.in_(ids)).execution_options(synchronize_session=False)
+    )
+    return rows_changed(result)
+
+
+async def set_aside_waiting(before: datetime, now: datetime, session: AsyncSession, limit: int) -> int:
+    """Clear up to `limit` messages stored as waiting before `before` and never handled (a dead
+    webhook body's: its text lives on in its person's queue) and mark them handled, as
+    bot/inbound_queue.py sets aside one it cannot read; the row keeps the message id, so a
+    redelivery is still dropped. Returns how many."""
+    ids = (
+        select(ProcessedMessage.id)
+        .where(ProcessedMessage.handled_at.is_(None), ProcessedMessage.created_at < before)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        update(ProcessedMessage)
+        .where(ProcessedMessage.id.in_(ids))
+        .values(message=None, handled_at=now)
+        .execution_options(synchronize_session=False)
     )
     return rows_changed(result)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import inbound_store
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import ParsedBody
@@ -57,8 +58,10 @@ class BatchProcessor:
         clock: Callable[[], datetime],
         on_answered: Callable[[list[IncomingMessage]], None],
         people_at_once: int,
+        max_attempts: int = 8,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._max_attempts = max_attempts  # failed tries before a body is dead (bot/inbound_store.py)
         self._sink = sink
         self._clock = clock
         self._on_answered = on_answered
@@ -97,14 +100,21 @@ class BatchProcessor:
                 self._room.clear()
                 await self._room.wait()
             batch, self._queue = self._queue[:BATCH_MAX], self._queue[BATCH_MAX:]
-            try:
-                await self._open(batch)
-            except Exception as exc:  # the windows' transaction failed: every body waits for the sweep
-                for body in batch:
-                    body.failure = exc
-                await self._note_failures(batch)
-                continue
-            self._distribute(batch)
+            opened = await self._open_each(batch)
+            await self._note_failures(batch)
+            self._distribute(opened)
+
+    async def _open_each(self, batch: list[Body]) -> list[Body]:
+        """Open the batch's windows in one transaction; when that fails, body by body, so a body
+        that breaks it (a poison body) fails alone and the others go on. Returns those opened."""
+        try:
+            await self._open(batch)
+            return batch
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].failure = exc
+                return []
+        return [body for one in batch for body in await self._open_each([one])]
 
     async def _open(self, batch: list[Body]) -> None:
         messages = [m for body in batch for m in body.parsed.messages]
@@ -160,11 +170,7 @@ class BatchProcessor:
         """Mark settled bodies processed, those settled meanwhile together in the next commit."""
         while self._settled:
             group, self._settled = self._settled[:BATCH_MAX], self._settled[BATCH_MAX:]
-            try:
-                await self._mark(group)
-            except Exception as exc:  # the commit failed: every body is left for the sweep
-                for body in group:
-                    body.failure = body.failure or exc
+            await self._mark_each(group)
             answered = [m for body in group if body.failure is None for m in body.answered]
             if answered:
                 self._on_answered(answered)
@@ -172,6 +178,19 @@ class BatchProcessor:
             for body in group:
                 if not body.done.done():
                     body.done.set_result(None)
+
+    async def _mark_each(self, group: list[Body]) -> None:
+        """Mark the group in one commit; when that fails, body by body, so a body that breaks it
+        fails alone (left for the sweep, its try counted) and the others are marked."""
+        try:
+            await self._mark(group)
+            return
+        except Exception as exc:
+            if len(group) == 1:
+                group[0].failure = group[0].failure or exc
+                return
+        for body in group:
+            await self._mark_each([body])
 
     async def _mark(self, group: list[Body]) -> None:
         now = self._clock()
@@ -191,7 +210,11 @@ class BatchProcessor:
                 log_failure(body.payload_id, body.failure)
                 try:
                     async with self._sessionmaker() as session, session.begin():
-                        await store.record_error(session, body.payload_id, type(body.failure).__name__)
+                        error = type(body.failure).__name__
+                        now = self._clock()
+                        await inbound_store.record_failure(
+                            session, body.payload_id, error, now, self._max_attempts
+                        )
                 except Exception:
                     logger.error("could not record the error of whatsapp payload %s", body.payload_id)
                 body.done.set_result(None)

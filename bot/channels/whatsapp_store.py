@@ -23,17 +23,6 @@ NO_FOLLOW_UP_KINDS = {"reminder", "late_notice"}  # OutgoingMessage.extra["kind"
 STATUS_RANK = {OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2, OutboxStatus.READ: 3, OutboxStatus.FAILED: 4}
 
 
-async def unprocessed_ids(session: AsyncSession, stored_before: datetime | None = None) -> list[int]:
-    """Stored bodies not yet processed, oldest first; with `stored_before`, only the orphans:
-    stored before then and never failed (their process died between the 200 and the turn)."""
-    query = select(InboundPayload.id).where(
-        InboundPayload.channel == Channel.WHATSAPP, InboundPayload.processed_at.is_(None)
-    )
-    if stored_before is not None:
-        query = query.where(InboundPayload.created_at < stored_before, InboundPayload.error.is_(None))
-    return list(await session.scalars(query.order_by(InboundPayload.id)))
-
-
 async def mark_processed(session: AsyncSession, done: dict[int, str | None], now: datetime) -> None:
     """The bodies are done; each id's note names what of it could not be read (kinds, never content)."""
     plain = [payload_id for payload_id, note in done.items() if not note]
@@ -48,13 +37,6 @@ async def mark_processed(session: AsyncSession, done: dict[int, str | None], now
                 .where(InboundPayload.id == payload_id)
                 .values(processed_at=now, error=note[:500])
             )
-
-
-async def record_error(session: AsyncSession, payload_id: int, error: str) -> None:
-    """Note why a body failed; it stays unprocessed for the next sweep."""
-    await session.execute(
-        update(InboundPayload).where(InboundPayload.id == payload_id).values(error=error[:500])
-    )
 
 
 async def touch_windows(session: AsyncSession, messages: list[IncomingMessage]) -> None:

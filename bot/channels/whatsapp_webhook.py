@@ -5,7 +5,10 @@ same time, in one commit: whatsapp_intake.py) and answered 200 at once; a
 background task then hands its messages to the dispatcher (which drops redeliveries by wamid) and
 applies its delivery statuses to the outbox. A crash between the 200 and the processing loses
 nothing: at start, and at every sweep, each stored body not yet marked processed is processed.
-Processed bodies are deleted by the retention pass (jobs/retention.py), after the retention setting.
+A body whose processing fails is tried again by the sweep after a growing wait, and after
+PEMANGKU_INBOUND_MAX_ATTEMPTS tries it is dead (bot/inbound_store.py: `pemangku inbound`).
+Processed and dead bodies are deleted by the retention pass (jobs/retention.py), after the
+retention setting.
 
 Bodies are processed in batches (whatsapp_batch.py): many people at once, one person's messages
 strictly in arrival order.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import itertools
 import logging
@@ -23,19 +27,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels import whatsapp_store as store
+from bot import inbound_store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp import WhatsAppClient, WhatsAppSender
 from bot.channels.whatsapp_batch import BatchProcessor, log_failure
 from bot.channels.whatsapp_intake import Intake
 from bot.channels.whatsapp_payload import ParsedBody, parse_stored, signature_ok, stored_form
 from bot.config import Settings
-from bot.messages import IncomingMessage
+from bot.messages import Channel, IncomingMessage
 from models.base import utcnow
 from models.inbound import InboundPayload
 
@@ -59,8 +64,10 @@ class WhatsAppWebhook:
         client: WhatsAppClient | None = None,
         concurrency: int = 16,
         clock: Callable[[], datetime] = utcnow,
+        max_attempts: int = 8,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._max_attempts = max_attempts  # failed tries before a body is dead
         self._clock = clock
         self._sink = sink
         self._secret = app_secret.encode()
@@ -75,6 +82,7 @@ class WhatsAppWebhook:
             clock=clock,
             on_answered=self._answered,
             people_at_once=concurrency,
+            max_attempts=max_attempts,
         )
 
     def routes(self) -> list[Route]:
@@ -112,25 +120,29 @@ class WhatsAppWebhook:
         )
         return PlainTextResponse("ok")
 
-    async def recover(self, orphans_only: bool = False) -> int:
-        """Process every stored body left unprocessed (by a crash or a failure), or only the
-        orphans (`orphans_only`: never failed, stored ORPHAN_AGE ago); returns how many."""
-        before = self._clock() - ORPHAN_AGE if orphans_only else None
+    async def recover(self, orphans_only: bool = False, wait: bool = True) -> int:
+        """Start every stored body due for processing (left by a crash, or failed and its wait
+        over; dead bodies are the operator's), or only the orphans (`orphans_only`: never failed,
+        stored ORPHAN_AGE ago); with `wait`, until they are done. Returns how many were due."""
+        now = self._clock()
+        before = now - ORPHAN_AGE if orphans_only else None
         async with self._sessionmaker() as session:
-            ids = await store.unprocessed_ids(session, before)
-        for payload_id in ids:
-            await self.process(payload_id)
+            ids = await inbound_store.due_ids(session, Channel.WHATSAPP, now, before)
+        started = await self._start(ids)
+        if wait:
+            await asyncio.gather(*started)
         return len(ids)
 
     async def sweep(self, every: float = SWEEP_SECONDS, orphans_every: float = ORPHAN_SECONDS) -> None:
         """Forever: process what failed or was left behind (by this process or, on a shared
-        database, by one that died: every few seconds)."""
+        database, by one that died: every few seconds). A sweep starts the due bodies and does not
+        wait for them: a body that hangs holds up no later sweep (it is skipped while running)."""
         orphans_every = min(orphans_every, every)
         rounds = max(1, int(every / orphans_every))
         for tick in itertools.count(1):
             await asyncio.sleep(orphans_every)
             try:
-                await self.recover(orphans_only=tick % rounds != 0)
+                await self.recover(orphans_only=tick % rounds != 0, wait=False)
             except Exception as exc:  # the database may be down for a while; try at the next sweep
                 logger.warning("whatsapp sweep failed: %s", type(exc).__name__)
 
@@ -142,25 +154,67 @@ class WhatsAppWebhook:
 
     async def process(self, payload_id: int) -> None:
         """Dispatch a stored body's messages, apply its statuses, mark it processed (once)."""
-        if payload_id in self._running:
-            return
-        self._running.add(payload_id)
-        try:
-            parsed = await self._load(payload_id)
-            if parsed is not None:
-                await self._batches.submit(payload_id, parsed)
-        except Exception as exc:  # left unprocessed: the next sweep tries again
-            log_failure(payload_id, exc)
-        finally:
-            self._running.discard(payload_id)
+        await asyncio.gather(*await self._start([payload_id]))
 
-    async def _load(self, payload_id: int) -> ParsedBody | None:
-        """A stored body, parsed; None when it was processed already."""
+    async def _start(self, ids: list[int]) -> list[asyncio.Future[None]]:
+        """Load stored bodies and hand them to the batches together (one batch); those processed,
+        dead or in hand already are left out. A body that cannot be parsed counts a failed try
+        (bot/inbound_store.py); when the load itself fails, nothing is counted (the sweep retries)."""
+        fresh = [payload_id for payload_id in ids if payload_id not in self._running]
+        self._running.update(fresh)
+        try:
+            rows = await self._load(fresh)
+        except Exception as exc:
+            self._running.difference_update(fresh)
+            logger.warning("whatsapp payloads could not be loaded: %s", type(exc).__name__)
+            return []
+        started = []
+        for payload_id in fresh:
+            parsed = await self._parse(payload_id, rows.get(payload_id))
+            if parsed is None:
+                self._running.discard(payload_id)
+                continue
+            done = self._batches.submit(payload_id, parsed)
+            done.add_done_callback(functools.partial(self._finished, payload_id))
+            started.append(done)
+        return started
+
+    def _finished(self, payload_id: int, _: object) -> None:
+        self._running.discard(payload_id)
+
+    async def _load(self, ids: list[int]) -> dict[int, InboundPayload]:
+        """The stored bodies still to process (not processed, not dead), by id."""
+        if not ids:
+            return {}
         async with self._sessionmaker() as session:
-            row = await session.get(InboundPayload, payload_id)
-            if row is None or row.processed_at is not None:
-                return None
+            rows = await session.scalars(
+                select(InboundPayload).where(
+                    InboundPayload.id.in_(ids),
+                    InboundPayload.processed_at.is_(None),
+                    InboundPayload.dead_at.is_(None),
+                )
+            )
+            return {row.id: row for row in rows}
+
+    async def _parse(self, payload_id: int, row: InboundPayload | None) -> ParsedBody | None:
+        if row is None:
+            return None
+        try:
             return parse_stored(row.body, row.created_at)
+        except Exception as exc:  # left unprocessed: the next sweep tries again, until the limit
+            log_failure(payload_id, exc)
+            await self._count_failure(payload_id, exc)
+            return None
+
+    async def _count_failure(self, payload_id: int, exc: Exception) -> None:
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await inbound_store.record_failure(
+                    session, payload_id, type(exc).__name__, self._clock(), self._max_attempts
+                )
+        except Exception as second:
+            kind = type(second).__name__
+            logger.error("could not record the error of whatsapp payload %s: %s", payload_id, kind)
 
     def _answered(self, messages: list[IncomingMessage]) -> None:
         if self._client is not None:
@@ -246,6 +300,7 @@ def build_whatsapp(
         verify_token=settings.whatsapp_verify_token.get_secret_value(),
         client=client,
         clock=clock,
+        max_attempts=settings.inbound_max_attempts,
     )
     sender = WhatsAppSender(client, template_language=settings.whatsapp_template_language)
     return WhatsAppChannel(sender, webhook, client)

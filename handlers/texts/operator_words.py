@@ -17,6 +17,15 @@ RUN_STARTED = "pemangku-bot berjalan: {channels}. Tekan Ctrl+C untuk berhenti."
 OUTBOX_EMPTY = "Tidak ada pesan yang tertunda atau gagal."
 OUTBOX_REQUEUED = "{count} pesan dijadwalkan ulang."
 OUTBOX_NOT_FOUND = "Pesan {id} tidak ada atau tidak sedang gagal/tertunda."
+# `pemangku inbound` (bot/commands/inbound.py) and the admins' notice of dead webhook bodies
+INBOUND_EMPTY = "Tidak ada pesan masuk yang tertunda atau gagal."
+INBOUND_REQUEUED = "{count} pesan masuk dijadwalkan ulang."
+INBOUND_NOT_FOUND = "Pesan masuk {id} tidak ada atau tidak sedang gagal (dead)."
+INBOUND_DEAD_NOTICE = (
+    "Pemberitahuan admin: {count} pesan masuk (webhook) gagal diproses berkali-kali dan tidak dicoba "
+    "lagi. Isinya masih tersimpan. Lihat dengan 'pemangku inbound', lalu kirim ulang dengan "
+    "'pemangku inbound --retry-dead' setelah masalahnya diperbaiki."
+)
 # `pemangku demo`: the month routine on a simulated clock (bot/demo_routine.py)
 DEMO_ROUTINE_TITLE = (
     "=== Rutinitas bulanan {bulan}: pengingat, eskalasi, tutup bulan, rekap (jam disimulasikan) ==="

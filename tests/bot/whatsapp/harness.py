@@ -11,7 +11,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook, build_whatsapp
 from bot.config import Settings
@@ -135,17 +136,32 @@ class WhatsAppWorld:
         return WhatsAppPhone(self, wa_id, name)
 
 
+class AheadClock:
+    """The transport's clock: real time, plus however far a test moves it on (`ahead`)."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return utcnow() + self.ahead
+
+
 @asynccontextmanager
 async def whatsapp_world(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock | None = None, **overrides: Any
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock | None = None,
+    transport: Callable[[], datetime] = utcnow,
+    wrap: Callable[[MessageSink], MessageSink] | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[WhatsAppWorld]:
     """Start the fake Graph API, the webhook app, the dispatcher and the worker.
 
     The conversations see `clock` (the transcripts' fixed Friday 20 November 2026 by default).
-    The transport (message timestamps, the 24-hour window, the outbox's retries) runs on one clock
-    of its own, `utcnow`, which the phones' and the fixtures' timestamps are taken from too."""
+    The transport (message timestamps, the 24-hour window, the outbox's retries, the webhook's
+    backoff) runs on one clock of its own, `transport` (`utcnow`, or an `AheadClock`), which the
+    phones' and the fixtures' timestamps are taken from too. `wrap` puts a sink of the test's
+    between the webhook and the dispatcher (one that fails on some messages)."""
     graph = FakeGraphApi(templates=dict(TEMPLATES))
-    transport = utcnow
     async with serve(graph.app()) as graph_url:
         settings = settings_for(graph_url, **overrides)
         worker = OutboxWorker(sessionmaker, settings, poll_seconds=0.05, clock=transport)
@@ -153,7 +169,8 @@ async def whatsapp_world(
         dispatcher = Dispatcher(
             sessionmaker, settings, clock=clock or Clock(), on_queued=worker.wake, handoff=worker, files=files
         )
-        channel = build_whatsapp(settings, sessionmaker, dispatcher, clock=transport)
+        sink: MessageSink = dispatcher if wrap is None else wrap(dispatcher)
+        channel = build_whatsapp(settings, sessionmaker, sink, clock=transport)
         files.update(file_fetchers(settings, [channel]))
         worker.add_sender(channel.sender)
         await channel.start()

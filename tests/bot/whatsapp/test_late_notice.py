@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels import whatsapp_store
+from bot.inbound_store import retry_delay
 from models.person import Channel, Role
-from tests.bot.whatsapp.harness import WhatsAppWorld, whatsapp_world
+from tests.bot.whatsapp.harness import AheadClock, WhatsAppWorld, whatsapp_world
 from tests.factories import add_member, seed_pekon
 
 WA_ID = "6281234567890"
@@ -26,7 +27,7 @@ async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator
         await add_member(
             session, "Sutrisno", Role.PEMANGKU, unit=units[0], channel=Channel.WHATSAPP, address=WA_ID
         )
-    async with whatsapp_world(sessionmaker) as w:
+    async with whatsapp_world(sessionmaker, transport=AheadClock()) as w:
         yield w
 
 
@@ -43,6 +44,9 @@ async def test_a_crash_before_the_processed_mark_loses_no_late_notice(
         patched.setattr(whatsapp_store, "mark_processed", crash)  # the turn commits, then the end
         assert (await world.post(late)).status_code == 200
         await world.settle()
+    assert await world.webhook.recover() == 0  # the failed body waits its backoff
+    assert isinstance(world.clock, AheadClock)
+    world.clock.ahead = retry_delay(1)
     assert await world.webhook.recover() == 1  # the body was left unprocessed, and is taken again
     await world.settle()
     sent = world.graph.sent_to(WA_ID)

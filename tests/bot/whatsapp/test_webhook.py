@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp_payload import sign
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from bot.inbound_store import retry_delay
 from bot.messages import IncomingMessage, OutgoingMessage, TemplateRef
 from handlers.texts import conversation_words, error_words, registration_words
 from jobs.context import JobContext, Schedule
@@ -264,8 +265,13 @@ class _FailingOnce:
 async def test_a_body_whose_processing_failed_is_retried_by_the_sweep(
     world: WhatsAppWorld, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    later = timedelta()  # how far this webhook's clock runs ahead of the transport's
     webhook = WhatsAppWebhook(
-        sessionmaker, _FailingOnce(world.webhook._sink), app_secret=APP_SECRET, verify_token=VERIFY_TOKEN
+        sessionmaker,
+        _FailingOnce(world.webhook._sink),
+        app_secret=APP_SECRET,
+        verify_token=VERIFY_TOKEN,
+        clock=lambda: world.clock() + later,
     )
     body = world.phone().body("text", text={"body": "halo"})
     async with sessionmaker() as session, session.begin():
@@ -274,7 +280,9 @@ async def test_a_body_whose_processing_failed_is_retried_by_the_sweep(
     await webhook.process(row.id)
     async with sessionmaker() as session:
         failed = await session.get_one(InboundPayload, row.id)
-    assert (failed.processed_at, failed.error) == (None, "ConnectionError")
+    assert (failed.processed_at, failed.error, failed.attempts) == (None, "ConnectionError", 1)
+    assert await webhook.recover() == 0  # it waits its backoff
+    later = retry_delay(1)
     sweeping = asyncio.create_task(webhook.sweep(every=0.01))
     await world.settle()
     async with asyncio.timeout(5):
