@@ -1,4 +1,4 @@
-"""Migration 0015_inbound_dead on SQLite and PostgreSQL: a body waiting at 0014 keeps its row and
+"""Migration 0016_inbound_dead on SQLite and PostgreSQL: a body waiting at 0015 keeps its row and
 gets a zero attempt count, no wait, not dead; the downgrade takes the columns away again."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from bot.db import make_engine
 from models.migrate import alembic_config, upgrade
 
-BEFORE = "0014_scope"
+BEFORE = "0015_mark"
 NEW_COLUMNS = {"attempts", "next_attempt_at", "dead_at"}
 
 
@@ -42,7 +42,7 @@ def _columns(url: str) -> set[str]:
     return asyncio.run(go())
 
 
-def test_a_waiting_body_survives_the_upgrade_from_0014(db_url: str) -> None:
+def test_a_waiting_body_survives_the_upgrade_from_0015(db_url: str) -> None:
     try:
         command.downgrade(alembic_config(db_url), BEFORE)
         assert not NEW_COLUMNS & _columns(db_url)

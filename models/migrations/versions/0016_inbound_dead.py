@@ -1,7 +1,7 @@
 """inbound_dead: webhook bodies count their failed attempts, wait a backoff, and go dead at the limit
 
-Revision ID: 0015_inbound_dead
-Revises: 0014_scope
+Revision ID: 0016_inbound_dead
+Revises: 0015_mark
 Create Date: 2026-12-01 06:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0015_inbound_dead"
-down_revision: str | None = "0014_scope"
+revision: str = "0016_inbound_dead"
+down_revision: str | None = "0015_mark"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
