@@ -137,6 +137,13 @@ async def claim(session: AsyncSession, message: IncomingMessage, now: datetime) 
     return cast(int | None, (await session.execute(_CLAIM, params)).scalar())
 
 
+async def claim_id(session: AsyncSession, channel: str, external_id: str, now: datetime) -> bool:
+    """Record a platform event that is no message (a number change) as handled in this
+    transaction; false when it was handled before."""
+    params = {"channel": str(channel), "external_id": external_id, "at": now}
+    return (await session.execute(_CLAIM, params)).scalar() is not None
+
+
 async def store(session: AsyncSession, message: IncomingMessage, now: datetime) -> bool:
     """Store the message as waiting for its turn; false when it was handled before."""
     result = await session.execute(_STORE, _store_params(message, now))

@@ -326,6 +326,23 @@ async def mark_unreachable(session: AsyncSession, channel: str, address: str, er
 async def _tell_staff(session: AsyncSession, identity: Identity) -> bool:
     """Queue the unreachable notice to the staff of the person's pekon."""
     member = identity.member
+    text = channel_words.CHANNEL_UNREACHABLE_NOTICE.format(
+        name=member.name,
+        unit=unit_words(member),
+        channel=channel_words.CHANNEL_NAMES.get(identity.channel, identity.channel),
+    )
+    return await tell_staff(session, member, text)
+
+
+def unit_words(member: Member) -> str:
+    """ " (pemangku Unit)" for a pemangku, else nothing: said after a name in a notice."""
+    if member.unit is None:
+        return ""
+    return channel_words.CHANNEL_UNREACHABLE_UNIT.format(unit=member.unit.nama)
+
+
+async def tell_staff(session: AsyncSession, member: Member, text: str) -> bool:
+    """Queue a notice about `member` to the active staff of their pekon; true when one was queued."""
     pekon = member.unit.pekon_kode if member.unit is not None else member.pekon_kode
     if pekon is None:
         return False
@@ -338,16 +355,6 @@ async def _tell_staff(session: AsyncSession, identity: Identity) -> bool:
                 Member.id != member.id,
             )
         )
-    )
-    unit = (
-        channel_words.CHANNEL_UNREACHABLE_UNIT.format(unit=member.unit.nama)
-        if member.unit is not None
-        else ""
-    )
-    text = channel_words.CHANNEL_UNREACHABLE_NOTICE.format(
-        name=member.name,
-        unit=unit,
-        channel=channel_words.CHANNEL_NAMES.get(identity.channel, identity.channel),
     )
     payload = OutgoingMessage(text=text).to_payload()
     queued = [await enqueue_for_member(session, sid, payload) for sid in staff]

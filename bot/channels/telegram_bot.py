@@ -27,6 +27,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.base import MessageSink
 from bot.channels.telegram import TelegramSender
 from bot.channels.telegram_media import TelegramFiles
+from bot.channels.telegram_member import Reachability, apply_reachability, reachability
 from bot.channels.telegram_poll import Poller
 from bot.channels.telegram_store import Polled, UpdateStore
 from bot.channels.telegram_update import read_update
@@ -41,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# my_chat_member: the person blocked or unblocked the bot (telegram_member.py)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 GROUPS = ("group", "supergroup")
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 COMMAND = re.compile(r"^/(?P<word>[A-Za-z0-9_]+)(?:@\w+)?(?P<rest>.*)$", re.DOTALL)
@@ -191,7 +193,7 @@ class TelegramChannel:
         clock: Callable[[], datetime] = utcnow,
         poll_timeout: int = 10,
         poll_on_start: bool = True,
-        sessionmaker: async_sessionmaker[AsyncSession] | None = None,  # polling stores updates there
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,  # polled updates, blocks
     ) -> None:
         if settings.telegram_token is None:
             raise ConfigurationError("PEMANGKU_TELEGRAM_TOKEN")
@@ -280,12 +282,23 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """A webhook's update."""
+        change = reachability(update)
+        if change is not None:
+            await self._reachability(change)
+            return
         try:
             incoming = to_incoming(update, self._clock())
         except InboundRejected as exc:
             _dropped(update, exc)
             return
         await self._answer(incoming, update.callback_query)
+
+    async def _reachability(self, change: Reachability) -> None:
+        if self._sessionmaker is None:
+            logger.warning("telegram: a block or unblock not applied (no database given)")
+            return
+        async with self._sessionmaker() as session, session.begin():
+            await apply_reachability(session, [change])
 
     async def _on_polled(self, polled: Polled) -> None:
         await self._answer(polled.message, polled.query)

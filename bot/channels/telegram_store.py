@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import CallbackQuery, Update
 
 from bot import inbound_queue
+from bot.channels.telegram_member import apply_reachability, reachability
 from bot.messages import IncomingMessage
 from models.person import Channel
 
@@ -47,16 +48,18 @@ class UpdateStore:
         self._clock = clock
 
     async def keep(self, updates: Sequence[Update]) -> list[Polled]:
-        """Store the updates' messages in one commit (those seen before are left as they are);
-        returns them to handle."""
+        """Store the updates' messages in one commit (those seen before are left as they are),
+        with the blocks and unblocks of the page applied; returns the messages to handle."""
         now = self._clock()
         polled = []
         for update in updates:
             message = self._read(update, now)
             if message is not None:
                 polled.append(Polled(update.update_id, message, update.callback_query))
-        if polled:
+        blocks = [change for update in updates if (change := reachability(update)) is not None]
+        if polled or blocks:
             async with self._sessionmaker() as session, session.begin():
+                await apply_reachability(session, blocks)
                 await inbound_queue.store_many(session, [item.message for item in polled], now)
         return polled
 

@@ -63,11 +63,22 @@ class _Callback(_Part):
     message: _Keyboard | None = None
 
 
+class _Status(_Part):
+    status: str
+
+
+class _MemberChange(_Part):
+    chat: _Chat
+    sender: _User = Field(alias="from")
+    new_chat_member: _Status
+
+
 class _Update(_Part):
     update_id: int
     message: _Message | None = None
     edited_message: _Message | None = None
     callback_query: _Callback | None = None
+    my_chat_member: _MemberChange | None = None
 
 
 def read_update(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:

@@ -1,7 +1,8 @@
 """Stored WhatsApp bodies processed in batches: whatever arrived while the last batch was taken.
 
-Three kinds of transaction instead of three per body: one per batch opens the senders' windows
-(and releases what was held for them) before any turn; then one turn per message (the
+Three kinds of transaction instead of three per body: one per batch moves the people who changed
+their number (whatsapp_number.py) and opens the senders' windows (and releases what was held
+for them) before any turn; then one turn per message (the
 dispatcher's) in its person's lane, each person's messages in arrival order, different people at
 once; then, once every message of a body is done, one commit applies the statuses and marks
 processed all the bodies done meanwhile (a group commit). A person still busy (a list file on a
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import inbound_store
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
+from bot.channels.whatsapp_number import apply_number_changes
 from bot.channels.whatsapp_payload import ParsedBody
 from bot.messages import IncomingMessage
 
@@ -118,9 +120,12 @@ class BatchProcessor:
 
     async def _open(self, batch: list[Body]) -> None:
         messages = [m for body in batch for m in body.parsed.messages]
-        if messages:
+        changes = [c for body in batch for c in body.parsed.number_changes]
+        if messages or changes:
             async with self._sessionmaker() as session, session.begin():
-                await before_turns(session, messages, self._clock())
+                await apply_number_changes(session, changes, self._clock())
+                if messages:
+                    await before_turns(session, messages, self._clock())
 
     def _distribute(self, batch: list[Body]) -> None:
         """Each message to its person's lane (behind what the person already has going)."""

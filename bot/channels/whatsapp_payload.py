@@ -21,13 +21,15 @@ from typing import Any, TypeVar
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.channels.text import EXTERNAL_ID_MAX, InboundRejected
+from bot.channels.text import EXTERNAL_ID_MAX, SENDER_ID_MAX, InboundRejected
 from bot.messages import Channel, IncomingFile, IncomingMessage
 
 SIGNATURE_PREFIX = "sha256="
-# Nothing a person typed to us: a number change, a chat opened, a reaction (an emoji put on one of
-# our messages, or taken off it: answering it would be noise).
+# Nothing a person typed to us: a system notice (a number change is read apart: NumberChange), a
+# chat opened, a reaction (an emoji put on one of our messages, or taken off it: answering it
+# would be noise).
 IGNORED_TYPES = {"system", "request_welcome", "ephemeral", "reaction"}
+NUMBER_CHANGED = "user_changed_number"
 STATUSES = {"sent", "delivered", "read", "failed"}
 
 
@@ -42,12 +44,23 @@ class StatusUpdate:
 
 
 @dataclass(frozen=True)
+class NumberChange:
+    """A person moved their WhatsApp account from `old` to `new` (a `system` message whose
+    `from` is the old number); `external_id` is its wamid, which makes a redelivery a no-op."""
+
+    old: str
+    new: str
+    external_id: str
+
+
+@dataclass(frozen=True)
 class ParsedBody:
     """What one webhook body holds, and what of it could not be read (kind -> count)."""
 
     messages: list[IncomingMessage]
     statuses: list[StatusUpdate]
     problems: Counter[str] = field(default_factory=Counter)
+    number_changes: list[NumberChange] = field(default_factory=list)
 
     def problem_note(self) -> str | None:
         """The problems as one line for the stored body ("unreadable: message x2"), or None."""
@@ -168,6 +181,16 @@ class _Error(_Part):
     title: str | None = None
 
 
+class _System(_Part):
+    type: str | None = None
+    wa_id: str | None = None  # the new number (older API versions: new_wa_id)
+    new_wa_id: str | None = None
+
+
+class _SystemMessage(_Part):
+    system: _System
+
+
 class _Status(_Part):
     id: str = Field(min_length=1, max_length=EXTERNAL_ID_MAX)
     status: str
@@ -236,6 +259,10 @@ def parse_body(body: Any, received: datetime) -> ParsedBody:
             c.wa_id: c.profile.name if c.profile else None for c in _each(_Contact, value.contacts, parsed)
         }
         for raw in value.messages:
+            change = _number_change(raw)
+            if change is not None:
+                parsed.number_changes.append(change)
+                continue
             message = _message(raw, names, parsed.problems, received)
             if message is not None:
                 parsed.messages.append(message)
@@ -318,6 +345,21 @@ def _message(
     except InboundRejected as exc:  # an id that fits no column: dropped here, counted by kind
         problems[exc.kind] += 1
         return None
+
+
+def _number_change(raw: Any) -> NumberChange | None:
+    """A `system` message saying the sender's number changed, when it names a usable new number."""
+    head = _valid(_Message, raw)
+    if head is None or head.type != "system":
+        return None
+    part = _valid(_SystemMessage, raw)
+    if part is None or part.system.type != NUMBER_CHANGED:
+        return None
+    new = (part.system.wa_id or part.system.new_wa_id or "").strip()
+    fits = len(new) <= SENDER_ID_MAX and len(head.sender) <= SENDER_ID_MAX and len(head.id) <= EXTERNAL_ID_MAX
+    if not (new.isascii() and new.isdigit()) or new == head.sender or not fits:
+        return None
+    return NumberChange(head.sender, new, head.id)
 
 
 def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:

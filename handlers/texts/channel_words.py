@@ -10,6 +10,12 @@ CHANNEL_UNREACHABLE_NOTICE = (
     "dengan bot lagi."
 )
 CHANNEL_UNREACHABLE_UNIT = " (pemangku {unit})"
+# to the pekon staff when a person's new WhatsApp number is already another person's
+# (bot/channels/whatsapp_number.py); the numbers are not said
+CHANNEL_NUMBER_TAKEN_NOTICE = (
+    "Pemberitahuan: {name}{unit} mengganti nomor WhatsApp, tetapi nomor barunya sudah terdaftar "
+    "atas nama orang lain. Nomornya belum dipindahkan. Mohon hubungi langsung untuk memastikan."
+)
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "konsol"}
 # Telegram (bot/channels/telegram*.py)
 TELEGRAM_CONTACT_BUTTON = "📱 Kirim nomor HP saya"

@@ -197,7 +197,9 @@ class FakeTelegram:
         self._confirmed = max(self._confirmed, offset - 1)
         deadline = time.monotonic() + float(p.get("timeout") or 0)
         while True:
-            ready = self._replay + [u for u in self._updates if u["update_id"] > self._confirmed]
+            allowed = p.get("allowed_updates") or None  # as Telegram: only the kinds asked for
+            fresh = [u for u in self._updates if u["update_id"] > self._confirmed and _kind_in(u, allowed)]
+            ready = self._replay + fresh
             if ready or self._closing or time.monotonic() >= deadline:
                 self._replay = []
                 return ready[: int(p.get("limit") or 100)]
@@ -291,6 +293,24 @@ class FakeTelegram:
             }
         )
 
+    def block(self, user_id: int, blocked: bool = True) -> dict[str, Any]:
+        """The user blocks the bot (or unblocks it): sends to them get 403 (or go through again),
+        and the bot gets a `my_chat_member` update saying so."""
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        (self.blocked.add if blocked else self.blocked.discard)(user_id)
+        bot = {"id": 1, "is_bot": True, "first_name": "Pemangku", "username": "pemangku_bot"}
+        return self._queue(
+            {
+                "my_chat_member": {
+                    "chat": {"id": user_id, "type": "private", "first_name": f"User{user_id}"},
+                    "from": _user(user_id),
+                    "date": int(time.time()),
+                    "old_chat_member": _member(old, bot),
+                    "new_chat_member": _member(new, bot),
+                }
+            }
+        )
+
     def replay(self, update: dict[str, Any]) -> None:
         """Hand out an update again (a redelivery after a crash before confirming it)."""
         self._replay.append(update)
@@ -374,6 +394,15 @@ class FakeTelegram:
     def count(self, method: str) -> int:
         """How many times the bot called a method."""
         return sum(1 for name, _ in self.calls if name == method)
+
+
+def _member(status: str, bot: dict[str, Any]) -> dict[str, Any]:
+    return {"status": status, "user": bot} | ({"until_date": 0} if status == "kicked" else {})
+
+
+def _kind_in(update: dict[str, Any], allowed: list[str] | None) -> bool:
+    """Whether the update is of a kind the bot asked for (all kinds when it named none)."""
+    return allowed is None or any(kind in update for kind in allowed)
 
 
 def _user(user_id: int) -> dict[str, Any]:

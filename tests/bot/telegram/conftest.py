@@ -153,7 +153,7 @@ async def webhook_bot(
     dispatcher = Dispatcher(
         sessionmaker, settings, clock=Clock(), on_queued=worker.wake, handoff=worker, files=files
     )
-    channel = TelegramChannel(settings, dispatcher)
+    channel = TelegramChannel(settings, dispatcher, sessionmaker=sessionmaker)  # as `pemangku run`
     files.update(file_fetchers(settings, [channel]))
     worker.add_sender(channel.sender)
     web = WebServer(build_web_app(channel.routes), "127.0.0.1", 0)

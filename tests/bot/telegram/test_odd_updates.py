@@ -69,7 +69,7 @@ async def test_an_edit_is_answered_once_and_records_nothing(
 ) -> None:
     """Before: edited_message was not even asked for; the person who fixed a typo by editing
     believed the fix was taken. Now the edit is answered: not read, send the correction anew."""
-    assert tg.webhook["allowed_updates"] == ["message", "edited_message", "callback_query"]
+    assert tg.webhook["allowed_updates"] == ["message", "edited_message", "callback_query", "my_chat_member"]
     edited = update(edited_message=msg(text=EXPRESS, edit_date=int(time.time())))
     [answer] = await answers(base, tg, edited)
     assert answer.startswith(error_words.UNREAD_KINDS["edit"])
