@@ -20,6 +20,10 @@ SENT_TWICE = (
     "Bila memang untuk pertanyaan di atas, kirim sekali lagi."
 )
 THANKS_REPLY = "Sama-sama! Bila ada laporan lagi, pilih dari menu."
+OKAY_REPLY = "Baik 🙏 Bila ada laporan lagi, pilih dari menu."
+# Thanks or "ok" alone while a question waits (handlers/router.py): no answer; the question again.
+ACK_THANKS = "Sama-sama 🙏 Masih ada pertanyaan yang menunggu jawaban:"
+ACK_OKAY = "Baik 🙏 Masih ada pertanyaan yang menunggu jawaban:"
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"
 MENU_PEMANGKU = {
