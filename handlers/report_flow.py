@@ -260,6 +260,12 @@ def change_field(turn: Turn) -> list[OutgoingMessage]:
     return ask(turn, key)
 
 
+def asked_label(turn: Turn) -> str | None:
+    """The label of the report field being asked ("Nama ayah"), or None outside a report's question."""
+    step = turn.state.step or ""
+    return _label(step.removeprefix("ask:")) if turn.state.flow == FLOW and step.startswith("ask:") else None
+
+
 def _label(key: str) -> str:
     if "." in key:
         member, base = key.split(".", 1)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import beneficiary, list_upload, monthly
+from handlers import beneficiary, list_upload, monthly, resent
 from handlers.core import Step, Turn
 from handlers.courtesy import acknowledgement, greeting
 from handlers.dashboard import dashboard_link
@@ -169,13 +169,15 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
         room = Room(flow[1], ACTIONS.get(member.role, {}), MONTH_ACTIONS.get(member.role, {}), _from_menu)
+        if resent.HELD in turn.state.data and (kept := resent.settle(turn, flow[1](turn))):
+            return kept
         if PENDING in turn.state.data and (settled := await settle(turn, member, room)):
             return settled
         if aside := await interruption(turn, member, room):
             return aside
         if turn.text.startswith("/"):  # a command while a question waits for its answer
             return [OutgoingMessage(conversation_words.IN_FLOW), *flow[1](turn)]
-        return await flow[0](turn)
+        return resent.confirm(turn, flow[1](turn)) or await flow[0](turn)
     return await _from_menu(turn, member)
 
 
@@ -221,7 +223,7 @@ def _to_menu(turn: Turn, member: Member, welcome: str | None) -> list[OutgoingMe
 
 def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
     """The current question again (an offer to set the draft aside, if one waits), or the menu."""
-    if waiting := offered(turn):
+    if waiting := offered(turn) or resent.offered(turn):
         return waiting
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
