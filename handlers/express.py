@@ -98,6 +98,7 @@ FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
 MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
 MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
 MOVES = (EventKind.DATANG, EventKind.PINDAH)
+BABY_SEPARATORS = frozenset({"dan", "&", "+"})  # "kembar Putri P dan Putra L"
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Express:
     guessed: bool = False
     others: list[str] = field(default_factory=list)  # further reports pasted in the same message
     twins: int = 0  # a birth of twins (2), triplets (3): this line is the first baby's report
+    babies: list[dict[str, Any]] = field(default_factory=list)  # the next twins named in the line
 
     def keep(self, key: str, text: str) -> None:
         """Record that `text` was read into `key` ("" for a keyword)."""
@@ -184,7 +186,8 @@ def _parse_line(text: str, now: datetime) -> Express | None:
         found.keep("", family.group(0))
         return _family(kind, rest[: family.start()] + " " + rest[family.end() :], found, now)
     head = _read(rest, found, now, commas_in_values=None)
-    _take_person(head, found)
+    if not (found.twins and _take_babies(head, found)):
+        _take_person([token for token in head if token not in ",;"], found)
     if "name" not in found.values and any(key != "" for key, _ in found.read):
         found.guessed = True  # no name before the first marker: it may have run into a value
     return found
@@ -214,7 +217,7 @@ def _read(text: str, found: Express, now: datetime, commas_in_values: bool | Non
         head += " " + trailing  # "dari Liwa L": the sex, not part of the place
         _take_marked(what, marker, marked, found)
         head += " " + after
-    return _tokens(head)
+    return _tokens(head, commas=found.twins > 0)  # commas may part twins: "Putri, Putra dan Puspa"
 
 
 def _trailing_sexes(value: str) -> tuple[str, str]:
@@ -233,7 +236,9 @@ def _value_end(value: str) -> tuple[str, str, str]:
     return value[: found.start()], found.group(0), value[found.end() :]
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, commas: bool = False) -> list[str]:
+    if commas:
+        return re.findall(r"[^\s,;:]+|[,;]", text)
     return [t for t in re.split(r"[\s,;:]+", text) if t]
 
 
@@ -329,6 +334,29 @@ def _take_person(tokens: list[str], found: Express) -> None:
         for token in sexes:
             found.reject(token)
     _take_name([t for t in tokens if not _sex_of(t)], found)
+
+
+def _take_babies(tokens: list[str], found: Express) -> bool:
+    """Twins named in one line ("Putri P dan Putra L"): the first baby is the line's report, the
+    others follow it with the same parents, date and place; False when the line names one baby."""
+    scratch = Express(found.kind)
+    groups: list[list[str]] = [[]]
+    for token in tokens:
+        if token.lower() in BABY_SEPARATORS or token in ",;":
+            scratch.keep("", token)
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    people = [person for group in groups for person in _people(group, scratch)]
+    if len(people) < 2:
+        return False
+    found.read += scratch.read
+    found.unread += scratch.unread
+    found.problem = found.problem or scratch.problem
+    found.values |= people[0]
+    found.babies = people[1:]
+    found.twins = max(found.twins, len(people))
+    return True
 
 
 def _sex_of(token: str) -> str | None:
