@@ -30,7 +30,9 @@ THANKS = frozenset({"terima", "kasih", "terimakasih", "makasih", "trims", "tks",
 # "baik" and "siap" may be surnames, so they count only as a line's first word ("Pak Baik" is a name).
 OKAY = frozenset({"ok", "oke", "okay", "okey", "okee", "okeh", "oce", "sip", "noted"})
 OKAY_FIRST = frozenset({"siap", "baik", "baiklah"})
-ACKNOWLEDGING = OKAY | OKAY_FIRST | THANKS
+# "Kasih" is a name too: thanks alone needs one of these ("terima kasih", "makasih", "tks", "suwun")
+THANKING = THANKS - {"kasih", "banyak", "matur", "wr", "wb", "wrwb"}
+ACKNOWLEDGING = OKAY | OKAY_FIRST | THANKING
 THANKS_EMOJI = frozenset("🙏")
 OKAY_EMOJI = frozenset("👍👌✅🤝🙂😊☺")  # an emoji storm or a 🎉 is no acknowledgement
 MODIFIERS = frozenset("\u200d\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")  # joiner, tones
@@ -101,12 +103,12 @@ def acknowledgement(text: str) -> str | None:
     words = [word for word in map(_word, tokens) if word]
     emoji = set(text) - set(without_symbols(text)) - MODIFIERS
     if (
-        not all(_courteous(token, ADDRESS | ACKNOWLEDGING) for token in tokens)
+        not all(_courteous(token, ADDRESS | POLITE | THANKS | ACKNOWLEDGING) for token in tokens)
         or emoji - OKAY_EMOJI - THANKS_EMOJI
     ):
         return None
-    if words and words[0] in ADDRESS and OKAY_FIRST & set(words):
+    if words and words[0] not in ACKNOWLEDGING and OKAY_FIRST & set(words):
         return None  # "Pak Baik" names someone
-    if any(word in THANKS for word in words) or (emoji & THANKS_EMOJI and not words):
+    if any(word in THANKING for word in words) or (emoji & THANKS_EMOJI and not words):
         return "thanks"
     return "ok" if ACKNOWLEDGING & set(words) or (emoji and not words) else None

@@ -159,7 +159,9 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
     if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
     ack = acknowledgement(turn.text) if turn.message.choice_id is None else None
-    if turn.state.flow is None and (said(turn, conversation_words.WORDS_THANKS) or ack):
+    if turn.state.flow is None and (
+        said(turn, conversation_words.WORDS_THANKS) or ack or welcome == "thanks"
+    ):
         reply = conversation_words.OKAY_REPLY if ack == "ok" else conversation_words.THANKS_REPLY
         return [menu(member, reply)]
     if ack and (thanked := _acknowledged(turn, member, ack)):

@@ -26,6 +26,7 @@ ACKS = [
     "🙏",
     "Baik",
     "ok siap",
+    "Mohon maaf, terima kasih pak",
 ]
 
 
@@ -57,7 +58,7 @@ async def test_an_acknowledgement_is_no_fathers_name(world: World, typed: str) -
     assert await names(world) == [("Putri Ayu", "Joko")]
 
 
-@pytest.mark.parametrize("typed", ["Pak Baik", "Baik Hati", "Joko Siap"])
+@pytest.mark.parametrize("typed", ["Pak Baik", "Baik Hati", "Joko Siap", "Kasih"])
 async def test_a_name_with_such_a_word_is_still_a_name(world: World, typed: str) -> None:
     chat = await at_father(world)
     assert f"Nama ayah: {typed}" in await chat.say(typed)
