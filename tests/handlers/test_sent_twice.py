@@ -174,3 +174,13 @@ async def test_a_resent_nik_is_read_by_the_next_question_and_never_kept(world: W
     async with world.sessionmaker() as session:
         [data] = await session.scalars(select(Conversation.data))
     assert "resent" not in data and NIK not in json.dumps(data["~typed"])
+
+
+async def test_the_same_text_at_the_same_question_is_read_again(world: World) -> None:
+    """After a wrong answer the question is put again: the same text sent again answers it."""
+    chat = Chat(paced(world), "budi", clock=world.clock)
+    await chat.script("Lapor Lahir", "Putri Ayu", "P", "3-11-2026", "Liwa")
+    assert report_words.QUESTIONS["mother_name"] in await chat.say("S4ri")
+    world.clock.advance(seconds=LATER.total_seconds())
+    again = await chat.say("S4ri")
+    assert report_words.QUESTIONS["mother_name"] in again and "Bukan" not in again
