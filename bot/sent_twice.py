@@ -17,8 +17,14 @@ then "1" needs the reply to arrive, be read and typed. The platform's send times
 messages are one clock on every channel (no skew against ours). The window counts from the copy
 taken, so a third copy is caught too, and a meant resend after the notice is taken once it is past.
 
+The same text past the window is no copy of a double press, yet may be a resend after a long silence
+on a weak signal: it lands on the question after the one it answered. So when it comes at another
+question than the one it was taken at, the turn is marked `repeated`, and handlers/resent.py asks
+before a free-text question takes it ("Nama ayah juga Budi?"); the same question asked again (after
+a wrong answer) takes it as it is.
+
 The last taken text is kept in the conversation's draft under KEY, out of the handlers' sight, as a
-digest of its masked form (a NIK in it is never stored in the clear).
+digest of its masked form (a NIK in it is never stored in the clear), with the question it answered.
 """
 
 from __future__ import annotations
@@ -43,8 +49,10 @@ async def answer(turn: Turn, handle: Step, window: timedelta) -> tuple[list[Outg
     if _is_copy(turn.message, last, window):
         _put(turn.state, last)
         return [OutgoingMessage(conversation_words.SENT_TWICE)], True
+    asked = _asked(turn.state)
+    turn.repeated = _is_resent(turn.message, last, asked)
     replies = await handle(turn)
-    mine = record(turn.message)  # a press forgets the text; a sticker or a file leaves it
+    mine = record(turn.message, asked)  # a press forgets the text; a sticker or a file leaves it
     _put(turn.state, last if mine is None and turn.message.choice_id is None else mine)
     return replies, False
 
@@ -69,11 +77,24 @@ def _is_copy(message: IncomingMessage, last: dict[str, Any] | None, window: time
     return abs(message.received_at - datetime.fromisoformat(last["at"])) <= window
 
 
-def record(message: IncomingMessage) -> dict[str, Any] | None:
-    """What to remember of a taken message: a typed text's digest and send time; nothing for a
-    pressed button, a file, a contact or anything unreadable."""
+def _asked(state: State) -> str:
+    """The question waiting before the turn (its flow and step)."""
+    return f"{state.flow}:{state.step}"
+
+
+def _is_resent(message: IncomingMessage, last: dict[str, Any] | None, asked: str) -> bool:
+    """Whether the message repeats the last taken text (past the window) at another question."""
+    mine = record(message, asked)
+    return (
+        mine is not None and last is not None and mine["text"] == last.get("text") and asked != last.get("q")
+    )
+
+
+def record(message: IncomingMessage, asked: str = "") -> dict[str, Any] | None:
+    """What to remember of a taken message: a typed text's digest, send time and the question it
+    came at; nothing for a pressed button, a file, a contact or anything unreadable."""
     typed = message.text if message.choice_id is None and message.file is None else None
     if not typed or message.unsupported is not None or message.contact_phone is not None:
         return None
     digest = hashlib.sha256(" ".join(mask_free_text(typed).lower().split()).encode()).hexdigest()
-    return {"text": digest[:16], "at": message.received_at.isoformat()}
+    return {"text": digest[:16], "at": message.received_at.isoformat(), "q": asked}

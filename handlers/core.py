@@ -55,6 +55,9 @@ class Turn:
     config: HandlerConfig
     last_activity: datetime | None = None  # when the state was last saved
     files: FileFetcher | None = None  # the channel's downloader of the files people send
+    # The typed text is the last one the conversation took, sent again later at another question (a
+    # resend on a weak signal, or a meant answer): bot/sent_twice.py says so, handlers/resent.py asks.
+    repeated: bool = False
 
     @property
     def member(self) -> Member | None:

@@ -26,6 +26,16 @@ POLITE = frozenset({"mohon", "lapor", "melapor", "melaporkan", "mau", "ingin", "
 THANKS = frozenset({"terima", "kasih", "terimakasih", "makasih", "trims", "tks", "thanks", "thx", "tq",
                     "matur", "nuwun", "suwun", "banyak", "wassalam", "wassalamualaikum", "wr", "wb",
                     "wrwb"})  # fmt: skip
+# An acknowledgement of what the bot said ("ok pak", "siap", "baik bu"): no answer to any question.
+# "baik" and "siap" may be surnames, so they count only as a line's first word ("Pak Baik" is a name).
+OKAY = frozenset({"ok", "oke", "okay", "okey", "okee", "okeh", "oce", "sip", "noted"})
+OKAY_FIRST = frozenset({"siap", "baik", "baiklah"})
+# "Kasih" is a name too: thanks alone needs one of these ("terima kasih", "makasih", "tks", "suwun")
+THANKING = THANKS - {"kasih", "banyak", "matur", "wr", "wb", "wrwb"}
+ACKNOWLEDGING = OKAY | OKAY_FIRST | THANKING
+THANKS_EMOJI = frozenset("🙏")
+OKAY_EMOJI = frozenset("👍👌✅🤝🙂😊☺")  # an emoji storm or a 🎉 is no acknowledgement
+MODIFIERS = frozenset("\u200d\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")  # joiner, tones
 COURTESY = SALAM | TABIK | HELLO | ADDRESS | POLITE | THANKS
 CLOSING = THANKS | ADDRESS  # what may follow a report's last word: "..., terima kasih pak"
 # Mid-question a greeting must be one: "Pak Salam" answers "Nama ayah?", "Selamat" may be a name
@@ -83,3 +93,22 @@ def greeting(text: str, in_flow: bool) -> str | None:
     if any(word in SALAM for word in words):
         return "salam"
     return "tabik" if any(word in TABIK for word in words) else "hello"
+
+
+def acknowledgement(text: str) -> str | None:
+    """ "thanks" when the text is only thanks ("makasih pak 🙏"), "ok" when it is only an
+    acknowledgement ("ok", "siap pak", "baik bu", "👍"), with forms of address and emoji; else None.
+    Such a line answers no question: "Terima Kasih" is no father's name and "Ok" nobody's."""
+    tokens = without_symbols(text).split()
+    words = [word for word in map(_word, tokens) if word]
+    emoji = set(text) - set(without_symbols(text)) - MODIFIERS
+    if (
+        not all(_courteous(token, ADDRESS | POLITE | THANKS | ACKNOWLEDGING) for token in tokens)
+        or emoji - OKAY_EMOJI - THANKS_EMOJI
+    ):
+        return None
+    if words and words[0] not in ACKNOWLEDGING and OKAY_FIRST & set(words):
+        return None  # "Pak Baik" names someone
+    if any(word in THANKING for word in words) or (emoji & THANKS_EMOJI and not words):
+        return "thanks"
+    return "ok" if ACKNOWLEDGING & set(words) or (emoji and not words) else None

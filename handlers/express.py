@@ -26,27 +26,15 @@ written with. One member only: the bot asks how many they are and then the other
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from handlers.courtesy import without_courtesy
-from handlers.fields import MAX_FAMILY, PLACE_KEYS
+from handlers.express_fields import NOISE, note, take_date, take_flags, take_marked, take_name, take_nik
+from handlers.express_fields import Express as Express  # re-exported: the type a line fills
+from handlers.fields import MAX_FAMILY
 from handlers.keywords import closest
-from handlers.parsing import (
-    DAY_WORDS,
-    SPELLED_DAY,
-    Invalid,
-    is_skip,
-    parse_date,
-    parse_name,
-    parse_nik,
-    parse_place,
-    parse_sex,
-    without_symbols,
-    words,
-)
-from handlers.twins import read_twins
+from handlers.parsing import DAY_WORDS, Invalid, parse_sex, without_symbols, words
 from models.event import EventKind
 
 KIND_WORDS = {
@@ -59,27 +47,6 @@ KIND_WORDS = {
 }  # fmt: skip
 LEAD_WORD = "lapor"  # "lapor lahir Siti P ..."
 KIND_TAIL = re.compile(r"^(?:dunia|masuk|keluar)\b", re.IGNORECASE)  # "meninggal dunia", "pindah masuk"
-MONTHS = r"(?:jan|feb|peb|mar|apr|mei|jun|jul|agu|ags|sep|okt|nov|nop|des)[a-z]*\.?"
-DATE_LABEL = r"(?:(?:tgl|tanggal|tg)\.?\s*(?:(?:lahir|meninggal|wafat|datang|pindah)\s+)?)?"
-DAYS = "|".join(re.escape(day) for day in sorted(DAY_WORDS, key=len, reverse=True))  # longest first
-DAY = rf"(?:\d{{1,2}}|{SPELLED_DAY})"  # "3", "tiga", "dua puluh satu"
-DATE_PATTERNS = (  # tried in this order: a date with its year before a day and month alone
-    re.compile(rf"\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{2,4}}\b", re.I | re.A),
-    re.compile(rf"\b{DATE_LABEL}{DAY}\s+{MONTHS}(?:\s+\d{{4}}|\s+\d{{2}}\b)?", re.I | re.A),
-    re.compile(
-        rf"\b{DATE_LABEL}(?:{DAYS}|besok|lusa|"
-        rf"{DAY}\s+hari\s+(?:yang\s+)?lalu)(?:\s+(?:pagi|siang|sore|petang|malam|subuh))?\b",
-        re.I | re.A,
-    ),
-    # "tgl 3/11": the latest such day; never an address's "RT 02/03"
-    re.compile(
-        rf"(?<!rt )(?<!rw )(?<!rt\.)(?<!rw\.)\b{DATE_LABEL}\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\b", re.I | re.A
-    ),
-)
-NIK_PATTERNS = (
-    re.compile(r"\bnik\b\s*:?\s*(\d(?:[\s.-]?\d){0,15})(?!\d)", re.I | re.A),  # after the word NIK
-    re.compile(r"\b(\d(?:[\s.-]?\d){15})\b", re.A),  # or 16 digits anywhere
-)
 MARKERS = {
     "di": "place", "tempat": "place", "tmp": "place", "dari": "origin", "asal": "origin",
     "ke": "destination", "tujuan": "destination", "ibu": "mother_name", "ayah": "father_name",
@@ -89,41 +56,11 @@ MARKER_SPLIT = re.compile(
     r"\b((?:tempat|tmp)(?:\s+(?:lahir|meninggal))?|" + "|".join(MARKERS) + r")\b[:\s]*", re.IGNORECASE
 )
 VALUE_END = re.compile(r"[,;:]")
-HEAD_FLAG = re.compile(r"\b(?:kk|kepala keluarga|kepala kk)\b", re.IGNORECASE)
-WNA_FLAG = re.compile(r"\bwna\b", re.IGNORECASE)
-WNI_FLAG = re.compile(r"\bwni\b", re.IGNORECASE)
-NOISE = frozenset({"nama", "bernama", "an", "a.n", "a.n.", "jk", "kelamin", "jenis", "sdr", "sdri", "tgl",
-                   "tgl.", "tanggal"})  # fmt: skip
 FAMILY_WORD = re.compile(r"\b(?:se)?(?:keluarga|kluarga|klg)\b", re.IGNORECASE)
 MEMBERS_COLON = re.compile(r"(?<!nik)(?<!nik ):", re.IGNORECASE)  # "NIK:" is no list's start
 MEMBER_SEPARATOR = re.compile(r"[;,+]|(?<!nik)(?<!nik ):|\bdan\b", re.IGNORECASE)
 MOVES = (EventKind.DATANG, EventKind.PINDAH)
-
-
-@dataclass
-class Express:
-    """What an express line says: the kind, the values read, the first problem met; `read` holds
-    each piece of text with the key it went to ("" for a keyword), `unread` what was not understood,
-    `guessed` marks a reading that is not the only possible one (shown field by field)."""
-
-    kind: str
-    values: dict[str, Any] = field(default_factory=dict)
-    problem: Invalid | None = None
-    read: list[tuple[str, str]] = field(default_factory=list)
-    unread: list[str] = field(default_factory=list)
-    guessed: bool = False
-    others: list[str] = field(default_factory=list)  # further reports pasted in the same message
-    twins: int = 0  # a birth of twins (2), triplets (3): this line is the first baby's report
-
-    def keep(self, key: str, text: str) -> None:
-        """Record that `text` was read into `key` ("" for a keyword)."""
-        if text.strip(" ,;:"):
-            self.read.append((key, text.strip()))
-
-    def reject(self, text: str) -> None:
-        """Record text that was not understood."""
-        if text.strip(" ,;:"):
-            self.unread.append(text.strip(" ,;:"))
+BABY_SEPARATORS = frozenset({"dan", "&", "+"})  # "kembar Putri P dan Putra L"
 
 
 def kind_of(word: str) -> str | None:
@@ -184,7 +121,8 @@ def _parse_line(text: str, now: datetime) -> Express | None:
         found.keep("", family.group(0))
         return _family(kind, rest[: family.start()] + " " + rest[family.end() :], found, now)
     head = _read(rest, found, now, commas_in_values=None)
-    _take_person(head, found)
+    if not (found.twins and _take_babies(head, found)):
+        _take_person([token for token in head if token not in ",;"], found)
     if "name" not in found.values and any(key != "" for key, _ in found.read):
         found.guessed = True  # no name before the first marker: it may have run into a value
     return found
@@ -194,9 +132,9 @@ def _read(text: str, found: Express, now: datetime, commas_in_values: bool | Non
     """Take the NIK, date, flags and marked values into `found`; the words left (names and sexes).
     A comma inside a marked value keeps the rest in it when `commas_in_values`; None decides by
     whether a name was written before the first marker."""
-    text = _take_nik(text, found)
-    text = _take_date(text, found, now)
-    text = _take_flags(text, found)
+    text = take_nik(text, found)
+    text = take_date(text, found, now)
+    text = take_flags(text, found)
     head, *pairs = MARKER_SPLIT.split(text)
     if commas_in_values is None:
         commas_in_values = any(not _sex_of(t) and t.lower() not in NOISE for t in _tokens(head))
@@ -212,9 +150,9 @@ def _read(text: str, found: Express, now: datetime, commas_in_values: bool | Non
             found.guessed = True  # "ke Metro, Rina P": the name follows the place
         marked, trailing = _trailing_sexes(marked)
         head += " " + trailing  # "dari Liwa L": the sex, not part of the place
-        _take_marked(what, marker, marked, found)
+        take_marked(what, marker, marked, found)
         head += " " + after
-    return _tokens(head)
+    return _tokens(head, commas=found.twins > 0)  # commas may part twins: "Putri, Putra dan Puspa"
 
 
 def _trailing_sexes(value: str) -> tuple[str, str]:
@@ -233,7 +171,9 @@ def _value_end(value: str) -> tuple[str, str, str]:
     return value[: found.start()], found.group(0), value[found.end() :]
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, commas: bool = False) -> list[str]:
+    if commas:
+        return re.findall(r"[^\s,;:]+|[,;]", text)
     return [t for t in re.split(r"[\s,;:]+", text) if t]
 
 
@@ -279,9 +219,9 @@ def _merge(found: Express, part: Express) -> None:
 def _take_members(members: list[dict[str, Any]], found: Express) -> None:
     members.sort(key=lambda member: not member.get("is_head"))  # the head first; stable otherwise
     if sum(bool(m.get("is_head")) for m in members) > 1:
-        _note(found, Invalid("family_heads"))
+        note(found, Invalid("family_heads"))
     if len(members) > MAX_FAMILY:
-        _note(found, Invalid("count"))
+        note(found, Invalid("count"))
         members = members[:MAX_FAMILY]
     for n, member in enumerate(members, 1):
         found.values |= {f"m{n}.{key}": value for key, value in member.items() if key != "is_head"}
@@ -311,7 +251,7 @@ def _people(tokens: list[str], found: Express) -> list[dict[str, Any]]:
 
 def _person(name: list[str], sex: str | None, found: Express) -> dict[str, Any]:
     person = Express(found.kind)
-    _take_name(name, person)
+    take_name(name, person)
     found.problem = found.problem or person.problem
     found.read += person.read
     found.unread += person.unread
@@ -328,7 +268,30 @@ def _take_person(tokens: list[str], found: Express) -> None:
     else:
         for token in sexes:
             found.reject(token)
-    _take_name([t for t in tokens if not _sex_of(t)], found)
+    take_name([t for t in tokens if not _sex_of(t)], found)
+
+
+def _take_babies(tokens: list[str], found: Express) -> bool:
+    """Twins named in one line ("Putri P dan Putra L"): the first baby is the line's report, the
+    others follow it with the same parents, date and place; False when the line names one baby."""
+    scratch = Express(found.kind)
+    groups: list[list[str]] = [[]]
+    for token in tokens:
+        if token.lower() in BABY_SEPARATORS or token in ",;":
+            scratch.keep("", token)
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    people = [person for group in groups for person in _people(group, scratch)]
+    if len(people) < 2:
+        return False
+    found.read += scratch.read
+    found.unread += scratch.unread
+    found.problem = found.problem or scratch.problem
+    found.values |= people[0]
+    found.babies = people[1:]
+    found.twins = max(found.twins, len(people))
+    return True
 
 
 def _sex_of(token: str) -> str | None:
@@ -345,97 +308,3 @@ def _defaults(kind: str) -> dict[str, Any]:
     if kind in (EventKind.DATANG, EventKind.PINDAH):
         values["family"] = False
     return values
-
-
-def _note(found: Express, problem: Invalid) -> None:
-    found.problem = found.problem or problem
-
-
-def _take_nik(text: str, found: Express) -> str:
-    match = NIK_PATTERNS[0].search(text) or NIK_PATTERNS[1].search(text)
-    if match is None:
-        return text
-    try:
-        found.values["nik"] = parse_nik(match.group(1))
-        found.keep("nik", match.group(0))
-    except Invalid as exc:
-        _note(found, exc)
-        found.reject(match.group(0))
-    return text[: match.start()] + " " + text[match.end() :]
-
-
-def _take_date(text: str, found: Express, now: datetime) -> str:
-    for pattern in DATE_PATTERNS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        try:
-            found.values["event_date"] = parse_date(match.group(0), now).isoformat()
-            found.keep("event_date", match.group(0))
-        except Invalid as exc:
-            _note(found, exc)
-            found.reject(match.group(0))
-        return text[: match.start()] + " " + text[match.end() :]
-    return text
-
-
-def _take_flags(text: str, found: Express) -> str:
-    if found.kind == EventKind.LAHIR and (twins := read_twins(text)) is not None:
-        found.twins, said, text = twins
-        found.keep("", said)
-    for match in HEAD_FLAG.finditer(text):
-        if found.kind == EventKind.LAHIR:
-            found.reject(match.group(0))  # a newborn heads no family
-        else:
-            found.values["is_head"] = True
-            found.keep("is_head", match.group(0))
-    for match in WNA_FLAG.finditer(text):
-        found.values["citizenship"] = "WNA"
-        found.keep("citizenship", match.group(0))
-    for match in WNI_FLAG.finditer(text):
-        found.keep("citizenship", match.group(0))
-    for flag in (HEAD_FLAG, WNA_FLAG, WNI_FLAG):
-        text = flag.sub(" ", text)
-    return text
-
-
-def _take_name(tokens: list[str], found: Express) -> None:
-    """The name from the words left; noise words ("tgl", "nama") are read as keywords, and words that
-    cannot be part of a name (digits) are shown as not understood instead of spoiling it."""
-    name = []
-    for token in tokens:
-        if token.lower() in NOISE:
-            found.keep("", token)
-        elif any(ch.isdigit() for ch in token):
-            found.reject(token)
-        else:
-            name.append(token)
-    if name:
-        _store(found, "name", " ".join(name))
-
-
-def _take_marked(what: str, marker: str, value: str, found: Express) -> None:
-    key = {
-        "place": PLACE_KEYS[found.kind],
-        "origin": "origin" if found.kind == EventKind.DATANG else None,
-        "destination": "destination" if found.kind == EventKind.PINDAH else None,
-    }.get(what, what if found.kind == EventKind.LAHIR else None)
-    if key is None or key in found.values or not value.strip(" ,;"):
-        found.reject(f"{marker} {value}")  # "ke Jakarta" in a birth, a second "di"
-        return
-    found.keep("", marker)
-    _store(found, key, value)
-
-
-def _store(found: Express, key: str, value: str) -> None:
-    parse = parse_name if key in ("name", "mother_name", "father_name") else parse_place
-    if key == "father_name" and is_skip(value):  # "ayah -": no father to name
-        found.values[key] = None
-        found.keep(key, value)
-        return
-    try:
-        found.values[key] = parse(value)
-        found.keep(key, value)
-    except Invalid as exc:
-        _note(found, exc)
-        found.reject(value)

@@ -17,7 +17,7 @@ async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
     """Start the report the line describes, led by what the person should know about the reading."""
     replies = await start_report(found.kind, found.values)(turn)
     if found.twins:
-        start_twins(turn, found.twins)
+        start_twins(turn, found.twins, found.babies)
     lead = express_lead(found)
     if not lead or not replies:
         return replies
@@ -28,7 +28,10 @@ async def start_express(turn: Turn, found: Express) -> list[OutgoingMessage]:
 def express_lead(found: Express) -> str:
     """The problem met, the reading when it is uncertain or left words out, and what is missing."""
     lines = [found.problem.text] if found.problem else []
-    if found.twins:
+    if found.babies:
+        names = ", ".join(_baby(baby) for baby in found.babies)
+        lines.append(report_words.TWINS_NAMED.format(count=found.twins, names=names))
+    elif found.twins:
         lines.append(report_words.TWINS_NOTE.format(count=found.twins))
     if found.unread or found.guessed:
         lines.append(report_words.EXPRESS_READ)
@@ -60,3 +63,9 @@ def _label(key: str) -> str:
     member, _, base = key.rpartition(".")
     label = report_words.LABELS[base]
     return f"{report_words.MEMBER_LABEL.format(n=member[1:])} {label.lower()}" if member else label
+
+
+def _baby(baby: dict[str, str]) -> str:
+    """ "Putra (L)": a twin named in the line, as the next report will hold it."""
+    name = show_value("name", baby["name"])
+    return f"{name} ({baby['sex']})" if baby.get("sex") else name

@@ -80,18 +80,21 @@ async def _save(turn: Turn, reason: str | None = None) -> list[OutgoingMessage]:
     return saved
 
 
-def start_twins(turn: Turn, count: int) -> None:
-    """Mark the birth being reported as the first of `count` babies born together."""
-    turn.state.data["twins"] = {"n": 1, "of": count}
+def start_twins(turn: Turn, count: int, babies: list[dict[str, Any]] | None = None) -> None:
+    """Mark the birth being reported as the first of `count` babies born together; `babies`: the
+    name and sex of the next ones, when the line gave them."""
+    turn.state.data["twins"] = {"n": 1, "of": count, "next": list(babies or [])}
 
 
 async def _next_twin(turn: Turn, done: dict[str, Any], saved: list[OutgoingMessage]) -> list[OutgoingMessage]:
     """After a twin's receipt, the next baby's report: the parents, date and place of the one just
-    saved, its own name and sex asked (the receipt without the menu: the question follows)."""
-    kept = {key: done["v"].get(key) for key in TWIN_KEEPS} | {"nik": None}
+    saved, its own name and sex asked, or its summary when the line named it (the receipt without
+    the menu: the question follows)."""
+    waiting = list(done["twins"].get("next", []))
+    kept = {key: done["v"].get(key) for key in TWIN_KEEPS} | {"nik": None} | (waiting[0] if waiting else {})
     n, of = done["twins"]["n"] + 1, done["twins"]["of"]
     first, *rest = await start(EventKind.LAHIR, kept)(turn)
-    turn.state.data["twins"] = {"n": n, "of": of}
+    turn.state.data["twins"] = {"n": n, "of": of, "next": waiting[1:]}
     same = report_words.TWIN_SAME.format(
         mother=show_value("mother_name", kept["mother_name"]),
         father=show_value("father_name", kept["father_name"]),
@@ -258,6 +261,12 @@ def change_field(turn: Turn) -> list[OutgoingMessage]:
     was = _data(turn)["v"].pop(key, None)
     _data(turn)["was"] = {key: was} if was is not None else {}
     return ask(turn, key)
+
+
+def asked_label(turn: Turn) -> str | None:
+    """The label of the report field being asked ("Nama ayah"), or None outside a report's question."""
+    step = turn.state.step or ""
+    return _label(step.removeprefix("ask:")) if turn.state.flow == FLOW and step.startswith("ask:") else None
 
 
 def _label(key: str) -> str:

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.messages import OutgoingMessage
-from handlers import beneficiary, list_upload, monthly
+from handlers import beneficiary, list_upload, monthly, resent
 from handlers.core import Step, Turn
-from handlers.courtesy import greeting
+from handlers.courtesy import acknowledgement, greeting
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
@@ -20,6 +20,7 @@ from handlers.menu import choices, menu, menu_items, pick, said
 from handlers.mine import pemangku_status, start_mine, turn_in_mine
 from handlers.mine import prompt as mine_prompt
 from handlers.month_names import annual_request, month_request, parse_month_name
+from handlers.parsing import YES_WORDS, words
 from handlers.phone import confirm_phone, request_phones
 from handlers.questions import stamp, unstamp
 from handlers.registration import register, registration_code, unregistered
@@ -151,8 +152,6 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
     welcome = greeting(turn.text, turn.state.flow is not None) if turn.message.choice_id is None else None
     if said(turn, conversation_words.WORDS_MENU + conversation_words.WORDS_GREETING) or welcome in GREETINGS:
         return _to_menu(turn, member, welcome)
-    if turn.state.flow is None and (said(turn, conversation_words.WORDS_THANKS) or welcome == "thanks"):
-        return [menu(member, conversation_words.THANKS_REPLY)]
     if said(turn, conversation_words.WORDS_CANCEL):
         text = conversation_words.CANCELLED if turn.state.flow else conversation_words.NOTHING_TO_CANCEL
         turn.state.clear()
@@ -160,18 +159,28 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
     picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
     if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
+    ack = acknowledgement(turn.text) if turn.message.choice_id is None else None
+    if turn.state.flow is None and (
+        said(turn, conversation_words.WORDS_THANKS) or ack or welcome == "thanks"
+    ):
+        reply = conversation_words.OKAY_REPLY if ack == "ok" else conversation_words.THANKS_REPLY
+        return [menu(member, reply)]
+    if ack and (thanked := _acknowledged(turn, member, ack)):
+        return thanked
     if said(turn, conversation_words.WORDS_HELP):  # mid-flow: the help, then the waiting question again
         return [*await _help(turn), *(_repeat(turn, member) if turn.state.flow else [])]
     flow = FLOWS.get(turn.state.flow or "")
     if flow is not None:
         room = Room(flow[1], ACTIONS.get(member.role, {}), MONTH_ACTIONS.get(member.role, {}), _from_menu)
+        if resent.HELD in turn.state.data and (kept := resent.settle(turn, flow[1](turn))):
+            return kept
         if PENDING in turn.state.data and (settled := await settle(turn, member, room)):
             return settled
         if aside := await interruption(turn, member, room):
             return aside
         if turn.text.startswith("/"):  # a command while a question waits for its answer
             return [OutgoingMessage(conversation_words.IN_FLOW), *flow[1](turn)]
-        return await flow[0](turn)
+        return resent.confirm(turn, flow[1](turn)) or await flow[0](turn)
     return await _from_menu(turn, member)
 
 
@@ -217,7 +226,7 @@ def _to_menu(turn: Turn, member: Member, welcome: str | None) -> list[OutgoingMe
 
 def _repeat(turn: Turn, member: Member) -> list[OutgoingMessage]:
     """The current question again (an offer to set the draft aside, if one waits), or the menu."""
-    if waiting := offered(turn):
+    if waiting := offered(turn) or resent.offered(turn):
         return waiting
     flow = FLOWS.get(turn.state.flow or "")
     return flow[1](turn) if flow is not None else [menu(member)]
@@ -229,6 +238,17 @@ def _unread_lead(turn: Turn) -> str:
     if kind is None:
         return error_words.TOO_LONG
     return error_words.UNREAD_KINDS.get(kind, error_words.UNSUPPORTED)
+
+
+def _acknowledged(turn: Turn, member: Member, ack: str) -> list[OutgoingMessage] | None:
+    """Thanks or "ok" alone while a question waits: the question again, kindly, nothing taken. Only
+    a yes word ("ok") where choices wait goes on to be read (Simpan on a summary, Ya to a question)."""
+    waiting = _repeat(turn, member)
+    if ack == "ok" and words(turn.text) in YES_WORDS and any(m.choices for m in waiting):
+        return None
+    lead = conversation_words.ACK_THANKS if ack == "thanks" else conversation_words.ACK_OKAY
+    first, *rest = waiting
+    return [replace(first, text=f"{lead}\n{first.text}"), *rest]
 
 
 def _names_a_month(turn: Turn, code: str) -> bool:

@@ -19,7 +19,18 @@ SENT_TWICE = (
     "Pesan yang sama baru saja masuk dua kali; yang kedua tidak saya pakai, jadi tidak ada yang berubah. "
     "Bila memang untuk pertanyaan di atas, kirim sekali lagi."
 )
+# The last answer sent again later, at another free-text question (handlers/resent.py).
+RESENT_FIELD = "Pesan «{text}» sama dengan jawaban Anda sebelumnya.\n{label} juga {text}?"
+RESENT_OTHER = (
+    "Pesan «{text}» sama dengan jawaban Anda sebelumnya. Apakah ini juga jawaban pertanyaan di atas?"
+)
+RESENT_CHOICES = {"ya": "Ya", "tidak": "Bukan"}  # "tidak": every way of saying no picks it
+RESENT_NO = "Baik, tidak saya pakai."
 THANKS_REPLY = "Sama-sama! Bila ada laporan lagi, pilih dari menu."
+OKAY_REPLY = "Baik 🙏 Bila ada laporan lagi, pilih dari menu."
+# Thanks or "ok" alone while a question waits (handlers/router.py): no answer; the question again.
+ACK_THANKS = "Sama-sama 🙏 Masih ada pertanyaan yang menunggu jawaban:"
+ACK_OKAY = "Baik 🙏 Masih ada pertanyaan yang menunggu jawaban:"
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"
 MENU_PEMANGKU = {

@@ -93,6 +93,10 @@ TWINS_NOTE = (
     "Bayi kembar {count}: setiap bayi dilaporkan sendiri. Kita isi bayi pertama dulu; sesudah disimpan "
     "saya tanyakan bayi berikutnya, dengan orang tua, tanggal dan tempat yang sama."
 )
+TWINS_NAMED = (
+    "Bayi kembar {count}: setiap bayi dilaporkan sendiri. Kita periksa bayi pertama dulu; sesudah disimpan, "
+    "saya siapkan laporan {names} dengan orang tua, tanggal dan tempat yang sama."
+)
 TWIN_NEXT = "Sekarang bayi kembar ke-{n} dari {of}"
 TWIN_SAME = "(ibu {mother}, ayah {father}, lahir {date} di {place}; ketik BATAL bila tidak ada lagi)."
 # corrections and duplicates (handlers/report_flow.py, handlers/report_save.py)

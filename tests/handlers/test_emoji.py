@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from handlers.texts import conversation_words
 from models.event import EventPerson
 from tests.handlers.conftest import World
 
@@ -27,7 +28,8 @@ async def test_an_emoji_after_an_express_place_is_not_saved(world: World, place:
 async def test_an_emoji_in_a_guided_place_answer_is_dropped(world: World) -> None:
     chat = world.chat("budi")
     await chat.script("Lapor Meninggal", "Darto", "L", "-", "10-11-2026")
-    assert "Mohon tulis nama tempatnya" in await chat.say("🙏🙏")  # an emoji alone is no place
+    assert conversation_words.ACK_THANKS in await chat.say("🙏🙏")  # thanks alone is no place
+    assert "Mohon tulis nama tempatnya" in await chat.say("🎉")  # nor an emoji
     answer = await chat.say("rumah 🙏")
     assert "kepala keluarga" in answer
     await chat.script("tidak", "WNI", "simpan")

@@ -23,7 +23,7 @@ def test_a_command_word_alone_is_not_a_name(word: str) -> None:
     assert parse_name(f"{word.rstrip('.')} Santoso") == f"{word.rstrip('.')} Santoso"  # inside a name it is
 
 
-@pytest.mark.parametrize("word", ["simpan", "Simpan", "ubah", "ya", "oke", "selesai"])
+@pytest.mark.parametrize("word", ["simpan", "Simpan", "ubah", "ya", "selesai"])  # "oke": an acknowledgement
 async def test_a_command_word_at_the_father_question_is_explained_and_asked_again(
     world: World, word: str
 ) -> None:

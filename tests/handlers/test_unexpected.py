@@ -52,7 +52,9 @@ async def test_an_emoji_storm_is_not_an_answer(world: World) -> None:
     chat = world.chat("budi")
     assert (await chat.say("😀🎉🙏" * 50)).startswith(conversation_words.NOT_UNDERSTOOD)
     await chat.say("1")
-    answer = await chat.say("🙏🙏🙏")
+    answer = await chat.say("🙏🙏🙏")  # thanks: no answer, the question again (handlers/courtesy.py)
+    assert answer == f"{conversation_words.ACK_THANKS}\n{report_words.QUESTIONS['name']}"
+    answer = await chat.say("🎉🎉")
     assert error_words.ERRORS["name_chars"] in answer and report_words.QUESTIONS["name"] in answer
     flow, step, _ = await _state(world, "budi")
     assert (flow, step) == ("report", "ask:name")
