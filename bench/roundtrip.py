@@ -54,7 +54,8 @@ from bot.web import WebServer
 from models.migrate import upgrade
 from models.person import Channel, Role
 from tests.factories import add_member, seed_pekon
-from tests.fakes.telegram_api import TOKEN, FakeTelegram, Sent
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_wire import TOKEN, Sent
 
 PEMANGKU = 7001  # the product's user
 ECHO_USER = 7002  # the echo bot's user

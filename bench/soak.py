@@ -56,7 +56,7 @@ from models.period import Baseline
 from models.person import Channel, Identity, Member, Role
 from models.region import Kecamatan, Pekon, Unit
 from tests.fakes.graph_api import PHONE_NUMBER_ID, TOKEN, serve
-from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram_wire import TOKEN as TELEGRAM_TOKEN
 
 TELEGRAM_PEOPLE = [str(9001 + n) for n in range(6)]
 WHATSAPP_PEOPLE = [f"62813000000{n:02d}" for n in range(6)]

@@ -33,7 +33,8 @@ from bot.messages import IncomingMessage, OutgoingMessage
 from bot.outbox import OutboxWorker
 from models.migrate import upgrade
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_wire import TOKEN
 
 FIRST_CHAT = 100_000
 

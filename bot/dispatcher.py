@@ -29,16 +29,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import conversation_row, inbound_queue, outbox_store, sent_twice
+from bot import conversation_row, inbound_queue, keyboard_edits, outbox_store, sent_twice
 from bot.channels.whatsapp_store import late_notice, notify_late
 from bot.config import Settings, public_base
 from bot.conversation_row import Busy, Held, StaleState
 from bot.file_prefetch import Fetched, Prefetched, prefetch
 from bot.inbound_queue import Queued
-from bot.messages import Choice, EditRef, FileFetcher, IncomingMessage, OutgoingMessage
+from bot.messages import FileFetcher, IncomingMessage, OutgoingMessage
 from bot.outbox import Lease
 from handlers.core import HandlerConfig, State, Turn
-from handlers.questions import chosen
 from handlers.router import handle
 from handlers.texts import error_words
 from models.base import utcnow
@@ -73,10 +72,6 @@ class _Done:
 
     answers: dict[Key, list[OutgoingMessage]]
     handed: list[outbox_store.Claimed] = field(default_factory=list)
-
-
-class _Duplicate(Exception):
-    """The message was handled before (or, while it waited, by another turn)."""
 
 
 class _NeedsFiles(Exception):
@@ -167,7 +162,7 @@ class Dispatcher:
             except Busy:
                 busy = True
                 continue
-            except _Duplicate:
+            except inbound_queue.HandledBefore:
                 return self._answers.get(key, [])
             except _NeedsFiles as needs:
                 await self._prefetch(needs.messages)
@@ -201,7 +196,7 @@ class Dispatcher:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             conv, identity, others = await conversation_row.lock(session, message, now, wait=busy)
-            batch, waited = await _batch(session, message, now, busy, others)
+            batch, waited = await inbound_queue.turn_batch(session, message, now, busy, others)
             unfetched = [m for m in (i.message for i in batch) if m.file and _key(m) not in self._prefetched]
             if unfetched:
                 raise _NeedsFiles(unfetched)  # rolled back: no download inside a transaction
@@ -243,7 +238,7 @@ class Dispatcher:
             identity = turn.identity  # registration binds the sender during the turn
             if identity is not None and _window_moves(identity.last_inbound_at, message.received_at):
                 identity.last_inbound_at = message.received_at
-            outgoing = [*([] if copy else _edits(message, keyboard, replies)), *replies]
+            outgoing = [*([] if copy else keyboard_edits.edits(message, keyboard, replies)), *replies]
             if outgoing and not rows and lease is None:
                 lease = await self._lease(session, message)
             queued = await enqueue_replies(
@@ -254,7 +249,8 @@ class Dispatcher:
                 member_id=identity.member_id if identity is not None else None,
                 leased_until=lease.until if lease else None,
             )
-            keyboard = _keyboard(outgoing, queued.owners) if replies and not copy else keyboard
+            if replies and not copy:
+                keyboard = keyboard_edits.last_keyboard(outgoing, queued.owners)
             rows += queued.rows
             answers[_key(message)] = replies
             last_active = turn.now
@@ -319,26 +315,6 @@ async def _claimed(
     return await outbox_store.claimed(session, rows, lease.now, people)
 
 
-def _edits(
-    message: IncomingMessage, keyboard: dict[str, Any] | None, replies: list[OutgoingMessage]
-) -> list[OutgoingMessage]:
-    """On Telegram, the previous keyboard loses its buttons as a new question is put, and shows
-    what was chosen on it (pressed or typed). Queued ahead of the replies, so it goes first."""
-    if keyboard is None or not replies or message.channel != Channel.TELEGRAM:
-        return []
-    offered = [Choice(id=choice_id, label=label) for choice_id, label in keyboard["choices"]]
-    picked = chosen(message, offered)
-    return [OutgoingMessage("", edit=EditRef(keyboard["row"], picked.label if picked else None))]
-
-
-def _keyboard(outgoing: list[OutgoingMessage], rows: list[int]) -> dict[str, Any] | None:
-    """The last keyboard of this turn's replies: its outbox row and its (marked) choices."""
-    for out, row in zip(reversed(outgoing), reversed(rows), strict=True):
-        if out.choices:
-            return {"row": row, "choices": [[c.id, c.label] for c in out.choices]}
-    return None
-
-
 def _turns_at_once(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     """How many turns may run at once: SQLite has one writer, so one (queueing here beats its
     sleeping busy handler); a server database the pool's size (a measured optimum: more open
@@ -361,26 +337,6 @@ def _frames(exc: BaseException) -> str:
 def _window_moves(last: datetime | None, received: datetime) -> bool:
     """Whether to store a new last inbound time (a minute's precision is plenty for a 24-hour window)."""
     return last is None or received - last > WINDOW_PRECISION
-
-
-async def _batch(
-    session: AsyncSession, message: IncomingMessage, now: datetime, busy: bool, others: bool
-) -> tuple[list[Queued], list[int]]:
-    """The turn's messages in their order, and the rows of those that were waiting. A turn that
-    had to wait takes what waits (its own message, unless another turn took it already)."""
-    address = message.sender_id
-    if busy:
-        waited = await inbound_queue.waiting(session, str(message.channel), address, now)
-        if not waited:
-            raise _Duplicate
-        return waited, [item.row_id for item in waited]
-    row_id = await inbound_queue.claim(session, message, now)
-    if row_id is None:
-        raise _Duplicate
-    waited = await inbound_queue.waiting(session, str(message.channel), address, now) if others else []
-    ours = Queued(inbound_queue.position(message), row_id, message)
-    batch = sorted([ours, *waited], key=lambda item: (item.position, item.row_id))
-    return batch, [item.row_id for item in waited]
 
 
 async def _handled(turn: Turn) -> list[OutgoingMessage]:

@@ -172,6 +172,30 @@ async def left_waiting(
     return await _readable(session, await session.execute(query.limit(limit), {"channel": channel}), now)
 
 
+class HandledBefore(Exception):
+    """The message was handled before (or, while it waited, by another turn)."""
+
+
+async def turn_batch(
+    session: AsyncSession, message: IncomingMessage, now: datetime, busy: bool, others: bool
+) -> tuple[list[Queued], list[int]]:
+    """The turn's messages in their order, and the rows of those that were waiting. A turn that
+    had to wait takes what waits (its own message, unless another turn took it already)."""
+    address = message.sender_id
+    if busy:
+        waited = await waiting(session, str(message.channel), address, now)
+        if not waited:
+            raise HandledBefore
+        return waited, [item.row_id for item in waited]
+    row_id = await claim(session, message, now)
+    if row_id is None:
+        raise HandledBefore
+    waited = await waiting(session, str(message.channel), address, now) if others else []
+    ours = Queued(position(message), row_id, message)
+    batch = sorted([ours, *waited], key=lambda item: (item.position, item.row_id))
+    return batch, [item.row_id for item in waited]
+
+
 async def _readable(session: AsyncSession, rows: Any, now: datetime) -> list[Queued]:
     """The rows' messages; those that cannot be read back are set aside (marked handled)."""
     queued, unreadable = [], []

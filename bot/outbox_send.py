@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox_outcome as outcome
 from bot import outbox_store as store
 from bot.channels.base import ChannelSender, Delivery, PermanentFailure, RetryLater, Unreachable
 from bot.config import Settings
@@ -87,7 +88,7 @@ class OutboxRecorder:
             sent = [(row_id, platform_id) for row_id, platform_id, _, _ in batch]
             revive = {key for _, _, key, _ in batch if key is not None}
             try:
-                await self.write(store.mark_sent, sent, self._clock(), revive)
+                await self.write(outcome.mark_sent, sent, self._clock(), revive)
             except Exception as exc:
                 for *_, done in batch:
                     done.set_exception(exc)
@@ -104,7 +105,7 @@ class OutboxRecorder:
         """Try again after `after` seconds (or the backoff), or give up after the last attempt."""
         at = self._clock() + timedelta(seconds=after if after else backoff(attempts))
         async with self.transaction() as session:
-            dead = await store.mark_retry(
+            dead = await outcome.mark_retry(
                 session, row_id, error, at, attempts, self._settings.outbox_max_attempts
             )
         if dead:
@@ -113,7 +114,7 @@ class OutboxRecorder:
     async def unreachable(self, channel: str, address: str, error: str) -> None:
         """Mark the chat unreachable; `on_told` runs when a notice to staff was queued."""
         async with self.transaction() as session:
-            told = await store.mark_unreachable(session, channel, address, error)
+            told = await outcome.mark_unreachable(session, channel, address, error)
         logger.warning("a %s identity became unreachable; staff told: %s", channel, told)
         if told:
             self._on_told()
@@ -139,7 +140,7 @@ async def send_one(
     delivery = claimed.delivery
     row_id = delivery.outbox_id
     if not _encodable(delivery):  # a lone surrogate, say: no platform will ever take it
-        await record.write(store.mark_dead, row_id, "refused: text cannot be encoded as UTF-8")
+        await record.write(outcome.mark_dead, row_id, "refused: text cannot be encoded as UTF-8")
         return False
     try:
         async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
@@ -155,10 +156,10 @@ async def send_one(
         await record.unreachable(lane.sender.channel, delivery.address, f"unreachable: {exc}")
         return False
     except UnicodeError as exc:  # the same text fails the same way on every try
-        await record.write(store.mark_dead, row_id, f"refused: {type(exc).__name__}")
+        await record.write(outcome.mark_dead, row_id, f"refused: {type(exc).__name__}")
         return False
     except PermanentFailure as exc:
-        await record.write(store.mark_dead, row_id, f"refused: {exc}")
+        await record.write(outcome.mark_dead, row_id, f"refused: {exc}")
         logger.warning("outbox %s refused by %s: %s", row_id, lane.sender.channel, exc)
         return False
     except Exception as exc:  # an unknown failure is retried, never lost

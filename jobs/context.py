@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -80,8 +80,3 @@ def month_label(period: date) -> str:
 def day_label(day: date) -> str:
     """A date in Indonesian, e.g. "5 Desember 2026"."""
     return str(format_date(day, "d MMMM y", locale="id"))
-
-
-def start_of_day(day: date) -> datetime:
-    """00:00 WIB of a day, as a UTC instant."""
-    return datetime.combine(day, time(0), WIB).astimezone(UTC)

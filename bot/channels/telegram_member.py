@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.outbox_store import mark_unreachable
+from bot.outbox_outcome import mark_unreachable
 from models.person import Channel, Identity
 
 BLOCKED = "kicked"

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import inbound_queue
 from bot.channels.whatsapp_payload import NumberChange
-from bot.outbox_store import tell_staff, unit_words
+from bot.outbox_outcome import tell_staff, unit_words
 from handlers.texts import channel_words
 from models.identity_move import MoveOutcome, move_address
 from models.person import Channel

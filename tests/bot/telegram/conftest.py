@@ -22,7 +22,8 @@ from models.invites import create_invite
 from models.person import Role
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon
-from tests.fakes.telegram_api import FakeTelegram, Sent
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_wire import Sent
 from tests.handlers.transcript import Clock
 
 PEMANGKU = 5001  # Telegram user ids of the people in these tests

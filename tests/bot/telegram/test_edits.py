@@ -13,7 +13,7 @@ from handlers.texts import conversation_words, report_words
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Member
 from tests.bot.telegram.transcripts import TelegramChat, TelegramTranscriptWorld
-from tests.fakes.telegram_api import Sent
+from tests.fakes.telegram_wire import Sent
 
 
 def keyboards(chat: TelegramChat) -> list[Sent]:

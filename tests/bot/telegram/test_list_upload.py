@@ -12,7 +12,8 @@ from models.person import Role
 from models.region import Unit
 from tests.bot.telegram.conftest import PEMANGKU, STAFF, Running, register
 from tests.bot.upload_files import BAD_CSV, GOOD_CSV, import_audits, stored_lists, stored_rows
-from tests.fakes.telegram_api import FakeTelegram, Sent
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_wire import Sent
 
 
 async def _answer(tg: FakeTelegram, user: int, before: int) -> str:

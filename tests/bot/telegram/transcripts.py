@@ -26,7 +26,8 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Channel, Role
 from tests.bot.telegram.conftest import telegram_settings
 from tests.factories import TRIMULYO, add_member, seed_pekon
-from tests.fakes.telegram_api import FakeTelegram, Sent
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_wire import Sent
 from tests.handlers.conftest import OTHER_PEKON, World
 from tests.handlers.transcript import Clock, offered_id, render
 
