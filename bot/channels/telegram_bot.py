@@ -252,11 +252,6 @@ class TelegramChannel:
         if self._poller is not None:
             await self._poller.stop()
 
-    @property
-    def needs_web(self) -> bool:
-        """Whether the HTTP server must run for this channel."""
-        return self._webhook
-
     async def start(self) -> None:
         """Connect (getMe), set the command menu, then poll or register the webhook."""
         app = self.application

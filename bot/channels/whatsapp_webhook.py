@@ -254,7 +254,6 @@ class WhatsAppChannel:
     webhook: WhatsAppWebhook
     client: WhatsAppClient
     name: str = "whatsapp"
-    needs_web: bool = True
 
     @property
     def routes(self) -> list[BaseRoute]:

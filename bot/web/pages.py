@@ -21,7 +21,6 @@ from jobs.documents.data import load_rollup
 from jobs.documents.svg_chart import Series, line_chart
 from models import dashboard as dash
 from models.b3_rows import MOVES
-from models.base import add_months
 from models.beneficiary_findings import findings_count_by_pekon
 from models.dashboard_cache import lists_version
 from models.recap import compute_b3
@@ -260,8 +259,3 @@ def trend_view(ctx: WebContext) -> Handler:
         )
 
     return page
-
-
-def months_back(period: date, count: int) -> list[date]:
-    """The `count` months up to `period`, newest first (month pickers)."""
-    return [add_months(period, -i) for i in range(count)]

@@ -44,7 +44,7 @@ def line_chart(
     title: str, labels: Sequence[str], series: Sequence[Series], *, width: int = 640, height: int = 240
 ) -> str:
     """A line chart of the series over the labels, with axes, ticks and a legend."""
-    frame = _frame(series, width, height, from_zero=False)
+    frame = _frame(series, width, height)
     parts = _axes(title, labels, frame)
     for number, one in enumerate(series):
         colour = PALETTE[number % len(PALETTE)]
@@ -56,34 +56,9 @@ def line_chart(
     return _svg(title, frame, parts + _legend(series, frame))
 
 
-def bar_chart(
-    title: str, labels: Sequence[str], series: Sequence[Series], *, width: int = 640, height: int = 240
-) -> str:
-    """Grouped bars of the series over the labels (negative values below the axis)."""
-    frame = _frame(series, width, height, from_zero=True)
-    parts = _axes(title, labels, frame)
-    slot = (width - LEFT - RIGHT) / max(len(labels), 1)
-    bar = slot * 0.8 / max(len(series), 1)
-    zero = frame.y(0)
-    for number, one in enumerate(series):
-        colour = PALETTE[number % len(PALETTE)]
-        for index, value in enumerate(one.values):
-            if value is None:
-                continue
-            left = frame.x(index, len(labels)) - slot * 0.4 + bar * number
-            top, bottom = sorted((frame.y(value), zero))
-            parts.append(
-                f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{bottom - top:.1f}" '
-                f'fill="{colour}"><title>{escape(one.label)} {escape(labels[index])}: {value}</title></rect>'
-            )
-    return _svg(title, frame, parts + _legend(series, frame))
-
-
-def _frame(series: Sequence[Series], width: int, height: int, *, from_zero: bool) -> _Frame:
+def _frame(series: Sequence[Series], width: int, height: int) -> _Frame:
     values = [v for s in series for v in s.values if v is not None] or [0]
     low, high = min(values), max(values)
-    if from_zero:
-        low, high = min(low, 0), max(high, 0)
     if low == high:
         high = low + 1
     return _Frame(width, height, low, high)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from jobs.documents.svg_chart import Series, bar_chart, line_chart
+from jobs.documents.svg_chart import Series, line_chart
 
 NS = "{http://www.w3.org/2000/svg}"
 LABELS = ["Okt", "Nov", "Des"]
@@ -20,15 +20,6 @@ def test_line_chart_draws_each_value_and_names_each_series() -> None:
     texts = [t.text for t in root.iter(f"{NS}text")]
     assert {"Okt", "Nov", "Des", "Jiwa", "KK & anggota", "955"} <= set(texts)
     assert "script" not in svg and "style" not in svg
-
-
-def test_bar_chart_puts_negative_values_below_the_axis() -> None:
-    svg = bar_chart("Mutasi", LABELS, [Series("Lahir", (3, 0, 2)), Series("Koreksi", (-1, 1, None))])
-    rects = [r for r in ET.fromstring(svg).iter(f"{NS}rect") if r.find(f"{NS}title") is not None]
-    assert len(rects) == 5
-    heights = {r.find(f"{NS}title").text: float(r.get("height", "0")) for r in rects}  # type: ignore[union-attr]
-    assert heights["Lahir Okt: 3"] > heights["Lahir Des: 2"] > heights["Lahir Nov: 0"] == 0
-    assert heights["Koreksi Okt: -1"] == heights["Koreksi Nov: 1"] > 0
 
 
 def test_an_empty_chart_is_still_a_picture() -> None:
