@@ -158,7 +158,7 @@ def read_list(data: bytes, mapping: Mapping[str, str] | None = None) -> ListFile
 # --- streaming: the rows one at a time, never the whole file --------------------------------------
 
 Source = bytes | Path
-BLOCK = 1 << 20
+BLOCK = 1 << 16  # bytes read at a time to check the encoding
 
 
 class _Later:
