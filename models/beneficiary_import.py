@@ -142,6 +142,7 @@ class RowChecker:
     ) -> None:
         self.columns, self.pekons, self.unit_ids, self.today = columns, pekons, units, today
         self.by_key = {p.kode: p for p in pekons} | {" ".join(p.nama.split()).casefold(): p for p in pekons}
+        self.rank = {p.kode: n for n, p in enumerate(pekons)}
 
     @classmethod
     async def load(
@@ -155,7 +156,7 @@ class RowChecker:
 
     def check(self, rows: Iterable[CsvRow]) -> tuple[dict[str, list[dict[str, object]]], list[Problem]]:
         """The good rows per pekon code (in the pekon's order, only those with rows) and the problems."""
-        planned: dict[str, list[dict[str, object]]] = {p.kode: [] for p in self.pekons}
+        planned: dict[str, list[dict[str, object]]] = {}  # not one entry per pekon: a batch names few
         problems: list[Problem] = []
         for row in rows:
             values, found = _check_row(row, self.columns, self.today)
@@ -167,8 +168,8 @@ class RowChecker:
                 continue
             dusun = values["dusun"]
             values["unit_id"] = self.unit_ids.get((pekon.kode, unit_key(str(dusun)))) if dusun else None
-            planned[pekon.kode].append(values)
-        return {kode: rows for kode, rows in planned.items() if rows}, problems
+            planned.setdefault(pekon.kode, []).append(values)
+        return {kode: planned[kode] for kode in sorted(planned, key=self.rank.__getitem__)}, problems
 
 
 async def plan_list(
