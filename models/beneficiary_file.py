@@ -23,9 +23,9 @@ from models.csvfile import (
     CsvRow,
     ImportRejected,
     Problem,
-    _header_problems,
-    _records,
+    csv_records,
     decode,
+    header_problems,
     read_csv,
 )
 
@@ -271,15 +271,15 @@ def _csv_rows(binary: BinaryIO, later: _Later) -> Iterator[tuple[int, list[str]]
     text.seek(0)
     reader = csv.reader(text, delimiter=";" if dialect.count(";") > dialect.count(",") else ",")
     header_raw = next(csv.reader([first], delimiter=delimiter))
-    header = [name.strip().casefold() for name in next(_records(reader), [])]
+    header = [name.strip().casefold() for name in next(csv_records(reader), [])]
     optional = tuple(h.strip().casefold() for h in header_raw if h.strip())
-    problems = _header_problems(header, (), optional)
+    problems = header_problems(header, (), optional)
     if problems:
         raise ImportRejected(problems)
     names = [h.strip().casefold() for h in header_raw]
     yield 1, header_raw
     later.records = 0
-    for values in _records(reader):
+    for values in csv_records(reader):
         if not "".join(values).strip():
             continue
         later.records += 1
