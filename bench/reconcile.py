@@ -12,6 +12,11 @@ timed on 40 pekon and scaled.
     .venv/bin/python -m bench.reconcile                   # SQLite in a temporary directory
     .venv/bin/python -m bench.reconcile --url postgresql://postgres@127.0.0.1:5432/bench_reconcile
 
+--url's database is dropped and recreated (a SQLite file deleted) unless `--reuse` times it as an
+earlier run seeded it (its lists, rows and matches are deleted first; the same list is made again).
+The import's memory: peak RSS growth per row of the product (streamed) and of the whole-file path
+it replaced, each in a child process, at `--memory-rows` rows (default 50,000 and 200,000).
+
 `--national --scale 0.05` runs on PostgreSQL against bench/recap.py's data (a sample of every desa
 of Indonesia with its units and a month of events; the database in --url is recreated), the person
 lines given names, NIKs and birth dates by the tests' generator, and a list of about 120 rows per
@@ -25,16 +30,16 @@ import asyncio
 import csv
 import io
 import random
-import resource
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bench import recap
+from bench import import_memory, recap
 from bench.month_close import WILAYAH, read_wilayah
 from bench.reconcile_baseline import store_lists_per_pekon
 from bot.db import make_engine, make_sessionmaker, normalise_url
@@ -43,11 +48,12 @@ from models.beneficiary_file import read_list
 from models.beneficiary_findings import findings_by_pekon, findings_count_by_pekon
 from models.beneficiary_import import ListMeta, plan_list, store_lists
 from models.beneficiary_match import refresh_matches, refresh_matches_in
+from models.beneficiary_stream import BATCH, import_list
 from models.event import Event, EventPerson
 from models.migrate import upgrade
 from models.region import Kecamatan, Pekon, Unit
 from tests.reconcile.oracle import oracle_findings
-from tests.reconcile.world import ledger_people, noisy_list
+from tests.reconcile.world import LedgerPerson, ledger_people, noisy_list
 
 LINES, LIST_ROWS = 10_000, 50_000
 NATIONAL_ROWS_PER_PEKON = 120
@@ -56,8 +62,11 @@ PERSON_COLUMNS = [*recap.COLUMNS["event_person"], "nik", "birth_date"]
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
 
-async def seed(session: AsyncSession, rng: random.Random) -> tuple[list[Pekon], bytes]:
-    """The kabupaten, its ledger lines and the list file (with a DESA column)."""
+async def seed(session: AsyncSession, rng: random.Random, reuse: bool = False) -> tuple[list[Pekon], bytes]:
+    """The kabupaten, its ledger lines and the list file (with a DESA column); with `reuse`, the
+    same list file of the ledger an earlier run wrote (the generator draws the same), and no list."""
+    if reuse:
+        return await _reused(session, rng)
     kecamatan, pekon_rows = read_wilayah(WILAYAH)
     session.add_all(
         Kecamatan(kode=k["kode"], nama=k["nama"], kabupaten_nama="Kabupaten Lampung Barat") for k in kecamatan
@@ -94,13 +103,39 @@ async def seed(session: AsyncSession, rng: random.Random) -> tuple[list[Pekon], 
                 for i, p in zip(ids, people, strict=True)
             ],
         )  # fmt: skip
-        share = LIST_ROWS // len(pekons)
-        rows = noisy_list(rng, people, share=0.6, strangers=max(0, share - int(per_pekon * 0.5)))
-        for row in rows:
-            born = f"{row.birth_date:%d-%m-%Y}" if row.birth_date else ""
-            out.write(f"{row.nik or ''};{row.name};{born};{row.sex or ''};{pekon.kode}\n")
+        _list_rows(out, rng, pekon.kode, people, len(pekons))
     await session.commit()
     return pekons, out.getvalue().encode()
+
+
+async def _reused(session: AsyncSession, rng: random.Random) -> tuple[list[Pekon], bytes]:
+    """An earlier run's kabupaten with its lists gone, and the list file that run made."""
+    order = {p["kode"]: n for n, p in enumerate(read_wilayah(WILAYAH)[1])}  # as `seed` drew them
+    pekons = sorted(await session.scalars(select(Pekon)), key=lambda p: order[p.kode])
+    if not pekons:
+        raise SystemExit("--reuse: the database holds no pekon; run once without --reuse")
+    await session.execute(delete(BeneficiaryMatch))
+    await session.execute(delete(Beneficiary))
+    await session.execute(update(BeneficiaryList).values(replaced_by_id=None))
+    await session.execute(delete(BeneficiaryList))
+    await session.commit()
+    per_pekon = LINES // len(pekons)
+    out = io.StringIO()
+    out.write("NIK;NAMA;TGL LAHIR;JK;DESA\n")
+    for pekon in pekons:
+        _list_rows(out, rng, pekon.kode, ledger_people(rng, per_pekon), len(pekons))
+    return pekons, out.getvalue().encode()
+
+
+def _list_rows(
+    out: io.StringIO, rng: random.Random, kode: str, people: list[LedgerPerson], pekons: int
+) -> None:
+    """A pekon's rows of the list: most of its ledger people, noisy, and strangers."""
+    per_pekon = LINES // pekons
+    rows = noisy_list(rng, people, share=0.6, strangers=max(0, LIST_ROWS // pekons - int(per_pekon * 0.5)))
+    for row in rows:
+        born = f"{row.birth_date:%d-%m-%Y}" if row.birth_date else ""
+        out.write(f"{row.nik or ''};{row.name};{born};{row.sex or ''};{kode}\n")
 
 
 async def baseline_import(session: AsyncSession, data: bytes) -> float:
@@ -157,6 +192,16 @@ def national_rows(scale: float, rng: random.Random) -> tuple[dict[str, list[tupl
     return tables, out.getvalue().encode()
 
 
+async def fresh(url: str) -> None:
+    """An empty database at `url`: PostgreSQL's dropped and created again, a SQLite file deleted (so
+    a second run does not meet the first one's rows)."""
+    target = make_url(url)
+    if target.get_backend_name() == "postgresql":
+        await recap.recreate(url)
+    elif target.database and target.database != ":memory:":
+        await asyncio.to_thread(Path(target.database).unlink, missing_ok=True)
+
+
 async def seed_national(url: str, scale: float) -> tuple[list[Pekon], bytes]:
     """Recreate the database and load the national data (COPY)."""
     await recap.recreate(url)
@@ -170,15 +215,16 @@ async def seed_national(url: str, scale: float) -> tuple[list[Pekon], bytes]:
     return pekons, data
 
 
-async def main(url: str, scale: float | None = None) -> None:
+async def main(url: str, memory_rows: list[int], scale: float | None = None, reuse: bool = False) -> None:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     if scale is None:
         async with sessions() as session:
-            pekons, data = await seed(session, random.Random(14))
+            pekons, data = await seed(session, random.Random(14), reuse)
     else:
         pekons, data = await seed_national(url, scale)
     rows = data.count(b"\n") - 1
+    memory = await asyncio.to_thread(import_memory.measure, url, data, memory_rows)
     async with sessions() as session:
         base_import = await baseline_import(session, data)
         imported = await timed_import(session, data, pekons)
@@ -201,6 +247,7 @@ async def main(url: str, scale: float | None = None) -> None:
     assert sum(counted.values()) == sum(len(found) for found in every.values())
     print(f"{engine.dialect.name}: {len(pekons)} pekon, {lines:,} ledger person lines, {rows:,} list rows")
     print_import(imported, rows, base_import)
+    import_memory.report(memory)
     print(f"check:  {check:.2f} s ({rows / check:,.0f} rows/s): matching {matched:.2f} s, then the findings")
     print(f"        counted ({check - matched:.2f} s); {made:,} matches, {sum(counted.values()):,} findings")
     print(f"        exact-NIK SQL join alone {base_check:.3f} s, ratio {check / max(base_check, 1e-6):.0f}x")
@@ -208,50 +255,53 @@ async def main(url: str, scale: float | None = None) -> None:
     print_baseline(per_pekon, len(kodes), matched, check - matched, documents)
 
 
-def peak_mb() -> float:
-    """The process's peak resident memory so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 async def timed_import(session: AsyncSession, data: bytes, pekons: list[Pekon]) -> dict[str, float]:
-    """Read and validate once, then store with the per-pekon baseline (rolled back) and with the
-    set-based `store_lists` (committed, for the check); seconds per phase and the peak RSS after each."""
+    """The product's streamed import (rolled back), the whole-file path it replaced (read, validate,
+    then the set-based store; its store again pekon by pekon; rolled back), the streamed import
+    again, committed for the check. Seconds per phase."""
     meta = ListMeta("PKH", "bench.csv", date(2026, 9, 1), "bench")
-    took = {"rss_before": peak_mb()}
+    took: dict[str, float] = {}
+    start = time.perf_counter()
+    await import_list(session, data, pekons, meta, date(2026, 11, 20))
+    took["streamed_first"] = time.perf_counter() - start
+    await session.rollback()
     start = time.perf_counter()
     listed = read_list(data)
-    took["read"], took["rss_read"] = time.perf_counter() - start, peak_mb()
+    took["read"] = time.perf_counter() - start
     planned = await plan_list(session, listed, pekons, date(2026, 11, 20))
-    took["plan"], took["rss_plan"] = time.perf_counter() - start - took["read"], peak_mb()
+    took["plan"] = time.perf_counter() - start - took["read"]
+    start = time.perf_counter()
+    await store_lists(session, planned, meta)
+    took["store"] = time.perf_counter() - start
+    await session.rollback()
     start = time.perf_counter()
     await store_lists_per_pekon(session, planned, meta)
     took["per_pekon"] = time.perf_counter() - start
     await session.rollback()
+    del listed, planned
     start = time.perf_counter()
-    await store_lists(session, planned, meta)
+    await import_list(session, data, pekons, meta, date(2026, 11, 20))
     await session.commit()
-    took["store"], took["rss_store"] = time.perf_counter() - start, peak_mb()
+    took["streamed"] = time.perf_counter() - start
     return took
 
 
 def print_import(took: dict[str, float], rows: int, base_import: float) -> None:
-    """The import's phases, the set-based store against the per-pekon baseline of the same run."""
-    before, after = (
-        took["read"] + took["plan"] + took["per_pekon"],
-        took["read"] + took["plan"] + took["store"],
+    """The product's streamed import against the whole-file path of the same run, its phases, and
+    the per-pekon store before that."""
+    whole = took["read"] + took["plan"] + took["store"]
+    first, streamed = took["streamed_first"], took["streamed"]
+    print(
+        f"import: {streamed:.2f} s ({rows / streamed:,.0f} rows/s) streamed in batches of {BATCH:,}"
+        f" ({first:.2f} s before the whole-file path); whole-file path {whole:.2f} s ({rows / whole:,.0f}"
+        f" rows/s), ratio {whole / streamed:.2f}x ({whole / first:.2f}x)"
     )
     print(
-        f"import: {after:.2f} s ({rows / after:,.0f} rows/s): read {took['read']:.2f} s, validate"
-        f" {took['plan']:.2f} s, store {took['store']:.2f} s ({rows / took['store']:,.0f} rows/s)"
+        f"        whole-file: read {took['read']:.2f} s, validate {took['plan']:.2f} s, store"
+        f" {took['store']:.2f} s; per-pekon store {took['per_pekon']:.2f} s, ratio"
+        f" {took['per_pekon'] / took['store']:.1f}x"
     )
-    print(
-        f"        per-pekon store (baseline) {took['per_pekon']:.2f} s ({rows / took['per_pekon']:,.0f}"
-        f" rows/s), ratio {took['per_pekon'] / took['store']:.1f}x; whole import then {before:.2f} s,"
-        f" ratio {before / after:.1f}x"
-    )
-    print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {after / base_import:.1f}x")
-    print(f"        peak RSS {took['rss_before']:.0f} MB before, {took['rss_read']:.0f} read,"
-          f" {took['rss_plan']:.0f} validated, {took['rss_store']:.0f} stored")  # fmt: skip
+    print(f"        csv + bulk insert alone {base_import:.2f} s, ratio {streamed / base_import:.1f}x")
 
 
 async def baseline_per_pekon(session: AsyncSession, sample: list[str]) -> dict[str, float]:
@@ -291,15 +341,27 @@ if __name__ == "__main__":
     parser.add_argument("--url", help="database URL (default: SQLite in a temporary directory)")
     parser.add_argument("--national", action="store_true", help="bench/recap.py's data (PostgreSQL)")
     parser.add_argument("--scale", type=float, default=0.05, help="with --national: fraction of the desa")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time --url's database as an earlier run seeded it"
+    )
+    parser.add_argument(
+        "--memory-rows",
+        default="50000,200000",
+        help="list sizes whose import memory is measured (comma-separated)",
+    )
     args = parser.parse_args()
+    sizes = [int(n) for n in args.memory_rows.split(",") if n.strip()]
     if args.national:
         url = normalise_url(args.url or "postgresql://postgres@127.0.0.1:5432/bench_reconcile_national")
-        asyncio.run(main(url, args.scale))
+        asyncio.run(main(url, sizes, args.scale))
     elif args.url:
-        upgrade(normalise_url(args.url))
-        asyncio.run(main(normalise_url(args.url)))
+        url = normalise_url(args.url)
+        if not args.reuse:
+            asyncio.run(fresh(url))
+        upgrade(url)
+        asyncio.run(main(url, sizes, reuse=args.reuse))
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
             upgrade(url)
-            asyncio.run(main(url))
+            asyncio.run(main(url, sizes))

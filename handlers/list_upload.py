@@ -24,10 +24,10 @@ from handlers.menu import choices, menu, pick
 from handlers.show import show_date
 from handlers.texts import beneficiary_words, error_words, report_words, staff_words
 from models.base import wib_date
-from models.beneficiary_file import ListFile, read_list
 from models.beneficiary_findings import findings_by_pekon, pending_matches
-from models.beneficiary_import import ListMeta, normal_program, parse_date, plan_list, store_lists
+from models.beneficiary_import import ListMeta, normal_program, parse_date
 from models.beneficiary_match import refresh_matches_in
+from models.beneficiary_stream import ListCount, count_list, import_list
 from models.csvfile import ImportRejected, Problem
 from models.list_upload_file import drop_file, keep_file, kept_file
 from models.person import Member, Role
@@ -71,9 +71,9 @@ async def receive(turn: Turn, member: Member) -> list[OutgoingMessage]:
     if not isinstance(content, bytes):
         return content
     read = await _read(turn, member, file, content, pekons)
-    if not isinstance(read, tuple):
+    if not isinstance(read, ListCount):
         return read
-    listed, rows = read
+    listed, rows = read, read.rows
     digest = await keep_file(turn.session, *_conversation(turn), content, turn.now)
     turn.state.go(
         UPLOAD_FLOW,
@@ -144,8 +144,8 @@ async def _import(turn: Turn, member: Member) -> list[OutgoingMessage]:
     meta = ListMeta(data["program"], f"chat: {file.name}"[:200], per, member.name, member.id)
     try:
         async with turn.session.begin_nested():
-            planned = await plan_list(turn.session, read_list(content), pekons, wib_date(turn.now))
-            result = await store_lists(turn.session, planned, meta, channel=turn.message.channel)
+            today, channel = wib_date(turn.now), turn.message.channel
+            result = await import_list(turn.session, content, pekons, meta, today, channel=channel)
             await refresh_matches_in(turn.session, list(result.list_ids))
     except ImportRejected as rejected:
         return [menu(member, _refusal(file, rejected))]
@@ -185,16 +185,14 @@ async def _fetched(turn: Turn, member: Member, file: IncomingFile) -> bytes | Re
 
 async def _read(
     turn: Turn, member: Member, file: IncomingFile, content: bytes, pekons: list[Pekon]
-) -> tuple[ListFile, dict[str, int]] | Refusal:
+) -> ListCount | Refusal:
     """The file read and every row checked (nothing written), with its rows per pekon; or the
     refusal naming row and column."""
     try:
-        listed = read_list(content)
-        planned = await plan_list(turn.session, listed, pekons, wib_date(turn.now))
+        return await count_list(turn.session, content, pekons, wib_date(turn.now))
     except ImportRejected as rejected:
         turn.state.clear()
         return [menu(member, _refusal(file, rejected))]
-    return listed, {kode: len(found) for kode, found in planned.items()}
 
 
 def _conversation(turn: Turn) -> tuple[str, str]:

@@ -3,18 +3,31 @@ lists use (NIK, NAMA, NO KK, TGL LAHIR, ...); anything else is named with `--map
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 
-from models.csvfile import MAX_PROBLEMS, CsvRow, ImportRejected, Problem, decode, read_csv
+from models.csvfile import (
+    MAX_PROBLEMS,
+    CsvRow,
+    ImportRejected,
+    Problem,
+    csv_records,
+    decode,
+    header_problems,
+    read_csv,
+)
 
 FIELDS = (
     "nik", "nama", "no_kk", "tanggal_lahir", "tempat_lahir", "jenis_kelamin", "alamat", "dusun",
@@ -140,3 +153,180 @@ def read_list(data: bytes, mapping: Mapping[str, str] | None = None) -> ListFile
     if not rows:
         raise ImportRejected([Problem(None, "no_rows")])
     return ListFile(rows, columns, ignored)
+
+
+# --- streaming: the rows one at a time, never the whole file --------------------------------------
+
+Source = bytes | Path
+BLOCK = 1 << 16  # bytes read at a time to check the encoding
+
+
+class _Later:
+    """What a CSV's later lines showed: lines with too many values, and whether any data line came
+    (`read_csv` raises both before the header is looked at, so they come first)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.records = -1  # the header line is no data line; stays -1 for an XLSX
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise ImportRejected(self.problems[:MAX_PROBLEMS])
+        if self.records == 0:
+            raise ImportRejected([Problem(None, "no_rows")])
+
+
+class ListStream:
+    """A list file's columns, then its data rows one at a time (`rows`), as `read_list` reads them.
+    A problem `read_list` raises before any row is raised as soon as it is known, after the later
+    lines' own (read to the end first); `finish`, once the rows are read, raises the later lines'."""
+
+    def __init__(
+        self, table: Iterator[tuple[int, list[str]]], later: _Later, mapping: Mapping[str, str]
+    ) -> None:
+        self._table, self._later, self.count = table, later, 0
+        head = list(itertools.islice(table, HEADER_SEARCH))
+        try:
+            at = _header_at(head, mapping)
+            self.columns, self._index, self.ignored = _columns(head[at], mapping)
+        except ImportRejected:
+            self._drain()
+            raise
+        self._head = head[at + 1 :]
+        self.rows: Iterator[CsvRow] = self._rows()
+
+    def _rows(self) -> Iterator[CsvRow]:
+        for line, values in itertools.chain(self._head, self._table):
+            if any(v.strip() for v in values):
+                self.count += 1
+                yield CsvRow(line, {self._index[i]: v for i, v in enumerate(values) if i in self._index})
+
+    def _drain(self) -> None:
+        for _ in self._table:
+            pass
+        self._later.raise_any()
+
+    def finish(self) -> None:
+        """Read what is left; the later lines' problems, or no data rows at all."""
+        for _ in self.rows:
+            pass
+        self._later.raise_any()
+        if not self.count:
+            raise ImportRejected([Problem(None, "no_rows")])
+
+
+def _columns(
+    header: tuple[int, list[str]], mapping: Mapping[str, str]
+) -> tuple[dict[str, str], dict[int, str], list[str]]:
+    """The recognised columns (field -> the file's name), their positions, the names left out."""
+    header_line, names = header
+    columns: dict[str, str] = {}
+    index: dict[int, str] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for position, name in enumerate(names):
+        field = mapping.get(header_key(name)) or KNOWN.get(header_key(name))
+        if field is None:
+            if name.strip():
+                ignored.append(name.strip())
+            continue
+        if field in columns:
+            problems.append(Problem(header_line, "duplicate_column", {"column": name.strip()}))
+            continue
+        columns[field], index[position] = name.strip(), field
+    if problems:
+        raise ImportRejected(problems[:MAX_PROBLEMS])
+    return columns, index, ignored
+
+
+def _check_utf8(binary: BinaryIO) -> None:
+    """Refuse a file that is not UTF-8 before reading any row, naming the first bad line (as
+    `decode` does), block by block."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    while block := binary.read(BLOCK):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            line = lines + bytes(exc.object[: exc.start]).count(b"\n")
+            raise ImportRejected([Problem(line, "not_utf8")]) from None
+        lines += block.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ImportRejected([Problem(lines, "not_utf8")]) from None
+    binary.seek(0)
+
+
+def _csv_rows(binary: BinaryIO, later: _Later) -> Iterator[tuple[int, list[str]]]:
+    """A CSV as `_csv_table` reads it: the header line, then each data line's values by the header's
+    names (a line with more values than the header is kept in `later`, not yielded)."""
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    first = text.readline()
+    while first and not first.strip():  # `_csv_table` takes its delimiter from the first non-blank line
+        first = text.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    text.seek(0)
+    dialect = text.readline()  # `read_csv` takes it from the file's first line
+    text.seek(0)
+    reader = csv.reader(text, delimiter=";" if dialect.count(";") > dialect.count(",") else ",")
+    header_raw = next(csv.reader([first], delimiter=delimiter))
+    header = [name.strip().casefold() for name in next(csv_records(reader), [])]
+    optional = tuple(h.strip().casefold() for h in header_raw if h.strip())
+    problems = header_problems(header, (), optional)
+    if problems:
+        raise ImportRejected(problems)
+    names = [h.strip().casefold() for h in header_raw]
+    yield 1, header_raw
+    later.records = 0
+    for values in csv_records(reader):
+        if not "".join(values).strip():
+            continue
+        later.records += 1
+        if len(values) > len(header):
+            if len(later.problems) < MAX_PROBLEMS:  # the refusal names the first few only
+                later.problems.append(
+                    Problem(reader.line_num, "extra_values", {"expected": str(len(header))})
+                )
+            continue
+        row = dict(zip(header, values, strict=False))
+        yield reader.line_num, [row.get(n, "") for n in names]
+
+
+def _xlsx_rows(binary: BinaryIO, stack: ExitStack) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text, read in openpyxl's read-only mode (a row at a time)."""
+    try:
+        book = load_workbook(binary, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportRejected([Problem(None, "not_xlsx")]) from None
+    stack.callback(book.close)
+    sheet = book.worksheets[0]
+    return ((n, [_cell(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1))
+
+
+@contextmanager
+def open_list(source: Source, mapping: Mapping[str, str] | None = None) -> Iterator[ListStream]:
+    """A CSV or XLSX list (its bytes, or its path) read as it goes; refuses at once a file that is
+    empty, not UTF-8, or whose header lacks NIK or NAMA. Read `rows`, then call `finish`."""
+    with ExitStack() as stack:
+        binary: BinaryIO = (
+            io.BytesIO(source) if isinstance(source, bytes) else stack.enter_context(source.open("rb"))
+        )
+        if _blank(binary):
+            raise ImportRejected([Problem(None, "empty_file")])
+        later = _Later()
+        if binary.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
+            binary.seek(0)
+            yield ListStream(_xlsx_rows(binary, stack), later, mapping or {})
+            return
+        _check_utf8(binary)
+        yield ListStream(_csv_rows(binary, later), later, mapping or {})
+
+
+def _blank(binary: BinaryIO) -> bool:
+    """Whether the file holds nothing but white space (`bytes.strip`'s)."""
+    while block := binary.read(BLOCK):
+        if block.strip():
+            binary.seek(0)
+            return False
+    return True

@@ -4,7 +4,7 @@ version per pekon and program (the version it replaces is kept, marked replaced,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -134,30 +134,52 @@ def _pekon_of(row: CsvRow, pekons: dict[str, Pekon], columns: dict[str, str]) ->
     )
 
 
+class RowChecker:
+    """Validates a list's rows against its pekon and their units, a batch at a time."""
+
+    def __init__(
+        self, columns: dict[str, str], pekons: Sequence[Pekon], units: dict[tuple[str, str], int], today: date
+    ) -> None:
+        self.columns, self.pekons, self.unit_ids, self.today = columns, pekons, units, today
+        self.by_key = {p.kode: p for p in pekons} | {" ".join(p.nama.split()).casefold(): p for p in pekons}
+        self.rank = {p.kode: n for n, p in enumerate(pekons)}
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, columns: dict[str, str], pekons: Sequence[Pekon], today: date
+    ) -> RowChecker:
+        """The checker of a file with these columns; refuses a kecamatan's file without a PEKON column."""
+        if len(pekons) > 1 and "pekon" not in columns:
+            check([Problem(1, "missing_column", {"column": "PEKON / DESA"})])
+        units = await session.scalars(select(Unit).where(Unit.pekon_kode.in_([p.kode for p in pekons])))
+        return cls(columns, pekons, {(u.pekon_kode, unit_key(u.nama)): u.id for u in units}, today)
+
+    def check(self, rows: Iterable[CsvRow]) -> tuple[dict[str, list[dict[str, object]]], list[Problem]]:
+        """The good rows per pekon code (in the pekon's order, only those with rows) and the problems."""
+        planned: dict[str, list[dict[str, object]]] = {}  # not one entry per pekon: a batch names few
+        problems: list[Problem] = []
+        for row in rows:
+            values, found = _check_row(row, self.columns, self.today)
+            pekon = self.pekons[0] if len(self.pekons) == 1 else _pekon_of(row, self.by_key, self.columns)
+            if isinstance(pekon, Problem):
+                found.append(pekon)
+            problems += found
+            if found or isinstance(pekon, Problem):
+                continue
+            dusun = values["dusun"]
+            values["unit_id"] = self.unit_ids.get((pekon.kode, unit_key(str(dusun)))) if dusun else None
+            planned.setdefault(pekon.kode, []).append(values)
+        return {kode: planned[kode] for kode in sorted(planned, key=self.rank.__getitem__)}, problems
+
+
 async def plan_list(
     session: AsyncSession, file: ListFile, pekons: Sequence[Pekon], today: date
 ) -> dict[str, list[dict[str, object]]]:
     """Validate every row; the rows per pekon code. Raises ImportRejected naming rows and columns."""
-    if len(pekons) > 1 and "pekon" not in file.columns:
-        check([Problem(1, "missing_column", {"column": "PEKON / DESA"})])
-    units = await session.scalars(select(Unit).where(Unit.pekon_kode.in_([p.kode for p in pekons])))
-    unit_ids = {(u.pekon_kode, unit_key(u.nama)): u.id for u in units}
-    planned: dict[str, list[dict[str, object]]] = {p.kode: [] for p in pekons}
-    by_key = {p.kode: p for p in pekons} | {" ".join(p.nama.split()).casefold(): p for p in pekons}
-    problems: list[Problem] = []
-    for row in file.rows:
-        values, found = _check_row(row, file.columns, today)
-        pekon = pekons[0] if len(pekons) == 1 else _pekon_of(row, by_key, file.columns)
-        if isinstance(pekon, Problem):
-            found.append(pekon)
-        problems += found
-        if found or isinstance(pekon, Problem):
-            continue
-        dusun = values["dusun"]
-        values["unit_id"] = unit_ids.get((pekon.kode, unit_key(str(dusun)))) if dusun else None
-        planned[pekon.kode].append(values)
+    checker = await RowChecker.load(session, file.columns, pekons, today)
+    planned, problems = checker.check(file.rows)
     check(problems)
-    return {kode: rows for kode, rows in planned.items() if rows}
+    return planned
 
 
 @dataclass(frozen=True)
@@ -185,14 +207,12 @@ async def _currents(session: AsyncSession, kodes: list[str], program: str) -> di
     return found
 
 
-async def _new_lists(
-    session: AsyncSession, planned: dict[str, list[dict[str, object]]], meta: ListMeta
-) -> dict[str, int]:
-    """One new version per pekon, in the plan's order; its id per pekon."""
+async def _new_lists(session: AsyncSession, counts: dict[str, int], meta: ListMeta) -> dict[str, int]:
+    """One new version per pekon, in the given order; its id per pekon."""
     values = [
         {"pekon_kode": kode, "program": meta.program, "source": meta.source[:200], "as_of": meta.as_of,
-         "imported_by": meta.importer[:120], "imported_by_member_id": meta.member_id, "rows": len(rows)}
-        for kode, rows in planned.items()
+         "imported_by": meta.importer[:120], "imported_by_member_id": meta.member_id, "rows": rows}
+        for kode, rows in counts.items()
     ]  # fmt: skip
     # keyed by pekon (one version each): no ordered RETURNING, which SQLite would do row by row
     returning = insert(LISTS).returning(LISTS.c.pekon_kode, LISTS.c.id)
@@ -219,7 +239,7 @@ async def _insert_rows(
 
 
 def _audit(
-    kode: str, rows: list[dict[str, object]], old: _Current | None, list_id: int, meta: ListMeta, channel: str
+    kode: str, rows: int, old: _Current | None, list_id: int, meta: ListMeta, channel: str
 ) -> dict[str, Any]:
     """The `beneficiary_list.import` audit entry of a pekon's new version."""
     return audit_values(
@@ -229,39 +249,79 @@ def _audit(
         entity="beneficiary_list",
         entity_id=list_id,
         before=None if old is None else {"list": old.id, "per": old.as_of.isoformat(), "rows": old.rows},
-        after={"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": len(rows),
+        after={"pekon": kode, "program": meta.program, "per": meta.as_of.isoformat(), "rows": rows,
                "source": meta.source[:200], "by": meta.importer[:120]},
     )  # fmt: skip
+
+
+class ListWriter:
+    """Stores a list batch by batch inside the caller's transaction: a pekon's new version when its
+    first rows come (with that batch's count, set right at the end if more came), the rows, and at
+    the end the replaced marks and audit entries. A list dated before the current one is refused (an
+    old file imported by mistake); after that nothing more is written."""
+
+    def __init__(self, session: AsyncSession, meta: ListMeta, channel: str, order: Sequence[str]) -> None:
+        self.session, self.meta, self.channel = session, meta, channel
+        self.rank = {kode: n for n, kode in enumerate(order)}
+        self.olds: dict[str, _Current] = {}
+        self.ids: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.stored: dict[str, int] = {}  # the count each version was created with
+        self.older: list[str] = []
+
+    async def add(self, planned: dict[str, list[dict[str, object]]]) -> None:
+        """A batch of checked rows per pekon (as RowChecker.check gives them)."""
+        if self.older:
+            return
+        new = {kode: len(rows) for kode, rows in planned.items() if kode not in self.ids}
+        if new:
+            olds = await _currents(self.session, list(new), self.meta.program)
+            self.older = [kode for kode in new if kode in olds and olds[kode].as_of > self.meta.as_of]
+            if self.older:
+                self.olds.update(olds)
+                return
+            self.olds.update(olds)
+            self.ids.update(await _new_lists(self.session, new, self.meta))
+            self.stored.update(new)
+        await _insert_rows(self.session, planned, self.ids)
+        for kode, rows in planned.items():
+            self.counts[kode] = self.counts.get(kode, 0) + len(rows)
+
+    async def finish(self) -> ImportResult:
+        """The counts set right, the replaced marks and the audit entries; what the import did."""
+        if self.older:
+            first = min(self.older, key=self.rank.__getitem__)
+            check([Problem(None, "list_older", {"kode": first, "per": self.olds[first].as_of.isoformat()})])
+        kodes = sorted(self.ids, key=self.rank.__getitem__)
+        fixed = [
+            {"id": self.ids[k], "rows": self.counts[k]} for k in kodes if self.counts[k] != self.stored[k]
+        ]
+        if fixed:
+            await self.session.execute(update(BeneficiaryList), fixed)
+        olds = {kode: self.olds[kode] for kode in kodes if kode in self.olds}
+        if olds:
+            # ORM bulk UPDATE by primary key: a version already loaded in the session is expired too
+            replaced = [{"id": old.id, "replaced_by_id": self.ids[kode]} for kode, old in olds.items()]
+            await self.session.execute(update(BeneficiaryList), replaced)
+        entries = [
+            _audit(k, self.counts[k], olds.get(k), self.ids[k], self.meta, self.channel) for k in kodes
+        ]
+        if entries:
+            await record_audits(self.session, entries)
+        result = ImportResult(replaced=len(olds))
+        for kode in kodes:
+            result.rows[kode], result.list_ids[kode] = self.counts[kode], self.ids[kode]
+        return result
 
 
 async def store_lists(
     session: AsyncSession, planned: dict[str, list[dict[str, object]]], meta: ListMeta, channel: str = "cli"
 ) -> ImportResult:
     """Write one new list version per pekon; a current version of the same program is marked replaced.
-    A list dated before the current one is refused (an old file imported by mistake). Set-based: a
-    few statements per LIST_CHUNK pekon and one per CHUNK rows, however many pekon the file has."""
-    result = ImportResult()
-    if not planned:
-        return result  # an empty parameter list would run one INSERT of defaults
-    olds = await _currents(session, list(planned), meta.program)
-    older = [kode for kode in planned if kode in olds and olds[kode].as_of > meta.as_of]
-    if older:
-        per = olds[older[0]].as_of.isoformat()
-        check([Problem(None, "list_older", {"kode": older[0], "per": per})])
-    list_ids = await _new_lists(session, planned, meta)
-    await _insert_rows(session, planned, list_ids)
-    if olds:
-        # ORM bulk UPDATE by primary key: a version already loaded in the session is expired too
-        replaced = [{"id": old.id, "replaced_by_id": list_ids[kode]} for kode, old in olds.items()]
-        await session.execute(update(BeneficiaryList), replaced)
-    entries = [
-        _audit(kode, rows, olds.get(kode), list_ids[kode], meta, channel) for kode, rows in planned.items()
-    ]
-    await record_audits(session, entries)
-    for kode, rows in planned.items():
-        result.rows[kode], result.list_ids[kode] = len(rows), list_ids[kode]
-    result.replaced = len(olds)
-    return result
+    Set-based: a few statements per LIST_CHUNK pekon and one per CHUNK rows, however many pekon."""
+    writer = ListWriter(session, meta, channel, list(planned))
+    await writer.add(planned)
+    return await writer.finish()
 
 
 async def delete_lists(

@@ -66,12 +66,12 @@ def read_csv(data: bytes, required: Sequence[str], optional: Sequence[str] = ())
     """Parse a CSV file, checking its header; raises ImportRejected for a file that cannot be read."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text.split("\n", 1)[0]))
-    header = [name.strip().casefold() for name in next(_records(reader), [])]
-    problems = _header_problems(header, required, optional)
+    header = [name.strip().casefold() for name in next(csv_records(reader), [])]
+    problems = header_problems(header, required, optional)
     if problems:
         raise ImportRejected(problems)
     rows: list[CsvRow] = []
-    for values in _records(reader):
+    for values in csv_records(reader):
         if not "".join(values).strip():
             continue  # blank lines are harmless
         if len(values) > len(header):
@@ -85,7 +85,7 @@ def read_csv(data: bytes, required: Sequence[str], optional: Sequence[str] = ())
     return rows
 
 
-def _records(reader: Any) -> Iterator[list[str]]:
+def csv_records(reader: Any) -> Iterator[list[str]]:
     """The reader's records; a line the csv module cannot read refuses the file, naming the line."""
     while True:
         try:
@@ -99,7 +99,8 @@ def _records(reader: Any) -> Iterator[list[str]]:
         yield values
 
 
-def _header_problems(header: list[str], required: Sequence[str], optional: Sequence[str]) -> list[Problem]:
+def header_problems(header: list[str], required: Sequence[str], optional: Sequence[str]) -> list[Problem]:
+    """A header's problems: required columns missing, unknown columns, a column named twice."""
     known = set(required) | set(optional)
     problems = [Problem(1, "missing_column", {"column": c}) for c in required if c not in header]
     problems += [Problem(1, "unknown_column", {"column": c}) for c in header if c and c not in known]

@@ -15,21 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import params
 from bot.commands.bahasa import Command, new_group
-from bot.commands.support import PROBLEM_WORDS, fail, read_bytes, refuse, run, write_private
+from bot.commands.support import PROBLEM_WORDS, fail, readable, refuse, run, write_private
 from bot.config import get_settings
 from jobs.documents.usulan import UsulanData, load_usulan, usulan_pdf, usulan_text, usulan_xlsx
 from models.audit import record_audit
 from models.base import utcnow, wib_date
-from models.beneficiary_file import FIELDS, parse_map, read_list
+from models.beneficiary_file import FIELDS, parse_map
 from models.beneficiary_import import (
     ImportResult,
     ListMeta,
     delete_lists,
     normal_program,
-    plan_list,
-    store_lists,
 )
 from models.beneficiary_match import refresh_matches_in
+from models.beneficiary_stream import import_list
 from models.csvfile import ImportRejected
 from models.region import Pekon
 
@@ -98,18 +97,15 @@ def _import(
         mapping = parse_map(maps)
     except ValueError as bad:
         fail(f"--map '{bad}' harus KOLOM=isian; isian salah satu dari {', '.join(FIELDS)}")
-    data = read_bytes(file)
+    readable(file)
+
+    async def work(session: AsyncSession) -> ImportResult:
+        pekons = await _pekons(session, pekon, kecamatan)
+        result = await import_list(session, file, pekons, meta, wib_date(utcnow()), mapping=mapping)
+        await refresh_matches_in(session, list(result.list_ids))
+        return result
+
     try:
-        listed = read_list(data, mapping)
-
-        async def work(session: AsyncSession) -> ImportResult:
-            pekons = await _pekons(session, pekon, kecamatan)
-            planned = await plan_list(session, listed, pekons, wib_date(utcnow()))
-            result = await store_lists(session, planned, meta)
-            await refresh_matches_in(session, list(result.list_ids))
-            result.ignored = listed.ignored
-            return result
-
         return run(work)
     except ImportRejected as rejected:
         refuse(f"{file} tidak diimpor", rejected)

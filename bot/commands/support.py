@@ -118,6 +118,16 @@ def read_bytes(path: Path) -> bytes:
         fail(f"berkas {path} tidak bisa dibaca ({os_reason(exc)})")
 
 
+def readable(path: Path) -> None:
+    """Refuse, as `read_bytes` does, a file that cannot be opened for reading (it is read later, as
+    it goes)."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        fail(f"berkas {path} tidak bisa dibaca ({os_reason(exc)})")
+
+
 def write_private(files: Mapping[Path, bytes]) -> None:
     """Write files readable by their owner only (0600), replacing what was there, all or none.
 

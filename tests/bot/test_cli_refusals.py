@@ -55,6 +55,11 @@ def _files(tmp_path: Path) -> dict[str, str | bytes]:
         "year1.csv": f"{head}{TRIMULYO}-01,0001-01,0,0,1,0,1,0\n",
         "latin1.csv": b"kode,nama\n18.04.15.2005,Mekarj\xe4ya\n",
         "units_long.csv": f"pekon,nama\n{TRIMULYO},{LONG}\n",
+        # read 5,000 rows a batch: the bad row comes after two batches were stored, then rolled back
+        "list_bad_late.csv": "NIK;NAMA;TGL LAHIR\n"
+        + "".join(f"18041512128{n:05d};Warga {n};12-12-1980\n" for n in range(12_000))
+        + "1;Siti;31-02-1980\n",
+        "list_latin1_late.csv": b"NIK;NAMA\n" + b"1;Warga\n" * 9_000 + b"2;Mekarj\xe4ya\n",
     }
 
 
@@ -66,6 +71,12 @@ CASES: list[tuple[list[str], str]] = [
     (["baseline", "import", "{tmp}/count.csv"], "harus bilangan bulat 0 sampai 1.000.000"),
     (["baseline", "import", "{tmp}/year1.csv"], "bulan '0001-01' bukan bulan YYYY-MM"),
     (["baseline", "import", "{tmp}/missing.csv"], "tidak bisa dibaca"),
+    (["daftar", "import", "{tmp}/missing.csv", "--program", "PKH", "--pekon", TRIMULYO], "tidak bisa dibaca"),
+    (["daftar", "import", "{tmp}/list_bad_late.csv", "--program", "PKH", "--pekon", TRIMULYO], "baris 12002"),
+    (
+        ["daftar", "import", "{tmp}/list_latin1_late.csv", "--program", "PKH", "--pekon", TRIMULYO],
+        "baris 9002",
+    ),
     (["regions", "import", "{tmp}/latin1.csv"], "bukan UTF-8"),
     (
         ["recap", "--pekon", TRIMULYO, "--month", "2026-10", "--format", "xlsx", "--out", "{tmp}/no/x.xlsx"],
