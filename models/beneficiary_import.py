@@ -16,7 +16,7 @@ from models.audit import audit_values, record_audit, record_audits
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
 from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
-from models.ledger import clean_name
+from models.person_input import clean_name
 from models.region import Pekon, Unit
 
 NAME_MAX = 120

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.beneficiary_file import read_list
 from models.beneficiary_import import ListMeta, plan_list, store_lists
 from models.event import Event, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
+from models.person_input import PersonInput
 from models.region import Pekon, Unit
 from tests.reconcile.world import LedgerPerson, ListRow, list_csv
 
