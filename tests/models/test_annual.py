@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.annual import Level, annual_recap, change_percent, development
+from models.annual import Level, annual_recap
+from models.annual_change import change_percent, development
 from models.base import add_months
 from models.event import EventKind, Sex
 from models.ledger import record_event
