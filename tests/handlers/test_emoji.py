@@ -86,3 +86,11 @@ async def test_acknowledging_emoji_stay_acknowledgements(world: World, typed: st
     await chat.say("Lapor Meninggal")
     lead = conversation_words.ACK_THANKS if typed == "🙏" else conversation_words.ACK_OKAY
     assert await chat.say(typed) == f"{lead}\n{Q['name']}"
+
+
+async def test_emoji_alone_at_the_list_of_laporan_saya_keep_the_list(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri", "P", "12-11-2026", "Liwa", "Sari", "-", "-", "WNI", "simpan")
+    listed = await chat.say("Laporan Saya")
+    assert await chat.say("🎉") == f"{conversation_words.EMOJI_ONLY}\n{listed}"
+    assert "Mau diapakan?" in await chat.say("1")  # the list still waits for its number
