@@ -33,8 +33,9 @@ from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.audit import AuditEntry
 from models.dashboard_cache import FigureCache, Version
 from models.event import Event, EventKind, Sex
-from models.ledger import LedgerError, PersonInput, record_event, submit_report
+from models.ledger import LedgerError, record_event, submit_report
 from models.period import Baseline, ReportStatus, UnitReport, UnitSnapshot
+from models.person_input import PersonInput
 from models.region import Unit
 
 GLOBAL_KEY = "bench_global_version"

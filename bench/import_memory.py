@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.whole_file import plan_list, read_list
 from bot.db import make_engine, make_sessionmaker
-from models.beneficiary_file import read_list
-from models.beneficiary_import import ListMeta, plan_list, store_lists
+from models.beneficiary_import import ListMeta, store_lists
 from models.beneficiary_stream import import_list
 from models.region import Pekon
 

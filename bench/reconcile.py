@@ -42,11 +42,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bench import import_memory, recap
 from bench.month_close import WILAYAH, read_wilayah
 from bench.reconcile_baseline import store_lists_per_pekon
+from bench.whole_file import plan_list, read_list
 from bot.db import make_engine, make_sessionmaker, normalise_url
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch
-from models.beneficiary_file import read_list
 from models.beneficiary_findings import findings_by_pekon, findings_count_by_pekon
-from models.beneficiary_import import ListMeta, plan_list, store_lists
+from models.beneficiary_import import ListMeta, store_lists
 from models.beneficiary_match import refresh_matches, refresh_matches_in
 from models.beneficiary_stream import BATCH, import_list
 from models.event import Event, EventPerson

@@ -16,9 +16,10 @@ from models.baseline_import import NUMBERS
 from models.csvfile import CsvRow
 from models.event import EventKind, Sex
 from models.imports import UnitEntry, create_units, import_regions
-from models.ledger import PersonInput, record_event, submit_report
+from models.ledger import record_event, submit_report
 from models.period import Baseline, ReportStatus
 from models.person import Channel, Identity, Member, Role
+from models.person_input import PersonInput
 from models.region import Unit
 from models.wilayah import kecamatan_of, lookup
 

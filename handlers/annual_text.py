@@ -10,7 +10,8 @@ from babel.numbers import format_decimal
 
 from handlers.recap_text import MAX_CHARS, show_number
 from handlers.texts import annual_words
-from models.annual import AnnualRecap, Development, OpenMonth, YearRow, development
+from models.annual import AnnualRecap, OpenMonth, YearRow
+from models.annual_change import Development, development
 from models.b3_rows import KINDS
 
 

@@ -9,6 +9,7 @@ name too). Alone, a greeting is answered in kind (`greeting`).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from handlers.parsing import without_symbols
 
@@ -112,3 +113,15 @@ def acknowledgement(text: str) -> str | None:
     if any(word in THANKING for word in words) or (emoji & THANKS_EMOJI and not words):
         return "thanks"
     return "ok" if ACKNOWLEDGING & set(words) or (emoji and not words) else None
+
+
+def emoji_only(text: str) -> bool:
+    """Emoji or other pictographs, with at most punctuation around them ("🎉🎉", "😊!!", "👌🏽"): no
+    letter or digit to read. A "-" is an answer ("none"), so it is never part of such a text."""
+    rest = without_symbols(text)
+    pictured = any(unicodedata.category(ch) in ("So", "Sk") for ch in text)
+    return pictured and all(ch.isspace() or _punctuation(ch) for ch in rest)
+
+
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P") and ch != "-"

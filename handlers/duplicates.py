@@ -12,8 +12,8 @@ from sqlalchemy import Table, bindparam, select
 from handlers.core import Turn
 from handlers.fields import event_date, persons
 from models.event import Event, EventPerson
-from models.ledger import normalise_name
 from models.months import latest_closed
+from models.person_input import normalise_name
 
 _PERSON = cast(Table, EventPerson.__table__)
 _EVENT = cast(Table, Event.__table__)

@@ -26,7 +26,7 @@ from handlers.parsing import (
 )
 from handlers.texts import report_words
 from models.event import Citizenship, Event, EventKind, Sex
-from models.ledger import PersonInput, current_persons
+from models.person_input import PersonInput, current_persons
 
 Parser = Callable[[str, datetime], Any]
 MAX_FAMILY = 20

@@ -19,10 +19,11 @@ from handlers.show import ledger_message, show_date, show_month
 from handlers.texts import conversation_words, error_words, month_words, report_words
 from models.audit import record_audit
 from models.event import Action, Event
-from models.ledger import LedgerError, correct_event, current_persons
+from models.ledger import LedgerError, correct_event
 from models.months import latest_closed
 from models.names import proper_name
 from models.person import Member
+from models.person_input import current_persons
 from models.region import Unit
 
 FLOW = "mine"

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.messages import OutgoingMessage
 from handlers import beneficiary, list_upload, monthly, resent
 from handlers.core import Step, Turn
-from handlers.courtesy import acknowledgement, greeting
+from handlers.courtesy import acknowledgement, emoji_only, greeting
 from handlers.dashboard import dashboard_link
 from handlers.express import parse_express
 from handlers.express_reply import start_express
@@ -156,10 +156,12 @@ async def _route(turn: Turn, member: Member) -> list[OutgoingMessage]:
         text = conversation_words.CANCELLED if turn.state.flow else conversation_words.NOTHING_TO_CANCEL
         turn.state.clear()
         return [menu(member, text)]
+    ack = acknowledgement(turn.text) if turn.message.choice_id is None else None
+    if ack is None and turn.message.choice_id is None and emoji_only(turn.text):
+        return _emoji_answer(turn, member)
     picking = turn.state.flow == "mine" and turn.state.step == "pick" and turn.message.choice_id is None
     if picking and not _numberish(turn.text):
         turn.state.clear()  # the list only waits for a number; anything else is a menu choice
-    ack = acknowledgement(turn.text) if turn.message.choice_id is None else None
     if turn.state.flow is None and (
         said(turn, conversation_words.WORDS_THANKS) or ack or welcome == "thanks"
     ):
@@ -249,6 +251,15 @@ def _acknowledged(turn: Turn, member: Member, ack: str) -> list[OutgoingMessage]
     lead = conversation_words.ACK_THANKS if ack == "thanks" else conversation_words.ACK_OKAY
     first, *rest = waiting
     return [replace(first, text=f"{lead}\n{first.text}"), *rest]
+
+
+def _emoji_answer(turn: Turn, member: Member) -> list[OutgoingMessage]:
+    """Emoji alone ("😊", "🎉🎉") answer no question: the waiting one again, kindly (before, each
+    question's own error, "Nama hanya berisi huruf", puzzled people); at the menu, the menu."""
+    if turn.state.flow is None:
+        return [menu(member, conversation_words.EMOJI_AT_MENU)]
+    first, *rest = _repeat(turn, member)
+    return [replace(first, text=f"{conversation_words.EMOJI_ONLY}\n{first.text}"), *rest]
 
 
 def _names_a_month(turn: Turn, code: str) -> bool:

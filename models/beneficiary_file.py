@@ -11,7 +11,6 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,9 +23,7 @@ from models.csvfile import (
     ImportRejected,
     Problem,
     csv_records,
-    decode,
     header_problems,
-    read_csv,
 )
 
 FIELDS = (
@@ -49,15 +46,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH = 10  # a title or a blank line above the header is common in exported sheets
 
 
-@dataclass(frozen=True)
-class ListFile:
-    """The rows of a list file with each recognised column's field, and the columns left out."""
-
-    rows: list[CsvRow]
-    columns: dict[str, str]  # field -> the file's column name
-    ignored: list[str]
-
-
 def header_key(text: str) -> str:
     """A header as compared: upper case, punctuation as spaces ("Tgl. Lahir" -> "TGL LAHIR")."""
     return " ".join(re.sub(r"[^0-9A-Za-z]+", " ", text).upper().split())
@@ -77,7 +65,7 @@ def parse_map(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     """An XLSX cell as text: whole numbers without ".0" (a NIK stored as a number), dates ISO."""
     if value is None:
         return ""
@@ -90,27 +78,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_table(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRejected([Problem(None, "not_xlsx")]) from None
-    sheet = book.worksheets[0]
-    rows = [(n, [_cell(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    book.close()
-    return rows
-
-
-def _csv_table(data: bytes) -> list[tuple[int, list[str]]]:
-    text = decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    header = next(csv.reader([first], delimiter=";" if first.count(";") > first.count(",") else ","))
-    rows = read_csv(data, (), tuple(h.strip().casefold() for h in header if h.strip()))
-    names = [h.strip().casefold() for h in header]
-    return [(1, header)] + [(r.line, [r.values.get(n, "") for n in names]) for r in rows]
-
-
-def _header_at(table: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -> int:
+def header_at(table: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -> int:
     """The index of the header row: the first that names NIK and NAMA (by known names or --map)."""
     for index, (_, values) in enumerate(table[:HEADER_SEARCH]):
         fields = {mapping.get(header_key(v)) or KNOWN.get(header_key(v)) for v in values}
@@ -119,40 +87,6 @@ def _header_at(table: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -
     found = {mapping.get(header_key(v)) or KNOWN.get(header_key(v)) for v in table[0][1]} if table else set()
     missing = [f for f in ("nik", "nama") if f not in found]
     raise ImportRejected([Problem(1, "missing_column", {"column": c.upper()}) for c in missing])
-
-
-def read_list(data: bytes, mapping: Mapping[str, str] | None = None) -> ListFile:
-    """A CSV or XLSX list as rows keyed by field; refuses a file whose header lacks NIK or NAMA."""
-    if not data.strip():
-        raise ImportRejected([Problem(None, "empty_file")])
-    mapping = mapping or {}
-    table = _xlsx_table(data) if data.startswith(XLSX_MAGIC) else _csv_table(data)
-    at = _header_at(table, mapping)
-    header_line, header = table[at]
-    columns: dict[str, str] = {}
-    index: dict[int, str] = {}
-    ignored: list[str] = []
-    problems: list[Problem] = []
-    for position, name in enumerate(header):
-        field = mapping.get(header_key(name)) or KNOWN.get(header_key(name))
-        if field is None:
-            if name.strip():
-                ignored.append(name.strip())
-            continue
-        if field in columns:
-            problems.append(Problem(header_line, "duplicate_column", {"column": name.strip()}))
-            continue
-        columns[field], index[position] = name.strip(), field
-    if problems:
-        raise ImportRejected(problems[:MAX_PROBLEMS])
-    rows = [
-        CsvRow(line, {index[i]: v for i, v in enumerate(values) if i in index})
-        for line, values in table[at + 1 :]
-        if any(v.strip() for v in values)
-    ]
-    if not rows:
-        raise ImportRejected([Problem(None, "no_rows")])
-    return ListFile(rows, columns, ignored)
 
 
 # --- streaming: the rows one at a time, never the whole file --------------------------------------
@@ -177,9 +111,10 @@ class _Later:
 
 
 class ListStream:
-    """A list file's columns, then its data rows one at a time (`rows`), as `read_list` reads them.
-    A problem `read_list` raises before any row is raised as soon as it is known, after the later
-    lines' own (read to the end first); `finish`, once the rows are read, raises the later lines'."""
+    """A list file's columns, then its data rows one at a time (`rows`), as the whole-file reader
+    (bench/whole_file.py's `read_list`) reads them. A problem it raises before any row is raised as
+    soon as it is known, after the later lines' own (read to the end first); `finish`, once the rows
+    are read, raises the later lines'."""
 
     def __init__(
         self, table: Iterator[tuple[int, list[str]]], later: _Later, mapping: Mapping[str, str]
@@ -187,7 +122,7 @@ class ListStream:
         self._table, self._later, self.count = table, later, 0
         head = list(itertools.islice(table, HEADER_SEARCH))
         try:
-            at = _header_at(head, mapping)
+            at = header_at(head, mapping)
             self.columns, self._index, self.ignored = _columns(head[at], mapping)
         except ImportRejected:
             self._drain()
@@ -259,11 +194,12 @@ def _check_utf8(binary: BinaryIO) -> None:
 
 
 def _csv_rows(binary: BinaryIO, later: _Later) -> Iterator[tuple[int, list[str]]]:
-    """A CSV as `_csv_table` reads it: the header line, then each data line's values by the header's
-    names (a line with more values than the header is kept in `later`, not yielded)."""
+    """A CSV as the whole-file reader (bench/whole_file.py) reads it: the header line, then each data
+    line's values by the header's names (a line with more values than the header is kept in `later`,
+    not yielded)."""
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     first = text.readline()
-    while first and not first.strip():  # `_csv_table` takes its delimiter from the first non-blank line
+    while first and not first.strip():  # the delimiter is the first non-blank line's
         first = text.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
     text.seek(0)
@@ -301,7 +237,7 @@ def _xlsx_rows(binary: BinaryIO, stack: ExitStack) -> Iterator[tuple[int, list[s
         raise ImportRejected([Problem(None, "not_xlsx")]) from None
     stack.callback(book.close)
     sheet = book.worksheets[0]
-    return ((n, [_cell(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1))
+    return ((n, [cell(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1))
 
 
 @contextmanager

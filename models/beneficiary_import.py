@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit_values, record_audit, record_audits
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, match_name
-from models.beneficiary_file import ListFile
 from models.csvfile import CsvRow, Problem, check
-from models.ledger import clean_name
+from models.person_input import clean_name
 from models.region import Pekon, Unit
 
 NAME_MAX = 120
@@ -170,16 +169,6 @@ class RowChecker:
             values["unit_id"] = self.unit_ids.get((pekon.kode, unit_key(str(dusun)))) if dusun else None
             planned.setdefault(pekon.kode, []).append(values)
         return {kode: planned[kode] for kode in sorted(planned, key=self.rank.__getitem__)}, problems
-
-
-async def plan_list(
-    session: AsyncSession, file: ListFile, pekons: Sequence[Pekon], today: date
-) -> dict[str, list[dict[str, object]]]:
-    """Validate every row; the rows per pekon code. Raises ImportRejected naming rows and columns."""
-    checker = await RowChecker.load(session, file.columns, pekons, today)
-    planned, problems = checker.check(file.rows)
-    check(problems)
-    return planned
 
 
 @dataclass(frozen=True)

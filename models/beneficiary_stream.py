@@ -33,7 +33,8 @@ async def _walk(
     session: AsyncSession, stream: ListStream, pekons: Sequence[Pekon], today: date, writer: ListWriter | None
 ) -> dict[str, int]:
     """Check every row a batch at a time, handing good batches to the writer until a row is bad;
-    the rows per pekon, or ImportRejected with what `read_list` and `plan_list` would have raised."""
+    the rows per pekon, or ImportRejected with what the whole-file path (bench/whole_file.py)
+    would have raised."""
     try:
         checker = await RowChecker.load(session, stream.columns, pekons, today)
     except ImportRejected:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
 from models.csvfile import CsvRow, Problem, Progress, check, require_values
-from models.ledger import clean_name, normalise_name
+from models.person_input import clean_name, normalise_name
 from models.region import Kecamatan, Pekon, Unit
 from models.wilayah import (
     Region,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -23,9 +22,10 @@ from models.b3_rows import AKHIR, AWAL, FIGURES, MOVES
 from models.b3_statement import unit_b3_select
 from models.base import add_months, utcnow, wib_date
 from models.errors import LedgerError
-from models.event import Action, Citizenship, Event, EventKind, EventPerson, Sex
+from models.event import Action, Event, EventKind, EventPerson
 from models.months import counting_period, deadline_of, lock_month
 from models.period import MonthStatus, ReportStatus, UnitReport
+from models.person_input import PersonInput, current_persons, person_lines
 from models.region import Unit
 
 RECEIPT_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
@@ -35,36 +35,6 @@ RECEIPT_PREFIX = {
     EventKind.DATANG: "D",
     EventKind.PINDAH: "P",
 }
-
-
-@dataclass(frozen=True)
-class PersonInput:
-    """What is known of one person in a report."""
-
-    name: str
-    sex: Sex
-    citizenship: Citizenship = Citizenship.WNI
-    is_head: bool = False
-    birth_place: str | None = None
-    birth_date: date | None = None
-    nik: str | None = None
-    kk_number: str | None = None
-    father_name: str | None = None
-    mother_name: str | None = None
-    origin: str | None = None
-    destination: str | None = None
-    death_place: str | None = None
-    note: str | None = None
-
-
-def normalise_name(name: str) -> str:
-    """Collapsed spaces, case-folded: the form used for duplicate checks."""
-    return " ".join(name.split()).casefold()
-
-
-def clean_name(name: str) -> str:
-    """Trimmed, spaces collapsed, case kept as typed."""
-    return " ".join(name.split())
 
 
 # --- the negative-figure guard ------------------------------------------------------------------
@@ -123,33 +93,6 @@ def _new_receipt(kind: str) -> str:
     return f"{RECEIPT_PREFIX[EventKind(kind)]}-{body}"
 
 
-def _lines(event: Event, persons: Sequence[PersonInput], sign: int) -> list[EventPerson]:
-    return [
-        EventPerson(
-            unit_id=event.unit_id,
-            pekon_kode=event.pekon_kode,
-            period=event.period,
-            kind=event.kind,
-            sign=sign,
-            **{**asdict(p), "name": clean_name(p.name)},
-            name_norm=normalise_name(p.name),
-        )
-        for p in persons
-    ]
-
-
-def _person_input(line: EventPerson) -> PersonInput:
-    fields = PersonInput.__dataclass_fields__
-    values = {k: getattr(line, k) for k in fields}
-    values["sex"], values["citizenship"] = Sex(line.sex), Citizenship(line.citizenship)
-    return PersonInput(**values)
-
-
-def current_persons(event: Event) -> list[PersonInput]:
-    """The persons an event (or correction) stands for: its positive lines."""
-    return [_person_input(line) for line in event.persons if line.sign > 0]
-
-
 def _validate(kind: str, persons: Sequence[PersonInput], event_date: date, today: date) -> None:
     if not persons:
         raise LedgerError("no_persons")
@@ -192,7 +135,7 @@ async def record_event(
         channel=channel,
         susulan=susulan,
     )
-    return await _append(session, unit, event, _lines(event, persons, +1), reporter_id, now)
+    return await _append(session, unit, event, person_lines(event, persons, +1), reporter_id, now)
 
 
 async def _append(
@@ -301,7 +244,7 @@ async def correct_event(
         correction_of_id=standing.id,
         reason=reason.strip(),
     )
-    lines = _lines(event, current_persons(standing), -1) + _lines(event, persons or [], +1)
+    lines = person_lines(event, current_persons(standing), -1) + person_lines(event, persons or [], +1)
     return await _append(session, unit, event, lines, actor_id, now)
 
 
@@ -373,13 +316,9 @@ async def count_events(session: AsyncSession, unit_id: int, period: date) -> int
 
 __all__ = [
     "LedgerError",
-    "PersonInput",
-    "clean_name",
     "correct_event",
     "count_events",
-    "current_persons",
     "latest_version",
-    "normalise_name",
     "record_event",
     "submit_report",
 ]

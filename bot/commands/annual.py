@@ -19,7 +19,8 @@ from bot.config import get_settings
 from handlers.annual_text import render_annual_text
 from jobs.documents.annual import annual_pdf, annual_xlsx
 from jobs.documents.annual_layout import AnnualData, load_annual
-from models.annual import AnnualRecap, Level, YearRow, development
+from models.annual import AnnualRecap, Level, YearRow
+from models.annual_change import development
 from models.base import utcnow, wib_date
 from models.baseline_import import FIRST_YEAR, LAST_YEAR
 

@@ -31,6 +31,9 @@ OKAY_REPLY = "Baik 🙏 Bila ada laporan lagi, pilih dari menu."
 # Thanks or "ok" alone while a question waits (handlers/router.py): no answer; the question again.
 ACK_THANKS = "Sama-sama 🙏 Masih ada pertanyaan yang menunggu jawaban:"
 ACK_OKAY = "Baik 🙏 Masih ada pertanyaan yang menunggu jawaban:"
+# A text of emoji alone (not 👍 or 🙏, which acknowledge): no answer; the question again, or the menu.
+EMOJI_ONLY = "Maaf, saya belum bisa membaca emoji. Mohon jawab dengan huruf/angka:"
+EMOJI_AT_MENU = "Maaf, saya belum bisa membaca emoji. Silakan pilih dari menu, atau ketik BANTUAN."
 # menus (handlers/menu.py)
 MENU_PROMPT = "Silakan pilih:"
 MENU_PEMANGKU = {

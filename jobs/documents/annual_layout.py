@@ -13,7 +13,8 @@ from handlers.texts import annual_words, document_words
 from jobs.context import day_label
 from jobs.documents.data import Place
 from jobs.documents.layout import Grid, Value, b3_header, plain_header, signature
-from models.annual import AnnualRecap, Level, annual_recap, development
+from models.annual import AnnualRecap, Level, annual_recap
+from models.annual_change import development
 from models.b3_rows import B3Row
 from models.base import WIB, wib_date
 from models.region import Kecamatan, Pekon

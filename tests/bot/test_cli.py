@@ -28,9 +28,10 @@ from models.audit import AuditEntry
 from models.event import EventKind, Sex
 from models.export import export_pekon
 from models.invites import redeem_invite
-from models.ledger import PersonInput, record_event, submit_report
+from models.ledger import record_event, submit_report
 from models.period import Baseline, ReportStatus
 from models.person import Member, Role
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Kecamatan, Pekon, Unit
 from tests.bot.cli_support import BASELINE, REGIONS, UNITS, Invoke, write

@@ -1,11 +1,13 @@
-"""Emoji are no part of a place or an express line: the books print words only (B.2 "pindah ke")."""
+"""Emoji are no part of a place or an express line: the books print words only (B.2 "pindah ke").
+Emoji alone while a question waits get one kind answer and the question again, never that
+question's own error ("Nama hanya berisi huruf"); at the menu, the menu (handlers/router.py)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from handlers.texts import conversation_words
+from handlers.texts import conversation_words, report_words
 from models.event import EventPerson
 from tests.handlers.conftest import World
 
@@ -29,7 +31,7 @@ async def test_an_emoji_in_a_guided_place_answer_is_dropped(world: World) -> Non
     chat = world.chat("budi")
     await chat.script("Lapor Meninggal", "Darto", "L", "-", "10-11-2026")
     assert conversation_words.ACK_THANKS in await chat.say("🙏🙏")  # thanks alone is no place
-    assert "Mohon tulis nama tempatnya" in await chat.say("🎉")  # nor an emoji
+    assert conversation_words.EMOJI_ONLY in await chat.say("🎉")  # nor an emoji
     answer = await chat.say("rumah 🙏")
     assert "kepala keluarga" in answer
     await chat.script("tidak", "WNI", "simpan")
@@ -40,3 +42,55 @@ async def test_an_emoji_in_a_guided_place_answer_is_dropped(world: World) -> Non
 async def test_a_thank_you_emoji_ending_an_express_line_is_not_in_a_name(world: World) -> None:
     summary = await world.chat("budi").say("LAHIR Putri P 12-11-2026 di Liwa ibu Sari ayah Joko 🙏")
     assert "Nama ayah: Joko\n" in summary and "Belum" not in summary
+
+
+Q = report_words.QUESTIONS
+EMOJI = ["🎉🎉", "❤️", "😂!!", "👨‍👩‍👧", "🌹 🌹", "😭"]  # not 👍 🙏 😊 👌: those acknowledge
+# The guided death report, question by question: (the question, the answer that goes on).
+DEATH = [
+    (Q["name"], "Darto"),
+    (Q["sex"], "L"),
+    (Q["nik"], "-"),
+    (report_words.QUESTION_DATE["meninggal"], "10-11-2026"),
+    (Q["death_place"], "rumah"),
+]
+
+
+def _asked(question: str) -> str:
+    return f"{conversation_words.EMOJI_ONLY}\n{question}"
+
+
+@pytest.mark.parametrize("emoji", EMOJI)
+async def test_emoji_alone_put_the_waiting_question_again(world: World, emoji: str) -> None:
+    chat = world.chat("budi")
+    await chat.say("Lapor Meninggal")
+    for question, answer in DEATH:
+        said = await chat.say(emoji)
+        assert said.startswith(_asked(question))
+        assert "huruf" in said and "Nama hanya" not in said and "Tanggal" not in said.split("\n")[0]
+        await chat.say(answer)
+    await chat.script("tidak", "WNI", "simpan")
+    (person,) = await _saved_people(world)
+    assert (person.name, person.sex, person.nik, person.death_place) == ("Darto", "L", None, "rumah")
+
+
+async def test_emoji_alone_at_the_menu_get_the_menu(world: World) -> None:
+    answer = await world.chat("budi").say("🎉🎉")
+    assert answer.startswith(conversation_words.EMOJI_AT_MENU) and "Lapor Lahir" in answer
+    assert await _saved_people(world) == []
+
+
+@pytest.mark.parametrize("typed", ["👍", "🙏", "👌🏽", "😊"])
+async def test_acknowledging_emoji_stay_acknowledgements(world: World, typed: str) -> None:
+    chat = world.chat("budi")
+    await chat.say("Lapor Meninggal")
+    lead = conversation_words.ACK_THANKS if typed == "🙏" else conversation_words.ACK_OKAY
+    assert await chat.say(typed) == f"{lead}\n{Q['name']}"
+
+
+async def test_emoji_alone_at_the_list_of_laporan_saya_keep_the_list(world: World) -> None:
+    chat = world.chat("budi")
+    await chat.script("1", "Putri", "P", "12-11-2026", "Liwa", "Sari", "-", "-", "WNI", "simpan")
+    listed = await chat.say("Laporan Saya")
+    assert await chat.say("🎉") == f"{conversation_words.EMOJI_ONLY}\n{listed}"
+    assert "Mau diapakan?" in await chat.say("1")  # the list still waits for its number

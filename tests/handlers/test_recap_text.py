@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.recap_text import MAX_CHARS, render_b3_text
 from models.b3_rows import FIGURES, B3Row, B3Table
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event, submit_report
+from models.ledger import record_event, submit_report
 from models.months import close_months
 from models.period import ReportStatus
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from tests.factories import TRIMULYO, seed_pekon
 

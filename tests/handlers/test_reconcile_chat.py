@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.audit import AuditEntry
 from models.beneficiary import BeneficiaryMatch, MatchStatus
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
+from models.person_input import PersonInput
 from models.region import Pekon
 from tests.factories import TRIMULYO
 from tests.handlers.conftest import World

@@ -22,8 +22,9 @@ from jobs.documents.layout import Grid, plain_header
 from jobs.documents.pdf import PADDING, REGULAR, grid_table, recap_pdf, rollup_pdf
 from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
 from models.event import Event, EventKind, Sex
-from models.ledger import PersonInput, correct_event, record_event
+from models.ledger import correct_event, record_event
 from models.months import close_months
+from models.person_input import PersonInput
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon
 from tests.jobs.helpers import NOV, wib

@@ -18,9 +18,10 @@ from jobs.documents.pdf import recap_pdf, rollup_pdf
 from jobs.documents.render import render_many, render_recap
 from jobs.documents.xlsx import recap_xlsx, rollup_xlsx
 from models.event import Action, Event, EventKind, Sex
-from models.ledger import PersonInput, correct_event, record_event, submit_report
+from models.ledger import correct_event, record_event, submit_report
 from models.months import close_months
 from models.period import ReportStatus
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs.context import Schedule
 from jobs.delivery import deliver_closed
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
 from models.months import close_months
 from models.outbox import OutboxMessage
 from models.person import Role
+from models.person_input import PersonInput
 from models.region import Pekon
 from tests.factories import TRIMULYO, add_member, seed_pekon
 from tests.reconcile.seed import NOW, import_rows

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Citizenship, Event, EventKind, Sex
-from models.ledger import LedgerError, PersonInput, correct_event, record_event, submit_report
+from models.ledger import LedgerError, correct_event, record_event, submit_report
 from models.months import close_months, reopen_month
 from models.period import ReportStatus
 from models.person import Role
+from models.person_input import PersonInput
 from models.region import Unit
 from tests.factories import add_member, seed_pekon
 

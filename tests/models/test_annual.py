@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.annual import Level, annual_recap, change_percent, development
+from models.annual import Level, annual_recap
+from models.annual_change import change_percent, development
 from models.base import add_months
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
 from models.months import close_months
 from models.period import Baseline
+from models.person_input import PersonInput
 from tests.factories import TRIMULYO, seed_pekon
 
 OTHER = "18.04.15.2005"

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.baseline_import import BASELINE_COLUMNS, BASELINE_OPTIONAL, import_baselines
 from models.csvfile import CsvRow, ImportRejected, read_csv
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
 from models.months import close_months
 from models.period import Baseline, UnitSnapshot
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon

@@ -19,9 +19,10 @@ from models.annual import AnnualRecap, Level, annual_recap
 from models.b3_rows import AKHIR, AWAL, HEADS, MOVES
 from models.base import Base, add_months, last_day
 from models.event import EventKind, Sex
-from models.ledger import LedgerError, PersonInput, record_event
+from models.ledger import LedgerError, record_event
 from models.months import close_months, reopen_month
 from models.period import Baseline
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon

@@ -22,9 +22,10 @@ from models.imports import (
     import_regions,
     unit_entries,
 )
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
 from models.months import close_months
 from models.period import Baseline
+from models.person_input import PersonInput
 from models.region import Kecamatan, Pekon, Unit
 from models.wilayah import official
 from tests.factories import TRIMULYO, seed_pekon

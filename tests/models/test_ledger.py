@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.event import Citizenship, Event, EventKind, Sex
-from models.ledger import LedgerError, PersonInput, correct_event, record_event, submit_report
+from models.ledger import LedgerError, correct_event, record_event, submit_report
 from models.months import close_months, reopen_month
 from models.period import ReportStatus, UnitSnapshot
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon

@@ -18,9 +18,10 @@ from bot.db import make_engine, make_sessionmaker
 from models.b3_rows import AKHIR, AWAL, FIGURES, GROUPS, HOUSEHOLD, MOVES, B3Table
 from models.base import Base, add_months, last_day
 from models.event import Citizenship, Event, EventKind, Sex
-from models.ledger import LedgerError, PersonInput, correct_event, record_event, submit_report
+from models.ledger import LedgerError, correct_event, record_event, submit_report
 from models.months import close_months
 from models.period import ReportStatus
+from models.person_input import PersonInput
 from models.recap import compute_b3
 from models.region import Unit
 from tests.factories import TRIMULYO, seed_pekon

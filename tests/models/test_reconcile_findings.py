@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.beneficiary_findings import FindingKind, findings_count_by_pekon, pekon_findings
 from models.beneficiary_match import refresh_matches
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, correct_event, record_event
+from models.ledger import correct_event, record_event
 from models.person import Role
+from models.person_input import PersonInput
 from models.region import Pekon
 from tests.factories import TRIMULYO, add_member, seed_pekon
 from tests.reconcile.seed import NOW, import_rows

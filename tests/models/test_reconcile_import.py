@@ -10,10 +10,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.whole_file import plan_list, read_list
 from models.audit import AuditEntry
 from models.beneficiary import Beneficiary, BeneficiaryList
-from models.beneficiary_file import parse_map, read_list
-from models.beneficiary_import import ListMeta, plan_list, store_lists
+from models.beneficiary_file import parse_map
+from models.beneficiary_import import ListMeta, store_lists
 from models.csvfile import ImportRejected
 from models.region import Pekon
 from tests.factories import TRIMULYO, seed_pekon

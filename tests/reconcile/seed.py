@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.beneficiary_file import read_list
-from models.beneficiary_import import ListMeta, plan_list, store_lists
+from bench.whole_file import plan_list, read_list
+from models.beneficiary_import import ListMeta, store_lists
 from models.event import Event, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
+from models.person_input import PersonInput
 from models.region import Pekon, Unit
 from tests.reconcile.world import LedgerPerson, ListRow, list_csv
 

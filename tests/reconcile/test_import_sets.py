@@ -16,10 +16,10 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.reconcile_baseline import store_lists_per_pekon
+from bench.whole_file import plan_list, read_list
 from models.audit import AuditEntry
 from models.beneficiary import Beneficiary, BeneficiaryList
-from models.beneficiary_file import read_list
-from models.beneficiary_import import ImportResult, ListMeta, plan_list, store_lists
+from models.beneficiary_import import ImportResult, ListMeta, store_lists
 from models.csvfile import ImportRejected
 from models.person import Role
 from models.region import Pekon

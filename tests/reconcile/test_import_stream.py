@@ -20,11 +20,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.whole_file import plan_list, read_list
 from models import beneficiary_stream
 from models.audit import AuditEntry
 from models.beneficiary import Beneficiary, BeneficiaryList
-from models.beneficiary_file import read_list
-from models.beneficiary_import import ImportResult, ListMeta, plan_list, store_lists
+from models.beneficiary_import import ImportResult, ListMeta, store_lists
 from models.beneficiary_stream import count_list, import_list
 from models.csvfile import ImportRejected
 from models.region import Pekon

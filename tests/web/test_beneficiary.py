@@ -18,8 +18,9 @@ from models.beneficiary import BeneficiaryMatch, MatchStatus
 from models.beneficiary_findings import findings_count_by_pekon
 from models.beneficiary_match import refresh_matches
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event
+from models.ledger import record_event
 from models.person import Member
+from models.person_input import PersonInput
 from models.region import Pekon, Unit
 from tests.models.dashboard_world import TODAY, A, at
 from tests.reconcile.seed import import_rows

@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.dashboard_cache import FigureCache
 from models.event import EventKind, Sex
-from models.ledger import PersonInput, record_event, submit_report
+from models.ledger import record_event, submit_report
 from models.months import close_months, reopen_month
 from models.period import Baseline, ReportStatus, UnitReport
 from models.person import Role
+from models.person_input import PersonInput
 from models.region import Unit
 from tests.factories import add_member
 from tests.models.dashboard_world import DEADLINE_DAY, DEC, JAN, KEC, OTHER, A, at
