@@ -20,7 +20,6 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from models.annual_change import development as development  # re-exported: bot/web/year.py imports it here
 from models.b3_rows import AKHIR, AWAL, GROUPS, HEADS, MOVES
 from models.period import Baseline, MonthStatus, PekonMonth, UnitSnapshot
 from models.region import Kecamatan, Pekon, Unit

@@ -17,7 +17,8 @@ from bot.web.context import Viewer, WebContext
 from bot.web.render import render
 from handlers.annual_text import note_lines, place_line, show_change, show_count, state_line
 from jobs.documents.annual_layout import AnnualData, load_annual
-from models.annual import Level, development
+from models.annual import Level
+from models.annual_change import development
 from models.b3_rows import KINDS
 from models.baseline_import import FIRST_YEAR, LAST_YEAR
 

@@ -52,7 +52,7 @@ async def stored(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[int, i
 async def test_the_webhook_is_registered_with_its_secret(tg: FakeTelegram, webhook: str) -> None:
     assert tg.webhook["url"] == f"{PUBLIC}/telegram/webhook"
     assert tg.webhook["secret_token"] == SECRET
-    assert tg.webhook["allowed_updates"] == ["message", "edited_message", "callback_query"]
+    assert tg.webhook["allowed_updates"] == ["message", "edited_message", "callback_query", "my_chat_member"]
     assert tg.count("getUpdates") == 0 and tg.count("deleteWebhook") == 0
     async with httpx.AsyncClient() as client:
         health = await client.get(f"{webhook}/healthz")
