@@ -138,3 +138,15 @@ class LedgerMark(Base):
     pekon_kode: Mapped[str] = mapped_column(String(13), primary_key=True)
     events: Mapped[int] = mapped_column(BigInteger, default=0)
     changes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ListsMark(Base):
+    """How many times one pekon's beneficiary lists and matches have changed (an import, a deletion,
+    a refresh of the matches, a decision). Written only by the database's triggers (migration
+    0017_lists_mark); read as the lists' version of models/dashboard_cache.py. Apart from LedgerMark
+    so that an import, which holds its pekon's row until it commits, never holds up a birth there."""
+
+    __tablename__ = "lists_mark"
+
+    pekon_kode: Mapped[str] = mapped_column(String(13), primary_key=True)
+    changes: Mapped[int] = mapped_column(BigInteger, default=0)
