@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, MatchKind, MatchStatus
@@ -110,3 +110,21 @@ async def test_an_import_not_yet_committed_holds_up_no_birth_in_its_pekon(
         await chat.commit()  # no lock timeout
         await importing.rollback()
         assert await _fresh(session, A) == (0,)  # rolled back: no mark
+
+
+async def test_a_write_of_many_rows_counts_each_row_in_its_own_pekon(session: AsyncSession) -> None:
+    """One statement over many rows and pekon (a refresh of the matches, a deletion) moves each pekon
+    by its rows, alike on SQLite (row triggers) and PostgreSQL (statement triggers)."""
+    await build(session)
+    rows = {pekon: await _listed(session, pekon) for pekon in (A, B)}
+    people = list(await session.scalars(select(EventPerson.id).where(EventPerson.pekon_kode == A).limit(3)))
+    matches = [{"pekon_kode": pekon, "beneficiary_id": rows[pekon], "event_person_id": person,
+                "kind": "certain", "score": 100, "status": "certain", "person_key": "x"}
+               for pekon, person in [(A, people[0]), (A, people[1]), (B, people[2])]]  # fmt: skip
+    before = {pekon: await _fresh(session, pekon) for pekon in (A, B, OTHER)}
+    assert before == {A: (1,), B: (1,), OTHER: (0,)}  # each list's insert
+    await session.execute(insert(BeneficiaryMatch), matches)
+    await session.execute(update(BeneficiaryMatch).values(score=99))
+    await session.execute(delete(BeneficiaryMatch))
+    after = {pekon: await _fresh(session, pekon) for pekon in (A, B, OTHER)}
+    assert after == {A: (1 + 2 + 4 + 2,), B: (1 + 1 + 2 + 1,), OTHER: (0,)}  # an update: old and new row

@@ -10,6 +10,7 @@ before a larger one's but committed after it left the version standing (PostgreS
 to beneficiary_list and beneficiary_match bumps its pekon's row, in the writer's transaction, as
 0015_mark does for the ledger. A table of its own, not a column of ledger_mark: an import holds its
 pekon's row until it commits (a national list: a minute), and a birth in that pekon must not wait on it.
+On PostgreSQL the triggers run once per statement (see _postgresql_up), on SQLite once per row.
 """
 
 from collections.abc import Sequence
@@ -24,6 +25,11 @@ depends_on: str | Sequence[str] | None = None
 
 TABLES = ("beneficiary_list", "beneficiary_match")  # each names its pekon: pekon_kode
 OPS = ("INSERT", "UPDATE", "DELETE")
+TRANSITIONS = {  # PostgreSQL: a statement trigger with transition tables takes one operation
+    "INSERT": "NEW TABLE AS new_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+}
 
 
 def upgrade() -> None:
@@ -39,30 +45,41 @@ def upgrade() -> None:
 
 
 def _postgresql_up() -> None:
-    op.execute(
-        """
-        CREATE FUNCTION lists_mark_bump(kode text) RETURNS void LANGUAGE sql AS $$
-            INSERT INTO lists_mark (pekon_kode, changes) SELECT kode, 1 WHERE kode IS NOT NULL
-            ON CONFLICT (pekon_kode) DO UPDATE SET changes = lists_mark.changes + 1
-        $$
-        """
+    """Once per statement, from its transition tables: a refresh writes thousands of matches at once,
+    and a row trigger's upsert costs ~85 us a row (1.8 s for 20,000) where this costs 0.1 s. The same
+    counts as a row trigger's (an update counts its old and its new row); the pekon taken in code
+    order, so two writers of many pekon lock their rows in the same order."""
+    sources = {"INSERT": "new_rows", "DELETE": "old_rows",
+               "UPDATE": "(SELECT pekon_kode FROM old_rows UNION ALL SELECT pekon_kode FROM new_rows) AS r"}  # fmt: skip
+    branches = "\n            ".join(
+        f"{'IF' if n == 0 else 'ELSIF'} TG_OP = '{operation}' THEN {_bump(source)}"
+        for n, (operation, source) in enumerate(sources.items())
     )
     op.execute(
-        """
+        f"""
         CREATE FUNCTION lists_mark_by_pekon() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP <> 'INSERT' THEN PERFORM lists_mark_bump(OLD.pekon_kode); END IF;
-            IF TG_OP <> 'DELETE' THEN PERFORM lists_mark_bump(NEW.pekon_kode); END IF;
+            {branches}
+            END IF;
             RETURN NULL;
         END
         $$
         """
     )
     for table in TABLES:
-        op.execute(
-            f"CREATE TRIGGER lists_mark_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION lists_mark_by_pekon()"
-        )
+        for operation, tables in TRANSITIONS.items():
+            op.execute(
+                f"CREATE TRIGGER lists_mark_{table}_{operation.lower()} AFTER {operation} ON {table} "
+                f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION lists_mark_by_pekon()"
+            )
+
+
+def _bump(source: str) -> str:
+    return (
+        f"INSERT INTO lists_mark (pekon_kode, changes) SELECT pekon_kode, count(*) FROM {source} "
+        f"WHERE pekon_kode IS NOT NULL GROUP BY pekon_kode ORDER BY pekon_kode "
+        f"ON CONFLICT (pekon_kode) DO UPDATE SET changes = lists_mark.changes + EXCLUDED.changes;"
+    )
 
 
 def _sqlite_up() -> None:
@@ -85,13 +102,10 @@ def _sqlite_bump(row: str) -> str:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
-            op.execute(f"DROP TRIGGER lists_mark_{table} ON {table}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in TABLES:
+        for operation in OPS:
+            op.execute(f"DROP TRIGGER lists_mark_{table}_{operation.lower()}" + (f" ON {table}" if postgresql else ""))
+    if postgresql:
         op.execute("DROP FUNCTION lists_mark_by_pekon()")
-        op.execute("DROP FUNCTION lists_mark_bump(text)")
-    else:
-        for table in TABLES:
-            for operation in OPS:
-                op.execute(f"DROP TRIGGER lists_mark_{table}_{operation.lower()}")
     op.drop_table("lists_mark")
