@@ -16,10 +16,11 @@ hands out ids before commit), whichever path wrote it (chat, CLI, job, SQL), and
 pekon to read however long the scope's history. The completeness grid counts reports and closes, not
 events: it is kept across new events (`events=False`, which leaves the events' count out).
 
-The beneficiary lists (Daftar Bantuan, the findings) move apart from the ledger, on an import or a
-deletion, a refresh of the matches and a confirm/reject decision: `lists_version` of a scope is the
-sum of its pekon rows of `lists_mark` (models.period.ListsMark), bumped by triggers on every write of
-beneficiary_list and beneficiary_match, so an import in one pekon moves no other pekon's lists.
+The beneficiary lists (Daftar Bantuan, the findings) move apart from the ledger: `lists_version`,
+from `lists_mark` (models.period.ListsMark), bumped by triggers. A refresh of the matches and a
+confirm/reject decision move the scope's pekon rows only; an import or a deletion of a list moves
+every scope (the row "*"), since a NIK standing in a current list of another pekon anywhere is a
+finding (ganda_pekon).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.period import LedgerMark, ListsMark
+from models.period import ALL_PEKON, LedgerMark, ListsMark
 from models.region import Kecamatan, Pekon
 
 T = TypeVar("T")
@@ -67,9 +68,11 @@ def _scope_version(level: int) -> Select[Any]:
 
 
 def _lists_version(level: int) -> Select[Any]:
-    return select(func.coalesce(func.sum(ListsMark.changes), 0)).where(
+    matches = select(func.coalesce(func.sum(ListsMark.changes), 0)).where(
         ListsMark.pekon_kode.in_(_pekon_of(level))
     )
+    lists = select(func.coalesce(func.max(ListsMark.changes), 0)).where(ListsMark.pekon_kode == ALL_PEKON)
+    return select(matches.scalar_subquery(), lists.scalar_subquery())
 
 
 _STATEMENTS = {level: _scope_version(level) for level in (13, 8, 5)}  # built once: building costs
@@ -97,8 +100,8 @@ async def scope_version(session: AsyncSession, scope: str) -> Version | None:
 
 async def lists_version(session: AsyncSession, scope: str) -> Version | None:
     """What the beneficiary lists' findings and matches of a pekon, kecamatan or kabupaten depend on
-    besides its ledger, read once per session and scope; part of the key of anything kept from them
-    (None for a code of no region's length)."""
+    besides its ledger, read once per session and scope: its matches' changes, then every list's;
+    part of the key of anything kept from them (None for a code of no region's length)."""
     return await _read(session, LISTS_KEY, _LISTS, scope)
 
 

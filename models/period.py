@@ -140,11 +140,15 @@ class LedgerMark(Base):
     changes: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+ALL_PEKON = "*"  # the row of ListsMark every pekon's lists version reads: no region has this code
+
+
 class ListsMark(Base):
-    """How many times one pekon's beneficiary lists and matches have changed (an import, a deletion,
-    a refresh of the matches, a decision). Written only by the database's triggers (migration
-    0017_lists_mark); read as the lists' version of models/dashboard_cache.py. Apart from LedgerMark
-    so that an import, which holds its pekon's row until it commits, never holds up a birth there."""
+    """How many times the beneficiary matches of one pekon have changed (a refresh, a decision), and
+    in the row ALL_PEKON every list (an import, a deletion: a NIK in another pekon's current list is
+    a finding). Written only by the database's triggers (migration 0017_lists_mark); read as the
+    lists' version of models/dashboard_cache.py. Apart from LedgerMark so that an import, which holds
+    its rows until it commits, never holds up a birth."""
 
     __tablename__ = "lists_mark"
 

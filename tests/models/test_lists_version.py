@@ -109,12 +109,12 @@ async def test_an_import_not_yet_committed_holds_up_no_birth_in_its_pekon(
                            reporter_id=None, channel="console", now=NOW)  # fmt: skip
         await chat.commit()  # no lock timeout
         await importing.rollback()
-        assert await _fresh(session, A) == (0,)  # rolled back: no mark
+        assert await _fresh(session, A) == (0, 0)  # rolled back: no mark
 
 
 async def test_a_write_of_many_rows_counts_each_row_in_its_own_pekon(session: AsyncSession) -> None:
-    """One statement over many rows and pekon (a refresh of the matches, a deletion) moves each pekon
-    by its rows, alike on SQLite (row triggers) and PostgreSQL (statement triggers)."""
+    """One statement over many matches of many pekon (a refresh, a deletion) moves each pekon by its
+    rows, alike on SQLite (row triggers) and PostgreSQL (statement triggers); a list moves every pekon."""
     await build(session)
     rows = {pekon: await _listed(session, pekon) for pekon in (A, B)}
     people = list(await session.scalars(select(EventPerson.id).where(EventPerson.pekon_kode == A).limit(3)))
@@ -122,9 +122,12 @@ async def test_a_write_of_many_rows_counts_each_row_in_its_own_pekon(session: As
                 "kind": "certain", "score": 100, "status": "certain", "person_key": "x"}
                for pekon, person in [(A, people[0]), (A, people[1]), (B, people[2])]]  # fmt: skip
     before = {pekon: await _fresh(session, pekon) for pekon in (A, B, OTHER)}
-    assert before == {A: (1,), B: (1,), OTHER: (0,)}  # each list's insert
+    assert before == {A: (0, 2), B: (0, 2), OTHER: (0, 2)}  # two lists, each a finding anywhere
     await session.execute(insert(BeneficiaryMatch), matches)
     await session.execute(update(BeneficiaryMatch).values(score=99))
     await session.execute(delete(BeneficiaryMatch))
     after = {pekon: await _fresh(session, pekon) for pekon in (A, B, OTHER)}
-    assert after == {A: (1 + 2 + 4 + 2,), B: (1 + 1 + 2 + 1,), OTHER: (0,)}  # an update: old and new row
+    assert after == {A: (2 + 4 + 2, 2), B: (1 + 2 + 1, 2), OTHER: (0, 2)}  # an update: old and new row
+    await session.execute(update(BeneficiaryList).where(BeneficiaryList.pekon_kode == A).values(source="x"))
+    assert {pekon: await _fresh(session, pekon) for pekon in (A, B, OTHER)} == {
+        A: (8, 4), B: (4, 4), OTHER: (0, 4)}  # fmt: skip
