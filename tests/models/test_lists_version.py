@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.beneficiary import Beneficiary, BeneficiaryList, BeneficiaryMatch, MatchKind, MatchStatus
 from models.beneficiary_match import decide
 from models.dashboard_cache import LISTS_KEY, Version, lists_version
-from models.event import EventKind, EventPerson, Sex
-from models.ledger import PersonInput, record_event
+from models.event import EventPerson
 from models.region import Unit
 from tests.models.dashboard_world import KEC, OTHER, A, B, at, build
+from tests.models.test_dashboard_cache import _birth  # models.person_input moves PersonInput
 
 KAB, OTHER_KEC = KEC[:5], OTHER[:8]
 SCOPES = (A, KEC, KAB, OTHER_KEC, OTHER)
@@ -100,13 +100,11 @@ async def test_an_import_not_yet_committed_holds_up_no_birth_in_its_pekon(
     async with sessionmaker() as importing, sessionmaker() as chat:
         importing.add(BeneficiaryList(pekon_kode=A, program="PKH", source="dinsos.csv", rows=0,
                                       as_of=date(2026, 9, 1), imported_by="operator"))  # fmt: skip
-        await importing.flush()  # its pekon's mark written, not committed
+        await importing.flush()  # the lists' mark written, not committed
         await chat.execute(text("SET LOCAL lock_timeout = '2s'"))
         unit = await chat.scalar(select(Unit).where(Unit.pekon_kode == A).order_by(Unit.id))
         assert unit is not None
-        born = [PersonInput("Bayi", Sex.L)]
-        await record_event(chat, unit=unit, kind=EventKind.LAHIR, persons=born, event_date=date(2027, 1, 18),
-                           reporter_id=None, channel="console", now=NOW)  # fmt: skip
+        await _birth(chat, unit)
         await chat.commit()  # no lock timeout
         await importing.rollback()
         assert await _fresh(session, A) == (0, 0)  # rolled back: no mark
