@@ -16,9 +16,11 @@ hands out ids before commit), whichever path wrote it (chat, CLI, job, SQL), and
 pekon to read however long the scope's history. The completeness grid counts reports and closes, not
 events: it is kept across new events (`events=False`, which leaves the events' count out).
 
-The beneficiary lists (Daftar Bantuan) move apart from the ledger, on an import or a deletion (max
-and count of beneficiary_list.id), a refresh of the matches (max beneficiary_match.id) and a
-confirm/reject decision (its audit entry, written with it): `lists_version`.
+The beneficiary lists (Daftar Bantuan, the findings) move apart from the ledger: `lists_version`,
+from `lists_mark` (models.period.ListsMark), bumped by triggers. A refresh of the matches and a
+confirm/reject decision move the scope's pekon rows only; an import or a deletion of a list moves
+every scope (the row "*"), since a NIK standing in a current list of another pekon anywhere is a
+finding (ganda_pekon).
 """
 
 from __future__ import annotations
@@ -38,15 +40,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.audit import AuditEntry
-from models.beneficiary import BeneficiaryList, BeneficiaryMatch
-from models.period import LedgerMark
+from models.period import ALL_PEKON, LedgerMark, ListsMark
 from models.region import Kecamatan, Pekon
 
 T = TypeVar("T")
 Version = tuple[Any, ...]
 VERSION_KEY = "pemangku_scope_versions"  # {scope: version} memoised in session.info: once per request
-LISTS_KEY = "pemangku_lists_version"
+LISTS_KEY = "pemangku_lists_versions"  # {scope: version}, as VERSION_KEY
 SCOPE: BindParameter[str] = bindparam("scope", type_=String)
 
 
@@ -67,35 +67,42 @@ def _scope_version(level: int) -> Select[Any]:
     ).where(LedgerMark.pekon_kode.in_(_pekon_of(level)))  # events first: see `get`
 
 
+def _lists_version(level: int) -> Select[Any]:
+    matches = select(func.coalesce(func.sum(ListsMark.changes), 0)).where(
+        ListsMark.pekon_kode.in_(_pekon_of(level))
+    )
+    lists = select(func.coalesce(func.max(ListsMark.changes), 0)).where(ListsMark.pekon_kode == ALL_PEKON)
+    return select(matches.scalar_subquery(), lists.scalar_subquery())
+
+
 _STATEMENTS = {level: _scope_version(level) for level in (13, 8, 5)}  # built once: building costs
-
-_LISTS = select(
-    select(func.max(BeneficiaryList.id)).scalar_subquery(),
-    select(func.count(BeneficiaryList.id)).scalar_subquery(),
-    select(func.max(BeneficiaryMatch.id)).scalar_subquery(),
-    select(func.max(AuditEntry.id)).where(AuditEntry.entity == "beneficiary_match").scalar_subquery(),
-)
+_LISTS = {level: _lists_version(level) for level in (13, 8, 5)}
 
 
-async def scope_version(session: AsyncSession, scope: str) -> Version | None:
-    """What the figures of a pekon, kecamatan or kabupaten (by its code) depend on, read once per
-    session (transaction) and scope; None for a code of no region's length (nothing is kept)."""
-    statement = _STATEMENTS.get(len(scope))
+async def _read(
+    session: AsyncSession, memo: str, statements: dict[int, Select[Any]], scope: str
+) -> Version | None:
+    """A version of `scope` read once per session (transaction): memoised in session.info[memo]."""
+    statement = statements.get(len(scope))
     if statement is None:
         return None
-    versions: dict[str, Version] = session.info.setdefault(VERSION_KEY, {})
+    versions: dict[str, Version] = session.info.setdefault(memo, {})
     if scope not in versions:
         versions[scope] = tuple((await session.execute(statement, {"scope": scope})).one())
     return versions[scope]
 
 
-async def lists_version(session: AsyncSession) -> Version:
-    """What the beneficiary lists' findings and matches depend on besides the ledger, read once per
-    session; part of the key of anything kept from them."""
-    if LISTS_KEY not in session.info:
-        session.info[LISTS_KEY] = tuple((await session.execute(_LISTS)).one())
-    version: Version = session.info[LISTS_KEY]
-    return version
+async def scope_version(session: AsyncSession, scope: str) -> Version | None:
+    """What the figures of a pekon, kecamatan or kabupaten (by its code) depend on, read once per
+    session (transaction) and scope; None for a code of no region's length (nothing is kept)."""
+    return await _read(session, VERSION_KEY, _STATEMENTS, scope)
+
+
+async def lists_version(session: AsyncSession, scope: str) -> Version | None:
+    """What the beneficiary lists' findings and matches of a pekon, kecamatan or kabupaten depend on
+    besides its ledger, read once per session and scope: its matches' changes, then every list's;
+    part of the key of anything kept from them (None for a code of no region's length)."""
+    return await _read(session, LISTS_KEY, _LISTS, scope)
 
 
 @dataclass

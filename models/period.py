@@ -138,3 +138,19 @@ class LedgerMark(Base):
     pekon_kode: Mapped[str] = mapped_column(String(13), primary_key=True)
     events: Mapped[int] = mapped_column(BigInteger, default=0)
     changes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+ALL_PEKON = "*"  # the row of ListsMark every pekon's lists version reads: no region has this code
+
+
+class ListsMark(Base):
+    """How many times the beneficiary matches of one pekon have changed (a refresh, a decision), and
+    in the row ALL_PEKON every list (an import, a deletion: a NIK in another pekon's current list is
+    a finding). Written only by the database's triggers (migration 0017_lists_mark); read as the
+    lists' version of models/dashboard_cache.py. Apart from LedgerMark so that an import, which holds
+    its rows until it commits, never holds up a birth."""
+
+    __tablename__ = "lists_mark"
+
+    pekon_kode: Mapped[str] = mapped_column(String(13), primary_key=True)
+    changes: Mapped[int] = mapped_column(BigInteger, default=0)

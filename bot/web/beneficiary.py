@@ -91,7 +91,7 @@ async def _page(
         kode = request.path_params["kode"]
         check(viewer, kode)
         word, program = ctx.schedule.village_word, _program(request)
-        key = ("usulan", kode, program, ctx.today(), word, await lists_version(session))
+        key = ("usulan", kode, program, ctx.today(), word, await lists_version(session, kode))
         data, pending = await ctx.figures.get(session, key, load, scope=kode)
     _audit(viewer, "list.view", data)
     return render("beneficiary.html", viewer, data=data, kode=data.place.kode, dmy=dmy, cell=cell,

@@ -79,7 +79,8 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
         rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
         findings = await _findings(ctx, session, grid) if level == "kecamatan" else None
-        lists = None if findings is None else await lists_version(session)  # read by `_findings` already
+        # the kecamatan's lists' version: read by `_findings` already
+        lists = None if findings is None else await lists_version(session, kode)
         key = (period, only_missing, ctx.today(), ctx.schedule.deadline_day, lists)
         return await kept_page(ctx, session, viewer, kode, key, "grid.html", lambda: dict(
             grid=grid, rows=rows, rates=rates, period=period, only_missing=only_missing, level=level,
@@ -132,7 +133,7 @@ async def cached_grid(
 async def _findings(ctx: WebContext, session: AsyncSession, grid: dash.Grid) -> dict[str, int]:
     """How many findings each pekon of the grid's lists have, kept while the ledger and the lists stand."""
     pekon = [r.kode for r in grid.rows]
-    key = ("findings", grid.kode, await lists_version(session))
+    key = ("findings", grid.kode, await lists_version(session, grid.kode))
     return await ctx.figures.get(
         session, key, lambda: findings_count_by_pekon(session, pekon), scope=grid.kode
     )
