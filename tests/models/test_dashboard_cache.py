@@ -208,3 +208,27 @@ async def test_any_writer_moves_the_version_and_a_rolled_back_one_does_not(
     assert moved is not None and before is not None
     assert moved[0] == before[0] and moved[1] > before[1]  # not an event: the grid's part moved
     assert await _fresh(session, OTHER_KEC) == elsewhere
+
+
+async def test_one_statement_over_two_pekon_moves_each_by_its_own_rows(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """PostgreSQL's triggers run once per statement: each pekon's row still counts its own rows
+    (an update counts the old and the new row, as SQLite's row triggers do)."""
+    await build(session)
+    await session.commit()
+    before = {scope: await _fresh(session, scope) for scope in (KEC, OTHER_KEC, KAB)}
+    units = {
+        pekon: len(list(await session.scalars(select(Unit.id).where(Unit.pekon_kode == pekon))))
+        for pekon in (A, OTHER)
+    }
+    await session.rollback()
+    async with sessionmaker() as operator:
+        await operator.execute(
+            text("UPDATE unit SET nama = nama WHERE pekon_kode IN (:a, :o)"), {"a": A, "o": OTHER}
+        )
+        await operator.commit()
+    after = {scope: await _fresh(session, scope) for scope in (KEC, OTHER_KEC, KAB)}
+    moved = {scope: after[scope][1] - before[scope][1] for scope in after}  # type: ignore[index]
+    assert moved == {KEC: 2 * units[A], OTHER_KEC: 2 * units[OTHER], KAB: 2 * (units[A] + units[OTHER])}
+    assert all(after[scope][0] == before[scope][0] for scope in after)  # type: ignore[index]
