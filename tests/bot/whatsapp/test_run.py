@@ -39,7 +39,7 @@ async def test_run_serves_the_whatsapp_webhook_and_delivers_replies(db_url: str,
         running = asyncio.create_task(serve(settings, stop))
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient() as http:
-            await _wait_healthy(http, base)
+            await _wait_healthy(http, base, running)
             params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "42"}
             assert (await http.get(f"{base}/whatsapp/webhook", params=params)).text == "42"
             raw = json.dumps(fixture("text", utcnow())).encode()
@@ -65,9 +65,13 @@ async def _until(check: Callable[[], bool]) -> None:
             await asyncio.sleep(0.05)
 
 
-async def _wait_healthy(http: httpx.AsyncClient, base: str) -> None:
+async def _wait_healthy(http: httpx.AsyncClient, base: str, running: asyncio.Task[None]) -> None:
+    """Until the server answers; a server that stopped starting raises its own error, not a timeout."""
     async with asyncio.timeout(10):
         while True:
+            if running.done():
+                running.result()
+                raise AssertionError("pemangku run stopped before serving")
             try:
                 if (await http.get(f"{base}/healthz")).status_code == 200:
                     return
