@@ -15,9 +15,9 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.beneficiary_file import KNOWN, XLSX_MAGIC, cell, header_at, header_key
+from models.beneficiary_file import XLSX_MAGIC, cell, header_at, header_columns
 from models.beneficiary_import import RowChecker
-from models.csvfile import MAX_PROBLEMS, CsvRow, ImportRejected, Problem, check, decode, read_csv
+from models.csvfile import CsvRow, ImportRejected, Problem, check, decode, read_csv
 from models.region import Pekon
 
 
@@ -57,23 +57,7 @@ def read_list(data: bytes, mapping: Mapping[str, str] | None = None) -> ListFile
     mapping = mapping or {}
     table = _xlsx_table(data) if data.startswith(XLSX_MAGIC) else _csv_table(data)
     at = header_at(table, mapping)
-    header_line, header = table[at]
-    columns: dict[str, str] = {}
-    index: dict[int, str] = {}
-    ignored: list[str] = []
-    problems: list[Problem] = []
-    for position, name in enumerate(header):
-        field = mapping.get(header_key(name)) or KNOWN.get(header_key(name))
-        if field is None:
-            if name.strip():
-                ignored.append(name.strip())
-            continue
-        if field in columns:
-            problems.append(Problem(header_line, "duplicate_column", {"column": name.strip()}))
-            continue
-        columns[field], index[position] = name.strip(), field
-    if problems:
-        raise ImportRejected(problems[:MAX_PROBLEMS])
+    columns, index, ignored = header_columns(table[at], mapping)
     rows = [
         CsvRow(line, {index[i]: v for i, v in enumerate(values) if i in index})
         for line, values in table[at + 1 :]

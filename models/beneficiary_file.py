@@ -123,7 +123,7 @@ class ListStream:
         head = list(itertools.islice(table, HEADER_SEARCH))
         try:
             at = header_at(head, mapping)
-            self.columns, self._index, self.ignored = _columns(head[at], mapping)
+            self.columns, self._index, self.ignored = header_columns(head[at], mapping)
         except ImportRejected:
             self._drain()
             raise
@@ -150,7 +150,7 @@ class ListStream:
             raise ImportRejected([Problem(None, "no_rows")])
 
 
-def _columns(
+def header_columns(
     header: tuple[int, list[str]], mapping: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[int, str], list[str]]:
     """The recognised columns (field -> the file's name), their positions, the names left out."""

@@ -228,8 +228,9 @@ async def _peak(run: Callable[[], Awaitable[object]]) -> int:
 async def test_memory_does_not_grow_with_the_file(
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Four times the rows, about the same peak; the whole-file path (the control that the measure
-    sees growth) takes three times as much or more."""
+    """Four times the rows: the whole-file path's peak more than doubles (the control that the
+    measure sees growth); the streamed peak grows by less than a quarter of what the whole file's did
+    (a ratio in one run: an absolute bound would be noise on a shared machine)."""
     monkeypatch.setattr(beneficiary_stream, "BATCH", 500)
     await _world(session)
     small, large = _big(tmp_path / "s.csv", 2000), _big(tmp_path / "l.csv", 8000)
@@ -246,5 +247,5 @@ async def test_memory_does_not_grow_with_the_file(
             peaks[name].append(await _peak(functools.partial(run, file)))
             await session.rollback()
     streamed, whole_file = peaks["streamed"][1:], peaks["whole"][1:]
-    assert streamed[1] < 1.2 * streamed[0], peaks
-    assert whole_file[1] > 3 * whole_file[0], peaks
+    assert whole_file[1] > 2 * whole_file[0], peaks
+    assert streamed[1] - streamed[0] < (whole_file[1] - whole_file[0]) / 4, peaks
