@@ -6,39 +6,19 @@ PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 
-from bot.db import make_engine, make_sessionmaker, normalise_url
+from bot.db import make_engine, make_sessionmaker
 from models.dashboard_cache import lists_version
 from models.migrate import alembic_config, upgrade
 from models.region import Pekon
-from tests.conftest import BACKENDS, PG_URL
 from tests.models.dashboard_world import KEC, OTHER, A, build
-from tests.models.test_mark_migration import _admin
 from tests.reconcile.seed import import_rows
 from tests.reconcile.world import ListRow
 
 BEFORE = "0016_inbound_dead"
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no schema at all, of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'lists_mark.sqlite3'}"
-        return
-    assert PG_URL
-    url = make_url(normalise_url(PG_URL))
-    admin, name = url.render_as_string(hide_password=False), f"{url.database}_lists_mark"
-    asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}"'))
 
 
 async def _build(url: str) -> None:

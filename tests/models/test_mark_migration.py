@@ -5,42 +5,14 @@ puts them back, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from bot.db import make_engine, make_sessionmaker, normalise_url
+from bot.db import make_engine, make_sessionmaker
 from models.dashboard_cache import scope_version
 from models.migrate import alembic_config, upgrade
-from tests.conftest import BACKENDS, PG_URL
 from tests.models.dashboard_world import KEC, build
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no schema at all, of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'mark.sqlite3'}"
-        return
-    assert PG_URL
-    url = make_url(normalise_url(PG_URL))
-    name = f"{url.database}_mark"
-    asyncio.run(_admin(url.render_as_string(hide_password=False), f'DROP DATABASE IF EXISTS "{name}"',
-                       f'CREATE DATABASE "{name}"'))  # fmt: skip
-    yield url.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin(url.render_as_string(hide_password=False), f'DROP DATABASE IF EXISTS "{name}"'))
-
-
-async def _admin(url: str, *statements: str) -> None:
-    engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for statement in statements:
-            await conn.execute(text(statement))
-    await engine.dispose()
 
 
 async def _version_and_marks(url: str) -> tuple[object, int]:
