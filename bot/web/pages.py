@@ -74,16 +74,15 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
             raise NotFound
         # the rates come from the grid's cells; a month older than the grid's from a grid of its own
         source = grid if period in grid.months else await cached_grid(ctx, session, kode, period, months=1)
-        rates = source.rates(period)
         only_missing = request.query_params.get("belum") == "1"
-        rows = grid.not_reported(period) if only_missing else grid.rows
         # Daftar Bantuan: the findings of each pekon's beneficiary lists (issue 14)
         findings = await _findings(ctx, session, grid) if level == "kecamatan" else None
         # the kecamatan's lists' version: read by `_findings` already
         lists = None if findings is None else await lists_version(session, kode)
         key = (period, only_missing, ctx.today(), ctx.schedule.deadline_day, lists)
         return await kept_page(ctx, session, viewer, kode, key, "grid.html", lambda: dict(
-            grid=grid, rows=rows, rates=rates, period=period, only_missing=only_missing, level=level,
+            grid=grid, rows=grid.not_reported(period) if only_missing else grid.rows,
+            rates=source.rates(period), period=period, only_missing=only_missing, level=level,
             findings=findings))  # fmt: skip
 
     return page
