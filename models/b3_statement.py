@@ -126,7 +126,7 @@ def _b3_select(period: date, scoped: bool, one_unit: bool) -> Select[Any]:
     )
 
     ep = EventPerson.__table__.c
-    prior = (
+    prior_scope = (
         select(anchor.c.unit_id, *_signed_sums(ep))
         .select_from(anchor.join(EventPerson.__table__, EventPerson.unit_id == anchor.c.unit_id))
         .where(
@@ -136,9 +136,10 @@ def _b3_select(period: date, scoped: bool, one_unit: bool) -> Select[Any]:
                 and_(anchor.c.snap_period.is_(None), ep.period >= anchor.c.base_period),
             ),
         )
-        .group_by(anchor.c.unit_id)
-        .subquery("prior")
     )
+    if scoped:  # the pekon's own lines by their index, not a scan of every earlier month's
+        prior_scope = prior_scope.where(ep.pekon_kode.in_(kodes))
+    prior = prior_scope.group_by(anchor.c.unit_id).subquery("prior")
 
     move_cols = [
         func.sum(case((and_(ep.kind == k, _group(ep.citizenship, ep.sex, g)), ep.sign), else_=0)).label(

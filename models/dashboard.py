@@ -25,11 +25,12 @@ from models.dashboard_pekon import (
     PekonPage,
     Pemangku,
     UnitLine,
+    UnitPemangku,
     UnitState,
     late_units,
     month_history,
     pekon_page,
-    unit_lines,
+    unit_pemangku,
     unit_reports,
 )
 from models.dashboard_rows import (
@@ -67,6 +68,7 @@ __all__ = [
     "TrendPoint",
     "TrendSeries",
     "UnitLine",
+    "UnitPemangku",
     "UnitState",
     "b3_figure",
     "column_parts",
@@ -83,6 +85,6 @@ __all__ = [
     "pekon_page",
     "pick_rows",
     "totals_figure",
-    "unit_lines",
+    "unit_pemangku",
     "unit_reports",
 ]

@@ -17,10 +17,10 @@ from models.audit import AuditEntry
 from models.b3_rows import B3Table
 from models.event import Event
 from models.months import deadline_of
-from models.mutasi import unit_statuses, unreported_in_open_month
-from models.period import UnitSnapshot
+from models.mutasi import unit_status_select, unreported_in_open_month
+from models.period import PekonMonth, UnitSnapshot
 from models.person import Identity, Member, Role
-from models.recap import compute_b3, month_state
+from models.recap import compute_b3
 from models.region import Pekon, Unit
 
 
@@ -39,6 +39,9 @@ class Pemangku:
     member_id: int
     name: str
     channels: tuple[str, ...]  # models.person.Channel values, reachable identities only
+
+
+UnitPemangku = tuple[tuple[int, tuple[Pemangku, ...]], ...]  # (unit id, its pemangku), by unit id
 
 
 @dataclass(frozen=True)
@@ -105,18 +108,16 @@ async def pekon_page(
     *,
     deadline_day: int,
     b3: B3Table | None = None,
-    reports: tuple[UnitLine, ...] | None = None,
-    history: tuple[HistoryEntry, ...] | None = None,
+    pemangku: UnitPemangku | None = None,
 ) -> PekonPage:
-    """The pekon page's data; the parts that depend on the ledger alone (the month's compute_b3,
-    unit_reports, month_history) are read here unless the caller has them already. The pemangku
-    are always read now. LookupError for an unknown pekon."""
+    """The pekon page's data: the month's compute_b3 (unless the caller has it), each unit's report,
+    the month's history and the pemangku (read now, unless the caller has read them: the dashboard
+    keeps the page while they and the pekon's ledger stand). LookupError for an unknown pekon."""
     pekon = await session.get(Pekon, pekon_kode)
     if pekon is None:
         raise LookupError(pekon_kode)
     table = b3 or await compute_b3(session, pekon_kode, period)
-    if reports is None:
-        reports = await unit_reports(session, pekon_kode, period)
+    people = dict(await unit_pemangku(session, pekon_kode) if pemangku is None else pemangku)
     return PekonPage(
         pekon_kode=pekon.kode,
         pekon_nama=pekon.nama,
@@ -126,56 +127,44 @@ async def pekon_page(
         deadline=deadline_of(period, deadline_day),
         closed=table.closed,
         revision=table.revision,
-        units=with_pemangku(reports, await _pemangku(session, pekon_kode)),
+        units=tuple(
+            replace(line, pemangku=people.get(line.unit_id, ()))
+            for line in await unit_reports(session, pekon_kode, period)
+        ),
         b3=table,
-        history=await month_history(session, pekon_kode, period) if history is None else history,
+        history=await month_history(session, pekon_kode, period),
     )
-
-
-async def unit_lines(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
-    """Each unit's report, its events and its pemangku with their channels."""
-    reports = await unit_reports(session, pekon_kode, period)
-    return with_pemangku(reports, await _pemangku(session, pekon_kode))
 
 
 async def unit_reports(session: AsyncSession, pekon_kode: str, period: date) -> tuple[UnitLine, ...]:
-    """Each unit's report (models.mutasi.unit_statuses, as the chat and the books) and its events,
-    without the pemangku: a function of the ledger alone, so the pages may keep it."""
-    kodes = dict(
-        (await session.execute(select(Unit.id, Unit.kode).where(Unit.pekon_kode == pekon_kode)))
-        .tuples()
-        .all()
+    """Each unit's report (models.mutasi.unit_status_select, as the chat and the books) and its
+    events, without the pemangku, in one statement."""
+    events = (
+        select(Event.unit_id, func.count(Event.id).label("events"), func.max(Event.reported_at).label("last"))
+        .where(Event.pekon_kode == pekon_kode, Event.period == period)
+        .group_by(Event.unit_id)
+        .subquery("events")
     )
-    events = {
-        unit_id: (int(count), last)
-        for unit_id, count, last in await session.execute(
-            select(Event.unit_id, func.count(Event.id), func.max(Event.reported_at))
-            .where(Event.pekon_kode == pekon_kode, Event.period == period)
-            .group_by(Event.unit_id)
-        )
-    }
+    rows = await session.execute(
+        unit_status_select(pekon_kode, period)
+        .add_columns(Unit.kode, events.c.events, events.c.last)
+        .outerjoin(events, events.c.unit_id == Unit.id)
+    )
     return tuple(
         UnitLine(
-            unit_id=s.unit_id,
-            kode=kodes[s.unit_id],
-            seq=s.seq,
-            nama=s.nama,
-            state=UnitState(s.status or UnitState.MISSING),
-            late=s.late,
-            reported_at=s.submitted_at,
-            last_event_at=events.get(s.unit_id, (0, None))[1],
-            events=events.get(s.unit_id, (0, None))[0],
+            unit_id=r.id,
+            kode=r.kode,
+            seq=r.seq,
+            nama=r.nama,
+            state=UnitState(r.status or UnitState.MISSING),
+            late=bool(r.late),
+            reported_at=r.submitted_at,
+            last_event_at=r.last,
+            events=int(r.events or 0),
             pemangku=(),
         )
-        for s in await unit_statuses(session, pekon_kode, period)
+        for r in rows
     )
-
-
-def with_pemangku(
-    reports: tuple[UnitLine, ...], pemangku: dict[int, tuple[Pemangku, ...]]
-) -> tuple[UnitLine, ...]:
-    """The unit lines with each unit's pemangku."""
-    return tuple(replace(line, pemangku=pemangku.get(line.unit_id, ())) for line in reports)
 
 
 @dataclass(frozen=True)
@@ -219,8 +208,9 @@ async def late_units(session: AsyncSession, region_kode: str, period: date) -> l
     return [LateUnit(pekon, unit_id, nama, tuple(names.get(unit_id, ()))) for pekon, unit_id, nama in units]
 
 
-async def _pemangku(session: AsyncSession, pekon_kode: str) -> dict[int, tuple[Pemangku, ...]]:
-    """The active pemangku of each unit of the pekon, with their reachable channels."""
+async def unit_pemangku(session: AsyncSession, pekon_kode: str) -> UnitPemangku:
+    """The active pemangku of each unit of the pekon, with their reachable channels, by unit id in
+    unit id order (hashable: the dashboard keys its kept page on them)."""
     rows = await session.execute(
         select(Member.unit_id, Member.id, Member.name, Identity.channel)
         .join(Unit, Unit.id == Member.unit_id)
@@ -236,22 +226,28 @@ async def _pemangku(session: AsyncSession, pekon_kode: str) -> dict[int, tuple[P
     out: dict[int, list[Pemangku]] = {}
     for member_id, (unit_id, name, channels) in people.items():
         out.setdefault(unit_id, []).append(Pemangku(member_id, name, tuple(channels)))
-    return {unit_id: tuple(found) for unit_id, found in out.items()}
+    return tuple(sorted((unit_id, tuple(found)) for unit_id, found in out.items()))
 
 
 async def month_history(session: AsyncSession, pekon_kode: str, period: date) -> tuple[HistoryEntry, ...]:
     """The month's closes (one per revision, from its frozen snapshots) and reopens (from the
     audit trail, with reason and actor), in order. Who closed is known for the standing revision
     (the month row); an earlier revision's closer is not kept apart from the audit, so it is None."""
-    month = await month_state(session, pekon_kode, period)
-    if month is None:
+    found = (
+        await session.execute(
+            select(PekonMonth, Member.name)
+            .outerjoin(Member, Member.id == PekonMonth.closed_by_member_id)
+            .where(PekonMonth.pekon_kode == pekon_kode, PekonMonth.period == period)
+        )
+    ).one_or_none()
+    if found is None:
         return ()
+    month, closer = found
     closes = await session.execute(
         select(UnitSnapshot.revision, func.min(UnitSnapshot.created_at))
         .where(UnitSnapshot.pekon_kode == pekon_kode, UnitSnapshot.period == period)
         .group_by(UnitSnapshot.revision)
     )
-    closer = await _name(session, month.closed_by_member_id)
     entries = [
         HistoryEntry(HistoryKind.CLOSED, at, revision, closer if revision == month.revision else None)
         for revision, at in closes
@@ -277,10 +273,3 @@ async def month_history(session: AsyncSession, pekon_kode: str, period: date) ->
     ]
     # a reopen follows the close of the revision it reopened (the clocks of the two may differ)
     return tuple(sorted(entries, key=lambda e: (e.revision, e.kind != HistoryKind.CLOSED, e.at)))
-
-
-async def _name(session: AsyncSession, member_id: int | None) -> str | None:
-    if member_id is None:
-        return None
-    name: str | None = await session.scalar(select(Member.name).where(Member.id == member_id))
-    return name

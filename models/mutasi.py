@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # completeness moved to its own module; these names stay importable from here
@@ -208,14 +209,20 @@ async def month_notes(session: AsyncSession, pekon_kode: str, period: date) -> l
     ]
 
 
-async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) -> list[UnitStatus]:
-    """Each unit's report for the month, with its pemangku's names, in unit order."""
-    stmt = (
+def unit_status_select(pekon_kode: str, period: date) -> Select[Any]:
+    """Each unit of the pekon that existed in the month with its report (status, late, submitted_at;
+    NULL: none yet), in unit order: the one reading of a unit's status, for the chat and the pages."""
+    return (
         select(Unit.id, Unit.seq, Unit.nama, UnitReport.status, UnitReport.late, UnitReport.submitted_at)
         .outerjoin(UnitReport, and_(UnitReport.unit_id == Unit.id, UnitReport.period == period))
         .where(Unit.pekon_kode == pekon_kode, existed_in(period))
         .order_by(Unit.seq)
     )
+
+
+async def unit_statuses(session: AsyncSession, pekon_kode: str, period: date) -> list[UnitStatus]:
+    """Each unit's report for the month, with its pemangku's names, in unit order."""
+    stmt = unit_status_select(pekon_kode, period)
     names: dict[int, list[str]] = {}
     pemangku = (
         select(Member.unit_id, Member.name)

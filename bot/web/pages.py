@@ -4,7 +4,7 @@ figure comes from models/dashboard*.py, the functions behind the chat and the bo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -80,10 +80,13 @@ def grid_page(ctx: WebContext, level: str) -> Handler:
         # the kecamatan's lists' version: read by `_findings` already
         lists = None if findings is None else await lists_version(session, kode)
         key = (period, only_missing, ctx.today(), ctx.schedule.deadline_day, lists)
-        return await kept_page(ctx, session, viewer, kode, key, "grid.html", lambda: dict(
-            grid=grid, rows=grid.not_reported(period) if only_missing else grid.rows,
-            rates=source.rates(period), period=period, only_missing=only_missing, level=level,
-            findings=findings))  # fmt: skip
+
+        async def values() -> dict[str, Any]:
+            return dict(grid=grid, rows=grid.not_reported(period) if only_missing else grid.rows,
+                        rates=source.rates(period), period=period, only_missing=only_missing, level=level,
+                        findings=findings)  # fmt: skip
+
+        return await kept_page(ctx, session, viewer, kode, key, "grid.html", values)
 
     return page
 
@@ -95,14 +98,14 @@ async def kept_page(
     scope: str,
     key: tuple[object, ...],
     template: str,
-    values: Callable[[], dict[str, Any]],
+    values: Callable[[], Awaitable[dict[str, Any]]],
 ) -> Response:
     """A page shown alike to every viewer of `scope`, rendered once while the scope's ledger stands:
     `key` holds everything else its values were made of (month, filter, today, ...). Rendering is
     most of a warm page's cost."""
 
     async def rendered() -> str:
-        return shared_page(template, **values())
+        return shared_page(template, **await values())
 
     html = await ctx.figures.get(session, ("page", template, scope, *key), rendered, scope=scope)
     return viewer_page(html, viewer)
@@ -139,25 +142,32 @@ async def _findings(ctx: WebContext, session: AsyncSession, grid: dash.Grid) -> 
 
 
 def pekon_view(ctx: WebContext) -> Handler:
-    """A pekon's units, pemangku and channels, each unit's report, the B.3 and the month's history."""
+    """A pekon's units, pemangku and channels, each unit's report, the B.3 and the month's history;
+    kept rendered while the pekon's ledger and its pemangku stand."""
 
     async def page(request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         kode, period = scoped(request, viewer, ctx)
         pekon = await session.get(Pekon, kode)  # held: pekon_page finds it in the identity map
         if pekon is None:
             raise NotFound
-        keep = ctx.figures.get  # the parts that depend on the ledger alone; the pemangku are read now
-        b3 = await keep(session, ("b3", kode, period), lambda: compute_b3(session, kode, period), scope=kode)
-        reports = await keep(
-            session, ("units", kode, period), lambda: dash.unit_reports(session, kode, period), scope=kode
-        )
-        history = await keep(
-            session, ("history", kode, period), lambda: dash.month_history(session, kode, period), scope=kode
-        )
-        data = await dash.pekon_page(session, kode, period, deadline_day=ctx.schedule.deadline_day, b3=b3,
-                                     reports=reports, history=history)  # fmt: skip
         audit_view(viewer, "pekon", kode, period)
-        return render("pekon.html", viewer, page=data, period=period, moves=MOVES)
+        # read now: who is pemangku and on which channel is not part of the ledger's version
+        pemangku = await dash.unit_pemangku(session, kode)
+        # the way back up: the kecamatan pages for a viewer who may see them, else the pekon's own
+        nav = pekon.kecamatan_kode if viewer.scope.covers(pekon.kecamatan_kode) else kode
+        deadline_day = ctx.schedule.deadline_day
+        key = (period, nav, deadline_day, pekon.nama, pekon.kecamatan.nama, pemangku)
+
+        async def values() -> dict[str, Any]:
+            b3 = await ctx.figures.get(
+                session, ("b3", kode, period), lambda: compute_b3(session, kode, period), scope=kode
+            )
+            data = await dash.pekon_page(
+                session, kode, period, deadline_day=deadline_day, b3=b3, pemangku=pemangku
+            )
+            return dict(page=data, period=period, moves=MOVES, nav=nav)
+
+        return await kept_page(ctx, session, viewer, kode, key, "pekon.html", values)
 
     return page
 
@@ -218,11 +228,11 @@ def rollup_view(ctx: WebContext) -> Handler:
             scope=kode,
         )
 
-        def lines() -> list[Any]:
-            return rollup_lines(kode, [p.pekon_nama for p in rollup.pekons], rollup.totals)
+        async def values() -> dict[str, Any]:
+            lines = rollup_lines(kode, [p.pekon_nama for p in rollup.pekons], rollup.totals)
+            return dict(rollup=rollup, period=period, kode=kode, moves=MOVES, lines=lines)
 
-        return await kept_page(ctx, session, viewer, kode, (period, today, word), "rollup.html", lambda: dict(
-            rollup=rollup, period=period, kode=kode, moves=MOVES, lines=lines()))  # fmt: skip
+        return await kept_page(ctx, session, viewer, kode, (period, today, word), "rollup.html", values)
 
     return page
 
@@ -254,8 +264,10 @@ def trend_view(ctx: WebContext) -> Handler:
         trend = await ctx.figures.get(
             session, ("trend", kode, until), lambda: dash.kecamatan_trend(session, kode, until), scope=kode
         )
-        return await kept_page(
-            ctx, session, viewer, kode, (until,), "trend.html", lambda: trend_values(trend)
-        )
+
+        async def values() -> dict[str, Any]:
+            return trend_values(trend)
+
+        return await kept_page(ctx, session, viewer, kode, (until,), "trend.html", values)
 
     return page
