@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.b3_rows import FIGURES, HEADS, B3Row, B3Table
@@ -49,7 +49,7 @@ async def compute_b3_many(
             select(PekonMonth).where(PekonMonth.pekon_kode.in_(kodes), PekonMonth.period == period)
         )
     }
-    units = {u.id: u for u in await session.scalars(select(Unit).where(Unit.pekon_kode.in_(kodes)))}
+    units = {u.id: u for u in await session.execute(_UNITS, {PEKON_KODES: kodes})}
     closed = [k for k in kodes if k in states and states[k].status == MonthStatus.CLOSED]
     found = await _closed_rows(session, closed, period) if closed else []
     still_open = [k for k in kodes if k not in closed]
@@ -66,12 +66,17 @@ async def compute_b3_many(
 
 
 _Found = tuple[int, dict[str, int], str, dict[str, int | None]]  # unit id, FIGURES, keterangan, HEADS
+# columns, not entities: loading a Unit joins its pekon and kecamatan, which a B.3 never reads
+_UNITS = select(Unit.id, Unit.kode, Unit.nama, Unit.seq, Unit.pekon_kode).where(
+    Unit.pekon_kode.in_(bindparam(PEKON_KODES, expanding=True))
+)
+_UnitRow = Row[tuple[int, str, str, int, str]]
 
 
 async def _closed_rows(session: AsyncSession, pekon_kodes: list[str], period: date) -> list[_Found]:
     """The snapshots of the closed months' current revisions."""
-    snaps = await session.scalars(
-        select(UnitSnapshot)
+    snaps = await session.execute(
+        select(UnitSnapshot.__table__)
         .join(
             PekonMonth,
             and_(
@@ -86,7 +91,7 @@ async def _closed_rows(session: AsyncSession, pekon_kodes: list[str], period: da
 
 
 def _table(
-    pekon_kode: str, period: date, state: PekonMonth | None, found: list[_Found], units: dict[int, Unit]
+    pekon_kode: str, period: date, state: PekonMonth | None, found: list[_Found], units: dict[int, _UnitRow]
 ) -> B3Table:
     rows = [
         B3Row(
