@@ -23,7 +23,7 @@ from models.event import EventKind, Sex
 from models.ledger import record_event, submit_report
 from models.months import close_months, reopen_month
 from models.period import Baseline, ReportStatus, UnitReport
-from models.person import Role
+from models.person import Identity, Role
 from models.person_input import PersonInput
 from models.region import Unit
 from tests.factories import add_member
@@ -154,6 +154,28 @@ async def test_the_pekon_page_moves_with_a_report_a_close_and_a_new_pemangku(sit
             await session.commit()
         closed = (await client.get(page)).text
     assert "Ditutup (revisi 1)" in closed and "Belum pernah ditutup" not in closed
+
+
+async def test_the_kept_pekon_page_is_each_viewers_own(site: Site) -> None:
+    """One pekon and month, kept once: the camat's page leads back to the kecamatan and names the
+    camat, the staff's stays in the pekon and names the staff; a pemangku's channel that stops being
+    reachable (no ledger move) leaves the page at once."""
+    page = f"/dasbor/pekon/{A}?bulan=2027-01"
+    async with httpx.AsyncClient(base_url=site.url) as camat, httpx.AsyncClient(base_url=site.url) as staff:
+        await sign_in(camat, await site.chat_link("camat"))
+        await sign_in(staff, await site.chat_link("ratna"))
+        seen_by_camat, seen_by_staff = (await camat.get(page)).text, (await staff.get(page)).text
+        assert f'href="/dasbor/kecamatan/{KEC}"' in seen_by_camat and "Camat Hendra" in seen_by_camat
+        assert "/dasbor/kecamatan/" not in seen_by_staff and f'href="/dasbor/bantuan/{A}"' in seen_by_staff
+        assert "Sekdes Ratna" in seen_by_staff and "Camat Hendra" not in seen_by_staff
+        assert (await camat.get(page)).text == seen_by_camat  # kept: the same bytes again
+        assert "Pemangku A0 <small>(console)</small>" in seen_by_staff
+        async with site.sessionmaker() as session:
+            found = await session.scalar(select(Identity).where(Identity.address == "pem-a0"))
+            assert found is not None
+            found.reachable = False
+            await session.commit()
+        assert "Pemangku A0 <small>(tanpa kanal)</small>" in (await staff.get(page)).text
 
 
 async def _kecamatan_row(client: httpx.AsyncClient) -> list[str]:
