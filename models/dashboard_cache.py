@@ -109,7 +109,8 @@ async def lists_version(session: AsyncSession, scope: str) -> Version | None:
 class FigureCache:
     """Figures by key (the function and its arguments), each with its scope's version at the time
     it was read; the least recently used go past `size`. A kabupaten's working set is about 5,000
-    (Lampung Barat: 136 pekon x 12 months x the Pekon page's 3 figures, and the kecamatan pages);
+    (Lampung Barat: 136 pekon x 12 months x the Pekon page's B.3 and its page for a viewer from the
+    kecamatan and one from the pekon, and the kecamatan pages);
     bench/dashboard_pages.py prints the memory they take."""
 
     size: int = 8192
