@@ -4,7 +4,9 @@ The outbox's discipline for what comes in: each failed try of a body (a turn tha
 commit that failed) counts; the body waits `backoff(attempts)` before the sweep takes it again,
 and after `max_attempts` tries it is dead: no sweep takes it any more, its error (the exception's
 type, never the text people typed) stays for the operator, the admins get one chat notice an
-hour at most, and the retention pass deletes it like a processed body. `pemangku inbound` lists
+hour at most, and the retention pass deletes it like a processed body. A message whose turn
+fails on its body's last try is set aside at once (bot/channels/whatsapp_batch.py): its person
+is asked to send it again and their later messages go on. `pemangku inbound` lists
 waiting and dead bodies and puts them back (`requeue`).
 """
 
@@ -51,6 +53,14 @@ async def due_ids(
     else:
         query = query.where(InboundPayload.created_at < stored_before, InboundPayload.error.is_(None))
     return list(await session.scalars(query.order_by(InboundPayload.id).limit(DUE_MAX)))
+
+
+async def on_last_try(session: AsyncSession, payload_id: int, max_attempts: int) -> bool:
+    """Whether the body's try now running is its last: should it fail, it goes dead."""
+    attempts = await session.scalar(
+        select(InboundPayload.attempts).where(InboundPayload.id == payload_id, _LIVE)
+    )
+    return attempts is not None and attempts + 1 >= max_attempts
 
 
 async def record_failure(

@@ -6,7 +6,10 @@ for them) before any turn; then one turn per message (the
 dispatcher's) in its person's lane, each person's messages in arrival order, different people at
 once; then, once every message of a body is done, one commit applies the statuses and marks
 processed all the bodies done meanwhile (a group commit). A person still busy (a list file on a
-slow link) holds up only their own lane: the next batch starts at once. A crash anywhere leaves
+slow link) holds up only their own lane: the next batch starts at once. A turn that fails holds
+its person's later messages back until the sweep tries its body again (order is kept while there
+is hope); on the body's last try the failing message is set aside instead (its person asked to
+send it again, the body dead as before) and their later messages go on. A crash anywhere leaves
 bodies unprocessed; they are processed again and the dispatcher drops the turns already taken
 (by message id).
 """
@@ -24,12 +27,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import inbound_store
+from bot import inbound_queue, inbound_store
 from bot.channels import whatsapp_store as store
 from bot.channels.base import MessageSink
 from bot.channels.whatsapp_number import apply_number_changes
 from bot.channels.whatsapp_payload import ParsedBody
-from bot.messages import IncomingMessage
+from bot.messages import IncomingMessage, OutgoingMessage
+from handlers.texts import error_words
+from models.outbox import enqueue_replies
 
 logger = logging.getLogger(__name__)
 
@@ -143,13 +148,16 @@ class BatchProcessor:
 
     async def _lane(self, sender: str) -> None:
         """The person's messages one after another; gone when none are left. After a turn fails,
-        the person's messages still queued wait for the sweep (none overtakes the failed one)."""
+        the person's messages still queued wait for the sweep (none overtakes the failed one),
+        unless it failed on its body's last try: then it is set aside and the lane goes on."""
         lane = self._lanes[sender]
         broken: Exception | None = None
         while lane:
             body, message = lane[0]
-            if broken is None:
-                broken = await self._turn(body, message)
+            if broken is None and (failure := await self._turn(body, message)) is not None:
+                body.failure = body.failure or failure
+                if not await self._set_aside(body, message):
+                    broken = failure
             body.failure = body.failure or broken
             lane.popleft()
             body.left -= 1
@@ -165,6 +173,26 @@ class BatchProcessor:
         except Exception as exc:
             return exc
         return None
+
+    async def _set_aside(self, body: Body, message: IncomingMessage) -> bool:
+        """On the body's last try (it goes dead, its admins told), the message that failed is
+        marked handled, so no later turn of its person meets it waiting, and the person is asked
+        to send it again. False while the body has tries left: its person's order is kept."""
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                if not await inbound_store.on_last_try(session, body.payload_id, self._max_attempts):
+                    return False
+                if await inbound_queue.claim(session, message, self._clock()) is not None:
+                    payload = OutgoingMessage(text=error_words.MESSAGE_SET_ASIDE).to_payload()
+                    await enqueue_replies(
+                        session, channel=message.channel, address=message.sender_id, payloads=[payload]
+                    )
+        except Exception as exc:
+            kind = type(exc).__name__
+            logger.error("could not set aside a message of whatsapp payload %s: %s", body.payload_id, kind)
+            return False
+        logger.error("whatsapp payload %s: a message set aside after its last try", body.payload_id)
+        return True
 
     def _settle(self, body: Body) -> None:
         self._settled.append(body)

@@ -22,11 +22,11 @@ from bot.cli import _register_all, app
 from bot.config import get_settings
 from bot.inbound_store import retry_delay
 from bot.messages import IncomingMessage, OutgoingMessage
-from handlers.texts import operator_words
+from handlers.texts import error_words, operator_words
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.audit import AuditEntry
-from models.inbound import WAITING, InboundPayload, ProcessedMessage
+from models.inbound import InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage
 from models.person import Channel, Role
 from tests.bot.whatsapp.harness import AheadClock, WhatsAppWorld, whatsapp_world
@@ -130,7 +130,7 @@ async def test_a_poison_body_stops_at_the_limit_and_holds_back_nobody(
     later(world, timedelta(days=1))
     assert await world.webhook.recover() == 0  # no more automatic tries
     assert (await bodies(world))[poisoned.id].attempts == LIMIT
-    assert racun.read() == []  # nothing invented for the poisoned message
+    assert racun.read() == [error_words.MESSAGE_SET_ASIDE]  # set aside: nothing invented, asked again
     assert await admin_notices(world) == [operator_words.INBOUND_DEAD_NOTICE.format(count=1)]
     assert NIK not in caplog.text and "RACUN" not in caplog.text
 
@@ -190,7 +190,8 @@ async def test_the_operator_lists_and_retries_a_dead_body(
         assert await pemangku("inbound") == (0, operator_words.INBOUND_EMPTY)
     finally:
         get_settings.cache_clear()
-    assert world.phone(POISONED).read()  # the message is answered at last
+    # set aside on the last try (its person asked to send it again): not handled a second time
+    assert world.phone(POISONED).read() == [error_words.MESSAGE_SET_ASIDE]
     row = (await bodies(world))[payload_id]
     assert row.processed_at is not None and row.dead_at is None
     async with world.sessionmaker() as session:
@@ -209,8 +210,8 @@ async def test_a_dead_body_is_deleted_after_the_retention_setting(world: WhatsAp
     await run_retention(context, dead_at + timedelta(days=9))
     assert payload_id in await bodies(world)
     async with world.sessionmaker() as session:
-        waiting = list(await session.scalars(select(ProcessedMessage.message).where(WAITING)))
-    assert len(waiting) == 1 and NIK in str(waiting[0])  # its message, in its person's queue
+        kept = list(await session.scalars(select(ProcessedMessage.message)))
+    assert kept == [None]  # its message was set aside on the last try: the id stays, its text is gone
     await run_retention(context, dead_at + timedelta(days=11))
     assert payload_id not in await bodies(world)
     async with world.sessionmaker() as session:
