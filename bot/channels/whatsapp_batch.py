@@ -34,6 +34,7 @@ from bot.channels.whatsapp_number import apply_number_changes
 from bot.channels.whatsapp_payload import ParsedBody
 from bot.messages import IncomingMessage, OutgoingMessage
 from handlers.texts import error_words
+from models.base import WIB
 from models.outbox import enqueue_replies
 
 logger = logging.getLogger(__name__)
@@ -183,7 +184,10 @@ class BatchProcessor:
                 if not await inbound_store.on_last_try(session, body.payload_id, self._max_attempts):
                     return False
                 if await inbound_queue.claim(session, message, self._clock()) is not None:
-                    payload = OutgoingMessage(text=error_words.MESSAGE_SET_ASIDE).to_payload()
+                    # which message: the person may have sent several since, hours ago
+                    sent = f"{message.received_at.astimezone(WIB):%d-%m-%Y pukul %H.%M}"
+                    text = error_words.MESSAGE_SET_ASIDE.format(sent=sent)
+                    payload = OutgoingMessage(text=text).to_payload()
                     await enqueue_replies(
                         session, channel=message.channel, address=message.sender_id, payloads=[payload]
                     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 # general (handlers/router.py)
 INTERNAL_ERROR = "Maaf, ada gangguan. Data yang sudah tersimpan aman; mohon kirim lagi jawaban terakhir Anda."
 # a message whose turn failed on every try, set aside (bot/channels/whatsapp_batch.py)
-MESSAGE_SET_ASIDE = "Maaf, salah satu pesan Anda tidak bisa saya proses. Mohon kirim lagi pesan itu."
+MESSAGE_SET_ASIDE = "Maaf, pesan Anda tanggal {sent} WIB tidak bisa saya proses. Mohon kirim lagi pesan itu."
 UNSUPPORTED = "Maaf, saya hanya bisa membaca pesan teks. Silakan ketik jawaban Anda."
 TOO_LONG = "Pesannya terlalu panjang. Mohon ketik jawaban singkat saja."
 # kinds of IncomingMessage.unsupported that are not "a message of the wrong sort"

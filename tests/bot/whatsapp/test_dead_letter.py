@@ -26,6 +26,7 @@ from handlers.texts import error_words, operator_words
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.audit import AuditEntry
+from models.base import WIB
 from models.inbound import InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage
 from models.person import Channel, Role
@@ -93,6 +94,11 @@ async def admin_notices(world: WhatsAppWorld) -> list[str]:
         return [row.payload["text"] for row in rows]
 
 
+def set_aside(sent: datetime) -> str:
+    """What the person reads of a message set aside: which one, by when they sent it (WIB)."""
+    return error_words.MESSAGE_SET_ASIDE.format(sent=f"{sent.astimezone(WIB):%d-%m-%Y pukul %H.%M}")
+
+
 async def poison_until_dead(world: WhatsAppWorld) -> int:
     """Post the poison body and let the sweep try it until it is dead; returns its id."""
     racun = world.phone(POISONED, "Racun")
@@ -111,6 +117,7 @@ async def test_a_poison_body_stops_at_the_limit_and_holds_back_nobody(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     racun, healthy = world.phone(POISONED, "Racun"), world.phone(HEALTHY, "Sehat")
+    sent = world.clock()
     assert (await world.post(racun.body("text", text={"body": f"RACUN {NIK}"}))).status_code == 200
     assert await healthy.say("halo")  # answered while the poison body fails beside it
     (poisoned,) = [row for row in (await bodies(world)).values() if row.processed_at is None]
@@ -130,7 +137,7 @@ async def test_a_poison_body_stops_at_the_limit_and_holds_back_nobody(
     later(world, timedelta(days=1))
     assert await world.webhook.recover() == 0  # no more automatic tries
     assert (await bodies(world))[poisoned.id].attempts == LIMIT
-    assert racun.read() == [error_words.MESSAGE_SET_ASIDE]  # set aside: nothing invented, asked again
+    assert racun.read() == [set_aside(sent)]  # set aside: nothing invented, asked again
     assert await admin_notices(world) == [operator_words.INBOUND_DEAD_NOTICE.format(count=1)]
     assert NIK not in caplog.text and "RACUN" not in caplog.text
 
@@ -161,6 +168,7 @@ async def test_the_admin_is_told_at_most_once_an_hour(world: WhatsAppWorld) -> N
 async def test_the_operator_lists_and_retries_a_dead_body(
     world: WhatsAppWorld, poison: Poison, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    sent = world.clock()
     payload_id = await poison_until_dead(world)
     monkeypatch.setenv("PEMANGKU_DATABASE_URL", db_url)
     monkeypatch.setenv("COLUMNS", "200")  # rich's table width
@@ -191,7 +199,7 @@ async def test_the_operator_lists_and_retries_a_dead_body(
     finally:
         get_settings.cache_clear()
     # set aside on the last try (its person asked to send it again): not handled a second time
-    assert world.phone(POISONED).read() == [error_words.MESSAGE_SET_ASIDE]
+    assert world.phone(POISONED).read() == [set_aside(sent)]
     row = (await bodies(world))[payload_id]
     assert row.processed_at is not None and row.dead_at is None
     async with world.sessionmaker() as session:
