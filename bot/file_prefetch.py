@@ -12,6 +12,7 @@ handles it once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,8 @@ from bot.messages import FetchFailed, FileFetcher, IncomingFile, IncomingMessage
 from handlers import list_upload
 from models.inbound import ProcessedMessage
 from models.person import Identity
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ async def prefetch(
         return Fetched(content=await fetcher.fetch(file, list_upload.MAX_BYTES))
     except FetchFailed as failed:
         return Fetched(failure=failed)
+    except Exception as exc:  # the platform's answer is not ours to trust (a URL no client opens)
+        # answered as unavailable: raised, it would fail this turn and every later one of the person
+        logger.warning("file fetch broke on %s: %s", message.channel, type(exc).__name__)
+        return NOT_FETCHED
 
 
 async def _wanted(sessionmaker: async_sessionmaker[AsyncSession], message: IncomingMessage) -> bool:

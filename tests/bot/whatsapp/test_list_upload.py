@@ -111,6 +111,19 @@ async def test_media_failures_get_kind_answers(world: WhatsAppWorld) -> None:
     assert await stored_lists(world.sessionmaker) == [("PBI-JK", 3, "chat: pkh-trimulyo.csv")]
 
 
+async def test_a_fetch_that_breaks_oddly_gets_the_kind_answer_and_the_next_message_goes_on(
+    world: WhatsAppWorld,
+) -> None:
+    """A media URL no HTTP client can open (the Graph API's answer is not ours to trust): the
+    staff hear the file could not be taken, once, and their next message is answered at once."""
+    staff = await _joined(world, "6281100000005", Role.STAFF)
+    odd = world.graph.receive_media(GOOD_CSV, url="http://[::1")
+    assert beneficiary_words.UPLOAD_UNAVAILABLE in "\n".join(await staff.post(_document(staff, odd)))
+    assert await staff.say("status")  # not held behind the file
+    assert await _unprocessed(world) == 0
+    assert await stored_lists(world.sessionmaker) == []
+
+
 # One slow person holds up nobody else: while a staff's list file hangs on the media download,
 # bodies after it are processed (another person answered), the staff's own later message waits
 # behind the file; then each is answered once, in order, and every body is marked processed.
