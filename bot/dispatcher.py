@@ -275,7 +275,8 @@ class Dispatcher:
         return lease
 
     async def _failed(self, message: IncomingMessage, exc: BaseException) -> list[OutgoingMessage]:
-        """Log without personal data (type and frames only), mark processed, say sorry."""
+        """Log without personal data (type and frames only), mark processed, say sorry; raises
+        when even that cannot be recorded."""
         logger.error(
             "turn failed on %s message %s: %s at %s",
             message.channel,
@@ -295,8 +296,10 @@ class Dispatcher:
                     payloads=[out.to_payload() for out in replies],
                 )
         except Exception as second:
+            # nothing was queued: raised, so the channel tries the message again (a WhatsApp body
+            # by its sweep, a polled Telegram update from its queue) rather than take it as answered
             logger.error("could not record the failed turn: %s", type(second).__name__)
-            return replies
+            raise second from exc
         self._queued(replies)
         return replies
 

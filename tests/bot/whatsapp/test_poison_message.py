@@ -7,6 +7,7 @@ another person is never held up. Real HTTP, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -175,3 +176,41 @@ async def test_the_last_try_gives_up_on_what_cannot_be_handled_only(world: Whats
     answers = person.read()
     assert answers[:2] == [set_aside(sent)] * 2 and len(answers) > 2 and set_aside(sent) not in answers[2:]
     assert len([row for row in (await bodies(world)).values() if row.dead_at is not None]) == 1
+
+
+async def test_a_failure_the_database_cannot_record_is_tried_again_not_dropped(
+    world: WhatsAppWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A turn breaks while the database refuses even the record of its failure (the sorry could
+    not be queued): the body is not taken as answered; the sweep tries it again and the person
+    gets their real answer, once."""
+    person = world.phone(PERSON, "Putus")
+    broken = {"turn": 1, "record": 1}
+
+    async def breaking(turn: Turn) -> list[OutgoingMessage]:
+        if broken["turn"]:
+            broken["turn"] -= 1
+            raise ValueError("a bug in the turn")
+        return await handle(turn)
+
+    real_enqueue = dispatcher.enqueue_replies
+
+    async def refusing(session: AsyncSession, **given: Any) -> Any:
+        if broken["record"] and error_words.INTERNAL_ERROR in str(given["payloads"]):
+            broken["record"] -= 1
+            raise OSError("the database went away")
+        return await real_enqueue(session, **given)
+
+    monkeypatch.setattr(dispatcher, "handle", breaking)
+    monkeypatch.setattr(dispatcher, "enqueue_replies", refusing)
+    assert (await world.post(one_body(person, "status"))).status_code == 200
+    await world.settle()
+    assert person.read() == []
+    (row,) = (await bodies(world)).values()
+    assert row.processed_at is None and row.attempts == 1  # left for the sweep, its try counted
+    await retry(world, 1)
+    answers = person.read()
+    assert answers and error_words.INTERNAL_ERROR not in answers  # the real answer, once
+    assert all(row.processed_at is not None for row in (await bodies(world)).values())
+    async with world.sessionmaker() as session:
+        assert list(await session.scalars(select(ProcessedMessage.id).where(WAITING))) == []
