@@ -21,6 +21,7 @@ from handlers.core import Turn
 from handlers.router import handle
 from handlers.texts import error_words, operator_words
 from models.inbound import WAITING, ProcessedMessage
+from models.outbox import enqueue_replies
 from models.person import Channel, Role
 from tests.bot.whatsapp.harness import AheadClock, WhatsAppPhone, WhatsAppWorld, whatsapp_world
 from tests.bot.whatsapp.test_dead_letter import ADMIN, admin_notices, bodies, set_aside
@@ -193,16 +194,14 @@ async def test_a_failure_the_database_cannot_record_is_tried_again_not_dropped(
             raise ValueError("a bug in the turn")
         return await handle(turn)
 
-    real_enqueue = dispatcher.enqueue_replies
-
     async def refusing(session: AsyncSession, **given: Any) -> Any:
         if broken["record"] and error_words.INTERNAL_ERROR in str(given["payloads"]):
             broken["record"] -= 1
             raise OSError("the database went away")
-        return await real_enqueue(session, **given)
+        return await enqueue_replies(session, **given)
 
     monkeypatch.setattr(dispatcher, "handle", breaking)
-    monkeypatch.setattr(dispatcher, "enqueue_replies", refusing)
+    monkeypatch.setattr("bot.dispatcher.enqueue_replies", refusing)
     assert (await world.post(one_body(person, "status"))).status_code == 200
     await world.settle()
     assert person.read() == []
