@@ -3,11 +3,11 @@
 The outbox's discipline for what comes in: each failed try of a body (a turn that raised, a
 commit that failed) counts; the body waits `backoff(attempts)` before the sweep takes it again,
 and after `max_attempts` tries it is dead: no sweep takes it any more, its error (the exception's
-type, never the text people typed) stays for the operator, the admins get one chat notice an
-hour at most, and the retention pass deletes it like a processed body. A message whose turn
-fails on its body's last try is set aside at once (bot/channels/whatsapp_batch.py): its person
-is asked to send it again and their later messages go on. `pemangku inbound` lists
-waiting and dead bodies and puts them back (`requeue`).
+type, never the text people typed) stays for the operator, the admins are told by a notice pass
+(jobs/inbound_dead.py: quiet hours and templates, as every notice), and the retention pass deletes
+it like a processed body. A message whose turn fails on its body's last try is set aside at once
+(bot/channels/whatsapp_batch.py): its person is asked to send it again and their later messages
+go on. `pemangku inbound` lists waiting and dead bodies and puts them back (`requeue`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,11 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import OutgoingMessage
 from bot.outbox_pace import backoff
-from handlers.texts import operator_words
-from jobs.notify import send_to
 from models.inbound import InboundPayload
-from models.mutasi import members_with_role
-from models.person import Role
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +62,7 @@ async def record_failure(
     session: AsyncSession, payload_id: int, error: str, now: datetime, max_attempts: int
 ) -> bool:
     """Count a failed try of the body and note why (a type name); schedule the next try, or make
-    the body dead after the last one and tell the admins. True when it went dead now."""
+    the body dead after the last one (the notice pass tells the admins). True when it went dead now."""
     attempts = await session.scalar(
         update(InboundPayload)
         .where(InboundPayload.id == payload_id, _LIVE)
@@ -83,19 +78,7 @@ async def record_failure(
     await session.execute(update(InboundPayload).where(InboundPayload.id == payload_id).values(**values))
     if dead:
         logger.error("inbound payload %s dead after %s attempts: %s", payload_id, attempts, error[:100])
-        await tell_admins(session, now)
     return dead
-
-
-async def tell_admins(session: AsyncSession, now: datetime) -> int:
-    """Queue the dead-body notice to every admin, once per hour (keyed by the hour): how many
-    bodies are dead now, and the command that shows them. Returns how many rows were queued."""
-    admins = await members_with_role(session, Role.ADMIN)
-    if not admins:
-        return 0
-    dead = await session.scalar(select(func.count()).where(InboundPayload.dead_at.is_not(None)))
-    text = operator_words.INBOUND_DEAD_NOTICE.format(count=dead or 0)
-    return await send_to(session, admins, OutgoingMessage(text=text), f"inbound-dead:{now:%Y-%m-%dT%H}")
 
 
 async def problem_rows(session: AsyncSession, limit: int) -> list[InboundPayload]:

@@ -34,9 +34,14 @@ OKAY_FIRST = frozenset({"siap", "baik", "baiklah"})
 # "Kasih" is a name too: thanks alone needs one of these ("terima kasih", "makasih", "tks", "suwun")
 THANKING = THANKS - {"kasih", "banyak", "matur", "wr", "wb", "wrwb"}
 ACKNOWLEDGING = OKAY | OKAY_FIRST | THANKING
-THANKS_EMOJI = frozenset("🙏")
-OKAY_EMOJI = frozenset("👍👌✅🤝🙂😊☺")  # an emoji storm or a 🎉 is no acknowledgement
-MODIFIERS = frozenset("\u200d\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")  # joiner, tones
+# Emoji that answer "ok?" (a thumb, a tick, a handshake) or thank (🙏), in any skin tone. A smiley
+# (😊 🙂 ☺) is a feeling, no answer: it gets the kind "emoji alone" answer and the question again.
+ACK_EMOJI = {"👍": "ok", "👌": "ok", "✅": "ok", "✔": "ok", "🤝": "ok", "🙏": "thanks"}
+# Variation selectors (U+FE0F: "show as emoji") and skin tones belong to the emoji before them.
+MARKS = "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff"
+JOINER = "\u200d"  # joins emoji into one (👨‍👩‍👧 is one family, not three people)
+ONE_EMOJI = rf"[^\s{MARKS}{JOINER}][{MARKS}]*"  # a character and its marks
+EMOJI = re.compile(rf"{ONE_EMOJI}(?:{JOINER}{ONE_EMOJI})*|[{MARKS}{JOINER}]+")  # or marks alone
 COURTESY = SALAM | TABIK | HELLO | ADDRESS | POLITE | THANKS
 CLOSING = THANKS | ADDRESS  # what may follow a report's last word: "..., terima kasih pak"
 # Mid-question a greeting must be one: "Pak Salam" answers "Nama ayah?", "Selamat" may be a name
@@ -102,17 +107,27 @@ def acknowledgement(text: str) -> str | None:
     Such a line answers no question: "Terima Kasih" is no father's name and "Ok" nobody's."""
     tokens = without_symbols(text).split()
     words = [word for word in map(_word, tokens) if word]
-    emoji = set(text) - set(without_symbols(text)) - MODIFIERS
-    if (
-        not all(_courteous(token, ADDRESS | POLITE | THANKS | ACKNOWLEDGING) for token in tokens)
-        or emoji - OKAY_EMOJI - THANKS_EMOJI
-    ):
+    emoji = [ACK_EMOJI.get(found) for found in _emoji(text)]
+    acknowledging = ADDRESS | POLITE | THANKS | ACKNOWLEDGING
+    if None in emoji or not all(_courteous(token, acknowledging) for token in tokens):
         return None
     if words and words[0] not in ACKNOWLEDGING and OKAY_FIRST & set(words):
         return None  # "Pak Baik" names someone
-    if any(word in THANKING for word in words) or (emoji & THANKS_EMOJI and not words):
+    if any(word in THANKING for word in words) or ("thanks" in emoji and not words):
         return "thanks"
     return "ok" if ACKNOWLEDGING & set(words) or (emoji and not words) else None
+
+
+def _emoji(text: str) -> list[str]:
+    """The emoji of a text, each without its marks: "👍🏽" is 👍, "☺️" ☺, "👨‍👩‍👧" 👨👩👧 (one
+    emoji); a mark standing alone ("👍 🏽") is an emoji of its own, "" (none known)."""
+    found = []
+    for match in EMOJI.finditer(text):
+        sequence = match.group(0)
+        if without_symbols(sequence):
+            continue  # a letter, digit or punctuation mark (its marks dropped): read as words
+        found.append(re.sub(f"[{MARKS}{JOINER}]", "", sequence))
+    return found
 
 
 def emoji_only(text: str) -> bool:

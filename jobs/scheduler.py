@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from jobs.context import JobContext
 from jobs.delivery import run_delivery
 from jobs.escalation import run_escalation
+from jobs.inbound_dead import run_inbound_dead
 from jobs.month_close import run_month_close
 from jobs.reminders import run_reminders
 from jobs.retention import run_retention
@@ -24,15 +25,18 @@ Pass = Callable[[JobContext, datetime], Awaitable[int]]
 Clock = Callable[[], datetime]
 
 # The monthly routine, in the order "all" runs it: close first, so a closed month is delivered, not
-# reminded. Retention is scheduled beside it but not part of "all" (it is housekeeping, not the month).
+# reminded. Retention and the admins' notice of dead webhook bodies are scheduled beside it but not
+# part of "all" (they are housekeeping, not the month).
 ROUTINE: dict[str, Pass] = {
     "close": run_month_close,
     "delivery": run_delivery,
     "reminders": run_reminders,
     "escalation": run_escalation,
 }
-PASSES: dict[str, Pass] = {**ROUTINE, "retention": run_retention}
-EVERY_MINUTES = {"close": 15, "delivery": 5, "reminders": 15, "escalation": 15, "retention": 360}
+PASSES: dict[str, Pass] = {**ROUTINE, "retention": run_retention, "inbound-dead": run_inbound_dead}
+EVERY_MINUTES = {
+    "close": 15, "delivery": 5, "reminders": 15, "escalation": 15, "retention": 360, "inbound-dead": 5,
+}  # fmt: skip
 
 
 async def run_pass(name: str, ctx: JobContext, now: datetime) -> int:

@@ -16,6 +16,8 @@ its person stored as waiting (bot/dispatcher.py), so a later update never overta
 one, and nothing is handled twice: the dispatcher claims each message by its id (a redelivery
 finds it handled), and an update fetched again while in hand is skipped by its update_id. At most
 IN_HAND_MAX updates are in hand; beyond, fetching pauses and the rest wait at Telegram.
+A button press the bot does not read (a keyboard of another chat) is stored nowhere but still
+goes to its presser's lane, to be answered as in webhook mode: Telegram wants every press answered.
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ class Poller:
 
     def _take(self, polled: Polled) -> None:
         self._in_hand.add(polled.update_id)
-        key = polled.message.sender_id
+        key = polled.sender_id
         lane = self._lanes.get(key)
         if lane is not None:
             lane.append(polled)

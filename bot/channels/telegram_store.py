@@ -26,12 +26,21 @@ ORPHAN_AGE = timedelta(seconds=60)  # stored this long and not in hand: its proc
 
 @dataclass(frozen=True)
 class Polled:
-    """A stored update to handle: its message, and the button press to settle (known only to
-    the process that fetched it)."""
+    """An update to handle: its stored message, and the button press to settle (known only to
+    the process that fetched it). A press the bot does not read (a keyboard of another chat, an
+    inline message) has no message, yet is handed on all the same: every press must be answered."""
 
     update_id: int
-    message: IncomingMessage
+    message: IncomingMessage | None
     query: CallbackQuery | None = None
+
+    @property
+    def sender_id(self) -> str:
+        """Whose lane the update goes in: its message's sender, else the presser."""
+        if self.message is not None:
+            return self.message.sender_id
+        assert self.query is not None  # an update without a message is an unread press
+        return str(self.query.from_user.id)
 
 
 class UpdateStore:
@@ -49,18 +58,20 @@ class UpdateStore:
 
     async def keep(self, updates: Sequence[Update]) -> list[Polled]:
         """Store the updates' messages in one commit (those seen before are left as they are),
-        with the blocks and unblocks of the page applied; returns the messages to handle."""
+        with the blocks and unblocks of the page applied; returns the messages to handle, and
+        the presses not read, to be answered."""
         now = self._clock()
         polled = []
         for update in updates:
             message = self._read(update, now)
-            if message is not None:
+            if message is not None or update.callback_query is not None:
                 polled.append(Polled(update.update_id, message, update.callback_query))
+        messages = [item.message for item in polled if item.message is not None]
         blocks = [change for update in updates if (change := reachability(update)) is not None]
-        if polled or blocks:
+        if messages or blocks:
             async with self._sessionmaker() as session, session.begin():
                 await apply_reachability(session, blocks)
-                await inbound_queue.store_many(session, [item.message for item in polled], now)
+                await inbound_queue.store_many(session, messages, now)
         return polled
 
     async def left_over(self, in_hand: Collection[int], *, orphans_only: bool, limit: int) -> list[Polled]:

@@ -46,6 +46,7 @@ class PassName(StrEnum):
     REMINDERS = "reminders"
     ESCALATION = "escalation"
     RETENTION = "retention"
+    INBOUND_DEAD = "inbound-dead"
     ALL = "all"
 
 
@@ -61,7 +62,10 @@ async def run_named(name: str, at: datetime, settings: Settings) -> int:
 
 def register(app: typer.Typer) -> None:
     """Add the `jobs` group."""
-    group = new_group("Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap, hapus data lama.")
+    group = new_group(
+        "Tugas terjadwal: pengingat, eskalasi, tutup bulan, kirim rekap, hapus data lama, "
+        "kabar pesan masuk yang gagal."
+    )
 
     @group.command("run", cls=Command)
     def jobs_run(

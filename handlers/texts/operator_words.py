@@ -26,6 +26,8 @@ INBOUND_DEAD_NOTICE = (
     "lagi. Isinya masih tersimpan. Lihat dengan 'pemangku inbound', lalu kirim ulang dengan "
     "'pemangku inbound --retry-dead' setelah masalahnya diperbaiki."
 )
+# its WhatsApp template's first parameter: "Ada pemberitahuan laporan kependudukan untuk admin bulan ..."
+INBOUND_DEAD_TEMPLATE_FOR = "untuk admin"
 # `pemangku demo`: the month routine on a simulated clock (bot/demo_routine.py)
 DEMO_ROUTINE_TITLE = (
     "=== Rutinitas bulanan {bulan}: pengingat, eskalasi, tutup bulan, rekap (jam disimulasikan) ==="

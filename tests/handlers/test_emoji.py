@@ -5,10 +5,10 @@ question's own error ("Nama hanya berisi huruf"); at the menu, the menu (handler
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers.texts import conversation_words, report_words
-from models.event import EventPerson
+from models.event import Event, EventPerson
 from tests.handlers.conftest import World
 
 
@@ -45,7 +45,7 @@ async def test_a_thank_you_emoji_ending_an_express_line_is_not_in_a_name(world: 
 
 
 Q = report_words.QUESTIONS
-EMOJI = ["🎉🎉", "❤️", "😂!!", "👨‍👩‍👧", "🌹 🌹", "😭"]  # not 👍 🙏 😊 👌: those acknowledge
+EMOJI = ["🎉🎉", "❤️", "😂!!", "👨‍👩‍👧", "🌹 🌹", "😭"]  # not 👍 🙏 👌: those acknowledge
 # The guided death report, question by question: (the question, the answer that goes on).
 DEATH = [
     (Q["name"], "Darto"),
@@ -80,12 +80,46 @@ async def test_emoji_alone_at_the_menu_get_the_menu(world: World) -> None:
     assert await _saved_people(world) == []
 
 
-@pytest.mark.parametrize("typed", ["👍", "🙏", "👌🏽", "😊"])
-async def test_acknowledging_emoji_stay_acknowledgements(world: World, typed: str) -> None:
+# Emoji that answer "ok?" or thank, in every skin tone and with the "show as emoji" selector.
+OKAY_EMOJI = ["👍", "👍🏻", "👍🏿", "👌", "👌🏽", "✅", "✅\ufe0f", "✔\ufe0f", "🤝", "🤝🏼", "👍👌"]
+THANKS_EMOJI = ["🙏", "🙏🏾", "🙏🏾🙏🏾", "👍🙏"]
+# Feelings are no answer (before, 😊 🙂 ☺ counted as "ok"); nor is a skin tone standing alone.
+FEELINGS = ["😊", "🙂", "☺", "☺\ufe0f", "🙂🙂", "😊🏽", "🏽"]
+
+
+async def _nothing_recorded(world: World) -> None:
+    async with world.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(Event)) == 0
+    assert await _saved_people(world) == []
+
+
+@pytest.mark.parametrize("typed", OKAY_EMOJI + THANKS_EMOJI)
+async def test_acknowledging_emoji_put_the_waiting_question_again(world: World, typed: str) -> None:
     chat = world.chat("budi")
     await chat.say("Lapor Meninggal")
-    lead = conversation_words.ACK_THANKS if typed == "🙏" else conversation_words.ACK_OKAY
+    lead = conversation_words.ACK_THANKS if typed in THANKS_EMOJI else conversation_words.ACK_OKAY
     assert await chat.say(typed) == f"{lead}\n{Q['name']}"
+    assert (await chat.say("Darto")).startswith(Q["sex"])  # the name still waited
+    await _nothing_recorded(world)
+
+
+@pytest.mark.parametrize("typed", FEELINGS)
+async def test_a_smiley_is_no_acknowledgement(world: World, typed: str) -> None:
+    chat = world.chat("budi")
+    await chat.say("Lapor Meninggal")
+    assert await chat.say(typed) == _asked(Q["name"])
+    assert (await chat.say("Darto")).startswith(Q["sex"])
+    await _nothing_recorded(world)
+
+
+@pytest.mark.parametrize("typed", OKAY_EMOJI + THANKS_EMOJI + FEELINGS)
+async def test_emoji_at_the_menu_are_answered_by_their_family(world: World, typed: str) -> None:
+    answer = await world.chat("budi").say(typed)
+    expected = {"ok": conversation_words.OKAY_REPLY, "thanks": conversation_words.THANKS_REPLY}
+    family = "thanks" if typed in THANKS_EMOJI else "ok" if typed in OKAY_EMOJI else None
+    assert answer.startswith(expected[family] if family else conversation_words.EMOJI_AT_MENU)
+    assert "Lapor Lahir" in answer
+    await _nothing_recorded(world)
 
 
 async def test_emoji_alone_at_the_list_of_laporan_saya_keep_the_list(world: World) -> None:

@@ -14,7 +14,7 @@ from handlers.texts import channel_words, conversation_words, error_words, repor
 from models.inbound import ProcessedMessage
 from models.person import Identity
 from models.region import Unit
-from tests.bot.telegram.conftest import PEMANGKU, Running, invite_code, register, telegram_settings
+from tests.bot.telegram.conftest import PEMANGKU, STAFF, Running, invite_code, register, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram
 
 
@@ -59,6 +59,25 @@ async def test_a_stale_press_is_answered_kindly_and_applied_once(
     assert tg.answers[1]["text"] == channel_words.TELEGRAM_BUTTON_STALE
     await asyncio.sleep(0.3)
     assert tg.texts(PEMANGKU) == after_first
+
+
+async def test_a_press_on_another_chats_keyboard_is_answered_once_and_taken_nowhere(
+    sessionmaker: async_sessionmaker[AsyncSession], tg: FakeTelegram, bot: Running, units: list[Unit]
+) -> None:
+    """Before: in polling mode a press the bot does not read (here STAFF pressing a keyboard of
+    PEMANGKU's chat, forwarded to them) was dropped unanswered, and its spinner turned until
+    Telegram gave up. Now it gets the stale-button answer, as in webhook mode, exactly once."""
+    welcome = await register(sessionmaker, tg, PEMANGKU, unit=units[0])
+    async with sessionmaker() as session:
+        processed = await session.scalar(select(func.count()).select_from(ProcessedMessage))
+    press = tg.press(STAFF, welcome, "lahir")
+    await _settled(tg, 1)
+    await asyncio.sleep(0.3)
+    assert tg.answers == [{"callback_query_id": press["callback_query"]["id"],
+                           "text": channel_words.TELEGRAM_BUTTON_STALE}]  # fmt: skip
+    assert tg.texts(PEMANGKU) == [welcome.text] and tg.texts(STAFF) == []
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedMessage)) == processed
 
 
 async def test_the_same_update_twice_is_processed_once(

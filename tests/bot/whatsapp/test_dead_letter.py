@@ -1,14 +1,15 @@
 """A poison webhook body (its processing raises every time) over real HTTP: it is tried a few
 times with a growing wait and then given up (dead), holding back no other body or person; the
-admin is told once; the operator lists it and puts it back (`pemangku inbound`); the retention
-pass deletes it. Its text (a NIK) is never logged nor shown."""
+admin is told once (jobs/inbound_dead.py: as a template outside their window, never in the quiet
+hours); the operator lists it and puts it back (`pemangku inbound`); the retention pass deletes
+it. Its text (a NIK) is never logged nor shown."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,10 +24,11 @@ from bot.config import get_settings
 from bot.inbound_store import retry_delay
 from bot.messages import IncomingMessage, OutgoingMessage
 from handlers.texts import error_words, operator_words
-from jobs.context import JobContext, Schedule
+from jobs.context import JobContext, Schedule, month_label
+from jobs.inbound_dead import run_inbound_dead
 from jobs.retention import run_retention
 from models.audit import AuditEntry
-from models.base import WIB
+from models.base import WIB, wib_date
 from models.inbound import InboundPayload, ProcessedMessage
 from models.outbox import OutboxMessage
 from models.person import Channel, Role
@@ -37,6 +39,7 @@ LIMIT = 3  # PEMANGKU_INBOUND_MAX_ATTEMPTS in these tests
 NIK = "1804154107900001"
 POISONED, HEALTHY, LEFT_BEHIND = "6281100000001", "6281100000002", "6281100000003"
 ADMIN = "6281100000009"  # the admin, on WhatsApp
+NEVER_QUIET = Schedule(quiet_hours_start=0, quiet_hours_end=0)
 
 
 class Poison:
@@ -87,6 +90,8 @@ async def bodies(world: WhatsAppWorld) -> dict[int, InboundPayload]:
 
 
 async def admin_notices(world: WhatsAppWorld) -> list[str]:
+    """The notices queued to the admin, after the notice pass ran (at a time outside the quiet hours)."""
+    await run_inbound_dead(JobContext(world.sessionmaker, NEVER_QUIET), world.clock())
     async with world.sessionmaker() as session:
         rows = await session.scalars(
             select(OutboxMessage).where(OutboxMessage.address == ADMIN).order_by(OutboxMessage.id)
@@ -157,12 +162,42 @@ async def test_the_admin_is_told_at_most_once_an_hour(world: WhatsAppWorld) -> N
     now = world.clock()
     later(world, now.replace(minute=1, second=0, microsecond=0) + timedelta(hours=1) - now)  # hh:01
     await poison_until_dead(world)
-    await kill_another(world, HEALTHY)  # dead within the same hour: no second notice
     notice = operator_words.INBOUND_DEAD_NOTICE
+    assert await admin_notices(world) == [notice.format(count=1)]
+    await kill_another(world, HEALTHY)  # dead within the same hour: no second notice
     assert await admin_notices(world) == [notice.format(count=1)]
     later(world, timedelta(hours=1))
     await kill_another(world, LEFT_BEHIND)  # the next hour: one notice with every dead body
     assert await admin_notices(world) == [notice.format(count=1), notice.format(count=3)]
+
+
+def wib(instant: datetime, days_after: int, hour: int) -> datetime:
+    """`hour` o'clock WIB, `days_after` WIB days after `instant`'s."""
+    return datetime.combine(wib_date(instant) + timedelta(days=days_after), time(hour), WIB)
+
+
+async def test_the_notice_waits_out_the_quiet_hours_and_reaches_the_admin_as_a_template(
+    world: WhatsAppWorld,
+) -> None:
+    """Before: the notice was queued as plain text the moment a body died, night or day, and held
+    for the admin's 24-hour window, which a kabupaten admin who never writes never opens."""
+    await poison_until_dead(world)
+    ctx = JobContext(world.sessionmaker, Schedule())  # quiet from 21.00 to 07.00 WIB
+    admin = world.phone(ADMIN)
+    died = world.clock()
+    for hour in (22, 23):
+        assert await run_inbound_dead(ctx, wib(died, 0, hour)) == 0
+    assert await run_inbound_dead(ctx, wib(died, 1, 3)) == 0
+    await world.settle()
+    assert admin.read() == []  # the night passes in silence
+    morning = wib(died, 1, 7)
+    assert await run_inbound_dead(ctx, morning) == 1
+    await world.settle()
+    month = month_label(morning.date())
+    expected = f"<template pemberitahuan_rekap [{operator_words.INBOUND_DEAD_TEMPLATE_FOR!r}, {month!r}]>"
+    assert admin.read() == [expected]  # outside their window: the template
+    assert await run_inbound_dead(ctx, wib(died, 1, 8)) == 0  # told once
+    assert (await admin.say("menu")).startswith(operator_words.INBOUND_DEAD_NOTICE.format(count=1))
 
 
 async def test_the_operator_lists_and_retries_a_dead_body(
