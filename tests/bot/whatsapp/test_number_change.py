@@ -6,7 +6,7 @@ is never taken, and the pekon staff are told."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.texts import channel_words, registration_words, report_words
 from models.audit import AuditEntry
+from models.event import EventPerson
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Channel, Identity, Role
 from models.region import Unit
@@ -140,3 +141,64 @@ async def test_a_stranger_changing_number_is_still_a_stranger(world: WhatsAppWor
     assert await stranger.post(changed_number(stranger)) == []
     assert await audits(world) == []
     assert UNREGISTERED in await world.phone(NEW_ID).say("halo")
+
+
+async def at_summary(phone: WhatsAppPhone) -> None:
+    """A birth told in one line and its questions answered, up to the summary to save."""
+    summary = await phone.say("LAHIR Putri Ayu P 19-11-2026 di Liwa ibu Sari ayah Joko")
+    while "[1. Simpan]" not in summary:  # what the line did not say is asked
+        summary = await phone.say("-" if report_words.QUESTION_NIK_NEWBORN in summary else "1")
+
+
+def sent_at(body: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The body's messages stamped `at` by the platform."""
+    for message in body["entry"][0]["changes"][0]["value"]["messages"]:
+        message["timestamp"] = str(int(at.timestamp()))
+    return body
+
+
+async def births(world: WhatsAppWorld) -> list[str]:
+    async with world.sessionmaker() as session:
+        return list(await session.scalars(select(EventPerson.name)))
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["same-body", "delivered-after-the-notice"])
+async def test_a_message_sent_from_the_old_number_before_the_change_is_the_pemangkus(
+    world: WhatsAppWorld, late: bool
+) -> None:
+    """Simpan typed on the old number just before the change reaches us with the notice (Meta
+    puts both in one body, and the change is applied before any message) or after it: the birth
+    is saved once and the receipt goes to the new number, nothing to the old one."""
+    old = await registered(world)
+    await at_summary(old)
+    changed = world.clock()
+    save = sent_at(old.body("text", type="text", text={"body": "simpan"}), changed - timedelta(seconds=5))
+    notice = sent_at(changed_number(old), changed)
+    if late:
+        assert await old.post(notice) == []
+        await old.post(save)
+    else:
+        save["entry"][0]["changes"][0]["value"]["messages"] += notice["entry"][0]["changes"][0]["value"][
+            "messages"
+        ]
+        await old.post(save)
+    new = world.phone(NEW_ID)
+    assert any("Laporan kelahiran tersimpan" in text for text in new.read())
+    assert old.read() == []
+    assert await births(world) == ["Putri Ayu"]
+    await old.post(save)  # Meta delivers the message again: nothing twice
+    assert await births(world) == ["Putri Ayu"] and new.read() == [] and old.read() == []
+
+
+async def test_a_message_from_the_old_number_sent_well_after_the_change_is_a_strangers(
+    world: WhatsAppWorld,
+) -> None:
+    """The old number may be someone else's now: what it sends after the change (beyond a few
+    minutes of clock difference) is answered there as a stranger's, and touches nobody's report."""
+    old = await registered(world)
+    await at_summary(old)
+    assert await old.post(sent_at(changed_number(old), world.clock() - timedelta(hours=2))) == []
+    assert UNREGISTERED in await old.say("simpan")
+    assert await births(world) == []
+    assert world.phone(NEW_ID).read() == []
+    assert UNREGISTERED in await world.phone("6285712345678").say("simpan")  # a stranger is too
