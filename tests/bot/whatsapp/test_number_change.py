@@ -5,6 +5,7 @@ is never taken, and the pekon staff are told."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from models.event import EventPerson
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Channel, Identity, Role
 from models.region import Unit
-from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
+from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, readable, whatsapp_world
 from tests.bot.whatsapp.test_conversations import WA_ID, registered
 from tests.factories import TRIMULYO, add_member
 
@@ -202,3 +203,43 @@ async def test_a_message_from_the_old_number_sent_well_after_the_change_is_a_str
     assert await births(world) == []
     assert world.phone(NEW_ID).read() == []
     assert UNREGISTERED in await world.phone("6285712345678").say("simpan")  # a stranger is too
+
+
+@pytest.fixture
+async def quick_lease_world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[WhatsAppWorld]:
+    async with whatsapp_world(sessionmaker, outbox_lease_seconds=0.5) as w:
+        yield w
+
+
+async def test_a_message_in_flight_to_the_old_number_goes_to_the_new_one_too(
+    quick_lease_world: WhatsAppWorld,
+) -> None:
+    """A send to the old number under way when the number changes cannot be called back, but it
+    is not recorded as delivered: once its claim runs out it goes to the new number."""
+    world = quick_lease_world
+    old = await registered(world)
+    world.graph.send_gate, world.graph.send_asked = asyncio.Event(), asyncio.Event()
+    async with world.sessionmaker() as session:
+        identity = await session.scalar(select(Identity))
+        assert identity is not None
+        await session.execute(update(Identity).values(last_inbound_at=world.clock()))  # window open
+        row = enqueue(
+            session,
+            channel=Channel.WHATSAPP,
+            address=WA_ID,
+            payload={"text": "Pengingat"},
+            member_id=identity.member_id,
+        )
+        await session.commit()
+        row_id = row.id
+    world.worker.wake()
+    await asyncio.wait_for(world.graph.send_asked.wait(), 5)  # the send to the old number is under way
+    assert (await world.post(changed_number(old))).status_code == 200
+    await world.webhook.wait_idle()  # the notice is applied while the send waits
+    world.graph.send_gate.set()
+    await world.settle()
+    assert [readable(m) for m in world.graph.sent_to(WA_ID)][-1] == "Pengingat"  # gone, uncalled
+    assert world.phone(NEW_ID).read() == ["Pengingat"]
+    async with world.sessionmaker() as session:
+        sent = await session.get(OutboxMessage, row_id)
+    assert sent is not None and (sent.address, sent.status) == (NEW_ID, OutboxStatus.SENT)
