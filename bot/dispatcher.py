@@ -21,7 +21,7 @@ import logging
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -41,6 +41,7 @@ from handlers.core import HandlerConfig, State, Turn
 from handlers.router import handle
 from handlers.texts import error_words
 from models.base import utcnow
+from models.identity_move import moved_to
 from models.outbox import enqueue_replies, has_pending
 from models.person import Channel, Identity
 
@@ -80,6 +81,15 @@ class _NeedsFiles(Exception):
     def __init__(self, messages: list[IncomingMessage]) -> None:
         super().__init__(len(messages))
         self.messages = messages
+
+
+class _Moved(Exception):
+    """The sender's address is one a registered person moved away from after sending this message
+    (WhatsApp's number change): the message is theirs, and is handled on their address now."""
+
+    def __init__(self, message: IncomingMessage) -> None:
+        super().__init__(message.external_id)
+        self.message = message
 
 
 class _HandlerFailed(Exception):
@@ -167,6 +177,10 @@ class Dispatcher:
             except _NeedsFiles as needs:
                 await self._prefetch(needs.messages)
                 continue
+            except _Moved as moved:
+                message, busy, stored = moved.message, False, False
+                await self._readdress(message)
+                continue
             except _HandlerFailed as failed:
                 replies = await self._failed(failed.message, failed.__cause__ or failed)
                 if _key(failed.message) == key:
@@ -187,6 +201,11 @@ class Dispatcher:
             return done.answers.get(key, self._answers.get(key, []))
         return await self._failed(message, RuntimeError("too many concurrent turns"))
 
+    async def _readdress(self, message: IncomingMessage) -> None:
+        """The message, if it waits, waits in its person's queue on the address they use now."""
+        async with self._sessionmaker() as session, session.begin():
+            await inbound_queue.readdress(session, message)
+
     async def _store(self, message: IncomingMessage) -> bool:
         """Store the message as waiting for its person's turn; false when it was handled before."""
         async with self._sessionmaker() as session, session.begin():
@@ -196,6 +215,10 @@ class Dispatcher:
         now = self._clock()
         async with self._sessionmaker() as session, session.begin():
             conv, identity, others = await conversation_row.lock(session, message, now, wait=busy)
+            if identity is None:  # a stranger, or a person's old address (rolled back: nothing kept)
+                moved = await moved_to(session, message.channel, message.sender_id, message.received_at)
+                if moved is not None:
+                    raise _Moved(replace(message, sender_id=moved))
             batch, waited = await inbound_queue.turn_batch(session, message, now, busy, others)
             unfetched = [m for m in (i.message for i in batch) if m.file and _key(m) not in self._prefetched]
             if unfetched:

@@ -156,6 +156,19 @@ async def store_many(session: AsyncSession, messages: list[IncomingMessage], now
         await session.execute(_STORE_MANY, [_store_params(message, now) for message in messages])
 
 
+async def readdress(session: AsyncSession, message: IncomingMessage) -> None:
+    """Put the message, if it waits, in the queue of its (new) sender address."""
+    await session.execute(
+        update(_TABLE)
+        .where(
+            _TABLE.c.channel == str(message.channel),
+            _TABLE.c.external_id == message.external_id,
+            _TABLE.c.handled_at.is_(None),
+        )
+        .values(address=message.sender_id, message=record(message))
+    )
+
+
 async def waiting(session: AsyncSession, channel: str, address: str, now: datetime) -> list[Queued]:
     """The sender's waiting messages, in their order. One that cannot be read back (stored by
     another version of the bot) is logged and set aside: it must not block every later turn."""

@@ -21,7 +21,9 @@ _TABLE = cast(Table, OutboxMessage.__table__)
 # Built once (after every send): building an update costs more than running it.
 _MARK_SENT = (
     _TABLE.update()
-    .where(_TABLE.c.id == bindparam("row_id"))
+    # a row re-addressed while its send was in flight (models/identity_move.py) is left pending:
+    # it went to the old address, and goes again to the new one once its lease runs out
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.address == bindparam("sent_to"))
     .values(
         status=OutboxStatus.SENT,
         platform_message_id=bindparam("platform_id"),
@@ -32,11 +34,14 @@ _MARK_SENT = (
 
 
 async def mark_sent(
-    session: AsyncSession, sent: list[tuple[int, str]], now: datetime, revive: set[tuple[str, str]]
+    session: AsyncSession, sent: list[tuple[int, str, str]], now: datetime, revive: set[tuple[str, str]]
 ) -> None:
-    """The platform confirmed these (row id, platform message id); `revive` marks identities
-    reachable again (they had failed before and now took a message)."""
-    marks = [{"row_id": row_id, "platform_id": platform_id, "sent_at": now} for row_id, platform_id in sent]
+    """The platform confirmed these (row id, address sent to, platform message id); `revive` marks
+    identities reachable again (they had failed before and now took a message)."""
+    marks = [
+        {"row_id": row_id, "sent_to": address, "platform_id": platform_id, "sent_at": now}
+        for row_id, address, platform_id in sent
+    ]
     await session.execute(_MARK_SENT, marks)
     for channel, address in revive:
         await session.execute(

@@ -56,7 +56,7 @@ class OutboxRecorder:
         self._settings = settings
         self._clock = clock
         self._on_told = on_told
-        self._marks: list[tuple[int, str, ChatKey | None, asyncio.Future[None]]] = []
+        self._marks: list[tuple[int, str, str, ChatKey | None, asyncio.Future[None]]] = []
         self._marker: asyncio.Task[None] | None = None
         bind = sessionmaker.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
@@ -72,11 +72,12 @@ class OutboxRecorder:
         async with self._serial, self._sessionmaker() as session, session.begin():
             yield session
 
-    async def mark_sent(self, row_id: int, platform_id: str, revive: ChatKey | None) -> None:
-        """Record a confirmation in the next commit. Shielded: a cancellation (shutdown) right
-        after the platform confirmed must not lose the mark, or the message would go out again."""
+    async def mark_sent(self, row_id: int, address: str, platform_id: str, revive: ChatKey | None) -> None:
+        """Record a confirmation of a send to `address` in the next commit. Shielded: a cancellation
+        (shutdown) right after the platform confirmed must not lose the mark, or the message would
+        go out again."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._marks.append((row_id, platform_id, revive, done))
+        self._marks.append((row_id, address, platform_id, revive, done))
         if self._marker is None or self._marker.done():
             self._marker = asyncio.create_task(self._write_marks())
         await asyncio.shield(done)
@@ -85,8 +86,8 @@ class OutboxRecorder:
         """Commit the confirmations gathered so far, again and again until none are left."""
         while self._marks:
             batch, self._marks = self._marks, []
-            sent = [(row_id, platform_id) for row_id, platform_id, _, _ in batch]
-            revive = {key for _, _, key, _ in batch if key is not None}
+            sent = [(row_id, address, platform_id) for row_id, address, platform_id, _, _ in batch]
+            revive = {key for *_, key, _ in batch if key is not None}
             try:
                 await self.write(outcome.mark_sent, sent, self._clock(), revive)
             except Exception as exc:
@@ -168,7 +169,7 @@ async def send_one(
         return False
     SENT.labels(lane.sender.channel).inc()
     revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None
-    await record.mark_sent(row_id, platform_id, revive)
+    await record.mark_sent(row_id, delivery.address, platform_id, revive)
     return True
 
 

@@ -1,22 +1,45 @@
 """A chat address that changed under a registered person (WhatsApp's "changed number" notice):
 the identity, its conversation and its unsent messages follow to the new address, in the
-caller's transaction, audited. An address that already belongs to someone else is never taken."""
+caller's transaction, audited. An address that already belongs to someone else is never taken.
+
+The move is kept (`MovedAddress`): a message the person sent from the old address before the
+change (by the platform's time; it may reach us, or be handled, after the move) is still theirs
+(`moved_to`), while a message from that address sent later is a stranger's (the number may be
+given to someone else)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ForeignKey, Index, String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.audit import record_audit
+from models.base import Base, CreatedAt
 from models.conversation import Conversation
 from models.outbox import OutboxMessage, OutboxStatus
 from models.person import Identity, Member
 
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.DEAD)
+# A message from the old address sent this long after the change (by the platform's clock) is
+# still the person's: the notice's and the message's timestamps come from different devices.
+GRACE = timedelta(minutes=10)
+
+
+class MovedAddress(CreatedAt, Base):
+    """An address an identity moved away from, and when (the platform's time of the change)."""
+
+    __tablename__ = "moved_address"
+    __table_args__ = (Index("ix_moved_address_channel_address", "channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identity.id", ondelete="CASCADE"))
+    moved_at: Mapped[datetime]
 
 
 class MoveOutcome(StrEnum):
@@ -41,8 +64,11 @@ def mask_address(address: str) -> str:
     return "*" * max(len(address) - 4, 0) + address[-4:]
 
 
-async def move_address(session: AsyncSession, channel: str, old: str, new: str, at: datetime) -> Move:
-    """Move the identity on `old` to `new`, with its conversation and its unsent messages."""
+async def move_address(
+    session: AsyncSession, channel: str, old: str, new: str, at: datetime, *, changed_at: datetime
+) -> Move:
+    """Move the identity on `old` to `new`, with its conversation and its unsent messages; `at` is
+    now, `changed_at` the platform's time of the change."""
     identity = await _identity(session, channel, old, lock=True)
     if identity is None:
         return Move(MoveOutcome.UNKNOWN)
@@ -57,8 +83,27 @@ async def move_address(session: AsyncSession, channel: str, old: str, new: str, 
     await session.flush()
     await _move_conversation(session, channel, old, new)
     await _move_unsent(session, channel, old, new)
+    session.add(MovedAddress(channel=channel, address=old, identity_id=identity.id, moved_at=changed_at))
     _audit(session, identity, old, new, at, MoveOutcome.MOVED, None)
     return Move(MoveOutcome.MOVED, member)
+
+
+async def moved_to(session: AsyncSession, channel: str, address: str, sent_at: datetime) -> str | None:
+    """The address now used by whoever had `address` when they sent a message at `sent_at`, if they
+    moved away from it since (or at most GRACE before); None when the sender is who has it now.
+    The earliest such move is theirs: a later one is a later holder's of the same number."""
+    found: str | None = await session.scalar(
+        select(Identity.address)
+        .join(MovedAddress, MovedAddress.identity_id == Identity.id)
+        .where(
+            MovedAddress.channel == channel,
+            MovedAddress.address == address,
+            MovedAddress.moved_at >= sent_at - GRACE,
+        )
+        .order_by(MovedAddress.moved_at, MovedAddress.id)
+        .limit(1)
+    )
+    return found
 
 
 async def _identity(session: AsyncSession, channel: str, address: str, *, lock: bool) -> Identity | None:

@@ -28,7 +28,9 @@ async def apply_number_changes(session: AsyncSession, changes: list[NumberChange
     for change in changes:
         if not await inbound_queue.claim_id(session, Channel.WHATSAPP, change.external_id, now):
             continue  # a redelivery
-        move = await move_address(session, Channel.WHATSAPP, change.old, change.new, now)
+        move = await move_address(
+            session, Channel.WHATSAPP, change.old, change.new, now, changed_at=change.at
+        )
         logger.info("whatsapp number change: %s", move.outcome)
         if move.outcome == MoveOutcome.CONFLICT and move.member is not None:
             text = channel_words.CHANNEL_NUMBER_TAKEN_NOTICE.format(

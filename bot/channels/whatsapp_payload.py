@@ -46,11 +46,13 @@ class StatusUpdate:
 @dataclass(frozen=True)
 class NumberChange:
     """A person moved their WhatsApp account from `old` to `new` (a `system` message whose
-    `from` is the old number); `external_id` is its wamid, which makes a redelivery a no-op."""
+    `from` is the old number); `external_id` is its wamid, which makes a redelivery a no-op;
+    `at` is when it happened (the platform's timestamp)."""
 
     old: str
     new: str
     external_id: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ def parse_body(body: Any, received: datetime) -> ParsedBody:
             c.wa_id: c.profile.name if c.profile else None for c in _each(_Contact, value.contacts, parsed)
         }
         for raw in value.messages:
-            change = _number_change(raw)
+            change = _number_change(raw, received)
             if change is not None:
                 parsed.number_changes.append(change)
                 continue
@@ -347,7 +349,7 @@ def _message(
         return None
 
 
-def _number_change(raw: Any) -> NumberChange | None:
+def _number_change(raw: Any, received: datetime) -> NumberChange | None:
     """A `system` message saying the sender's number changed, when it names a usable new number."""
     head = _valid(_Message, raw)
     if head is None or head.type != "system":
@@ -359,7 +361,7 @@ def _number_change(raw: Any) -> NumberChange | None:
     fits = len(new) <= SENDER_ID_MAX and len(head.sender) <= SENDER_ID_MAX and len(head.id) <= EXTERNAL_ID_MAX
     if not (new.isascii() and new.isdigit()) or new == head.sender or not fits:
         return None
-    return NumberChange(head.sender, new, head.id)
+    return NumberChange(head.sender, new, head.id, _instant(head.timestamp, received))
 
 
 def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:

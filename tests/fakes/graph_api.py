@@ -63,6 +63,8 @@ class FakeGraphApi:
     downloads: int = 0  # media downloads served
     download_gate: asyncio.Event | None = None  # when given, media downloads wait for it (a slow link)
     download_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set by each download request
+    send_gate: asyncio.Event | None = None  # when given, /messages sends wait for it (one in flight)
+    send_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set by each send request
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, *codes: int) -> None:
@@ -132,6 +134,9 @@ class FakeGraphApi:
         if body.get("status") == "read":
             self.read.append(body["message_id"])
             return JSONResponse({"success": True})
+        self.send_asked.set()
+        if self.send_gate is not None:
+            await self.send_gate.wait()
         if self.failures:
             return error(self.failures.popleft())
         if self._over_throughput():

@@ -5,8 +5,9 @@ is never taken, and the pekon staff are told."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.texts import channel_words, registration_words, report_words
 from models.audit import AuditEntry
+from models.event import EventPerson
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.person import Channel, Identity, Role
 from models.region import Unit
-from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, whatsapp_world
+from tests.bot.whatsapp.harness import WhatsAppPhone, WhatsAppWorld, readable, whatsapp_world
 from tests.bot.whatsapp.test_conversations import WA_ID, registered
 from tests.factories import TRIMULYO, add_member
 
@@ -140,3 +142,104 @@ async def test_a_stranger_changing_number_is_still_a_stranger(world: WhatsAppWor
     assert await stranger.post(changed_number(stranger)) == []
     assert await audits(world) == []
     assert UNREGISTERED in await world.phone(NEW_ID).say("halo")
+
+
+async def at_summary(phone: WhatsAppPhone) -> None:
+    """A birth told in one line and its questions answered, up to the summary to save."""
+    summary = await phone.say("LAHIR Putri Ayu P 19-11-2026 di Liwa ibu Sari ayah Joko")
+    while "[1. Simpan]" not in summary:  # what the line did not say is asked
+        summary = await phone.say("-" if report_words.QUESTION_NIK_NEWBORN in summary else "1")
+
+
+def sent_at(body: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The body's messages stamped `at` by the platform."""
+    for message in body["entry"][0]["changes"][0]["value"]["messages"]:
+        message["timestamp"] = str(int(at.timestamp()))
+    return body
+
+
+async def births(world: WhatsAppWorld) -> list[str]:
+    async with world.sessionmaker() as session:
+        return list(await session.scalars(select(EventPerson.name)))
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["same-body", "delivered-after-the-notice"])
+async def test_a_message_sent_from_the_old_number_before_the_change_is_the_pemangkus(
+    world: WhatsAppWorld, late: bool
+) -> None:
+    """Simpan typed on the old number just before the change reaches us with the notice (Meta
+    puts both in one body, and the change is applied before any message) or after it: the birth
+    is saved once and the receipt goes to the new number, nothing to the old one."""
+    old = await registered(world)
+    await at_summary(old)
+    changed = world.clock()
+    save = sent_at(old.body("text", type="text", text={"body": "simpan"}), changed - timedelta(seconds=5))
+    notice = sent_at(changed_number(old), changed)
+    if late:
+        assert await old.post(notice) == []
+        await old.post(save)
+    else:
+        save["entry"][0]["changes"][0]["value"]["messages"] += notice["entry"][0]["changes"][0]["value"][
+            "messages"
+        ]
+        await old.post(save)
+    new = world.phone(NEW_ID)
+    assert any("Laporan kelahiran tersimpan" in text for text in new.read())
+    assert old.read() == []
+    assert await births(world) == ["Putri Ayu"]
+    await old.post(save)  # Meta delivers the message again: nothing twice
+    assert await births(world) == ["Putri Ayu"] and new.read() == [] and old.read() == []
+
+
+async def test_a_message_from_the_old_number_sent_well_after_the_change_is_a_strangers(
+    world: WhatsAppWorld,
+) -> None:
+    """The old number may be someone else's now: what it sends after the change (beyond a few
+    minutes of clock difference) is answered there as a stranger's, and touches nobody's report."""
+    old = await registered(world)
+    await at_summary(old)
+    assert await old.post(sent_at(changed_number(old), world.clock() - timedelta(hours=2))) == []
+    assert UNREGISTERED in await old.say("simpan")
+    assert await births(world) == []
+    assert world.phone(NEW_ID).read() == []
+    assert UNREGISTERED in await world.phone("6285712345678").say("simpan")  # a stranger is too
+
+
+@pytest.fixture
+async def quick_lease_world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[WhatsAppWorld]:
+    async with whatsapp_world(sessionmaker, outbox_lease_seconds=0.5) as w:
+        yield w
+
+
+async def test_a_message_in_flight_to_the_old_number_goes_to_the_new_one_too(
+    quick_lease_world: WhatsAppWorld,
+) -> None:
+    """A send to the old number under way when the number changes cannot be called back, but it
+    is not recorded as delivered: once its claim runs out it goes to the new number."""
+    world = quick_lease_world
+    old = await registered(world)
+    world.graph.send_gate, world.graph.send_asked = asyncio.Event(), asyncio.Event()
+    async with world.sessionmaker() as session:
+        identity = await session.scalar(select(Identity))
+        assert identity is not None
+        await session.execute(update(Identity).values(last_inbound_at=world.clock()))  # window open
+        row = enqueue(
+            session,
+            channel=Channel.WHATSAPP,
+            address=WA_ID,
+            payload={"text": "Pengingat"},
+            member_id=identity.member_id,
+        )
+        await session.commit()
+        row_id = row.id
+    world.worker.wake()
+    await asyncio.wait_for(world.graph.send_asked.wait(), 5)  # the send to the old number is under way
+    assert (await world.post(changed_number(old))).status_code == 200
+    await world.webhook.wait_idle()  # the notice is applied while the send waits
+    world.graph.send_gate.set()
+    await world.settle()
+    assert [readable(m) for m in world.graph.sent_to(WA_ID)][-1] == "Pengingat"  # gone, uncalled
+    assert world.phone(NEW_ID).read() == ["Pengingat"]
+    async with world.sessionmaker() as session:
+        sent = await session.get(OutboxMessage, row_id)
+    assert sent is not None and (sent.address, sent.status) == (NEW_ID, OutboxStatus.SENT)
