@@ -6,7 +6,8 @@ failed or dead) is blanked, walking the outbox by id from a durable watermark (s
 the rows that grew old since the last one), and every processed or dead webhook body is deleted
 (a message of a dead body still waiting in its person's queue is cleared and set aside). Used or
 expired sign-in links and ended sessions are deleted, old invite codes retired, old registration
-tries deleted. Everything is done in batches of BATCH rows, one transaction each, so PostgreSQL
+tries and old numbers people moved away from deleted. Everything is done in batches of BATCH
+rows, one transaction each, so PostgreSQL
 never holds many row locks for long and the chat's writes pass in between on SQLite. Rows keep
 their ids, dedupe keys, statuses and times, so a redelivered message is still dropped and a
 reminder step still goes out once.
@@ -33,6 +34,7 @@ from models.retention import (
     delete_dead_sign_ins,
     delete_inbound_batch,
     delete_kept_list_files,
+    delete_moved_addresses,
     delete_registration_attempts,
     retire_invite_codes,
     set_aside_waiting,
@@ -59,13 +61,14 @@ async def run_retention(ctx: JobContext, now: datetime, batch: int = BATCH) -> i
             tokens = await delete_dead_sign_ins(session, now)
             invites = await retire_invite_codes(session, before)
             tries = await delete_registration_attempts(session, before)
+            moved = await delete_moved_addresses(session, before)
             lists = await delete_kept_list_files(session, now)
             await session.commit()
     log.info(
-        "retention: drafts %d, outbox %d, inbound %d, sign-ins %d, invites %d, tries %d, list files %d",
-        drafts, outbox, inbound, tokens, invites, tries, lists,
+        "retention: drafts %d, outbox %d, inbound %d, sign-ins %d, invites %d, tries %d, list files %d, "
+        "old numbers %d", drafts, outbox, inbound, tokens, invites, tries, lists, moved,
     )  # fmt: skip
-    return drafts + outbox + inbound + tokens + invites + tries + lists
+    return drafts + outbox + inbound + tokens + invites + tries + lists + moved
 
 
 async def _blank_outbox(sessionmaker: async_sessionmaker[AsyncSession], before: datetime, batch: int) -> int:

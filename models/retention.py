@@ -18,6 +18,7 @@ from sqlalchemy import Text, and_, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
+from models.identity_move import MovedAddress
 from models.inbound import InboundPayload, ProcessedMessage
 from models.list_upload_file import KEPT_FOR, ListUploadFile
 from models.person import Invite, RegistrationAttempt
@@ -121,6 +122,13 @@ async def delete_registration_attempts(session: AsyncSession, before: datetime) 
     """Delete tries at invite codes made before `before` (a phone number each; the throttle reads
     only the last hour)."""
     result = await session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.created_at < before))
+    return rows_changed(result)
+
+
+async def delete_moved_addresses(session: AsyncSession, before: datetime) -> int:
+    """Forget the old numbers people moved away from before `before` (a phone number each; a message
+    sent from one before its move reaches us within days: WhatsApp retries a webhook for 7)."""
+    result = await session.execute(delete(MovedAddress).where(MovedAddress.moved_at < before))
     return rows_changed(result)
 
 

@@ -17,10 +17,11 @@ from bot.messages import IncomingMessage
 from jobs.context import JobContext, Schedule
 from jobs.retention import run_retention
 from models.conversation import Conversation
+from models.identity_move import MovedAddress
 from models.inbound import InboundPayload, ProcessedMessage
 from models.invites import create_invite
 from models.outbox import OutboxMessage, OutboxStatus
-from models.person import Channel, Invite, RegistrationAttempt, Role
+from models.person import Channel, Identity, Invite, RegistrationAttempt, Role
 from models.retention_outbox import OUTBOX, read_mark
 from models.web_login import WebLink, WebSession
 from tests.factories import add_member, seed_pekon
@@ -100,12 +101,23 @@ async def test_dead_sign_ins_deleted_old_invite_codes_retired(
             RegistrationAttempt(channel="telegram", address="6285678", succeeded=False, created_at=NOW),
         ]
     )
+    person = await add_member(session, "Pindah Nomor", Role.PEMANGKU, unit=units[0], channel=Channel.WHATSAPP)
+    identity_id = await session.scalar(select(Identity.id).where(Identity.member_id == person.id))
+    assert identity_id is not None
+    session.add_all(
+        [
+            MovedAddress(channel="whatsapp", address="6281111", identity_id=identity_id, moved_at=OLD),
+            MovedAddress(channel="whatsapp", address="6282222", identity_id=identity_id, moved_at=RECENT),
+        ]
+    )
     await session.commit()
     old_code, fresh_code = old.code, fresh.code
     await run_retention(_ctx(sessionmaker), NOW)
     async with sessionmaker() as s:
         codes = {i.name: i.code for i in await s.scalars(select(Invite))}
         tries = list(await s.scalars(select(RegistrationAttempt.address)))
+        moved = list(await s.scalars(select(MovedAddress.address)))
+    assert moved == ["6282222"]  # an old number is forgotten after the retention days
     assert codes == {"Lama": f"-{old.id}", "Baru": fresh_code} and old_code != codes["Lama"]
     assert tries == ["6285678"]
 
