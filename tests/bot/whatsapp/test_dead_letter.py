@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -66,15 +67,25 @@ def poison() -> Poison:
     return Poison()
 
 
+@asynccontextmanager
+async def admin_world(
+    sessionmaker: async_sessionmaker[AsyncSession], wrap: Callable[[MessageSink], MessageSink]
+) -> AsyncIterator[WhatsAppWorld]:
+    """A WhatsApp world with a WhatsApp admin, a clock the test moves ahead, `wrap` before the
+    dispatcher and LIMIT tries a body."""
+    async with sessionmaker() as session:
+        await add_member(session, "Admin Kabupaten", Role.ADMIN, channel=Channel.WHATSAPP, address=ADMIN)
+    async with whatsapp_world(
+        sessionmaker, transport=AheadClock(), wrap=wrap, inbound_max_attempts=LIMIT
+    ) as w:
+        yield w
+
+
 @pytest.fixture
 async def world(
     sessionmaker: async_sessionmaker[AsyncSession], poison: Poison
 ) -> AsyncIterator[WhatsAppWorld]:
-    async with sessionmaker() as session:
-        await add_member(session, "Admin Kabupaten", Role.ADMIN, channel=Channel.WHATSAPP, address=ADMIN)
-    async with whatsapp_world(
-        sessionmaker, transport=AheadClock(), wrap=poison.wrap, inbound_max_attempts=LIMIT
-    ) as w:
+    async with admin_world(sessionmaker, poison.wrap) as w:
         yield w
 
 

@@ -22,12 +22,9 @@ from handlers.router import handle
 from handlers.texts import error_words, operator_words
 from models.inbound import WAITING, ProcessedMessage
 from models.outbox import enqueue_replies
-from models.person import Channel, Role
-from tests.bot.whatsapp.harness import AheadClock, WhatsAppPhone, WhatsAppWorld, whatsapp_world
-from tests.bot.whatsapp.test_dead_letter import ADMIN, admin_notices, bodies, set_aside
-from tests.factories import add_member
+from tests.bot.whatsapp.harness import AheadClock, WhatsAppPhone, WhatsAppWorld
+from tests.bot.whatsapp.test_dead_letter import LIMIT, admin_notices, admin_world, bodies, set_aside
 
-LIMIT = 3  # PEMANGKU_INBOUND_MAX_ATTEMPTS in these tests
 PERSON, OTHER = "6281100000011", "6281100000012"
 
 
@@ -85,11 +82,7 @@ def poison(sessionmaker: async_sessionmaker[AsyncSession]) -> Poison:
 async def world(
     sessionmaker: async_sessionmaker[AsyncSession], poison: Poison
 ) -> AsyncIterator[WhatsAppWorld]:
-    async with sessionmaker() as session:
-        await add_member(session, "Admin Kabupaten", Role.ADMIN, channel=Channel.WHATSAPP, address=ADMIN)
-    async with whatsapp_world(
-        sessionmaker, transport=AheadClock(), wrap=poison.wrap, inbound_max_attempts=LIMIT
-    ) as w:
+    async with admin_world(sessionmaker, poison.wrap) as w:
         yield w
 
 
