@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, select, update
+from sqlalchemy import ColumnElement, CursorResult, Table, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import OutgoingMessage
@@ -53,28 +53,44 @@ async def mark_sent(
 
 
 async def mark_retry(
-    session: AsyncSession, row_id: int, error: str, at: datetime, attempts: int, max_attempts: int
+    session: AsyncSession,
+    row_id: int,
+    sent_to: str,
+    error: str,
+    at: datetime,
+    attempts: int,
+    max_attempts: int,
 ) -> bool:
-    """Schedule another attempt, or dead-letter the row after the last one; true when dead."""
+    """Schedule another attempt, or dead-letter the row after the last one; true when dead. As
+    `mark_sent`: only while the row still says the address the attempt went to."""
     dead = attempts >= max_attempts
     values: dict[str, Any] = {"last_error": error[:500]}
     values.update({"status": OutboxStatus.DEAD} if dead else {"next_attempt_at": at})
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .where(_pending_to(row_id, sent_to))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     return dead
 
 
-async def mark_dead(session: AsyncSession, row_id: int, error: str) -> None:
-    """Give up on a row for good (the platform refused it)."""
+async def mark_dead(session: AsyncSession, row_id: int, sent_to: str, error: str) -> None:
+    """Give up on a row for good (the platform refused it), unless it was re-addressed meanwhile:
+    the refusal was the old address's (a moved WhatsApp number), the new one may well take it."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .where(_pending_to(row_id, sent_to))
         .values(status=OutboxStatus.DEAD, last_error=error[:500])
         .execution_options(synchronize_session=False)
+    )
+
+
+def _pending_to(row_id: int, sent_to: str) -> ColumnElement[bool]:
+    return and_(
+        OutboxMessage.id == row_id,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.address == sent_to,
     )
 
 

@@ -102,12 +102,12 @@ class OutboxRecorder:
         if ids:
             await self.write(store.release, ids, self._clock())
 
-    async def retry(self, row_id: int, attempts: int, error: str, after: float | None) -> None:
+    async def retry(self, row_id: int, sent_to: str, attempts: int, error: str, after: float | None) -> None:
         """Try again after `after` seconds (or the backoff), or give up after the last attempt."""
         at = self._clock() + timedelta(seconds=after if after else backoff(attempts))
         async with self.transaction() as session:
             dead = await outcome.mark_retry(
-                session, row_id, error, at, attempts, self._settings.outbox_max_attempts
+                session, row_id, sent_to, error, at, attempts, self._settings.outbox_max_attempts
             )
         if dead:
             logger.warning("outbox %s is dead after %s attempts: %s", row_id, attempts, error)
@@ -141,7 +141,9 @@ async def send_one(
     delivery = claimed.delivery
     row_id = delivery.outbox_id
     if not _encodable(delivery):  # a lone surrogate, say: no platform will ever take it
-        await record.write(outcome.mark_dead, row_id, "refused: text cannot be encoded as UTF-8")
+        await record.write(
+            outcome.mark_dead, row_id, delivery.address, "refused: text cannot be encoded as UTF-8"
+        )
         return False
     try:
         async with lane.in_flight, lane.pacer.slot():  # the slot ends with the answer
@@ -151,21 +153,23 @@ async def send_one(
     except RetryLater as exc:
         if exc.after and exc.whole_channel:
             lane.pacer.pause(exc.after)
-        await record.retry(row_id, claimed.attempts, f"retry: {exc}", exc.after)
+        await record.retry(row_id, delivery.address, claimed.attempts, f"retry: {exc}", exc.after)
         return False
     except Unreachable as exc:
         await record.unreachable(lane.sender.channel, delivery.address, f"unreachable: {exc}")
         return False
     except UnicodeError as exc:  # the same text fails the same way on every try
-        await record.write(outcome.mark_dead, row_id, f"refused: {type(exc).__name__}")
+        await record.write(outcome.mark_dead, row_id, delivery.address, f"refused: {type(exc).__name__}")
         return False
     except PermanentFailure as exc:
-        await record.write(outcome.mark_dead, row_id, f"refused: {exc}")
+        await record.write(outcome.mark_dead, row_id, delivery.address, f"refused: {exc}")
         logger.warning("outbox %s refused by %s: %s", row_id, lane.sender.channel, exc)
         return False
     except Exception as exc:  # an unknown failure is retried, never lost
         logger.exception("outbox %s: unexpected error from the %s sender", row_id, lane.sender.channel)
-        await record.retry(row_id, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None)
+        await record.retry(
+            row_id, delivery.address, claimed.attempts, f"error: {type(exc).__name__}: {exc}", None
+        )
         return False
     SENT.labels(lane.sender.channel).inc()
     revive = (lane.sender.channel, delivery.address) if claimed.identity_unreachable else None

@@ -205,8 +205,8 @@ def test_the_operator_lists_and_requeues_dead_messages(
     async def prepare(sessionmaker: async_sessionmaker[AsyncSession]) -> list[int]:
         ids = await queue(sessionmaker, ("11", "a"), ("12", "b"), ("13", "c"))
         async with sessionmaker() as session, session.begin():
-            await outbox_outcome.mark_dead(session, ids[0], "refused: telegram 400: chat not found")
-            await outbox_outcome.mark_dead(session, ids[1], "retry: telegram: Bad Gateway")
+            await outbox_outcome.mark_dead(session, ids[0], "11", "refused: telegram 400: chat not found")
+            await outbox_outcome.mark_dead(session, ids[1], "12", "retry: telegram: Bad Gateway")
         return ids
 
     ids = asyncio.run(in_fresh_loop(prepare))

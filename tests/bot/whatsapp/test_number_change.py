@@ -211,11 +211,13 @@ async def quick_lease_world(sessionmaker: async_sessionmaker[AsyncSession]) -> A
         yield w
 
 
+@pytest.mark.parametrize("refused", [False, True], ids=["taken", "refused"])
 async def test_a_message_in_flight_to_the_old_number_goes_to_the_new_one_too(
-    quick_lease_world: WhatsAppWorld,
+    quick_lease_world: WhatsAppWorld, refused: bool
 ) -> None:
-    """A send to the old number under way when the number changes cannot be called back, but it
-    is not recorded as delivered: once its claim runs out it goes to the new number."""
+    """A send to the old number under way when the number changes cannot be called back, but
+    whatever the old number's answer (taken, or refused for good), it is not recorded against the
+    row, which now says the new number: once its claim runs out it goes there."""
     world = quick_lease_world
     old = await registered(world)
     world.graph.send_gate, world.graph.send_asked = asyncio.Event(), asyncio.Event()
@@ -236,9 +238,12 @@ async def test_a_message_in_flight_to_the_old_number_goes_to_the_new_one_too(
     await asyncio.wait_for(world.graph.send_asked.wait(), 5)  # the send to the old number is under way
     assert (await world.post(changed_number(old))).status_code == 200
     await world.webhook.wait_idle()  # the notice is applied while the send waits
+    if refused:
+        world.graph.fail_next(100)  # invalid parameter: a refusal for good
     world.graph.send_gate.set()
     await world.settle()
-    assert [readable(m) for m in world.graph.sent_to(WA_ID)][-1] == "Pengingat"  # gone, uncalled
+    if not refused:
+        assert [readable(m) for m in world.graph.sent_to(WA_ID)][-1] == "Pengingat"  # gone, uncalled
     assert world.phone(NEW_ID).read() == ["Pengingat"]
     async with world.sessionmaker() as session:
         sent = await session.get(OutboxMessage, row_id)
