@@ -1,7 +1,8 @@
 """Cloud API webhook bodies to IncomingMessages and delivery statuses (pure, no I/O).
 
-The body is validated, not trusted: pydantic models of the parts we read, each entry, change,
-contact, message and status on its own, so one bad item never loses the good ones beside it.
+The body is validated, not trusted: pydantic models of the parts we read (whatsapp_wire.py), each
+entry, change, contact, message and status on its own, so one bad item never loses the good ones
+beside it.
 What cannot be read is counted by kind (never by content) in `ParsedBody.problems`; nothing
 here raises, whatever the bytes. Unknown fields and message types are not problems: Meta adds
 them without notice.
@@ -16,12 +17,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from bot.channels import whatsapp_wire as wire
 from bot.channels.text import EXTERNAL_ID_MAX, SENDER_ID_MAX, InboundRejected
+from bot.channels.whatsapp_wire import PARTS, Model
 from bot.messages import Channel, IncomingFile, IncomingMessage
 
 SIGNATURE_PREFIX = "sha256="
@@ -71,144 +74,6 @@ class ParsedBody:
         return "unreadable: " + ", ".join(f"{kind} x{n}" for kind, n in sorted(self.problems.items()))
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Body(_Part):
-    object: str
-    entry: list[Any]
-
-
-class _Entry(_Part):
-    changes: list[Any] = []
-
-
-class _Change(_Part):
-    field: str
-    value: Any = None
-
-
-class _Value(_Part):
-    contacts: list[Any] = []
-    messages: list[Any] = []
-    statuses: list[Any] = []
-
-
-class _Profile(_Part):
-    name: str | None = None
-
-
-class _Contact(_Part):
-    wa_id: str
-    profile: _Profile | None = None
-
-
-class _Message(_Part):
-    sender: str = Field(alias="from", min_length=1)
-    id: str = Field(min_length=1)
-    type: str
-    timestamp: Any = None  # unix seconds as a string; anything else means "now"
-
-
-class _Text(_Part):
-    body: str = ""
-
-
-class _TextMessage(_Part):
-    text: _Text
-
-
-class _Reply(_Part):
-    id: str = Field(min_length=1)
-
-
-class _Interactive(_Part):
-    button_reply: _Reply | None = None
-    list_reply: _Reply | None = None
-
-
-class _InteractiveMessage(_Part):
-    interactive: _Interactive
-
-
-class _Button(_Part):
-    payload: str = ""
-    text: str = ""
-
-
-class _ButtonMessage(_Part):
-    button: _Button
-
-
-class _Phone(_Part):
-    wa_id: str | None = None
-    phone: str | None = None
-
-
-class _Card(_Part):
-    phones: list[_Phone] = []
-
-
-class _ContactsMessage(_Part):
-    contacts: list[_Card]
-
-
-class _Document(_Part):
-    id: str = Field(min_length=1, max_length=100)
-    filename: str | None = None
-    mime_type: str | None = None
-    sha256: str | None = None
-    caption: str | None = None
-
-
-class _DocumentMessage(_Part):
-    document: _Document
-
-
-class _Media(_Part):
-    caption: str | None = None
-
-
-class _ImageMessage(_Part):
-    image: _Media
-
-
-class _VideoMessage(_Part):
-    video: _Media
-
-
-class _Error(_Part):
-    code: int | None = None
-    title: str | None = None
-
-
-class _System(_Part):
-    type: str | None = None
-    wa_id: str | None = None  # the new number (older API versions: new_wa_id)
-    new_wa_id: str | None = None
-
-
-class _SystemMessage(_Part):
-    system: _System
-
-
-class _Status(_Part):
-    id: str = Field(min_length=1, max_length=EXTERNAL_ID_MAX)
-    status: str
-    errors: list[_Error] = []
-
-
-Model = TypeVar("Model", bound=_Part)
-PARTS: dict[str, type[_Part]] = {
-    "text": _TextMessage,
-    "interactive": _InteractiveMessage,
-    "button": _ButtonMessage,
-    "contacts": _ContactsMessage,
-    "document": _DocumentMessage,
-    "image": _ImageMessage,
-    "video": _VideoMessage,
-}
 FILE_NAME_MAX = 200
 
 
@@ -258,7 +123,8 @@ def parse_body(body: Any, received: datetime) -> ParsedBody:
     parsed = ParsedBody([], [])
     for value in _values(body, parsed.problems):
         names = {
-            c.wa_id: c.profile.name if c.profile else None for c in _each(_Contact, value.contacts, parsed)
+            c.wa_id: c.profile.name if c.profile else None
+            for c in _each(wire.Contact, value.contacts, parsed)
         }
         for raw in value.messages:
             change = _number_change(raw, received)
@@ -268,7 +134,7 @@ def parse_body(body: Any, received: datetime) -> ParsedBody:
             message = _message(raw, names, parsed.problems, received)
             if message is not None:
                 parsed.messages.append(message)
-        for status in _each(_Status, value.statuses, parsed):
+        for status in _each(wire.Status, value.statuses, parsed):
             if status.status in STATUSES:
                 parsed.statuses.append(_status(status))
     return parsed
@@ -302,24 +168,24 @@ def _each(model: type[Model], items: list[Any], parsed: ParsedBody) -> Iterator[
             yield item
 
 
-def _values(body: Any, problems: Counter[str]) -> Iterator[_Value]:
-    top = _valid(_Body, body)
+def _values(body: Any, problems: Counter[str]) -> Iterator[wire.Value]:
+    top = _valid(wire.Body, body)
     if top is None:
         problems["body"] += 1
         return
     if top.object != "whatsapp_business_account":
         return
     for raw_entry in top.entry:
-        entry = _valid(_Entry, raw_entry)
+        entry = _valid(wire.Entry, raw_entry)
         if entry is None:
             problems["entry"] += 1
             continue
         for raw_change in entry.changes:
-            change = _valid(_Change, raw_change)
+            change = _valid(wire.Change, raw_change)
             if change is None:
                 problems["change"] += 1
             elif change.field == "messages":  # other fields (account updates) are not ours
-                value = _valid(_Value, change.value)
+                value = _valid(wire.Value, change.value)
                 if value is None:
                     problems["change"] += 1
                 else:
@@ -329,7 +195,7 @@ def _values(body: Any, problems: Counter[str]) -> Iterator[_Value]:
 def _message(
     raw: Any, names: dict[str, str | None], problems: Counter[str], received: datetime
 ) -> IncomingMessage | None:
-    head = _valid(_Message, raw)
+    head = _valid(wire.Message, raw)
     if head is None:
         problems["message"] += 1
         return None
@@ -351,10 +217,10 @@ def _message(
 
 def _number_change(raw: Any, received: datetime) -> NumberChange | None:
     """A `system` message saying the sender's number changed, when it names a usable new number."""
-    head = _valid(_Message, raw)
+    head = _valid(wire.Message, raw)
     if head is None or head.type != "system":
         return None
-    part = _valid(_SystemMessage, raw)
+    part = _valid(wire.SystemMessage, raw)
     if part is None or part.system.type != NUMBER_CHANGED:
         return None
     new = (part.system.wa_id or part.system.new_wa_id or "").strip()
@@ -364,34 +230,34 @@ def _number_change(raw: Any, received: datetime) -> NumberChange | None:
     return NumberChange(head.sender, new, head.id, _instant(head.timestamp, received))
 
 
-def _content(head: _Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:
+def _content(head: wire.Message, raw: Any, problems: Counter[str]) -> dict[str, Any]:
     """The IncomingMessage fields that depend on the message type. A part of the wrong shape is
     counted, and the message still gets the kind answer for what cannot be read."""
     model = PARTS.get(head.type)
     part = _valid(model, raw) if model is not None else None
     if model is not None and part is None:
         problems[head.type] += 1
-    if isinstance(part, _TextMessage):
+    if isinstance(part, wire.TextMessage):
         return {"text": part.text.body}
-    if isinstance(part, _InteractiveMessage):
+    if isinstance(part, wire.InteractiveMessage):
         reply = part.interactive.button_reply or part.interactive.list_reply
         if reply is not None:
             return {"choice_id": reply.id}
-    if isinstance(part, _ButtonMessage):  # a template's quick reply: a press, never a typed answer
+    if isinstance(part, wire.ButtonMessage):  # a template's quick reply: a press, never a typed answer
         return {"choice_id": (part.button.payload or part.button.text).strip().lower() or "?"}
-    if isinstance(part, _ContactsMessage):
+    if isinstance(part, wire.ContactsMessage):
         return _shared_contact(part, head.sender)
-    if isinstance(part, _DocumentMessage):
+    if isinstance(part, wire.DocumentMessage):
         doc = part.document
         name = (doc.filename or "")[:FILE_NAME_MAX]
         return {"file": IncomingFile(doc.id, name, doc.mime_type, sha256=doc.sha256), "text": doc.caption}
-    if isinstance(part, _ImageMessage | _VideoMessage):  # unreadable, but its caption was typed
-        media = part.image if isinstance(part, _ImageMessage) else part.video
+    if isinstance(part, wire.ImageMessage | wire.VideoMessage):  # unreadable, but its caption was typed
+        media = part.image if isinstance(part, wire.ImageMessage) else part.video
         return {"unsupported": head.type, "text": media.caption}
     return {"unsupported": head.type or "unknown"}
 
 
-def _shared_contact(cards: _ContactsMessage, sender: str) -> dict[str, Any]:
+def _shared_contact(cards: wire.ContactsMessage, sender: str) -> dict[str, Any]:
     """A shared contact card: its first phone, and whether it is the sender's own number."""
     for card in cards.contacts:
         for phone in card.phones:
@@ -401,8 +267,8 @@ def _shared_contact(cards: _ContactsMessage, sender: str) -> dict[str, Any]:
     return {"unsupported": "contacts"}
 
 
-def _status(status: _Status) -> StatusUpdate:
-    error = status.errors[0] if status.errors else _Error()
+def _status(status: wire.Status) -> StatusUpdate:
+    error = status.errors[0] if status.errors else wire.Error()
     return StatusUpdate(status.id, status.status, error.code, error.title)
 
 
