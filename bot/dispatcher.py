@@ -310,14 +310,8 @@ class Dispatcher:
         replies = [OutgoingMessage(text=error_words.INTERNAL_ERROR)]
         try:
             async with self._sessionmaker() as session, session.begin():
-                if await inbound_queue.claim(session, message, self._clock()) is None:
+                if not await inbound_queue.answer_instead(session, message, replies, self._clock()):
                     return []
-                await enqueue_replies(
-                    session,
-                    channel=message.channel,
-                    address=message.sender_id,
-                    payloads=[out.to_payload() for out in replies],
-                )
         except Exception as second:
             # nothing was queued: raised, so the channel tries the message again (a WhatsApp body
             # by its sweep, a polled Telegram update from its queue) rather than take it as answered

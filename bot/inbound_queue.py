@@ -21,9 +21,10 @@ from typing import Any, cast, get_args, get_type_hints
 from sqlalchemy import JSON, Table, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Channel, IncomingMessage
+from bot.messages import Channel, IncomingMessage, OutgoingMessage
 from models.base import UTCDateTime
 from models.inbound import ProcessedMessage
+from models.outbox import enqueue_replies
 
 logger = logging.getLogger(__name__)
 _TABLE = cast(Table, ProcessedMessage.__table__)
@@ -135,6 +136,19 @@ async def claim(session: AsyncSession, message: IncomingMessage, now: datetime) 
     """Record the message as handled in this transaction; None when it was handled before."""
     params = {"channel": str(message.channel), "external_id": message.external_id, "at": now}
     return cast(int | None, (await session.execute(_CLAIM, params)).scalar())
+
+
+async def answer_instead(
+    session: AsyncSession, message: IncomingMessage, replies: list[OutgoingMessage], now: datetime
+) -> bool:
+    """Record the message as handled without its turn and queue `replies` to its sender in its
+    place (a turn that failed, a message set aside); false, queuing nothing, when it was handled
+    before."""
+    if await claim(session, message, now) is None:
+        return False
+    payloads = [reply.to_payload() for reply in replies]
+    await enqueue_replies(session, channel=message.channel, address=message.sender_id, payloads=payloads)
+    return True
 
 
 async def claim_id(session: AsyncSession, channel: str, external_id: str, now: datetime) -> bool:

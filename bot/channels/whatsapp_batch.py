@@ -35,7 +35,6 @@ from bot.channels.whatsapp_payload import ParsedBody
 from bot.messages import IncomingMessage, OutgoingMessage
 from handlers.texts import error_words
 from models.base import WIB
-from models.outbox import enqueue_replies
 
 logger = logging.getLogger(__name__)
 
@@ -183,14 +182,10 @@ class BatchProcessor:
             async with self._sessionmaker() as session, session.begin():
                 if not await inbound_store.on_last_try(session, body.payload_id, self._max_attempts):
                     return False
-                if await inbound_queue.claim(session, message, self._clock()) is not None:
-                    # which message: the person may have sent several since, hours ago
-                    sent = f"{message.received_at.astimezone(WIB):%d-%m-%Y pukul %H.%M}"
-                    text = error_words.MESSAGE_SET_ASIDE.format(sent=sent)
-                    payload = OutgoingMessage(text=text).to_payload()
-                    await enqueue_replies(
-                        session, channel=message.channel, address=message.sender_id, payloads=[payload]
-                    )
+                # which message: the person may have sent several since, hours ago
+                sent = f"{message.received_at.astimezone(WIB):%d-%m-%Y pukul %H.%M}"
+                sorry = OutgoingMessage(text=error_words.MESSAGE_SET_ASIDE.format(sent=sent))
+                await inbound_queue.answer_instead(session, message, [sorry], self._clock())
         except Exception as exc:
             kind = type(exc).__name__
             logger.error("could not set aside a message of whatsapp payload %s: %s", body.payload_id, kind)

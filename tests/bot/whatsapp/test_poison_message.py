@@ -194,7 +194,7 @@ async def test_a_failure_the_database_cannot_record_is_tried_again_not_dropped(
         return await enqueue_replies(session, **given)
 
     monkeypatch.setattr(dispatcher, "handle", breaking)
-    monkeypatch.setattr("bot.dispatcher.enqueue_replies", refusing)
+    monkeypatch.setattr("bot.inbound_queue.enqueue_replies", refusing)
     assert (await world.post(one_body(person, "status"))).status_code == 200
     await world.settle()
     assert person.read() == []
